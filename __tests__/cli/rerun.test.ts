@@ -1,0 +1,85 @@
+// `baseline.source: rerun` end to end, through the built CLI: a git repository whose head commit adds
+// CPU to every request; perfgate checks the base commit out into a worktree, runs both services side by
+// side, interleaves their rounds, and compares them paired.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { helloServer, runCli, tempDir } from './helpers.js';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+/** A repository whose service reads its per-request CPU cost from a committed file. */
+function makeRepo(): { dir: string; baseSha: string } {
+  const dir = tempDir('perfgate-rerun-');
+  cpSync(helloServer, path.join(dir, 'server.js'));
+  writeFileSync(path.join(dir, 'spin-us'), '0\n');
+  writeFileSync(
+    path.join(dir, 'perfgate.yml'),
+    `service:
+  start: HELLO_SPIN_US=$(cat spin-us) exec node server.js
+  env: { PORT: "\${PERFGATE_PORT}" }
+  ready: { url: "http://127.0.0.1:\${PERFGATE_PORT}/health", timeout: 10s }
+defaults:
+  load: { connections: 2, duration: 0.3s, warmup: 0.2s }
+  rounds: 6
+scenarios:
+  - name: fast endpoint
+    request: { path: /fast }
+baseline: { source: rerun, ref: main }
+failOn: [regression]
+`,
+  );
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'base');
+  const baseSha = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', '-b', 'feature');
+  // 300 µs of CPU per request: far beyond any noise on a sub-millisecond endpoint.
+  writeFileSync(path.join(dir, 'spin-us'), '300\n');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-am', 'slower');
+  return { dir, baseSha };
+}
+
+describe('perfgate run with baseline.source: rerun', () => {
+  test('measures base and head side by side in interleaved rounds and flags the slowdown', async () => {
+    const { dir, baseSha } = makeRepo();
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
+    assert.match(res.stderr, /base: starting/);
+    assert.match(res.stderr, /head: starting/);
+
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(results.meta.mode, 'rerun');
+    assert.equal(results.base.commit, baseSha, 'the base side is the merge-base with the configured ref');
+    const headRounds = results.scenarios[0].load.rounds;
+    const baseRounds = results.base.scenarios[0].load.rounds;
+    assert.equal(headRounds.length, 6);
+    assert.equal(baseRounds.length, 6);
+    assert.ok(headRounds.every((r: { side: string }) => r.side === 'head'));
+    assert.ok(baseRounds.every((r: { side: string }) => r.side === 'base'));
+    // CPU per request is the service's own: head pays the 300 µs spin, base does not.
+    assert.ok(results.scenarios[0].load.cpuUsPerRequest > results.base.scenarios[0].load.cpuUsPerRequest + 200);
+
+    assert.match(res.stdout, /regressed|❌/);
+    assert.match(res.stdout, /paired/i, 'the report says how it was measured');
+    // The worktree is removed afterwards: only the main checkout is left.
+    assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1);
+  });
+
+  test('a ref that does not exist is an environment error (exit 3) that says how to fix it', async () => {
+    const { dir } = makeRepo();
+    const config = path.join(dir, 'perfgate.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('ref: main', 'ref: no-such-branch'));
+    const out = path.join(dir, 'results.json');
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    assert.equal(res.code, 3, res.stderr);
+    assert.match(res.stderr, /no-such-branch/);
+    assert.match(res.stderr, /fetch-depth: 0|baseline\.ref/);
+    assert.ok(!existsSync(path.join(dir, '.git', 'worktrees')) || git(dir, 'worktree', 'list').split('\n').length === 1);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { runCli, tempDir, writeHelloConfig } from './helpers.js';
+
+describe('perfgate run', () => {
+  test('measures a sub-millisecond endpoint at microsecond resolution and writes results JSON', async () => {
+    const dir = tempDir();
+    const config = writeHelloConfig(dir);
+    const out = path.join(dir, 'results.json');
+    const report = path.join(dir, 'report.md');
+    const res = await runCli(['run', '-c', config, '--out', out, '--report', report]);
+    assert.equal(res.code, 0, res.stderr);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(results.schema, 'perfgate/results@1');
+    const scenario = results.scenarios[0];
+    assert.equal(scenario.name, 'fast endpoint');
+    assert.equal(scenario.load.rounds.length, 2);
+    // µs resolution: autocannon's own histogram would floor this to 0 ms
+    assert.ok(scenario.load.latencyUs.p50 > 0 && scenario.load.latencyUs.p50 < 1000, `p50 ${scenario.load.latencyUs.p50}µs`);
+    assert.ok(scenario.load.rps > 0);
+    assert.ok(scenario.load.cpuUsPerRequest > 0, 'service CPU per request recorded');
+    assert.ok(scenario.load.peakRssBytes > 0, 'service peak RSS recorded');
+    assert.match(res.stderr, /round 2\/2/, 'progress on stderr');
+    assert.match(res.stdout, /fast endpoint/, 'report on stdout');
+    assert.ok(existsSync(report));
+  });
+
+  test('a bad config exits 2 naming the file, the line, the key and what was expected', async () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'perfgate.yml');
+    writeFileSync(config, 'service:\n  start: node x.js\nscenarios:\n  - name: a\n    request: { path: /x }\n    load: { durtion: 5s }\n');
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.ok(res.stderr.includes(config), res.stderr);
+    assert.match(res.stderr, /:6\b/, 'line number');
+    assert.match(res.stderr, /scenarios\[0\]\.load/);
+    assert.match(res.stderr, /durtion/);
+  });
+
+  test('a missing config file exits 2 and says which file', async () => {
+    const dir = tempDir();
+    const res = await runCli(['run', '-c', path.join(dir, 'nope.yml')]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /nope\.yml/);
+  });
+
+  test('a service that crashes on start exits 3 and shows its last log lines', async () => {
+    const dir = tempDir();
+    const config = writeHelloConfig(dir, { env: 'HELLO_CRASH: "1"' });
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')]);
+    assert.equal(res.code, 3, res.stderr);
+    assert.match(res.stderr, /cannot connect to the configuration service/);
+  });
+
+  test('a service that never gets ready exits 3 after the ready timeout', async () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'perfgate.yml');
+    writeFileSync(
+      config,
+      `service:\n  start: node -e "console.log('warming up forever'); setInterval(() => {}, 1000)"\n  ready: { url: "http://127.0.0.1:\${PERFGATE_PORT}/health", timeout: 1s }\nscenarios:\n  - name: a\n    request: { path: /x }\n`,
+    );
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')]);
+    assert.equal(res.code, 3, res.stderr);
+    assert.match(res.stderr, /ready/);
+    assert.match(res.stderr, /warming up forever/);
+  });
+
+  test('a port already in use is reported instead of benchmarking another process', async () => {
+    const dir = tempDir();
+    const squatter = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const port = (squatter.address() as net.AddressInfo).port;
+    try {
+      const config = path.join(dir, 'perfgate.yml');
+      writeFileSync(
+        config,
+        `service:\n  start: node ${JSON.stringify(path.resolve('__tests__/cli/fixtures/hello-server.js'))}\n  env: { PORT: "${port}" }\n  ready: { url: "http://127.0.0.1:${port}/health", timeout: 2s }\nscenarios:\n  - name: a\n    request: { path: /fast }\n`,
+      );
+      const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')]);
+      assert.equal(res.code, 3, res.stderr);
+      assert.match(res.stderr, /in use|already/i);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  test('a scenario whose probe gets a non-2xx is reported before any load and the run fails', async () => {
+    const dir = tempDir();
+    const config = writeHelloConfig(dir, { scenarios: '  - name: broken\n    request: { path: /fail }\n  - name: fine\n    request: { path: /fast }\n' });
+    const out = path.join(dir, 'results.json');
+    const res = await runCli(['run', '-c', config, '--out', out]);
+    assert.notEqual(res.code, 0, res.stderr);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    assert.match(results.scenarios[0].error, /500/);
+    assert.equal(results.scenarios[0].load, undefined, 'no load sent to a failing endpoint');
+    assert.ok(results.scenarios[1].load.rps > 0, 'other scenarios still measured');
+  });
+});

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { checkBudgets } from '../../src/compare/budgets.js';
+import { compareRuns, decide } from '../../src/compare/compare.js';
+import { config, pairedRounds, queries, results, round, scenario, scenarioConfig } from './builders.js';
+
+const books = { rps: 2400, p50Us: 850, cpuUs: 310, rssBytes: 82 * 1024 * 1024 };
+
+describe('checkBudgets', () => {
+  const s = scenario('books', [round(books), round(books)], { queries: queries({ perRequest: 3 }) });
+  test('pass and fail with actual vs limit', () => {
+    const checks = checkBudgets({ p99Us: 2000, p50Us: 1000, minRps: 3000, queries: 3 }, s);
+    const by = Object.fromEntries(checks.map((c) => [c.budget, c]));
+    assert.equal(by.p50Us.status, 'pass');
+    assert.equal(by.p99Us.status, 'fail');
+    assert.equal(by.p99Us.actual, Math.round(850 * 3.1));
+    assert.equal(by.minRps.status, 'fail');
+    assert.equal(by.minRps.kind, 'min');
+    assert.equal(by.queries.status, 'pass');
+  });
+  test('errors count socket errors and non-2xx answers together', () => {
+    const bad = scenario('x', [round({ ...books, errors: 1, non2xx: 2 })]);
+    assert.equal(checkBudgets({ errors: 2 }, bad)[0].status, 'fail');
+    assert.equal(checkBudgets({ errors: 3 }, bad)[0].status, 'pass');
+    assert.equal(checkBudgets({ errors: 3 }, bad)[0].actual, 3);
+  });
+  test('a metric that was not recorded is no-data', () => {
+    const checks = checkBudgets({ queries: 3, cpuUsPerRequest: 500 }, scenario('y', [round({ rps: 10, p50Us: 100 })]));
+    assert.deepEqual(checks.map((c) => c.status), ['no-data', 'no-data']);
+    assert.deepEqual(checkBudgets({ p50Us: 1 }, undefined).map((c) => c.status), ['no-data']);
+  });
+  test('no budgets configured, no checks', () => {
+    assert.deepEqual(checkBudgets({}, s), []);
+  });
+});
+
+describe('compareRuns', () => {
+  const cfg = config([scenarioConfig('books'), scenarioConfig('authors')]);
+
+  test('paired A/A with runner noise: every metric unchanged, decision pass', () => {
+    const { base, head } = pairedRounds(books, { n: 10, seed: 1, commonCv: 0.1, ownCv: 0.01 });
+    const c = compareRuns({ head: results([scenario('books', head)]), base: results([scenario('books', base)]), config: cfg, pairing: 'paired' });
+    assert.equal(c.scenarios[0].status, 'compared');
+    assert.deepEqual(
+      c.scenarios[0].metrics.map((m) => m.verdict),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+    );
+    assert.equal(decide(c, ['budget', 'regression']).verdict, 'pass');
+  });
+
+  test('a 20% slowdown under 10% common noise is a regression on every timing metric', () => {
+    const { base, head } = pairedRounds(books, { n: 10, seed: 2, slowdown: 0.2, commonCv: 0.1 });
+    const c = compareRuns({ head: results([scenario('books', head)]), base: results([scenario('books', base)]), config: cfg, pairing: 'paired' });
+    const v = Object.fromEntries(c.scenarios[0].metrics.map((m) => [m.metric, m]));
+    for (const k of ['rps', 'p50', 'p90', 'p99', 'cpuUsPerRequest']) assert.equal(v[k].verdict, 'regressed', k);
+    assert.equal(v.peakRssBytes.verdict, 'unchanged');
+    assert.ok(v.rps.change < -0.15 && v.rps.change > -0.19, `rps change ${v.rps.change}`);
+    assert.ok(v.p50.change > 0.17 && v.p50.change < 0.23);
+    const d = decide(c, ['budget', 'regression']);
+    assert.equal(d.exitCode, 1);
+    assert.match(d.reasons[0], /^books: rps regressed -1\d\.\d% \(threshold 5%\)$/);
+    assert.equal(decide(c, ['budget']).exitCode, 0, 'regressions only fail when failOn says so');
+  });
+
+  test('pairing is by scenario name, not position', () => {
+    const a = pairedRounds(books, { n: 8, seed: 3, slowdown: 0.3 });
+    const b = pairedRounds({ ...books, p50Us: 5000 }, { n: 8, seed: 4 });
+    const c = compareRuns({
+      head: results([scenario('authors', b.head), scenario('books', a.head)]),
+      base: results([scenario('books', a.base), scenario('authors', b.base)]),
+      config: cfg,
+      pairing: 'paired',
+    });
+    assert.equal(c.scenarios.find((s) => s.name === 'books')!.metrics[0].verdict, 'regressed');
+    assert.equal(c.scenarios.find((s) => s.name === 'authors')!.metrics[0].verdict, 'unchanged');
+  });
+
+  test('five rounds cannot give a 95% CI: inconclusive, exit 0', () => {
+    const { base, head } = pairedRounds(books, { n: 5, seed: 5, slowdown: 0.5 });
+    const c = compareRuns({ head: results([scenario('books', head)]), base: results([scenario('books', base)]), config: cfg, pairing: 'paired' });
+    assert.ok(c.scenarios[0].metrics.every((m) => m.verdict === 'inconclusive'));
+    const d = decide(c, ['budget', 'regression']);
+    assert.deepEqual([d.verdict, d.exitCode], ['inconclusive', 0]);
+  });
+
+  test('scenarios added and removed between base and head', () => {
+    const { base, head } = pairedRounds(books, { n: 10, seed: 6 });
+    const c = compareRuns({
+      head: results([scenario('books', head), scenario('search', head)]),
+      base: results([scenario('books', base), scenario('authors', base)]),
+      config: cfg,
+      pairing: 'paired',
+    });
+    assert.deepEqual(
+      c.scenarios.map((s) => [s.name, s.status]),
+      [
+        ['books', 'compared'],
+        ['search', 'added'],
+        ['authors', 'removed'],
+      ],
+    );
+    assert.ok(c.scenarios[1].notes.some((n) => /not in the config/.test(n)));
+  });
+
+  test('no baseline: only budgets decide', () => {
+    const strict = config([scenarioConfig('books', { budgets: { p99Us: 1000 } })]);
+    const c = compareRuns({ head: results([scenario('books', [round(books)])]), config: strict, pairing: 'paired' });
+    assert.equal(c.hasBaseline, false);
+    assert.equal(c.scenarios[0].status, 'no-baseline');
+    assert.equal(c.totals.violations, 1);
+    const d = decide(c, ['budget', 'regression']);
+    assert.deepEqual([d.verdict, d.exitCode], ['fail', 1]);
+    assert.match(d.reasons[0], /budget p99Us violated/);
+  });
+
+  test('a rerun results file carries its own paired base', () => {
+    const { base, head } = pairedRounds(books, { n: 10, seed: 7, slowdown: 0.25 });
+    const run = results([scenario('books', head)]);
+    run.base = { commit: 'b'.repeat(40), scenarios: [scenario('books', base)] };
+    const c = compareRuns({ head: run, config: cfg, pairing: 'paired' });
+    assert.equal(c.hasBaseline, true);
+    assert.equal(c.scenarios[0].metrics[0].verdict, 'regressed');
+  });
+
+  test('unpaired comparisons widen thresholds and say they cross machines', () => {
+    // Head on a machine 8% slower, same code: a paired rule would flag it, cross-machine must not.
+    const rounds = (factor: number, seed: number) =>
+      pairedRounds(books, { n: 10, seed, commonCv: 0.02, ownCv: 0.01 }).base.map((r) => round(books, (r.latencyUs.p50 / books.p50Us) * factor));
+    const c = compareRuns({
+      head: results([scenario('books', rounds(1.08, 8))]),
+      base: results([scenario('books', rounds(1, 9))]),
+      config: cfg,
+      pairing: 'unpaired',
+    });
+    assert.equal(c.crossMachine, true);
+    const p50 = c.scenarios[0].metrics.find((m) => m.metric === 'p50')!;
+    assert.equal(p50.threshold, 0.1);
+    assert.equal(p50.shift.method, 'hodges-lehmann');
+    assert.notEqual(p50.verdict, 'regressed');
+  });
+
+  test('query counts regress exactly, even across machines', () => {
+    const { base, head } = pairedRounds(books, { n: 10, seed: 10 });
+    const c = compareRuns({
+      head: results([scenario('books', head, { queries: queries({ perRequest: 4 }) })]),
+      base: results([scenario('books', base, { queries: queries({ perRequest: 3 }) })]),
+      config: cfg,
+      pairing: 'unpaired',
+    });
+    assert.equal(c.scenarios[0].queries!.verdict, 'regressed');
+    assert.equal(c.totals.regressions, 1);
+    assert.match(decide(c, ['regression']).reasons[0], /queries per request 3 → 4/);
+  });
+
+  test('a head scenario that failed is an error that fails the run', () => {
+    const c = compareRuns({
+      head: results([scenario('books', [], { error: 'probe request returned 500' })]),
+      base: results([scenario('books', [round(books)])]),
+      config: cfg,
+      pairing: 'paired',
+    });
+    assert.equal(c.scenarios[0].status, 'error');
+    assert.equal(c.totals.errors, 1);
+    assert.equal(decide(c, ['budget', 'regression']).exitCode, 1);
+  });
+});

@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
+import { EnvironmentError } from '../../src/errors.js';
+
+describe('startEmbeddedPostgres', () => {
+  test('serves PostgreSQL 18 on loopback, and stop() ends every server process and removes the data dir', async () => {
+    const server = await startEmbeddedPostgres();
+    let stopped = false;
+    after(() => (stopped ? undefined : server.stop()));
+
+    assert.equal(server.host, '127.0.0.1');
+    const client = new pg.Client(server.url);
+    await client.connect();
+    const { rows } = await client.query("select version() as v, current_database() as db, host(inet_server_addr()) as addr, current_setting('listen_addresses') as listen");
+    await client.end();
+    assert.match(rows[0].v, /^PostgreSQL 18\./);
+    assert.equal(rows[0].db, server.database);
+    assert.equal(rows[0].addr, '127.0.0.1');
+    assert.equal(rows[0].listen, '127.0.0.1');
+
+    const postmaster = Number(readFileSync(path.join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pids = [postmaster, ...childrenOf(postmaster)];
+    assert.ok(pids.length > 1, 'the postmaster has its auxiliary processes');
+    assert.ok(alive(pids[0]), 'the postmaster runs');
+
+    await server.stop();
+    stopped = true;
+    assert.deepEqual(pids.filter(alive), [], 'no postgres process is left');
+    assert.equal(existsSync(server.dataDir), false, 'the data dir is removed');
+    assert.equal(await canConnect(server.port), false, 'the port is closed');
+    await server.stop(); // a second stop is harmless
+  });
+
+  test('two servers run side by side on different ports', async () => {
+    const [a, b] = await Promise.all([startEmbeddedPostgres(), startEmbeddedPostgres()]);
+    after(() => Promise.all([a.stop(), b.stop()]));
+    assert.notEqual(a.port, b.port);
+    assert.notEqual(a.dataDir, b.dataDir);
+    assert.equal(await canConnect(a.port), true);
+    assert.equal(await canConnect(b.port), true);
+  });
+
+  test('a port already in use is an EnvironmentError naming the port, and leaves no data dir behind', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    after(() => blocker.close());
+    const port = (blocker.address() as net.AddressInfo).port;
+    const dataDir = path.join(os.tmpdir(), `perfgate-pg-test-${process.pid}-${port}`);
+    await assert.rejects(startEmbeddedPostgres({ port, dataDir }), (err: unknown) => {
+      assert.ok(err instanceof EnvironmentError);
+      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port} \\(port in use\\)`));
+      assert.match(err.details ?? '', /could not (bind|create)/);
+      return true;
+    });
+    assert.equal(existsSync(dataDir), false);
+  });
+
+  test('a process that gets SIGTERM takes its server down with it', async () => {
+    const { child, line } = await startChild('linger');
+    const [pid, dataDir] = line.split(' ');
+    const pids = [Number(pid), ...childrenOf(Number(pid))];
+    assert.ok(alive(pids[0]), 'the postmaster runs');
+    child.kill('SIGTERM');
+    const exit = await exited(child);
+    assert.equal(exit.signal, 'SIGTERM', 'the default SIGTERM behaviour is kept');
+    await waitUntil(() => !pids.some(alive));
+    assert.equal(existsSync(dataDir), false);
+  });
+
+  test('importing embedded-postgres does not override the exit code', async () => {
+    // The package installs async-exit-hook, which would exit(0) on beforeExit.
+    const { child } = await startChild('exit-code');
+    const exit = await exited(child);
+    assert.equal(exit.code, 3);
+  });
+});
+
+async function startChild(mode: string) {
+  const fixture = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'pg-child.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  after(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`fixture exited (${code}) before printing: ${out}`)));
+  });
+  return { child, line };
+}
+
+function exited(child: import('node:child_process').ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+}
+
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === ppid) out.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+/** A zombie has exited; only its parent has not collected it yet. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2)[0]);
+  } catch {
+    return false;
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

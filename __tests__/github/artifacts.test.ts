@@ -1,0 +1,109 @@
+// Baseline artifacts round-trip through the real @actions/artifact client against the fake backend:
+// upload (twirp + blob), then the baseline search and the REST download (302 → blob → unzip).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeGitHub, TOKEN, WORKFLOW_ID } from './fake-github/server.js';
+import { OWNER, REPO } from './fake-github/payloads.js';
+
+describe('baseline artifacts', () => {
+  const fake = new FakeGitHub();
+  let dir: string;
+  const saved = { ...process.env };
+  let createArtifactStore: typeof import('../../src/github/artifacts.js').createArtifactStore;
+  let fetchBaseline: typeof import('../../src/github/baseline.js').fetchBaseline;
+  let createOctokit: typeof import('../../src/github/octokit.js').createOctokit;
+  before(async () => {
+    await fake.start();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-art-'));
+    process.env.GITHUB_API_URL = fake.url;
+    process.env.ACTIONS_RESULTS_URL = `${fake.url}/`;
+    process.env.GITHUB_WORKSPACE = dir;
+    // @actions/github fixes its base URL from GITHUB_API_URL at import: import after setting it.
+    ({ createArtifactStore } = await import('../../src/github/artifacts.js'));
+    ({ fetchBaseline } = await import('../../src/github/baseline.js'));
+    ({ createOctokit } = await import('../../src/github/octokit.js'));
+  });
+  after(async () => {
+    process.env = saved;
+    await fake.stop();
+  });
+
+  async function uploadBaseline(sha: string, body: string, opts: { headRepo?: string } = {}) {
+    const run = fake.startRun({ event: 'push', headSha: sha, headBranch: 'main', ...opts });
+    process.env.ACTIONS_RUNTIME_TOKEN = fake.runtimeToken(run.id);
+    const src = path.join(dir, `src-${run.id}`);
+    await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
+    await writeFile(path.join(src, 'results.json'), body);
+    const id = await createArtifactStore().upload('perfgate-baseline', [path.join(src, 'results.json')], src);
+    fake.completeRun(run.id, 'success');
+    return { run, id };
+  }
+
+  const query = (extra: object = {}) => ({
+    owner: OWNER,
+    repo: REPO,
+    workflowId: WORKFLOW_ID,
+    branch: 'main',
+    artifactName: 'perfgate-baseline',
+    token: TOKEN,
+    dir: path.join(dir, 'dl'),
+    ...extra,
+  });
+
+  test('the uploaded baseline of the PR base commit is found and downloaded, forks skipped', async () => {
+    const octokit = createOctokit(TOKEN, { retryAfterBaseValue: 1 });
+    const older = await uploadBaseline('a'.repeat(40), '{"which":"older"}');
+    await uploadBaseline('b'.repeat(40), '{"which":"newer"}');
+    // A fork's branch named `main` succeeded later: never a baseline.
+    await uploadBaseline('c'.repeat(40), '{"which":"fork"}', { headRepo: 'evil/Hello-World' });
+
+    const exact = await fetchBaseline(octokit, createArtifactStore(), query({ preferSha: 'a'.repeat(40) }));
+    assert.equal(exact.found, true);
+    assert.ok(exact.found && exact.runId === older.run.id);
+    assert.deepEqual(JSON.parse(await readFile(exact.found ? exact.file : '', 'utf8')), { which: 'older' });
+
+    const newest = await fetchBaseline(octokit, createArtifactStore(), query({ preferSha: 'f'.repeat(40) }));
+    assert.deepEqual(JSON.parse(await readFile(newest.found ? newest.file : '', 'utf8')), { which: 'newer' });
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('a baseline whose download answers 410 is reported as expired, not thrown', async () => {
+    const octokit = createOctokit(TOKEN, { retryAfterBaseValue: 1 });
+    for (const a of fake.artifacts.values()) a.gone = true;
+    const lookup = await fetchBaseline(octokit, createArtifactStore(), query());
+    assert.equal(lookup.found, false);
+    assert.match(lookup.found ? '' : lookup.reason, /expired/);
+    assert.ok(fake.log.some((l) => /artifacts\/\d+\/zip -> 410/.test(l)));
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('report mode: the PR is matched by head repo, branch and commit; forged results are refused', async () => {
+    const { findPullRequest, readResultsArtifact } = await import('../../src/github/pr.js');
+    const octokit = createOctokit(TOKEN, { retryAfterBaseValue: 1 });
+    fake.addPull({ number: 21, headSha: 'd'.repeat(40), headRef: 'main', baseSha: 'a'.repeat(40), headRepo: 'forker/Hello-World' });
+    const run = { id: 1, headSha: 'd'.repeat(40), headBranch: 'main', headRepo: 'forker/Hello-World' };
+    assert.equal(await findPullRequest(octokit, { owner: OWNER, repo: REPO }, run), 21);
+    // Same branch name, other commit (a newer push, or a spoof): no PR.
+    assert.equal(await findPullRequest(octokit, { owner: OWNER, repo: REPO }, { ...run, headSha: 'e'.repeat(40) }), undefined);
+
+    const forked = fake.startRun({ event: 'pull_request', headSha: 'd'.repeat(40), headBranch: 'main', headRepo: 'forker/Hello-World' });
+    process.env.ACTIONS_RUNTIME_TOKEN = fake.runtimeToken(forked.id);
+    const src = path.join(dir, 'forged');
+    await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
+    await writeFile(path.join(src, 'results.json'), JSON.stringify({ schema: 'perfgate/results@1', pr: 1, scenarios: 'rm -rf /' }));
+    await createArtifactStore().upload('perfgate-results', [path.join(src, 'results.json')], src);
+    await assert.rejects(
+      readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted')),
+      /not a perfgate results file/,
+    );
+    // Oversized artifacts are not even downloaded.
+    const art = [...fake.artifacts.values()].find((a) => a.runId === forked.id)!;
+    art.bytes = Buffer.alloc(11 * 1024 * 1024);
+    const big = await readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted2'));
+    assert.match('missing' in big ? big.missing : '', /over the \d+ allowed/);
+    assert.deepEqual(fake.problems, []);
+  });
+});

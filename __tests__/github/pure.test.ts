@@ -1,0 +1,108 @@
+// The pure parts of the action: inputs, event dispatch, comment bodies, bot commands, shard merging.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readSettings, parseShard } from '../../src/action/inputs.js';
+import { decideJob } from '../../src/action/dispatch.js';
+import { mergeShards } from '../../src/action/run.js';
+import { composeBody, marker, parseState, reportOf, shouldComment, type CommentState } from '../../src/github/comment.js';
+import { parseCommand } from '../../src/github/commands.js';
+import { MAX_COMMENT_CHARS } from '../../src/action/constants.js';
+import { UsageError } from '../../src/errors.js';
+import type { Results } from '../../src/results/types.js';
+import { pullRequestEvent, pushEvent } from './fake-github/payloads.js';
+
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('inputs', () => {
+  test('defaults fill everything but the token', () => {
+    const s = readSettings(inputs({ 'github-token': 't' }));
+    assert.deepEqual(s, { configFile: 'perfgate.yml', token: 't', mode: 'auto', baselineArtifact: 'perfgate-baseline', comment: 'always', failOn: undefined, shard: undefined });
+  });
+  test('every input is parsed into the settings', () => {
+    const s = readSettings(inputs({ 'github-token': 't', config: 'perf/a.yml', mode: 'merge', comment: 'on-change', 'fail-on': 'budget, regression', shard: '2/3' }));
+    assert.equal(s.mode, 'merge');
+    assert.deepEqual(s.failOn, ['budget', 'regression']);
+    assert.deepEqual(s.shard, { index: 2, total: 3 });
+    assert.equal(s.configFile, 'perf/a.yml');
+  });
+  test('bad values name the input and what was expected', () => {
+    assert.throws(() => readSettings(inputs({ 'github-token': 't', mode: 'fast' })), (e: Error) => e instanceof UsageError && /'mode' is 'fast': expected one of auto, baseline, compare, report, merge/.test(e.message));
+    assert.throws(() => readSettings(inputs({ 'github-token': 't', 'fail-on': 'budgets' })), /'fail-on' is 'budgets'/);
+    assert.throws(() => readSettings(inputs({})), /github-token/);
+    assert.throws(() => parseShard('4/3'), /expected 'i\/n'/);
+    assert.throws(() => parseShard('0/3'), UsageError);
+    assert.throws(() => readSettings(inputs({ 'github-token': 't', 'baseline-artifact': 'a/b' })), /baseline-artifact/);
+  });
+  test("'fail-on: none' never fails the step", () => {
+    assert.deepEqual(readSettings(inputs({ 'github-token': 't', 'fail-on': 'none' })).failOn, []);
+  });
+});
+
+describe('dispatch', () => {
+  const auto = { mode: 'auto' as const };
+  const pr = { number: 1, headSha: 'b'.repeat(40), headRef: 'x', baseSha: 'a'.repeat(40) };
+  test('push to the default branch records a baseline; other branches only check', () => {
+    assert.deepEqual(decideJob(auto, { name: 'push', payload: pushEvent('a'), ref: 'refs/heads/main' }), { kind: 'baseline' });
+    assert.deepEqual(decideJob(auto, { name: 'push', payload: pushEvent('a', 'dev'), ref: 'refs/heads/dev' }), { kind: 'check' });
+  });
+  test('pull requests compare; only our label triggers on labeled', () => {
+    assert.deepEqual(decideJob(auto, { name: 'pull_request', payload: pullRequestEvent(pr), ref: '' }), { kind: 'compare', acceptLabel: false });
+    assert.deepEqual(decideJob(auto, { name: 'pull_request', payload: pullRequestEvent(pr, 'labeled', 'perfgate:accept'), ref: '' }), { kind: 'compare', acceptLabel: true });
+    assert.equal(decideJob(auto, { name: 'pull_request', payload: pullRequestEvent(pr, 'labeled', 'bug'), ref: '' }).kind, 'skip');
+  });
+  test('workflow_run reports, PR comments are commands, issue comments are skipped, explicit modes win', () => {
+    assert.equal(decideJob(auto, { name: 'workflow_run', payload: {}, ref: '' }).kind, 'report');
+    assert.equal(decideJob(auto, { name: 'issue_comment', payload: { issue: { pull_request: {} } }, ref: '' }).kind, 'command');
+    assert.equal(decideJob(auto, { name: 'issue_comment', payload: { issue: {} }, ref: '' }).kind, 'skip');
+    assert.equal(decideJob({ mode: 'merge' }, { name: 'pull_request', payload: {}, ref: '' }).kind, 'merge');
+    assert.equal(decideJob({ mode: 'compare' }, { name: 'push', payload: {}, ref: '' }).kind, 'skip');
+  });
+});
+
+describe('comment body', () => {
+  const state: CommentState = { verdict: 'fail', regressions: 1, violations: 2 };
+  test('marker on line 1, state recoverable, report recoverable', () => {
+    const body = composeBody('perf/a.yml', { ...state, accepted: { by: 'octo', sha: 'abcdef1234' } }, '### report\nline');
+    assert.equal(body.split('\n')[0], marker('perf/a.yml'));
+    assert.equal(body.split('\n')[0], '<!-- perfgate:perf/a.yml -->');
+    assert.deepEqual(parseState(body), { ...state, accepted: { by: 'octo', sha: 'abcdef1234' } });
+    assert.match(body, /Accepted by @octo on abcdef1/);
+    assert.equal(reportOf(body), '### report\nline');
+  });
+  test('a huge report is truncated to the GitHub limit with a note', () => {
+    const body = composeBody('perfgate.yml', state, 'x'.repeat(100_000));
+    assert.equal(body.length, MAX_COMMENT_CHARS);
+    assert.match(body, /truncated/);
+  });
+  test('on-change stays quiet on a clean pass that changes nothing, never on a failure', () => {
+    const pass: CommentState = { verdict: 'pass', regressions: 0, violations: 0 };
+    assert.equal(shouldComment('on-change', pass, undefined), false);
+    assert.equal(shouldComment('on-change', pass, pass), false);
+    assert.equal(shouldComment('on-change', pass, state), true);
+    assert.equal(shouldComment('on-change', state, state), true);
+    assert.equal(shouldComment('never', state, undefined), false);
+    assert.equal(shouldComment('always', pass, pass), true);
+  });
+});
+
+describe('bot commands', () => {
+  test('the first /perfgate line is the command', () => {
+    assert.equal(parseCommand('LGTM\n/perfgate accept'), 'accept');
+    assert.equal(parseCommand('/perfgate   RERUN please'), 'rerun');
+    assert.deepEqual(parseCommand('/perfgate frobnicate'), { unknown: 'frobnicate' });
+    assert.equal(parseCommand('we should /perfgate accept later'), undefined);
+  });
+});
+
+describe('shard merge', () => {
+  const part = (names: string[]): Results => ({
+    schema: 'perfgate/results@1',
+    tool: { name: 'perfgate', version: '0' },
+    meta: { timestamp: 't', runner: { os: 'linux', cpus: 2, node: 'v20' } },
+    scenarios: names.map((name) => ({ name, request: { method: 'GET', path: '/' } })),
+  });
+  test('round-robin parts merge back into config order', () => {
+    const merged = mergeShards([part(['a', 'd', 'g']), part(['b', 'e']), part(['c', 'f'])]);
+    assert.deepEqual(merged.scenarios.map((s) => s.name), ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+});

@@ -1,0 +1,132 @@
+// Query probes against a real HTTP service that talks to a real PostgreSQL through the proxy.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { startQueryProxy, type QueryProxy } from '../../src/queries/proxy.js';
+import { parseQueryCountHeader, probeQueries } from '../../src/queries/probe.js';
+import type { ScenarioConfig } from '../../src/config/types.js';
+
+let db: PostgresServer;
+let proxy: QueryProxy;
+let pool: pg.Pool;
+let service: http.Server;
+let baseUrl: string;
+
+const routes: Record<string, (res: http.ServerResponse) => Promise<void>> = {
+  '/books': async (res) => {
+    const { rows } = await pool.query('SELECT id, author_id FROM books ORDER BY id LIMIT 4');
+    res.end(JSON.stringify(rows));
+  },
+  '/books-n-plus-one': async (res) => {
+    const { rows } = await pool.query('SELECT id, author_id FROM books ORDER BY id LIMIT 4');
+    for (const b of rows) await pool.query('SELECT name FROM authors WHERE id = $1', [b.author_id]);
+    res.end('ok');
+  },
+  '/books-batched': async (res) => {
+    const { rows } = await pool.query('SELECT id, author_id FROM books ORDER BY id LIMIT 4');
+    await pool.query('SELECT name FROM authors WHERE id = ANY($1)', [rows.map((b) => b.author_id)]);
+    res.end('ok');
+  },
+  '/fire-and-forget': async (res) => {
+    res.end('accepted');
+    await pool.query("INSERT INTO audit (what) VALUES ('visit')");
+  },
+  '/header': async (res) => {
+    res.setHeader('X-Query-Count', '7');
+    res.setHeader('Server-Timing', 'cache;dur=1, db;dur=2.5;desc="4 queries"');
+    res.end('ok');
+  },
+};
+
+before(async () => {
+  db = await startTestPostgres();
+  proxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port }, keepStatements: false });
+  pool = new pg.Pool({ host: proxy.host, port: proxy.port, user: db.user, password: db.password, database: db.database, max: 3 });
+  await pool.query(`CREATE TABLE authors (id int PRIMARY KEY, name text);
+    CREATE TABLE books (id int PRIMARY KEY, author_id int);
+    CREATE TABLE audit (what text);
+    INSERT INTO authors SELECT i, 'a' || i FROM generate_series(1, 4) i;
+    INSERT INTO books SELECT i, (i % 3) + 1 FROM generate_series(1, 8) i;`);
+  service = http.createServer((req, res) => {
+    const route = routes[req.url ?? ''];
+    if (!route) return void res.writeHead(404).end();
+    route(res).catch((err) => res.writeHead(500).end(String(err)));
+  });
+  await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  service?.close();
+  await pool?.end();
+  await proxy?.close();
+  await db?.stop();
+});
+
+function scenario(path: string, header?: string): ScenarioConfig {
+  return {
+    name: path,
+    request: { method: 'GET', path, headers: {}, body: null },
+    load: { connections: 1, durationMs: 1000, warmupMs: 0, pipelining: 1, timeoutMs: 5000 },
+    rounds: 1,
+    budgets: {},
+    regression: { p50: 0.05, p90: 0.05, p99: 0.1, rps: 0.05, cpu: 0.1, rss: 0.1, queries: 0 },
+    queries: { probes: 5, warmupRequests: 2, nPlusOneThreshold: 3, header },
+  };
+}
+
+describe('probeQueries through the proxy', () => {
+  test('one query per request, stable, nothing flagged', async () => {
+    const r = await probeQueries({ baseUrl, scenario: scenario('/books'), proxy });
+    assert.deepEqual(r.perProbe, [1, 1, 1, 1, 1]);
+    assert.equal(r.perRequest, 1);
+    assert.equal(r.stable, true);
+    assert.deepEqual(r.statements.map((s) => [s.sql, s.count]), [['select id, author_id from books order by id limit ?', 1]]);
+    assert.deepEqual(r.nPlusOne, []);
+    assert.equal(r.background, 0);
+  });
+
+  test('the N+1 endpoint is flagged with its SQL and count', async () => {
+    const r = await probeQueries({ baseUrl, scenario: scenario('/books-n-plus-one'), proxy });
+    assert.equal(r.perRequest, 5);
+    assert.deepEqual(r.nPlusOne.map((f) => [f.sql, f.count, f.distinctParams]), [['select name from authors where id = $1', 4, 3]]);
+    assert.deepEqual(r.duplicates, []);
+  });
+
+  test('the batched endpoint is never flagged', async () => {
+    const r = await probeQueries({ baseUrl, scenario: scenario('/books-batched'), proxy });
+    assert.equal(r.perRequest, 2);
+    assert.deepEqual(r.nPlusOne, []);
+  });
+
+  test('a write finishing after the response still counts to its request (settle time)', async () => {
+    // A generous settle time: this machine may be loaded, and the rule under test is the window, not the default.
+    const r = await probeQueries({ baseUrl, scenario: scenario('/fire-and-forget'), proxy, settleMs: 250 });
+    assert.deepEqual(r.perProbe, [1, 1, 1, 1, 1]);
+  });
+
+  test('header mode reads the count the service reports', async () => {
+    const r = await probeQueries({ baseUrl, scenario: scenario('/header', 'X-Query-Count') });
+    assert.equal(r.source, 'header');
+    assert.equal(r.perRequest, 7);
+    const st = await probeQueries({ baseUrl, scenario: scenario('/header', 'Server-Timing') });
+    assert.equal(st.perRequest, 4);
+  });
+
+  test('a missing header is an error naming the header and the request', async () => {
+    await assert.rejects(probeQueries({ baseUrl, scenario: scenario('/books', 'X-Query-Count') }), /X-Query-Count.*GET|GET \/books.*X-Query-Count/);
+  });
+});
+
+describe('parseQueryCountHeader', () => {
+  test('plain integers, Server-Timing desc and dur conventions', () => {
+    assert.equal(parseQueryCountHeader('X-Query-Count', ' 12 '), 12);
+    assert.equal(parseQueryCountHeader('X-Query-Count', '12 queries'), undefined);
+    assert.equal(parseQueryCountHeader('Server-Timing', 'db;desc=3'), 3);
+    assert.equal(parseQueryCountHeader('Server-Timing', 'app;dur=5, queries;dur=9'), 9);
+    assert.equal(parseQueryCountHeader('Server-Timing', 'db;dur=9.5'), undefined);
+  });
+});

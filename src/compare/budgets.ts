@@ -1,0 +1,54 @@
+// Absolute limits from the config, checked on the head run alone (no baseline needed).
+import type { Budgets } from '../config/types.js';
+import type { ScenarioResult } from '../results/types.js';
+
+export type BudgetKey = keyof Budgets;
+export type BudgetStatus = 'pass' | 'fail' | 'no-data';
+
+export interface BudgetCheck {
+  budget: BudgetKey;
+  /** 'max': actual must be ≤ limit. 'min': actual must be ≥ limit (rps). */
+  kind: 'max' | 'min';
+  /** Unit of actual and limit: µs, requests/s, count, statements/request or bytes. */
+  unit: 'us' | 'rps' | 'count' | 'queries' | 'bytes';
+  limit: number;
+  actual?: number;
+  status: BudgetStatus;
+}
+
+interface BudgetDef {
+  key: BudgetKey;
+  kind: 'max' | 'min';
+  unit: BudgetCheck['unit'];
+  actual(s: ScenarioResult): number | undefined;
+}
+
+// Order is the order rows appear in the report.
+const BUDGETS: readonly BudgetDef[] = [
+  { key: 'p50Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p50 },
+  { key: 'p90Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p90 },
+  { key: 'p99Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p99 },
+  { key: 'maxUs', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.max },
+  { key: 'minRps', kind: 'min', unit: 'rps', actual: (s) => s.load?.rps },
+  // Socket errors and non-2xx answers both mean the request did not do its job.
+  { key: 'errors', kind: 'max', unit: 'count', actual: (s) => (s.load ? s.load.errors + s.load.non2xx : undefined) },
+  { key: 'queries', kind: 'max', unit: 'queries', actual: (s) => s.queries?.perRequest },
+  { key: 'cpuUsPerRequest', kind: 'max', unit: 'us', actual: (s) => s.load?.cpuUsPerRequest },
+  { key: 'rssBytes', kind: 'max', unit: 'bytes', actual: (s) => s.load?.peakRssBytes },
+];
+
+/** One check per configured budget; a metric the run did not record is 'no-data', never a pass. */
+export function checkBudgets(budgets: Budgets, head: ScenarioResult | undefined): BudgetCheck[] {
+  const checks: BudgetCheck[] = [];
+  for (const def of BUDGETS) {
+    const limit = budgets[def.key];
+    if (limit === undefined) continue;
+    const actual = head ? def.actual(head) : undefined;
+    let status: BudgetStatus = 'no-data';
+    if (actual !== undefined && Number.isFinite(actual)) {
+      status = (def.kind === 'max' ? actual <= limit : actual >= limit) ? 'pass' : 'fail';
+    }
+    checks.push({ budget: def.key, kind: def.kind, unit: def.unit, limit, actual, status });
+  }
+  return checks;
+}

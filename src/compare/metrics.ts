@@ -1,0 +1,99 @@
+// The timing/resource metrics perfgate compares, defined once: how to read each from a round, which
+// direction is worse, and which regression threshold applies.
+import type { RegressionThresholds } from '../config/types.js';
+import type { RoundResult } from '../results/types.js';
+
+export type MetricKey = 'rps' | 'p50' | 'p90' | 'p99' | 'cpuUsPerRequest' | 'peakRssBytes';
+export type MetricUnit = 'rps' | 'us' | 'bytes';
+
+export interface MetricDef {
+  key: MetricKey;
+  label: string;
+  unit: MetricUnit;
+  /** True for rps: a smaller value is the worse one. */
+  higherIsBetter: boolean;
+  threshold: keyof RegressionThresholds;
+  read(round: RoundResult): number | undefined;
+}
+
+export const METRICS: readonly MetricDef[] = [
+  { key: 'rps', label: 'rps', unit: 'rps', higherIsBetter: true, threshold: 'rps', read: (r) => r.rps },
+  { key: 'p50', label: 'p50', unit: 'us', higherIsBetter: false, threshold: 'p50', read: (r) => r.latencyUs?.p50 },
+  { key: 'p90', label: 'p90', unit: 'us', higherIsBetter: false, threshold: 'p90', read: (r) => r.latencyUs?.p90 },
+  { key: 'p99', label: 'p99', unit: 'us', higherIsBetter: false, threshold: 'p99', read: (r) => r.latencyUs?.p99 },
+  {
+    key: 'cpuUsPerRequest',
+    label: 'CPU/req',
+    unit: 'us',
+    higherIsBetter: false,
+    threshold: 'cpu',
+    read: (r) => r.cpuUsPerRequest,
+  },
+  {
+    key: 'peakRssBytes',
+    label: 'peak RSS',
+    unit: 'bytes',
+    higherIsBetter: false,
+    threshold: 'rss',
+    read: (r) => r.peakRssBytes,
+  },
+];
+
+export function metricDef(key: MetricKey): MetricDef {
+  const def = METRICS.find((m) => m.key === key);
+  if (!def) throw new Error(`unknown metric ${key}`);
+  return def;
+}
+
+/** A measured value as a worse-log: log(value), negated when higher is better. */
+export function worseLog(def: MetricDef, value: number): number {
+  return def.higherIsBetter ? -Math.log(value) : Math.log(value);
+}
+
+/**
+ * A threshold T means "the metric got T worse in its own direction": latency up by T
+ * (head/base ≥ 1+T) or rps down by T (head/base ≤ 1−T). Returned as a worse-log distance.
+ */
+export function thresholdWorseLog(def: MetricDef, t: number): number {
+  if (def.higherIsBetter) return t >= 1 ? Infinity : -Math.log(1 - t);
+  return Math.log(1 + t);
+}
+
+/** The change head vs base in the metric's own direction, as a fraction (+0.07 = +7%). */
+export function naturalChange(def: MetricDef, worse: number): number {
+  return def.higherIsBetter ? Math.exp(-worse) - 1 : Math.exp(worse) - 1;
+}
+
+/** How much worse, as a positive fraction in the metric's own direction (latency +X%, rps −X%). */
+export function worsening(def: MetricDef, worse: number): number {
+  return def.higherIsBetter ? 1 - Math.exp(-worse) : Math.exp(worse) - 1;
+}
+
+/** Defaults from issue 4: 5% for CPU/request and rps, 10% for the tail. Used when a scenario has no config. */
+export const DEFAULT_REGRESSION: RegressionThresholds = {
+  p50: 0.05,
+  p90: 0.1,
+  p99: 0.1,
+  rps: 0.05,
+  cpu: 0.05,
+  rss: 0.1,
+  queries: 0,
+};
+
+/**
+ * Cross-machine (unpaired) comparisons carry a machine bias no interval can see, so timing
+ * thresholds are widened: max(scale·T, floor). Query thresholds are exact and never widened.
+ */
+export interface CrossMachinePolicy {
+  scale: number;
+  floor: number;
+}
+export const DEFAULT_CROSS_MACHINE: CrossMachinePolicy = { scale: 2, floor: 0.1 };
+
+export function widenForCrossMachine(
+  t: RegressionThresholds,
+  policy: CrossMachinePolicy = DEFAULT_CROSS_MACHINE,
+): RegressionThresholds {
+  const w = (x: number) => Math.max(x * policy.scale, policy.floor);
+  return { p50: w(t.p50), p90: w(t.p90), p99: w(t.p99), rps: w(t.rps), cpu: w(t.cpu), rss: w(t.rss), queries: t.queries };
+}

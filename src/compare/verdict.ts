@@ -1,0 +1,105 @@
+// Turns a shift estimate into one of four outcomes, and compares query counts exactly.
+// All timing comparisons happen in worse-log space (see stats.ts): positive = head is worse.
+import type { NPlusOneFinding, QueryResult, StatementCount } from '../results/types.js';
+import { type MetricDef, naturalChange, thresholdWorseLog, worsening } from './metrics.js';
+import type { Interval, ShiftEstimate } from './stats.js';
+
+export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
+
+export interface Classification {
+  verdict: MetricVerdict;
+  /** Why, in words a reviewer can act on (set for inconclusive; short reason otherwise). */
+  note?: string;
+}
+
+/** Minimum sample sizes for a finite 95% interval, for the "too few rounds" message. */
+export const MIN_PAIRS = 6;
+export const MIN_UNPAIRED_PER_SIDE = 4;
+
+/**
+ * regressed: CI entirely above 0 and estimate ≥ T. improved: the mirror image. unchanged: CI
+ * entirely below T (a regression of T or more is ruled out). inconclusive: anything else,
+ * including too few rounds for an interval — never a pass or a fail.
+ */
+export function classifyShift(def: MetricDef, shift: ShiftEstimate, threshold: number): Classification {
+  const t = thresholdWorseLog(def, threshold);
+  const ci = shift.ci;
+  if (!ci || !Number.isFinite(shift.estimate)) {
+    const need =
+      shift.method === 'sign-test'
+        ? `need ≥ ${MIN_PAIRS} paired rounds, have ${shift.n}`
+        : `need ≥ ${MIN_UNPAIRED_PER_SIDE} rounds on each side, have ${shift.n} head / ${shift.m ?? 0} base`;
+    return { verdict: 'inconclusive', note: `too few rounds for a 95% interval (${need})` };
+  }
+  if (ci.lo > 0 && shift.estimate >= t) return { verdict: 'regressed' };
+  if (ci.hi < 0 && shift.estimate <= -t) return { verdict: 'improved' };
+  if (ci.hi < t) return { verdict: 'unchanged' };
+  return {
+    verdict: 'inconclusive',
+    note: `cannot rule out a regression up to ${(worsening(def, ci.hi) * 100).toFixed(1)}%`,
+  };
+}
+
+/** The worse-log interval as a change in the metric's own direction, ordered lo ≤ hi. */
+export function naturalInterval(def: MetricDef, ci: Interval): Interval {
+  const a = naturalChange(def, ci.lo);
+  const b = naturalChange(def, ci.hi);
+  return { lo: Math.min(a, b), hi: Math.max(a, b) };
+}
+
+export type QueryVerdict = 'regressed' | 'improved' | 'unchanged' | 'no-data';
+
+export interface QueryComparison {
+  base?: number;
+  head?: number;
+  /** head − base statements per request. */
+  delta?: number;
+  /** Allowed increase per request (regression.queries). */
+  threshold: number;
+  verdict: QueryVerdict;
+  headStable?: boolean;
+  baseStable?: boolean;
+  /** Every N+1 suspect in the head run. */
+  nPlusOne: NPlusOneFinding[];
+  /** N+1 suspects whose fingerprint was not an N+1 suspect in the base (all of them without a base). */
+  newNPlusOne: NPlusOneFinding[];
+  duplicates: StatementCount[];
+  newFingerprints: StatementCount[];
+  removedFingerprints: StatementCount[];
+  background?: number;
+  transactionControl?: number;
+}
+
+/** Query counts are deterministic, so they compare exactly, across machines too. */
+export function compareQueries(
+  head: QueryResult | undefined,
+  base: QueryResult | undefined,
+  threshold: number,
+): QueryComparison | undefined {
+  if (!head) return undefined;
+  const baseNPlusOne = new Set((base?.nPlusOne ?? []).map((f) => f.fingerprint));
+  const comparison: QueryComparison = {
+    head: head.perRequest,
+    threshold,
+    verdict: 'no-data',
+    headStable: head.stable,
+    nPlusOne: head.nPlusOne,
+    newNPlusOne: head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)),
+    duplicates: head.duplicates ?? [],
+    newFingerprints: [],
+    removedFingerprints: [],
+    background: head.background,
+    transactionControl: head.transactionControl,
+  };
+  if (!base) return comparison;
+  const baseFps = new Set(base.statements.map((s) => s.fingerprint));
+  const headFps = new Set(head.statements.map((s) => s.fingerprint));
+  comparison.base = base.perRequest;
+  comparison.baseStable = base.stable;
+  comparison.delta = head.perRequest - base.perRequest;
+  comparison.newFingerprints = head.statements.filter((s) => !baseFps.has(s.fingerprint));
+  comparison.removedFingerprints = base.statements.filter((s) => !headFps.has(s.fingerprint));
+  comparison.verdict =
+    comparison.delta > threshold ? 'regressed' : comparison.delta < 0 ? 'improved' : 'unchanged';
+  return comparison;
+}

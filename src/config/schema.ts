@@ -1,0 +1,362 @@
+// The one schema of perfgate.yml's raw shape. From it come the raw TypeScript type (`RawConfig`),
+// the loader's validation (ajv, in load.ts) and the published JSON Schema (`perfgate schema`).
+// Descriptions drive editor completion, so every property has one. Defaults live in DEFAULTS, in the
+// raw YAML form, and are both shown in the schema and parsed by the loader.
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  DURATION_SOURCE,
+  HOST_PORT_SOURCE,
+  MIN_RATE_SOURCE,
+  PERCENT_SOURCE,
+  SIZE_SOURCE,
+  describeValue,
+  parseDurationUs,
+  parseHostPort,
+  parseMinRate,
+  parsePercent,
+  parseSizeBytes,
+} from './durations.js';
+
+/** Built-in defaults, written as a user would write them in perfgate.yml. */
+export const DEFAULTS = {
+  load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s' },
+  // 20 one-second rounds: the sign-test interval then tolerates a few outlier rounds, and a rerun
+  // comparison (both sides) stays within 60 s of load per scenario. See docs/verdicts.md.
+  rounds: 20,
+  queries: { probes: 5, warmup: 3, nPlusOneThreshold: 3 },
+  regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
+  ready: { timeout: '60s', interval: '200ms' },
+  stopTimeout: '5s',
+  method: 'GET',
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline' },
+  failOn: ['budget', 'regression'],
+  database: { protocol: 'postgres' },
+} as const;
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+// --- patterns and how to explain a value that misses them -------------------------------------
+
+/**
+ * Explanations for values that fail a pattern, keyed by the pattern's source. ajv reports only
+ * "must match pattern"; load.ts looks the pattern up here to say what was expected instead.
+ */
+const explanations = new Map<string, (value: unknown, numberAllowed: boolean) => string>();
+
+// Values may still hold `${VAR}` when an editor sees them; the loader expands before validating.
+function templated(source: string): string {
+  return String.raw`^(?:${source.slice(1, -1)}|.*\$\{.*)$`;
+}
+
+function pattern(source: string, explain: (value: unknown, numberAllowed: boolean) => string): string {
+  const full = templated(source);
+  explanations.set(full, explain);
+  return full;
+}
+
+function messageOf(parse: () => unknown): string {
+  try {
+    parse();
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const DURATION_PATTERN = pattern(DURATION_SOURCE, (v, numberAllowed) =>
+  messageOf(() => parseDurationUs(v, numberAllowed ? 'ms' : 'reject')),
+);
+const SIZE_PATTERN = pattern(SIZE_SOURCE, (v) => messageOf(() => parseSizeBytes(v)));
+const PERCENT_PATTERN = pattern(PERCENT_SOURCE, (v) => messageOf(() => parsePercent(v)));
+const MIN_RATE_PATTERN = pattern(MIN_RATE_SOURCE, (v) => messageOf(() => parseMinRate(v)));
+const HOST_PORT_PATTERN = pattern(HOST_PORT_SOURCE, (v) => messageOf(() => parseHostPort(v)));
+const URL_PATH_PATTERN = pattern(
+  '^/.*$',
+  (v) => `expected a path starting with "/", like "/books?limit=50", got ${describeValue(v)}`,
+);
+
+/** Key patterns (for maps with free-form keys) and what they expect. */
+const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+const HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+const keyExplanations = new Map<string, string>([
+  [ENV_NAME_PATTERN, 'an environment variable name (letters, digits and _, not starting with a digit)'],
+  [HEADER_NAME_PATTERN, 'an HTTP header name (letters, digits and -, no spaces or colons)'],
+]);
+
+/** Message for a value that fails `pattern`, or undefined when the pattern is not one of ours. */
+export function explainPattern(patternSource: string, value: unknown, numberAllowed = false): string | undefined {
+  // '' would mean the parser accepts what the pattern refused: fall back to the generic message.
+  return explanations.get(patternSource)?.(value, numberAllowed) || undefined;
+}
+
+/** What a free-form map's keys must look like, for a key that fails `patternSource`. */
+export function explainKeyPattern(patternSource: string): string | undefined {
+  return keyExplanations.get(patternSource);
+}
+
+// --- building blocks --------------------------------------------------------------------------
+
+const strict = { additionalProperties: false } as const;
+
+function StringEnum<const T extends readonly string[]>(values: T, options: { description: string; default?: string }) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/** A duration that must carry a unit (`10s`): for settings, where a bare number is ambiguous. */
+function Duration(description: string, defaultValue?: string) {
+  return Type.String({
+    pattern: DURATION_PATTERN,
+    description,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    examples: ['500ms', '1.5s', '2m'],
+  });
+}
+
+/** A latency budget: a duration, or a bare number of milliseconds. */
+function LatencyBudget(description: string) {
+  return Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
+    description: `${description} A duration (250ms, 1.5s, 800us) or a bare number of milliseconds.`,
+    examples: ['25ms', 0.8],
+  });
+}
+
+function Percent(description: string, defaultValue: string) {
+  return Type.String({
+    pattern: PERCENT_PATTERN,
+    description: `${description} A percentage with the % sign, e.g. 5%.`,
+    default: defaultValue,
+    examples: ['5%', '12.5%'],
+  });
+}
+
+function Count(description: string, minimum: number, defaultValue?: number) {
+  return Type.Integer({ minimum, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+}
+
+// --- sections ---------------------------------------------------------------------------------
+
+const LoadSchema = Type.Object(
+  {
+    connections: Type.Optional(
+      Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections),
+    ),
+    duration: Type.Optional(Duration('Measured length of one round, warm-up excluded.', DEFAULTS.load.duration)),
+    warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
+    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
+    timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
+  },
+  { ...strict, description: 'How load is generated (autocannon, closed loop).' },
+);
+
+const QueriesSchema = Type.Object(
+  {
+    probes: Type.Optional(Count('Sequential probe requests whose SQL statements are counted.', 1, DEFAULTS.queries.probes)),
+    warmup: Type.Optional(
+      Count('Requests sent before probing so connection pools and statement caches settle.', 0, DEFAULTS.queries.warmup),
+    ),
+    header: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Read the query count from this response header (e.g. X-Query-Count or Server-Timing) instead of the database proxy.',
+      }),
+    ),
+    nPlusOneThreshold: Type.Optional(
+      Count('A SELECT shape executed at least this many times in one request is an N+1 suspect.', 2, DEFAULTS.queries.nPlusOneThreshold),
+    ),
+  },
+  { ...strict, description: 'How SQL statements per request are counted.' },
+);
+
+const BudgetsSchema = Type.Object(
+  {
+    p50: Type.Optional(LatencyBudget('Maximum median latency.')),
+    p90: Type.Optional(LatencyBudget('Maximum 90th-percentile latency.')),
+    p99: Type.Optional(LatencyBudget('Maximum 99th-percentile latency.')),
+    max: Type.Optional(LatencyBudget('Maximum latency of any request.')),
+    rps: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: MIN_RATE_PATTERN })], {
+        description: 'Minimum requests per second: a number or ">= N" (quote it in YAML).',
+        examples: ['>= 1500', 1500],
+      }),
+    ),
+    errors: Type.Optional(Count('Maximum errors (socket errors and non-2xx responses) over the run.', 0)),
+    queries: Type.Optional(Count('Maximum SQL statements per request.', 0)),
+    cpuPerRequest: Type.Optional(LatencyBudget("Maximum service CPU time per request (the service's whole process tree).")),
+    rss: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: SIZE_PATTERN })], {
+        description:
+          'Maximum peak resident memory of the service: 200MB, 1.5GiB (KB/MB/GB are 1000-based, KiB/MiB/GiB 1024-based) or a number of bytes.',
+        examples: ['200MB', '1.5GiB'],
+      }),
+    ),
+  },
+  { ...strict, description: 'Absolute limits checked on this run; a violation fails the run when failOn includes budget.' },
+);
+
+const RegressionSchema = Type.Object(
+  {
+    p50: Type.Optional(Percent('Allowed increase of median latency over the baseline.', DEFAULTS.regression.p50)),
+    p90: Type.Optional(Percent('Allowed increase of 90th-percentile latency.', DEFAULTS.regression.p90)),
+    p99: Type.Optional(Percent('Allowed increase of 99th-percentile latency.', DEFAULTS.regression.p99)),
+    rps: Type.Optional(Percent('Allowed decrease of requests per second.', DEFAULTS.regression.rps)),
+    cpu: Type.Optional(Percent('Allowed increase of service CPU time per request.', DEFAULTS.regression.cpu)),
+    rss: Type.Optional(Percent('Allowed increase of peak resident memory.', DEFAULTS.regression.rss)),
+    queries: Type.Optional(Count('Allowed increase of SQL statements per request (an exact count).', 0, DEFAULTS.regression.queries)),
+  },
+  {
+    ...strict,
+    description:
+      'Allowed worsening against the baseline. A metric regresses only when the confidence interval of the change is above 0 and the estimate reaches this threshold.',
+  },
+);
+
+const StringMap = (keyPattern: string, description: string) =>
+  Type.Record(Type.String({ pattern: keyPattern }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+    ...strict,
+    description,
+  });
+
+const RequestSchema = Type.Object(
+  {
+    method: Type.Optional(StringEnum(HTTP_METHODS, { description: 'HTTP method.', default: DEFAULTS.method })),
+    path: Type.String({
+      pattern: URL_PATH_PATTERN,
+      description: 'Path and query string, starting with "/", appended to service.baseUrl.',
+      examples: ['/books?limit=50'],
+    }),
+    headers: Type.Optional(StringMap(HEADER_NAME_PATTERN, 'Request headers. Numbers and booleans are sent as text.')),
+    body: Type.Optional(
+      Type.Union([Type.String(), Type.Null(), Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown())], {
+        description:
+          'Request body: text is sent as is; a mapping or list is sent as JSON with content-type application/json unless headers set one.',
+      }),
+    ),
+  },
+  { ...strict, description: 'The request this scenario sends.' },
+);
+
+const ScenarioSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Unique name; baselines are matched by it, so renaming starts a new history.' }),
+    request: RequestSchema,
+    load: Type.Optional(LoadSchema),
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    queries: Type.Optional(QueriesSchema),
+    budgets: Type.Optional(BudgetsSchema),
+    regression: Type.Optional(RegressionSchema),
+  },
+  { ...strict, description: 'One endpoint to benchmark. load, rounds, queries, budgets and regression override defaults.' },
+);
+
+const ServiceSchema = Type.Object(
+  {
+    start: Type.String({
+      minLength: 1,
+      description: 'The shell command that starts the service; it must keep running (perfgate stops it with SIGTERM, then SIGKILL).',
+      examples: ['node server.js'],
+    }),
+    build: Type.Optional(
+      Type.String({ minLength: 1, description: 'Shell command run once before start (also builds the base in rerun mode).', examples: ['npm ci'] }),
+    ),
+    cwd: Type.Optional(
+      Type.String({ minLength: 1, description: "Working directory for build and start, relative to this file's folder (default: that folder)." }),
+    ),
+    env: Type.Optional(
+      StringMap(
+        ENV_NAME_PATTERN,
+        'Extra environment for build and start. ${PERFGATE_DB_HOST} and ${PERFGATE_DB_PORT} point at the query-counting proxy.',
+      ),
+    ),
+    ready: Type.Optional(
+      Type.Object(
+        {
+          url: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "URL polled until it answers 2xx; its origin is the default baseUrl. Default: baseUrl + '/' if set, else http://127.0.0.1:${PERFGATE_PORT}/ (the free port perfgate exports to the service).",
+              examples: ['http://127.0.0.1:3000/health'],
+            }),
+          ),
+          timeout: Type.Optional(Duration('How long to wait for the service to become ready.', DEFAULTS.ready.timeout)),
+          interval: Type.Optional(Duration('Pause between readiness polls.', DEFAULTS.ready.interval)),
+        },
+        { ...strict, description: 'How perfgate knows the service is up.' },
+      ),
+    ),
+    baseUrl: Type.Optional(
+      Type.String({ minLength: 1, description: "Where scenario paths are sent (default: ready.url's origin).", examples: ['http://127.0.0.1:3000'] }),
+    ),
+    stopTimeout: Type.Optional(Duration('Grace period between SIGTERM and SIGKILL when stopping the service.', DEFAULTS.stopTimeout)),
+  },
+  { ...strict, description: 'The service under test: how to build, start and reach it.' },
+);
+
+const DatabaseSchema = Type.Object(
+  {
+    protocol: Type.Optional(StringEnum(['postgres', 'mysql'] as const, { description: 'Wire protocol of the database.', default: DEFAULTS.database.protocol })),
+    upstream: Type.String({
+      pattern: HOST_PORT_PATTERN,
+      description: 'The real database server as host:port; perfgate proxies it on a free loopback port.',
+      examples: ['127.0.0.1:5432'],
+    }),
+  },
+  { ...strict, description: 'Turns on SQL query counting through a wire-protocol proxy.' },
+);
+
+const DefaultsSchema = Type.Object(
+  {
+    load: Type.Optional(LoadSchema),
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    queries: Type.Optional(QueriesSchema),
+    budgets: Type.Optional(BudgetsSchema),
+    regression: Type.Optional(RegressionSchema),
+  },
+  { ...strict, description: 'Settings every scenario inherits unless it overrides them.' },
+);
+
+const BaselineSchema = Type.Object(
+  {
+    source: Type.Optional(
+      StringEnum(['artifact', 'rerun', 'file'] as const, {
+        description:
+          "What to compare against: artifact (main's stored results), rerun (the base built and run on this runner, interleaved with head) or file.",
+        default: DEFAULTS.baseline.source,
+      }),
+    ),
+    file: Type.Optional(Type.String({ minLength: 1, description: "Baseline results JSON for source: file, relative to this file's folder." })),
+    artifact: Type.Optional(Type.String({ minLength: 1, description: 'Artifact name for source: artifact.', default: DEFAULTS.baseline.artifact })),
+    ref: Type.Optional(Type.String({ minLength: 1, description: 'Git ref of the base for source: rerun (default: the pull request base).' })),
+  },
+  { ...strict, description: 'Where the baseline comes from.' },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors; ignored by perfgate.' })),
+    version: Type.Optional(Type.Literal(1, { description: 'Config format version.' })),
+    service: ServiceSchema,
+    database: Type.Optional(DatabaseSchema),
+    defaults: Type.Optional(DefaultsSchema),
+    scenarios: Type.Array(ScenarioSchema, { minItems: 1, description: 'The endpoints to benchmark, run one at a time in this order.' }),
+    baseline: Type.Optional(BaselineSchema),
+    failOn: Type.Optional(
+      Type.Array(StringEnum(['budget', 'regression'] as const, { description: 'budget or regression.' }), {
+        uniqueItems: true,
+        description: 'What makes the run exit 1: budget violations, significant regressions, both (default) or none ([]).',
+        default: [...DEFAULTS.failOn],
+      }),
+    ),
+  },
+  { ...strict, title: 'perfgate configuration', description: 'perfgate.yml: the service, the scenarios and the gates.' },
+);
+
+/** perfgate.yml as written, after `${VAR}` expansion and before defaults are applied. */
+export type RawConfig = Static<typeof ConfigSchema>;
+export type RawService = RawConfig['service'];
+export type RawScenario = RawConfig['scenarios'][number];
+export type RawLoad = Static<typeof LoadSchema>;
+export type RawQueries = Static<typeof QueriesSchema>;
+export type RawBudgets = Static<typeof BudgetsSchema>;
+export type RawRegression = Static<typeof RegressionSchema>;

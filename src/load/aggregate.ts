@@ -1,0 +1,111 @@
+// Rounds → one scenario result. Pure: data in, data out.
+import type { LatencyUs, LoadResult, RoundResult } from '../results/types.js';
+import { histogramOf, mergeHistograms, percentilesOf, type LatencyHistogram } from './histogram.js';
+
+/** Share of one core the load generator may use before its own CPU may be what limits throughput. */
+export const CLIENT_SATURATION_SHARE = 0.85;
+
+/**
+ * Aggregates a scenario's rounds: rps = total requests / total measured seconds; latency
+ * percentiles from the merged µs histograms of all rounds; CPU per request = total / total requests.
+ * `histograms` defaults to the ones runLoad kept beside each round in this process.
+ */
+export function aggregateRounds(
+  rounds: readonly RoundResult[],
+  histograms: readonly (LatencyHistogram | undefined)[] = rounds.map(histogramOf),
+): LoadResult {
+  const requests = sum(rounds, (r) => r.requests);
+  const seconds = sum(rounds, (r) => r.durationMs) / 1000;
+  const result: LoadResult = {
+    rounds: [...rounds],
+    rps: seconds > 0 ? requests / seconds : 0,
+    latencyUs: mergedLatency(rounds, histograms),
+    requests,
+    errors: sum(rounds, (r) => r.errors),
+    non2xx: sum(rounds, (r) => r.non2xx),
+  };
+
+  const cpuPerRequest = weightedPerRequest(rounds, (r) => r.cpuUsPerRequest);
+  if (cpuPerRequest !== undefined) result.cpuUsPerRequest = cpuPerRequest;
+  const clientCpu = weightedPerRequest(rounds, (r) => r.clientCpuUsPerRequest);
+  if (clientCpu !== undefined) result.clientCpuUsPerRequest = clientCpu;
+  const rss = rounds.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
+  if (rss.length > 0) result.peakRssBytes = Math.max(...rss);
+
+  const warnings = loadWarnings(rounds);
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
+
+/** Fraction of one core the load generator used during a round (undefined when unknown). */
+export function clientCpuShare(round: RoundResult): number | undefined {
+  if (round.clientCpuUsPerRequest === undefined || round.durationMs <= 0) return undefined;
+  return (round.clientCpuUsPerRequest * round.requests) / (round.durationMs * 1000);
+}
+
+/** Caveats a reader of the numbers should see: saturated load generator, errors. */
+export function loadWarnings(rounds: readonly RoundResult[]): string[] {
+  const warnings: string[] = [];
+  const shares = rounds.map(clientCpuShare).filter((v): v is number => v !== undefined);
+  const busiest = shares.length > 0 ? Math.max(...shares) : 0;
+  if (busiest > CLIENT_SATURATION_SHARE) {
+    warnings.push(
+      `the load generator used ${Math.round(busiest * 100)}% of a CPU core in its busiest round: ` +
+        'req/s may be limited by perfgate rather than the service. Compare service CPU per request instead, ' +
+        'or run on a machine with more cores.',
+    );
+  }
+  const failed = sum(rounds, (r) => r.errors + r.non2xx);
+  if (failed > 0) {
+    const total = sum(rounds, (r) => r.requests + r.errors);
+    warnings.push(`${failed} of ${total} requests failed (socket errors or non-2xx): latency includes failures.`);
+  }
+  return warnings;
+}
+
+function mergedLatency(
+  rounds: readonly RoundResult[],
+  histograms: readonly (LatencyHistogram | undefined)[],
+): LatencyUs {
+  if (rounds.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0 };
+  if (histograms.length === rounds.length && histograms.every((h) => h !== undefined)) {
+    return percentilesOf(mergeHistograms(histograms as LatencyHistogram[]));
+  }
+  // Rounds read back from results JSON have no histograms. Percentiles cannot be merged exactly
+  // from percentiles, so take the median of each across rounds (robust to one noisy round) and the
+  // true maximum.
+  return {
+    p50: median(rounds.map((r) => r.latencyUs.p50)),
+    p90: median(rounds.map((r) => r.latencyUs.p90)),
+    p99: median(rounds.map((r) => r.latencyUs.p99)),
+    max: Math.max(...rounds.map((r) => r.latencyUs.max)),
+  };
+}
+
+/** Σ(value × requests) / Σ requests over the rounds that have the value. */
+function weightedPerRequest(
+  rounds: readonly RoundResult[],
+  perRequest: (r: RoundResult) => number | undefined,
+): number | undefined {
+  let total = 0;
+  let requests = 0;
+  for (const r of rounds) {
+    const v = perRequest(r);
+    if (v === undefined) continue;
+    total += v * r.requests;
+    requests += r.requests;
+  }
+  return requests > 0 ? total / requests : undefined;
+}
+
+function sum(rounds: readonly RoundResult[], value: (r: RoundResult) => number): number {
+  let total = 0;
+  for (const r of rounds) total += value(r);
+  return total;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}

@@ -1,0 +1,194 @@
+// One measured round of closed-loop load with autocannon, driven in-process (not its workers mode:
+// worker events are not forwarded and the bundle would have to carry worker.js).
+//
+// What we take from autocannon and what we do ourselves, and why:
+// - Latency: autocannon's histogram floors to whole ms; we record the `response` event's fractional-ms
+//   responseTime into a µs histogram.
+// - The measured window: autocannon only checks its stop flag on its sample tick, so a run can overrun
+//   `duration` by up to one sample interval. We time the window ourselves with hrtime, count only
+//   responses inside it, then stop the instance.
+// - Lost requests: when a server closes a keep-alive socket with a request in flight, autocannon
+//   reconnects without counting anything (and times the next response from the lost request's send
+//   time). We watch each connection and count those requests as errors.
+import autocannon from 'autocannon';
+import type { RequestSpec } from '../config/types.js';
+import type { RoundResult } from '../results/types.js';
+import { attachHistogram, percentilesOf } from './histogram.js';
+import { RoundTally } from './tally.js';
+import { requestUrl } from './request.js';
+
+/** Reads the service's resource use (src/service implements it from /proc). */
+export interface ResourceMeter {
+  /** CPU time (user + system) of the service's whole process tree so far, in µs. */
+  readCpuUs(): number;
+  /** Resident memory of the service's process tree now, in bytes. */
+  readRssBytes(): number;
+}
+
+export interface LoadOptions {
+  baseUrl: string;
+  request: RequestSpec;
+  connections: number;
+  durationMs: number;
+  /** Requests in flight per connection; 1 = no pipelining. */
+  pipelining: number;
+  /** Per-request timeout; autocannon's granularity is 1 s at minimum, shorter values are raised to 1 s. */
+  timeoutMs: number;
+  meter?: ResourceMeter;
+  /** Aborting stops the load at once; runLoad then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called about once a second with the elapsed time and responses so far, for progress lines. */
+  onProgress?: (elapsedMs: number, responses: number) => void;
+}
+
+const RSS_SAMPLE_MS = 100;
+/** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
+const AUTOCANNON_SAMPLE_MS = 50;
+
+/** One measured round. The result's µs histogram is available through `histogramOf(result)`. */
+export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
+  opts.signal?.throwIfAborted();
+  const tally = new RoundTally();
+
+  const meter = opts.meter;
+  let peakRss = meter ? meter.readRssBytes() : 0;
+  // A meter read fails when the service is gone (/proc entries vanish). Timers must not throw, so
+  // the first failure is kept, the load stopped, and the failure rethrown from runLoad.
+  let meterError: unknown;
+  const sampleRss = () => {
+    try {
+      const rss = meter!.readRssBytes();
+      if (rss > peakRss) peakRss = rss;
+    } catch (err) {
+      meterError ??= err;
+      endWindow();
+    }
+  };
+  const rssTimer = meter ? setInterval(sampleRss, RSS_SAMPLE_MS) : undefined;
+
+  const serviceCpuStart = meter ? meter.readCpuUs() : 0;
+  const clientCpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+
+  let instance: autocannon.Instance;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    try {
+      instance = autocannon(
+        {
+          url: requestUrl(opts.baseUrl, opts.request).href,
+          method: opts.request.method.toUpperCase() as autocannon.Request['method'],
+          headers: opts.request.headers,
+          body: opts.request.body ?? undefined,
+          connections: opts.connections,
+          pipelining: opts.pipelining,
+          timeout: Math.max(1, opts.timeoutMs / 1000),
+          // We stop it ourselves; this is only a backstop should our timer never fire.
+          duration: opts.durationMs / 1000 + 30,
+          sampleInt: AUTOCANNON_SAMPLE_MS,
+          setupClient: (client) => countLostRequests(client, tally.onErrors),
+        },
+        (err, result) => (err ? reject(err) : resolve(result)),
+      );
+    } catch (err) {
+      reject(err);
+    }
+  });
+  instance!.on('response', tally.onResponse);
+  instance!.on('reqError', () => tally.onErrors());
+
+  let windowNs = 0n;
+  let serviceCpuUs = 0;
+  let clientCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
+  const endWindow = () => {
+    if (!tally.open) return;
+    tally.close();
+    windowNs = process.hrtime.bigint() - start;
+    clientCpu = process.cpuUsage(clientCpuStart);
+    instance?.stop?.();
+    if (meter) {
+      try {
+        serviceCpuUs = meter.readCpuUs() - serviceCpuStart;
+      } catch (err) {
+        meterError ??= err;
+      }
+      sampleRss();
+    }
+  };
+  const windowTimer = setTimeout(endWindow, opts.durationMs);
+  const progressTimer = opts.onProgress
+    ? setInterval(() => opts.onProgress!(Number(process.hrtime.bigint() - start) / 1e6, tally.responses), 1000)
+    : undefined;
+  const onAbort = () => endWindow();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    await finished;
+  } finally {
+    // autocannon ends early only on error (or abort); make sure our window is closed either way.
+    endWindow();
+    clearTimeout(windowTimer);
+    clearInterval(rssTimer);
+    clearInterval(progressTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  opts.signal?.throwIfAborted();
+  if (meterError !== undefined) throw meterError;
+
+  const durationMs = Number(windowNs) / 1e6;
+  const { responses, errors, non2xx, histogram } = tally;
+  const round: RoundResult = {
+    rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
+    latencyUs: percentilesOf(histogram),
+    requests: responses,
+    errors,
+    non2xx,
+    durationMs,
+  };
+  // Per-request figures are left out, not NaN, when nothing completed.
+  if (responses > 0) round.clientCpuUsPerRequest = (clientCpu.user + clientCpu.system) / responses;
+  if (meter) {
+    if (responses > 0) round.cpuUsPerRequest = serviceCpuUs / responses;
+    round.peakRssBytes = peakRss;
+  }
+  attachHistogram(round, histogram);
+  return round;
+}
+
+/**
+ * Warm-up as its own short run, so nothing of it reaches the measured numbers. Returns the round
+ * anyway: errors during warm-up are worth a warning.
+ */
+export function runWarmup(opts: Omit<LoadOptions, 'meter'>): Promise<RoundResult> {
+  return runLoad({ ...opts, meter: undefined });
+}
+
+// autocannon 9's Client internals we rely on (lib/httpClient.js). If they change, we fall back to
+// autocannon's own (incomplete) error counting rather than failing the run.
+interface ClientInternals {
+  conn?: NodeJS.EventEmitter;
+  destroyed: boolean;
+  pipelinedRequests?: { size(): number; clear(): void };
+  _connect?: () => void;
+}
+
+function countLostRequests(client: unknown, onLost: (requests: number) => void): void {
+  const c = client as ClientInternals;
+  const connect = c._connect;
+  if (typeof connect !== 'function' || !c.pipelinedRequests) return;
+  c._connect = function (this: ClientInternals) {
+    connect.call(this);
+    const conn = this.conn;
+    const queue = this.pipelinedRequests;
+    if (!conn || !queue) return;
+    // Prepended so they run before autocannon's own handlers, which reconnect and queue new requests.
+    conn.prependListener('end', () => {
+      const lost = queue.size();
+      if (this.destroyed || lost === 0) return;
+      queue.clear();
+      onLost(lost);
+    });
+    // autocannon counts the error itself; clearing the queue keeps the next response's latency from
+    // being timed from the failed request's send time.
+    conn.prependListener('error', () => queue.clear());
+  };
+}

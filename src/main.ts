@@ -1,0 +1,30 @@
+// The GitHub Action's entry (bundled to dist/index.js): real dependencies wired into run().
+// The logic lives in src/action/run.ts so tests can call it without this module's side effect.
+import * as core from '@actions/core';
+import { run, type Deps } from './action/run.js';
+import { createArtifactStore } from './github/artifacts.js';
+import { createOctokit } from './github/octokit.js';
+import { compareFiles, runPipeline } from './pipeline.js';
+
+export function productionDeps(): Deps {
+  return {
+    core: {
+      getInput: (name) => core.getInput(name),
+      info: (m) => core.info(m),
+      warning: (m) => core.warning(m),
+      setOutput: (name, value) => core.setOutput(name, value),
+      setFailed: (m) => core.setFailed(m),
+      writeSummary: async (markdown) => {
+        await core.summary.addRaw(markdown, true).write();
+      },
+    },
+    env: process.env,
+    octokit: (token) => createOctokit(token, { log: { warning: core.warning, info: core.info } }),
+    artifacts: createArtifactStore(),
+    runPipeline,
+    compareFiles,
+  };
+}
+
+// Exit explicitly: keep-alive sockets or rate-limiter timers must not hold a finished step open.
+run(productionDeps()).then((code) => process.exit(code));

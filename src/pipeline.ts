@@ -1,0 +1,190 @@
+// The one engine behind both front doors (cli.ts and main.ts): config → service → probes → results
+// (written first) → compare → report. Only orchestration lives here; each stage is its own module.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from './config/load.js';
+import type { PerfgateConfig } from './config/types.js';
+import { ExitCode, PerfgateError } from './errors.js';
+import { compareRuns, decide, rerunBaseline } from './compare/compare.js';
+import { renderReport } from './report/markdown.js';
+import { readResultsFile } from './results/io.js';
+import type { Results } from './results/types.js';
+import { measure, type MeasureOptions } from './measure.js';
+import { defaultsConfigFor } from './config/defaults-for.js';
+
+export interface RunOptions {
+  configFile: string;
+  /** Where results JSON is written — before anything that can fail afterwards. */
+  outFile: string;
+  /** Baseline results to compare against (artifact/file mode). */
+  baselineFile?: string;
+  /** A baseline was asked for but could not be found (e.g. no artifact on main yet): said in the report. */
+  baselineProblem?: string;
+  /** Markdown report destination. */
+  reportFile?: string;
+  /** Progress lines (stderr in the CLI, core.info in the action). */
+  progress: (line: string) => void;
+  /** Scenario subset, e.g. for sharding. */
+  scenarioFilter?: (name: string, index: number) => boolean;
+  /** Extra variables for `${VAR}` expansion and the service environment (the demo uses it). */
+  env?: Record<string, string>;
+  /** Overrides config.failOn (the action's `fail-on` input). */
+  failOn?: PerfgateConfig['failOn'];
+  /** Overrides baseline.source: 'rerun' needs a git checkout. */
+  baselineRef?: string;
+  signal?: AbortSignal;
+  /** Command a user can paste to reproduce this run locally (report footer). */
+  reproduceCommand?: string;
+}
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+export interface RunOutcome {
+  results: Results;
+  baseline?: Results;
+  /** Why no baseline was used, when there is none (shown in the report). */
+  baselineProblem?: string;
+  reportMarkdown: string;
+  exitCode: ExitCode;
+  verdict: Verdict;
+  regressions: number;
+  violations: number;
+  reasons: string[];
+}
+
+/** `perfgate run`: measure the service described by the config, then compare and report. */
+export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
+  const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
+  if (options.failOn) config.failOn = options.failOn;
+  const measureOptions: MeasureOptions = {
+    config,
+    progress: options.progress,
+    scenarioFilter: options.scenarioFilter,
+    env: options.env ?? {},
+    signal: options.signal,
+    baselineRef: options.baselineRef,
+  };
+  const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
+  writeResults(options.outFile, results);
+  options.progress(`results written to ${options.outFile}`);
+
+  let baseline: Results | undefined;
+  let baselineProblem = options.baselineProblem;
+  if (results.base) {
+    baseline = rerunBaseline(results);
+  } else if (options.baselineFile) {
+    ({ results: baseline, problem: baselineProblem } = readBaseline(options.baselineFile));
+  } else if (config.baseline.source === 'file' && config.baseline.file) {
+    ({ results: baseline, problem: baselineProblem } = readBaseline(path.resolve(path.dirname(config.file), config.baseline.file)));
+  }
+  const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
+  return finish({
+    config,
+    head: results,
+    baseline,
+    baselineProblem,
+    mode: results.base ? 'paired' : baselineWanted ? 'unpaired' : 'head-only',
+    reportFile: options.reportFile,
+    reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
+    progress: options.progress,
+  });
+}
+
+export interface CompareOptions {
+  /** Absent when no baseline exists: then `baselineProblem` says why, and only budgets apply. */
+  baseFile?: string;
+  baselineProblem?: string;
+  headFile: string;
+  configFile?: string;
+  reportFile?: string;
+  failOn?: PerfgateConfig['failOn'];
+  progress: (line: string) => void;
+}
+
+/** `perfgate compare`: the same verdict logic over two stored results files. */
+export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
+  const head = readResultsFile(options.headFile);
+  const { results: baseline, problem } = options.baseFile
+    ? readBaseline(options.baseFile)
+    : { results: undefined, problem: options.baselineProblem ?? 'no baseline results were given' };
+  const config = options.configFile
+    ? await loadConfig(options.configFile, { env: { ...process.env } })
+    : defaultsConfigFor(head, options.headFile);
+  if (options.failOn) config.failOn = options.failOn;
+  return finish({
+    config,
+    head,
+    baseline,
+    baselineProblem: problem,
+    mode: 'unpaired',
+    reportFile: options.reportFile,
+    reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
+    progress: options.progress,
+  });
+}
+
+interface FinishInput {
+  config: PerfgateConfig;
+  head: Results;
+  baseline?: Results;
+  baselineProblem?: string;
+  mode: 'paired' | 'unpaired' | 'head-only';
+  reportFile?: string;
+  reproduceCommand: string;
+  progress: (line: string) => void;
+}
+
+function finish(input: FinishInput): RunOutcome {
+  const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
+  const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing });
+  const decision = decide(comparison, input.config.failOn);
+  const reportMarkdown = renderReport(comparison, {
+    head: input.head,
+    base: input.baseline,
+    baselineProblem: input.baselineProblem,
+    configName: path.basename(input.config.file),
+    reproduceCommand: input.reproduceCommand,
+    mode: input.mode,
+    failOn: input.config.failOn,
+    decision,
+  });
+  if (input.reportFile) {
+    mkdirSync(path.dirname(path.resolve(input.reportFile)), { recursive: true });
+    writeFileSync(input.reportFile, reportMarkdown);
+    input.progress(`report written to ${input.reportFile}`);
+  }
+  return {
+    results: input.head,
+    baseline: input.baseline,
+    baselineProblem: input.baselineProblem,
+    reportMarkdown,
+    exitCode: decision.exitCode,
+    verdict: decision.verdict,
+    regressions: comparison.totals.regressions,
+    violations: comparison.totals.violations,
+    reasons: decision.reasons,
+  };
+}
+
+/** A missing or unreadable baseline is a message in the report, never a crash. */
+function readBaseline(file: string): { results?: Results; problem?: string } {
+  try {
+    return { results: readResultsFile(file) };
+  } catch (error) {
+    const message = error instanceof PerfgateError || error instanceof Error ? error.message : String(error);
+    return { problem: `baseline ${file} could not be used: ${message}` };
+  }
+}
+
+export function writeResults(file: string, results: Results): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+  // rename is atomic: a reader (or a crash) never sees half a results file
+  renameSync(tmp, file);
+}
+
+function reproduceFor(config: PerfgateConfig): string {
+  const rel = path.relative(process.cwd(), config.file) || config.file;
+  return `npx perfgate run -c ${rel}`;
+}

@@ -1,0 +1,150 @@
+// Query probes: a scenario's request sent a few times, one at a time, with the statements the
+// database executed meanwhile attributed to each (or, in header mode, the count the service reports).
+
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ScenarioConfig } from '../config/types.js';
+import { EnvironmentError } from '../errors.js';
+import type { QueryResult } from '../results/types.js';
+import { attributeStatements, type ProbeWindow } from './attribution.js';
+import { buildQueryResult, medianIndex } from './nplusone.js';
+import type { QueryProxy } from './proxy.js';
+
+/**
+ * Wait after each response before closing its window. A service may answer before its database
+ * work completes (fire-and-forget writes, a COMMIT issued after the response is flushed); those
+ * statements still belong to the request. 50 ms covers a loopback round trip many times over, with
+ * room for a busy CI runner, and costs a 5-probe scenario a quarter of a second.
+ */
+export const SETTLE_MS = 50;
+
+export interface ProbeOptions {
+  baseUrl: string;
+  scenario: ScenarioConfig;
+  /**
+   * Required unless scenario.queries.header is set. Its statement buffer is drained; recording is
+   * switched on for the probes and restored after, so a proxy started with keepStatements: false
+   * (cheap during load rounds) works here.
+   */
+  proxy?: QueryProxy;
+  dialect?: 'postgres' | 'mysql';
+  settleMs?: number;
+}
+
+export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
+  const { scenario } = opts;
+  const settleMs = opts.settleMs ?? SETTLE_MS;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < scenario.queries.warmupRequests; i++) await send(opts.baseUrl, scenario, agent);
+    if (scenario.queries.header !== undefined) return await probeHeader(opts, agent, scenario.queries.header);
+    if (opts.proxy === undefined) {
+      throw new EnvironmentError(
+        `scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`,
+      );
+    }
+    await sleep(settleMs);
+    opts.proxy.drain(); // warm-up statements are not part of the measurement
+    const wasRecording = opts.proxy.setRecording(true);
+    const windows: ProbeWindow[] = [];
+    let statements;
+    try {
+      for (let i = 0; i < scenario.queries.probes; i++) {
+        const sentAt = process.hrtime.bigint();
+        await send(opts.baseUrl, scenario, agent);
+        await sleep(settleMs);
+        windows.push({ sentAt, endAt: process.hrtime.bigint() });
+      }
+    } finally {
+      statements = opts.proxy.drain();
+      opts.proxy.setRecording(wasRecording);
+    }
+    const { perWindow, background } = attributeStatements(statements, windows);
+    return buildQueryResult(perWindow, {
+      dialect: opts.dialect ?? 'postgres',
+      nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
+      background: background.length,
+    });
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function probeHeader(opts: ProbeOptions, agent: http.Agent, header: string): Promise<QueryResult> {
+  const counts: number[] = [];
+  for (let i = 0; i < opts.scenario.queries.probes; i++) {
+    const res = await send(opts.baseUrl, opts.scenario, agent);
+    const value = res.headers[header.toLowerCase()];
+    const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
+    if (count === undefined) {
+      throw new EnvironmentError(
+        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.path} has no usable ` +
+          `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
+          (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''),
+      );
+    }
+    counts.push(count);
+  }
+  return {
+    source: 'header',
+    perRequest: counts.length === 0 ? 0 : counts[medianIndex(counts)]!,
+    stable: counts.every((c) => c === counts[0]),
+    probes: counts.length,
+    perProbe: counts,
+    statements: [],
+    nPlusOne: [],
+    duplicates: [],
+  };
+}
+
+/**
+ * The query count a service reports about itself. Any header: a plain non-negative integer.
+ * Server-Timing: the metric named `db` or `queries`, its count in `desc` (`db;desc="7"`, a leading
+ * integer such as `desc="7 queries"` works too), or for `queries` in `dur` (`queries;dur=7`).
+ */
+export function parseQueryCountHeader(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (name.toLowerCase() !== 'server-timing') {
+    const m = /^\s*(\d+)\s*$/.exec(value);
+    return m ? Number(m[1]) : undefined;
+  }
+  for (const metric of value.split(',')) {
+    const [rawName, ...params] = metric.split(';').map((p) => p.trim());
+    const metricName = (rawName ?? '').toLowerCase();
+    if (metricName !== 'db' && metricName !== 'queries') continue;
+    const param = (key: string): string | undefined => {
+      for (const p of params) {
+        const eq = p.indexOf('=');
+        if (eq !== -1 && p.slice(0, eq).trim().toLowerCase() === key) return p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      }
+      return undefined;
+    };
+    const desc = /^\s*(\d+)\b/.exec(param('desc') ?? '');
+    if (desc) return Number(desc[1]);
+    const dur = param('dur');
+    if (metricName === 'queries' && dur !== undefined && /^\d+(\.0*)?$/.test(dur)) return Number.parseInt(dur, 10);
+  }
+  return undefined;
+}
+
+interface ProbeResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+function send(baseUrl: string, scenario: ScenarioConfig, agent: http.Agent): Promise<ProbeResponse> {
+  const url = new URL(scenario.request.path, baseUrl);
+  const { method, headers, body } = scenario.request;
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent, timeout: scenario.load.timeoutMs }, (res) => {
+      res.resume(); // the body is not needed, only its end
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no response within ${scenario.load.timeoutMs} ms`)));
+    req.on('error', (err) =>
+      reject(new EnvironmentError(`scenario "${scenario.name}": query probe ${method} ${url.href} failed: ${err.message}`)),
+    );
+    req.end(body ?? undefined);
+  });
+}

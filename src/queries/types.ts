@@ -1,0 +1,36 @@
+// Contracts between the protocol-specific wire taps (postgres/, mysql/) and the protocol-agnostic
+// proxy, attribution and N+1 logic. A tap is pure: bytes in, decisions and statements out, no sockets.
+
+/** One statement the database server executed, as seen on the wire. */
+export interface ExecutedStatement {
+  /** SQL text (for prepared statements: the text it was prepared from). */
+  sql: string;
+  /** Bound parameter values as text when visible on the wire (extended protocol / COM_STMT_EXECUTE). */
+  params?: (string | null)[];
+  /** 'ok' = completed (CommandComplete / OK / result set end); 'failed' = the server answered with an error. */
+  outcome: 'ok' | 'failed';
+  /** Proxy-assigned id of the client connection it ran on. */
+  connectionId: number;
+  /** process.hrtime.bigint() when the server's completion was seen. */
+  completedAt: bigint;
+}
+
+/** What to do with a chunk of bytes seen by the proxy. Omitted fields mean "nothing". */
+export interface TapDecision {
+  /** Bytes to send on to the other side (normally the chunk itself, unchanged). */
+  forward?: Buffer;
+  /** Bytes to answer the sender with directly (e.g. 'N' to a Postgres SSLRequest). */
+  reply?: Buffer;
+  /** Close both sides after writing (e.g. a client that insists on TLS). */
+  close?: { reason: string };
+}
+
+/** Per-connection protocol state. Must never throw: unknown bytes are forwarded unchanged. */
+export interface WireTap {
+  fromClient(chunk: Buffer): TapDecision;
+  fromServer(chunk: Buffer): TapDecision;
+}
+
+export type StatementListener = (statement: ExecutedStatement) => void;
+
+export type WireTapFactory = (connectionId: number, onStatement: StatementListener) => WireTap;

@@ -1,0 +1,429 @@
+// The one markdown document used for the PR comment, the job summary, `--report` and the terminal:
+// headline, timing table with CIs (benchstat style), budgets, queries, chart, and how it was measured.
+// Pure: a Comparison and the two Results in, a string out.
+import { markdownTable } from 'markdown-table';
+import type { BudgetCheck } from '../compare/budgets.js';
+import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
+import { DEFAULT_CROSS_MACHINE } from '../compare/metrics.js';
+import type { QueryComparison } from '../compare/verdict.js';
+import type { FailOn } from '../config/types.js';
+import type { Results, ScenarioResult, StatementCount } from '../results/types.js';
+import { renderChart } from './chart.js';
+import {
+  codeBlock,
+  escapeCell,
+  escapeHtml,
+  formatCount,
+  formatInterval,
+  formatLatencyUs,
+  formatPercent,
+  formatRps,
+  formatValue,
+  truncate,
+} from './format.js';
+
+/** GitHub's comment limit is 65,536 characters; stay clear of it with room for a marker line. */
+export const DEFAULT_MAX_CHARS = 60_000;
+const MAX_REASONS = 10;
+
+export interface ReportContext {
+  head: Results;
+  base?: Results;
+  /** Shown in the headline, to tell several configs' comments apart. */
+  configName?: string;
+  /** Command a developer runs locally to get the same numbers. */
+  reproduceCommand: string;
+  /** 'head-only': no baseline was asked for (plain `perfgate run`, the demo). */
+  mode: 'paired' | 'unpaired' | 'head-only';
+  maxChars?: number;
+  /** Used to compute the decision when `decision` is not given. Default: both. */
+  failOn?: readonly FailOn[];
+  decision?: Decision;
+  /** Why a requested baseline is missing (e.g. "no baseline artifact on main yet"). */
+  baselineProblem?: string;
+}
+
+/** How much detail one rendering carries; the renderer steps down these until the text fits. */
+interface Detail {
+  statementLists: boolean;
+  chart: boolean;
+  sqlMax: number;
+  nPlusOneSql: boolean;
+  /** One row for a scenario whose metrics are all unchanged, so regressions stay visible. */
+  compactTiming: boolean;
+  /** Table rows kept per table; beyond it a "… more" line. */
+  maxRows: number;
+}
+
+const LEVELS: readonly Omit<Detail, 'maxRows'>[] = [
+  { statementLists: true, chart: true, sqlMax: Infinity, nPlusOneSql: true, compactTiming: false },
+  { statementLists: false, chart: true, sqlMax: Infinity, nPlusOneSql: true, compactTiming: false },
+  { statementLists: false, chart: false, sqlMax: Infinity, nPlusOneSql: true, compactTiming: false },
+  { statementLists: false, chart: false, sqlMax: 500, nPlusOneSql: true, compactTiming: false },
+  { statementLists: false, chart: false, sqlMax: 120, nPlusOneSql: true, compactTiming: false },
+  { statementLists: false, chart: false, sqlMax: 120, nPlusOneSql: false, compactTiming: false },
+  { statementLists: false, chart: false, sqlMax: 120, nPlusOneSql: false, compactTiming: true },
+];
+
+export function renderReport(comparison: Comparison, ctx: ReportContext): string {
+  const max = ctx.maxChars ?? DEFAULT_MAX_CHARS;
+  const decision = ctx.decision ?? decide(comparison, ctx.failOn ?? ['budget', 'regression']);
+  let text = '';
+  for (let i = 0; i < LEVELS.length; i++) {
+    text = render(comparison, ctx, decision, { ...LEVELS[i], maxRows: Infinity }, i > 0);
+    if (text.length <= max) return text;
+  }
+  // Still too long: many scenarios. Keep whole rows only, as many as fit.
+  const last = LEVELS[LEVELS.length - 1];
+  let lo = 0;
+  let hi = 100_000;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (render(comparison, ctx, decision, { ...last, maxRows: mid }, true).length <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return render(comparison, ctx, decision, { ...last, maxRows: lo }, true);
+}
+
+function render(comparison: Comparison, ctx: ReportContext, decision: Decision, detail: Detail, collapsed: boolean): string {
+  const parts: string[] = [headline(comparison, decision, ctx)];
+  // Inconclusive metrics are explained row by row in the table; the list is for what failed the run.
+  if (decision.verdict === 'fail') {
+    parts.push(limitLines(decision.reasons.map((r) => `- ${escapeCell(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
+  }
+  if (!comparison.hasBaseline) {
+    if (ctx.mode !== 'head-only' || ctx.baselineProblem) {
+      parts.push(
+        `> **No baseline to compare against**${ctx.baselineProblem ? ` (${escapeCell(ctx.baselineProblem)})` : ''}: ` +
+          'only absolute budgets apply. The next run on the base branch records one.',
+      );
+    }
+    parts.push(...headOnlySections(comparison, ctx.head, detail));
+  } else {
+    parts.push('#### Timing', timingTable(comparison, ctx.head, detail));
+    const budgets = budgetTable(comparison, detail);
+    if (budgets) parts.push('#### Budgets', budgets);
+    const queries = queriesSection(comparison, detail);
+    if (queries) parts.push('#### Queries', queries);
+    const chart = detail.chart ? renderChart(comparison) : undefined;
+    if (chart) parts.push(chart);
+  }
+  if (collapsed) {
+    parts.push('_Some detail was collapsed to fit the comment size limit; the full numbers are in the results JSON._');
+  }
+  parts.push(footer(comparison, ctx));
+  return parts.join('\n\n') + '\n';
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
+  const t = c.totals;
+  const budgetsTotal = c.scenarios.reduce((n, s) => n + s.budgets.length, 0);
+  const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
+  const bits: string[] = [];
+  if (c.hasBaseline) bits.push(plural(t.regressions, 'regression'));
+  if (budgetsTotal > 0) bits.push(t.violations ? plural(t.violations, 'budget violation') : `${budgetsTotal}/${budgetsTotal} budgets pass`);
+  if (t.inconclusive) bits.push(`${t.inconclusive} inconclusive`);
+  if (t.improvements) bits.push(`${t.improvements} improved`);
+  if (t.errors) bits.push(plural(t.errors, 'scenario', 'scenarios') + ' failed');
+  const summary = bits.length ? bits.join(', ') : `${plural(c.scenarios.length, 'scenario')} measured`;
+  const icon = d.verdict === 'fail' ? '❌' : d.verdict === 'inconclusive' ? '⚠️' : '✅';
+  const word = d.verdict === 'fail' ? 'fail' : d.verdict === 'inconclusive' ? 'inconclusive' : 'pass';
+  return `### ${icon} perfgate: ${word} — ${summary}${name}`;
+}
+
+function limitLines(lines: string[], maxRows: number): string[] {
+  if (lines.length <= maxRows) return lines;
+  return [...lines.slice(0, maxRows), `- … ${lines.length - maxRows} more`];
+}
+
+function table(header: string[], rows: string[][], maxRows: number, align?: string[]): string {
+  const kept = rows.length > maxRows ? rows.slice(0, maxRows) : rows;
+  const out = markdownTable([header, ...kept], { align });
+  return rows.length > maxRows ? `${out}\n\n_… ${rows.length - maxRows} more rows omitted._` : out;
+}
+
+// ---------------------------------------------------------------- timing
+
+const VERDICT_TEXT = {
+  regressed: '❌ regressed',
+  improved: '✅ improved',
+  unchanged: 'unchanged',
+  inconclusive: '⚠️ inconclusive',
+} as const;
+
+/** benchstat style: `+7.3% [5.2, 9.1]`; `~` when the interval contains 0 and nothing changed. */
+export function formatChange(m: MetricComparison): string {
+  if (!m.changeCi) return `${formatPercent(m.change)} (no CI)`;
+  const ci = formatInterval(m.changeCi.lo, m.changeCi.hi);
+  if (m.verdict === 'unchanged' && m.changeCi.lo <= 0 && m.changeCi.hi >= 0) return `~ ${ci}`;
+  return `${formatPercent(m.change)} ${ci}`;
+}
+
+function timingTable(c: Comparison, head: Results, detail: Detail): string {
+  const headByName = new Map(head.scenarios.map((s) => [s.name, s]));
+  const rows: string[][] = [];
+  for (const s of c.scenarios) {
+    const name = escapeCell(s.name);
+    if (s.status === 'removed') {
+      rows.push([name, '', '', '', '', '', 'removed from head']);
+      continue;
+    }
+    if (s.status === 'error') {
+      rows.push([name, '', '', '', '', '', `💥 not measured: ${escapeCell(s.error ?? '')}`]);
+      continue;
+    }
+    if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
+      const load = headByName.get(s.name)?.load;
+      const head = load ? `p50 ${formatLatencyUs(load.latencyUs.p50)} · ${formatRps(load.rps)} rps` : '—';
+      const why = s.status === 'added' ? '🆕 new scenario: budgets only' : escapeCell(s.notes.join('; ') || 'no baseline numbers');
+      rows.push([name, '', '—', head, '', '', why]);
+      continue;
+    }
+    if (detail.compactTiming && s.metrics.every((m) => m.verdict === 'unchanged') && s.notes.length === 0) {
+      rows.push([name, 'all', '', '', '', '', `unchanged (${s.metrics.length} metrics)`]);
+      continue;
+    }
+    s.metrics.forEach((m, i) => {
+      const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${escapeCell(m.note)}` : '');
+      rows.push([
+        i === 0 ? name : '',
+        m.label,
+        formatValue(m.unit, m.base),
+        formatValue(m.unit, m.head),
+        formatChange(m),
+        `${(m.threshold * 100).toFixed(0)}%`,
+        verdict,
+      ]);
+    });
+    for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
+  }
+  return table(['Scenario', 'Metric', 'Base', 'Head', 'Change [95% CI]', 'Threshold', 'Verdict'], rows, detail.maxRows, [
+    'l',
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+    'l',
+  ]);
+}
+
+// ---------------------------------------------------------------- budgets
+
+const BUDGET_LABEL: Record<BudgetCheck['budget'], string> = {
+  p50Us: 'p50',
+  p90Us: 'p90',
+  p99Us: 'p99',
+  maxUs: 'max latency',
+  minRps: 'rps',
+  errors: 'errors',
+  queries: 'queries/request',
+  cpuUsPerRequest: 'CPU/request',
+  rssBytes: 'peak RSS',
+};
+
+const STATUS_TEXT = { pass: '✅ pass', fail: '❌ fail', 'no-data': '⚪ no data' } as const;
+
+function budgetLimit(b: BudgetCheck): string {
+  return `${b.kind === 'max' ? '≤' : '≥'} ${formatValue(b.unit, b.limit)}`;
+}
+
+function budgetTable(c: Comparison, detail: Detail): string | undefined {
+  const rows: string[][] = [];
+  for (const s of c.scenarios) {
+    s.budgets.forEach((b) => {
+      rows.push([escapeCell(s.name), BUDGET_LABEL[b.budget], budgetLimit(b), formatValue(b.unit, b.actual), STATUS_TEXT[b.status]]);
+    });
+  }
+  if (rows.length === 0) return undefined;
+  return table(['Scenario', 'Budget', 'Limit', 'Actual', 'Status'], rows, detail.maxRows, ['l', 'l', 'r', 'r', 'l']);
+}
+
+// ---------------------------------------------------------------- queries
+
+function queryFindings(q: QueryComparison, hasBase: boolean): string {
+  const f: string[] = [];
+  if (q.nPlusOne.length) {
+    const fresh = hasBase && q.newNPlusOne.length ? ` (${q.newNPlusOne.length} new)` : '';
+    f.push(`⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}${fresh}`);
+  }
+  if (q.duplicates.length) f.push(plural(q.duplicates.length, 'duplicate query', 'duplicate queries'));
+  if (q.headStable === false || q.baseStable === false) f.push('⚠️ unstable counts across probes');
+  if (q.newFingerprints.length) f.push(`${plural(q.newFingerprints.length, 'new statement')}`);
+  if (q.removedFingerprints.length) f.push(`${q.removedFingerprints.length} removed`);
+  if (q.background) f.push(`${formatCount(q.background)} background statements`);
+  if (q.transactionControl) f.push(`incl. ${formatCount(q.transactionControl)} transaction control`);
+  return f.join('; ');
+}
+
+const QUERY_VERDICT = { regressed: '❌ regressed', improved: '✅ fewer', unchanged: 'unchanged', 'no-data': '—' } as const;
+
+function queriesSection(c: Comparison, detail: Detail): string | undefined {
+  const withQueries = c.scenarios.filter((s) => s.queries);
+  if (withQueries.length === 0) return undefined;
+  const rows = withQueries.map((s) => {
+    const q = s.queries!;
+    const counts = q.base === undefined ? `— → ${formatCount(q.head)}` : `${formatCount(q.base)} → ${formatCount(q.head)}`;
+    const verdict = q.verdict === 'regressed' ? `❌ regressed (allowed +${q.threshold})` : QUERY_VERDICT[q.verdict];
+    return [escapeCell(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
+  });
+  const parts = [table(['Scenario', 'Queries/request (base → head)', 'Verdict', 'Findings'], rows, detail.maxRows, ['l', 'r', 'l', 'l'])];
+  for (const s of withQueries) {
+    const d = queryDetails(s.name, s.queries!, detail, c.hasBaseline);
+    if (d) parts.push(d);
+  }
+  return parts.join('\n\n');
+}
+
+function statementList(items: StatementCount[], detail: Detail): string {
+  return items
+    .map((st) => `- ×${formatCount(st.count)}\n\n${indent(codeBlock(truncate(st.sql || st.fingerprint, detail.sqlMax), 'sql'))}`)
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase: boolean): string | undefined {
+  const blocks: string[] = [];
+  // Without a base every finding is "new": the tag would only be noise.
+  const fresh = new Set(hasBase ? q.newNPlusOne.map((f) => f.fingerprint) : []);
+  if (q.nPlusOne.length && detail.nPlusOneSql) {
+    const body = q.nPlusOne
+      .map((f) => {
+        const tag = fresh.has(f.fingerprint) ? ' — **new**' : '';
+        return `- ×${formatCount(f.count)} per request, ${f.distinctParams} distinct parameter sets${tag}\n\n${indent(
+          codeBlock(truncate(f.sql, detail.sqlMax), 'sql'),
+        )}`;
+      })
+      .join('\n');
+    blocks.push(details(`N+1 suspects in ${name} (${q.nPlusOne.length})`, body));
+  }
+  if (detail.statementLists) {
+    if (q.duplicates.length) blocks.push(details(`Duplicate queries in ${name} (${q.duplicates.length})`, statementList(q.duplicates, detail)));
+    if (q.newFingerprints.length)
+      blocks.push(details(`New statements in ${name} (${q.newFingerprints.length})`, statementList(q.newFingerprints, detail)));
+    if (q.removedFingerprints.length)
+      blocks.push(details(`Removed statements in ${name} (${q.removedFingerprints.length})`, statementList(q.removedFingerprints, detail)));
+  }
+  return blocks.length ? blocks.join('\n\n') : undefined;
+}
+
+/** Blank lines inside <details> make GitHub render the markdown within. */
+function details(summary: string, body: string): string {
+  return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+
+// ---------------------------------------------------------------- head only
+
+function headOnlySections(c: Comparison, head: Results, detail: Detail): string[] {
+  const out: string[] = [];
+  const byName = new Map(head.scenarios.map((s) => [s.name, s]));
+  let shown = 0;
+  for (const s of c.scenarios) {
+    if (shown >= detail.maxRows) {
+      out.push(`_… ${c.scenarios.length - shown} more scenarios omitted._`);
+      break;
+    }
+    shown++;
+    const r = byName.get(s.name);
+    const title = r ? `#### ${escapeCell(s.name)} · \`${r.request.method} ${r.request.path.replace(/`/g, "'")}\`` : `#### ${escapeCell(s.name)}`;
+    if (s.status === 'error' || !r?.load) {
+      out.push(title, `💥 not measured: ${escapeCell(s.error ?? 'no load results')}`);
+      continue;
+    }
+    out.push(title, headOnlyTable(s, r, detail));
+    if (r.load.warnings?.length) out.push(r.load.warnings.map((w) => `> ⚠️ ${escapeCell(w)}`).join('\n'));
+    if (s.queries) {
+      const d = queryDetails(s.name, s.queries, detail, false);
+      if (d) out.push(d);
+    }
+  }
+  return out;
+}
+
+function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail): string {
+  const load = r.load!;
+  const budget = new Map(s.budgets.map((b) => [b.budget, b]));
+  const status = (key: BudgetCheck['budget']) => {
+    const b = budget.get(key);
+    return b ? `${budgetLimit(b)} ${STATUS_TEXT[b.status]}` : '';
+  };
+  const rows: string[][] = [
+    ['rps', formatRps(load.rps), status('minRps')],
+    ['p50', formatLatencyUs(load.latencyUs.p50), status('p50Us')],
+    ['p90', formatLatencyUs(load.latencyUs.p90), status('p90Us')],
+    ['p99', formatLatencyUs(load.latencyUs.p99), status('p99Us')],
+  ];
+  if (budget.has('maxUs')) rows.push(['max', formatLatencyUs(load.latencyUs.max), status('maxUs')]);
+  const errorText = load.non2xx ? `${formatCount(load.errors + load.non2xx)} (${formatCount(load.non2xx)} non-2xx)` : formatCount(load.errors);
+  rows.push(['errors', errorText, status('errors')]);
+  if (load.cpuUsPerRequest !== undefined || budget.has('cpuUsPerRequest'))
+    rows.push(['service CPU/request', formatLatencyUs(load.cpuUsPerRequest), status('cpuUsPerRequest')]);
+  if (load.peakRssBytes !== undefined || budget.has('rssBytes'))
+    rows.push(['peak RSS', formatValue('bytes', load.peakRssBytes), status('rssBytes')]);
+  if (s.queries || budget.has('queries')) {
+    const q = s.queries;
+    const flags = q ? [q.headStable === false ? '⚠️ unstable' : '', q.nPlusOne.length ? `⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}` : '']
+      .filter(Boolean)
+      .join(', ') : '';
+    rows.push(['queries/request', `${formatCount(q?.head)}${flags ? ` (${flags})` : ''}`, status('queries')]);
+    if (q?.duplicates.length) rows.push(['duplicate queries', formatCount(q.duplicates.length), '']);
+    if (q?.background) rows.push(['background statements', formatCount(q.background), '']);
+  }
+  const hasBudgets = s.budgets.length > 0;
+  const header = hasBudgets ? ['Metric', 'Value', 'Budget'] : ['Metric', 'Value'];
+  return markdownTable([header, ...rows.map((row) => (hasBudgets ? row : row.slice(0, 2)))], { align: ['l', 'r', 'l'] });
+}
+
+// ---------------------------------------------------------------- footer
+
+function runnerText(r: Results): string {
+  const run = r.meta.runner;
+  return [run.os, `${run.cpus} CPUs`, run.cpuModel, `Node ${run.node}`].filter(Boolean).join(' · ');
+}
+
+function shortSha(sha?: string): string | undefined {
+  return sha ? sha.slice(0, 7) : undefined;
+}
+
+function footer(c: Comparison, ctx: ReportContext): string {
+  const lines: string[] = [];
+  const roundsHead = [...new Set(c.scenarios.filter((s) => s.status !== 'removed').map((s) => s.rounds.head))];
+  const roundsBase = [...new Set(c.scenarios.map((s) => s.rounds.base).filter((n): n is number => n !== undefined))];
+  let rounds = `${roundsHead.join('/') || 0} per scenario`;
+  if (c.hasBaseline && roundsBase.length) rounds = `head ${roundsHead.join('/') || 0}, base ${roundsBase.join('/')} per scenario`;
+  lines.push(`**Rounds:** ${rounds}`);
+  if (!c.hasBaseline) {
+    lines.push('**Mode:** head only — no baseline, absolute budgets only');
+  } else if (c.pairing === 'paired') {
+    lines.push(
+      '**Mode:** paired — base and head ran interleaved on the same runner; per round, the log-ratio head/base is one sample; ' +
+        'estimate = its median, 95% CI by order statistics (sign test).',
+    );
+  } else {
+    const p = DEFAULT_CROSS_MACHINE;
+    lines.push(
+      `**Mode:** unpaired — ⚠️ **this comparison crosses machines**: base was measured in another job. ` +
+        `Hodges–Lehmann shift with a Mann–Whitney 95% CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
+        'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.',
+    );
+  }
+  const headSha = shortSha(ctx.head.meta.commit);
+  const baseSha = shortSha(ctx.base?.meta.commit ?? ctx.head.base?.commit);
+  if (headSha || baseSha) lines.push(`**Commits:** ${c.hasBaseline ? `base ${baseSha ?? '?'} → ` : ''}head ${headSha ?? '?'}`);
+  const headRunner = runnerText(ctx.head);
+  const baseRunner = ctx.base && c.crossMachine ? runnerText(ctx.base) : undefined;
+  lines.push(`**Runner:** ${escapeCell(headRunner)}${baseRunner && baseRunner !== headRunner ? ` (base: ${escapeCell(baseRunner)})` : ''}`);
+  lines.push(`**Tool:** ${escapeCell(ctx.head.tool.name)} ${escapeCell(ctx.head.tool.version)}`);
+  const cmd = `**Reproduce locally:**\n\n${codeBlock(ctx.reproduceCommand, 'sh')}`;
+  return `---\n\n${lines.join('  \n')}\n\n${cmd}`;
+}

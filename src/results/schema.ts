@@ -1,0 +1,58 @@
+// JSON Schema of results files as they are READ back (baselines, artifacts from other runs, which a
+// fork PR can forge): required structure and types are checked, unknown fields are allowed so a newer
+// perfgate's results still load. The TypeScript interfaces in types.ts describe what we WRITE.
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Num = Type.Number();
+const NonNegInt = Type.Integer({ minimum: 0 });
+const Latency = Type.Object({ p50: Num, p90: Num, p99: Num, max: Num });
+const Round = Type.Object({
+  rps: Num,
+  latencyUs: Latency,
+  requests: NonNegInt,
+  errors: NonNegInt,
+  non2xx: NonNegInt,
+  durationMs: Type.Optional(Num),
+  cpuUsPerRequest: Type.Optional(Num),
+  peakRssBytes: Type.Optional(Num),
+  clientCpuUsPerRequest: Type.Optional(Num),
+});
+const Statement = Type.Object({ fingerprint: Type.String({ maxLength: 200 }), sql: Type.String({ maxLength: 100_000 }), count: Num });
+const Load = Type.Object({
+  rounds: Type.Array(Round, { maxItems: 10_000 }),
+  rps: Num,
+  latencyUs: Latency,
+  requests: Type.Optional(NonNegInt),
+  errors: NonNegInt,
+  non2xx: Type.Optional(NonNegInt),
+  cpuUsPerRequest: Type.Optional(Num),
+  peakRssBytes: Type.Optional(Num),
+  warnings: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 })),
+});
+const Queries = Type.Object({
+  perRequest: Num,
+  stable: Type.Boolean(),
+  probes: NonNegInt,
+  statements: Type.Array(Statement, { maxItems: 10_000 }),
+  nPlusOne: Type.Array(Statement, { maxItems: 10_000 }),
+  duplicates: Type.Optional(Type.Array(Statement, { maxItems: 10_000 })),
+});
+const Scenario = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 500 }),
+  request: Type.Optional(Type.Object({ method: Type.String({ maxLength: 20 }), path: Type.String({ maxLength: 8000 }) })),
+  load: Type.Optional(Load),
+  queries: Type.Optional(Queries),
+  error: Type.Optional(Type.String({ maxLength: 100_000 })),
+});
+export const ResultsFileSchema: TSchema = Type.Object({
+  schema: Type.Literal('perfgate/results@1'),
+  tool: Type.Object({ name: Type.String(), version: Type.String() }),
+  meta: Type.Object({
+    commit: Type.Optional(Type.String({ maxLength: 200 })),
+    ref: Type.Optional(Type.String({ maxLength: 500 })),
+    timestamp: Type.String(),
+    runner: Type.Object({ os: Type.String(), cpus: Num, node: Type.String() }),
+  }),
+  scenarios: Type.Array(Scenario, { maxItems: 1000 }),
+  base: Type.Optional(Type.Object({ scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
+});

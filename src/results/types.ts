@@ -1,0 +1,101 @@
+// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
+// baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
+
+export const RESULTS_SCHEMA = 'perfgate/results@1';
+
+/** Latency percentiles in integer microseconds. */
+export interface LatencyUs {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** One measured round of closed-loop load against one scenario. */
+export interface RoundResult {
+  rps: number;
+  latencyUs: LatencyUs;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** Wall-clock length of the measured window. */
+  durationMs: number;
+  /** Service CPU time (user+system, whole process tree) per completed request. */
+  cpuUsPerRequest?: number;
+  peakRssBytes?: number;
+  /** CPU the load generator (perfgate itself) spent per request. */
+  clientCpuUsPerRequest?: number;
+  /** Which side of an A/B pair this round belongs to, in rerun mode. */
+  side?: 'base' | 'head';
+}
+
+export interface LoadResult {
+  rounds: RoundResult[];
+  /** Aggregates over all rounds: rps = total requests / total measured seconds. */
+  rps: number;
+  latencyUs: LatencyUs;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  cpuUsPerRequest?: number;
+  peakRssBytes?: number;
+  clientCpuUsPerRequest?: number;
+  /** Human-readable caveats about the measurement (e.g. load generator saturated the CPU). */
+  warnings?: string[];
+}
+
+export interface StatementCount {
+  fingerprint: string;
+  sql: string;
+  count: number;
+}
+
+export interface NPlusOneFinding extends StatementCount {
+  /** Distinct parameter/literal sets seen for this fingerprint within one request. */
+  distinctParams: number;
+}
+
+export interface QueryResult {
+  /** 'proxy': counted on the wire; 'header': reported by the service itself. */
+  source: 'proxy' | 'header';
+  /** Median statements per request over the probes. */
+  perRequest: number;
+  /** False when the probes disagreed. */
+  stable: boolean;
+  probes: number;
+  perProbe: number[];
+  /** Statements per request (counts are per request, from the median probe). */
+  statements: StatementCount[];
+  nPlusOne: NPlusOneFinding[];
+  duplicates: StatementCount[];
+  /** Transaction-control statements (BEGIN/COMMIT/ROLLBACK/SAVEPOINT) per request, included in perRequest. */
+  transactionControl?: number;
+  /** Statements seen outside any probe window during probing. */
+  background?: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  request: { method: string; path: string };
+  load?: LoadResult;
+  queries?: QueryResult;
+  /** Set when the scenario could not be measured (probe failed, service errors). */
+  error?: string;
+}
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA;
+  tool: { name: string; version: string };
+  meta: {
+    commit?: string;
+    ref?: string;
+    timestamp: string;
+    runner: { os: string; cpus: number; cpuModel?: string; node: string };
+    /** How the numbers were produced, for the report footer. */
+    mode?: 'single' | 'rerun';
+    configFile?: string;
+  };
+  scenarios: ScenarioResult[];
+  /** In rerun mode the base side measured in the same run, paired round by round. */
+  base?: { commit?: string; ref?: string; scenarios: ScenarioResult[] };
+}
