@@ -5,6 +5,7 @@
 //
 //   npm run bench:aa-power -- [--aa 100] [--power 20] [--levels 5,10,20] [--tail-ms 5]
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
+//                             [--raw <dir>]
 //
 // A scratch git repository holds the example service. Its base commit runs unchanged; each condition
 // is a head commit on top of it that changes the code's behaviour through two files the start command
@@ -14,6 +15,10 @@
 //
 // A/A uses short rounds (--aa-duration) to fit 100 comparisons in half an hour; power uses the
 // default load settings (20 rounds of 1 s per side), the ones users get.
+//
+// The results files of every run are kept in --raw (default: a folder under the system temp dir),
+// and the same rounds are then fed to the rules users would otherwise pick (ratio thresholds,
+// Welch's t-test, Bencher's limit) by bench/verdicts-measured-rules.ts: the side-by-side table.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +30,7 @@ import { compareRuns } from '../src/compare/compare.js';
 import type { MetricKey } from '../src/compare/metrics.js';
 import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { runPipeline } from '../src/pipeline.js';
+import { type ConditionManifest, measuredRulesTable } from './verdicts-measured-rules.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'bookshop');
@@ -38,6 +44,7 @@ const { values: args } = parseArgs({
     'aa-duration': { type: 'string', default: '300ms' },
     'per-run': { type: 'string', default: '25' },
     json: { type: 'string' },
+    raw: { type: 'string' },
     'skip-aa-cpu': { type: 'string' },
   },
 });
@@ -117,9 +124,21 @@ function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: 
   ].join('\n');
 }
 
-async function runCondition(repo: string, baseSha: string, c: Condition, upstream: string, env: Record<string, string>): Promise<ConditionResult> {
+const slugOf = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '-');
+const manifest: ConditionManifest[] = [];
+
+async function runCondition(
+  repo: string,
+  rawDir: string,
+  baseSha: string,
+  c: Condition,
+  upstream: string,
+  env: Record<string, string>,
+): Promise<ConditionResult> {
   const started = Date.now();
-  git(repo, 'checkout', '-q', '-B', `cond-${c.name.replace(/[^A-Za-z0-9]+/g, '-')}`, baseSha);
+  manifest.push({ slug: slugOf(c.name), name: c.name });
+  writeFileSync(path.join(rawDir, 'conditions.json'), JSON.stringify(manifest, null, 2) + '\n');
+  git(repo, 'checkout', '-q', '-B', `cond-${slugOf(c.name)}`, baseSha);
   writeFileSync(path.join(repo, 'slowdown-us'), `${c.slowdownUs}\n`);
   writeFileSync(path.join(repo, 'tail-ms'), `${c.tailMs}\n`);
   writeFileSync(path.join(repo, 'NOTE'), `condition ${c.name}\n`);
@@ -138,7 +157,7 @@ async function runCondition(repo: string, baseSha: string, c: Condition, upstrea
     writeFileSync(configFile, configYaml(c, baseSha, n, upstream));
     const outcome = await runPipeline({
       configFile,
-      outFile: path.join(repo, 'out', `${c.name.replace(/[^A-Za-z0-9]+/g, '-')}-${done}.json`),
+      outFile: path.join(rawDir, `${slugOf(c.name)}-${done}.json`),
       env,
       progress: (line) => {
         if (/round 20\/20|round \d+\/\d+: .*error|warning|failed|ready at/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
@@ -189,6 +208,9 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'perfgate-aa-power-'));
   const repo = path.join(work, 'repo');
   mkdirSync(repo);
+  const rawDir = path.resolve(args.raw ?? path.join(os.tmpdir(), `perfgate-aa-power-raw-${process.pid}`));
+  mkdirSync(rawDir, { recursive: true });
+  process.stderr.write(`results files: ${rawDir}\n`);
   const db = await startEmbeddedPostgres();
   try {
     const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, PGPASSWORD: db.password, PGDATABASE: db.database };
@@ -198,28 +220,30 @@ async function main(): Promise<void> {
     const results: ConditionResult[] = [];
 
     const aaLoad = `{ duration: ${args['aa-duration']}, warmup: 500ms }`;
-    if (AA > 0) results.push(await runCondition(repo, baseSha, { name: 'A/A', slowdownUs: 0, tailMs: 0, comparisons: AA, load: aaLoad }, upstream, env));
+    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, { name: 'A/A', slowdownUs: 0, tailMs: 0, comparisons: AA, load: aaLoad }, upstream, env));
 
     // The injected cost is a share of the service's own CPU per request, measured here first.
     let cpu = results[0]?.baseCpuUsPerRequest;
     if (cpu === undefined || args['skip-aa-cpu']) {
-      const probe = await runCondition(repo, baseSha, { name: 'calibrate', slowdownUs: 0, tailMs: 0, comparisons: 3, load: aaLoad }, upstream, env);
+      const probe = await runCondition(repo, rawDir, baseSha, { name: 'calibrate', slowdownUs: 0, tailMs: 0, comparisons: 3, load: aaLoad }, upstream, env);
       cpu = probe.baseCpuUsPerRequest;
     }
     process.stderr.write(`service CPU per request (base): ${cpu.toFixed(1)} µs\n`);
     for (const level of LEVELS) {
       const slowdownUs = Math.round((cpu * level) / 100);
-      results.push(await runCondition(repo, baseSha, { name: `+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, tailMs: 0, comparisons: POWER, load: '' }, upstream, env));
+      results.push(await runCondition(repo, rawDir, baseSha, { name: `+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, tailMs: 0, comparisons: POWER, load: '' }, upstream, env));
     }
     if (TAIL_MS > 0) {
-      results.push(await runCondition(repo, baseSha, { name: `tail: 1% of requests +${TAIL_MS} ms`, slowdownUs: 0, tailMs: TAIL_MS, comparisons: POWER, load: '' }, upstream, env));
+      results.push(await runCondition(repo, rawDir, baseSha, { name: `tail: 1% of requests +${TAIL_MS} ms`, slowdownUs: 0, tailMs: TAIL_MS, comparisons: POWER, load: '' }, upstream, env));
     }
 
     const md = table(results);
-    process.stdout.write(`\n${md}\n`);
+    const sideBySide = measuredRulesTable(rawDir);
+    process.stdout.write(`\n${md}\n\nThe same rounds, other decision rules:\n\n${sideBySide}\n`);
     if (args.json) {
       mkdirSync(path.dirname(args.json), { recursive: true });
-      writeFileSync(args.json, JSON.stringify({ when: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, results }, null, 2) + '\n');
+      const record = { when: new Date().toISOString(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, results, sideBySide };
+      writeFileSync(args.json, JSON.stringify(record, null, 2) + '\n');
     }
   } finally {
     await db.stop();

@@ -1,0 +1,99 @@
+// The side-by-side table on measured data: the rounds that bench/verdicts-aa-power.ts recorded (A/A
+// and injected slowdowns, rerun mode, real service) fed to perfgate's rule and to the rules users
+// would otherwise pick. Every rule sees the same rounds; only the decision differs.
+//
+//   node --import tsx bench/verdicts-measured-rules.ts --raw <dir written by verdicts-aa-power --raw>
+//
+// The input is a folder of perfgate results JSON files (`<condition>-<n>.json`) and the
+// `conditions.json` the A/A and power bench writes beside them (the condition's display name per
+// file prefix). Each scenario in a file is one comparison.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_REGRESSION, metricDef, type MetricKey } from '../src/compare/metrics.js';
+import type { Results } from '../src/results/types.js';
+import { type Rule, RULES, type Sample } from './decision-rules.js';
+
+export interface ConditionManifest {
+  /** File-name prefix of the condition's results files. */
+  slug: string;
+  name: string;
+}
+
+const MEASURED_METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p99'];
+
+interface Comparison {
+  condition: string;
+  samples: Partial<Record<MetricKey, Sample>>;
+}
+
+/** Every scenario of every results file as one comparison: head rounds and the base rounds of the same name. */
+export function readComparisons(dir: string): { conditions: string[]; comparisons: Comparison[] } {
+  const files = readdirSync(dir).filter((f) => /-\d+\.json$/.test(f));
+  let manifest: ConditionManifest[] = [];
+  try {
+    manifest = JSON.parse(readFileSync(path.join(dir, 'conditions.json'), 'utf8')) as ConditionManifest[];
+  } catch {
+    // Without a manifest, the file prefix names the condition.
+  }
+  const nameOf = (slug: string) => manifest.find((m) => m.slug === slug)?.name ?? slug;
+  const order = manifest.map((m) => m.name);
+  const comparisons: Comparison[] = [];
+  for (const file of files.sort()) {
+    const slug = file.replace(/-\d+\.json$/, '');
+    const results = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Results;
+    for (const head of results.scenarios) {
+      const base = results.base?.scenarios.find((s) => s.name === head.name);
+      if (!head.load || !base?.load) continue;
+      const samples: Comparison['samples'] = {};
+      for (const key of MEASURED_METRICS) {
+        const def = metricDef(key);
+        const n = Math.min(head.load.rounds.length, base.load.rounds.length);
+        const h = head.load.rounds.slice(0, n).map(def.read);
+        const b = base.load.rounds.slice(0, n).map(def.read);
+        if (h.every((v) => v !== undefined && v > 0) && b.every((v) => v !== undefined && v > 0)) {
+          samples[key] = { head: h as number[], base: b as number[] };
+        }
+      }
+      comparisons.push({ condition: nameOf(slug), samples });
+    }
+    if (!order.includes(nameOf(slug))) order.push(nameOf(slug));
+  }
+  return { conditions: order.filter((c) => comparisons.some((x) => x.condition === c)), comparisons };
+}
+
+const THRESHOLD_KEY = { rps: 'rps', cpuUsPerRequest: 'cpu', p99: 'p99' } as const;
+
+function alarmRate(rule: Rule, metric: MetricKey, comparisons: Comparison[]): string {
+  const def = metricDef(metric);
+  const threshold = DEFAULT_REGRESSION[THRESHOLD_KEY[metric as keyof typeof THRESHOLD_KEY]];
+  const usable = comparisons.filter((c) => c.samples[metric]);
+  if (usable.length === 0) return '–';
+  const alarms = usable.filter((c) => rule.alarm(c.samples[metric]!, def, threshold)).length;
+  return `${((100 * alarms) / usable.length).toFixed(1)}% (${alarms}/${usable.length})`;
+}
+
+/** Markdown: one row per rule and metric, one column per condition (A/A = false alarms, others = detection). */
+export function measuredRulesTable(dir: string): string {
+  const { conditions, comparisons } = readComparisons(dir);
+  const lines = [
+    `| rule | metric | ${conditions.join(' | ')} |`,
+    `| :--- | :--- | ${conditions.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const rule of RULES) {
+    for (const metric of MEASURED_METRICS) {
+      const cells = conditions.map((c) => alarmRate(rule, metric, comparisons.filter((x) => x.condition === c)));
+      lines.push(`| ${rule.name} | ${metricDef(metric).label} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { raw: { type: 'string' } } });
+  if (!values.raw) {
+    console.error('usage: node --import tsx bench/verdicts-measured-rules.ts --raw <dir>');
+    process.exit(2);
+  }
+  console.log(measuredRulesTable(values.raw));
+}
