@@ -6,7 +6,7 @@
 // a statistics package for one function would be a heavier dependency than the 60 lines.
 import { metricDef, type MetricDef, worseLog } from '../src/compare/metrics.js';
 import { pairedShift, unpairedShift } from '../src/compare/stats.js';
-import { classifyShift } from '../src/compare/verdict.js';
+import { classifyShift, VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 
 /** One metric's rounds; `base[k]` and `head[k]` ran as an interleaved pair when paired. */
 export interface Sample {
@@ -32,7 +32,7 @@ const worseSign = (def: MetricDef) => (def.higherIsBetter ? -1 : 1);
 /** perfgate, rerun mode: paired sign-test CI of the median log-ratio against threshold T. */
 export function perfgatePaired(s: Sample, def: MetricDef, threshold: number): boolean {
   const samples = s.head.map((h, k) => worseLog(def, h) - worseLog(def, s.base[k]));
-  return classifyShift(def, pairedShift(samples), threshold).verdict === 'regressed';
+  return classifyShift(def, pairedShift(samples, VERDICT_CONFIDENCE), threshold).verdict === 'regressed';
 }
 
 /** perfgate, artifact mode: Hodges–Lehmann + Mann–Whitney CI against threshold T. */
@@ -40,6 +40,7 @@ export function perfgateUnpaired(s: Sample, def: MetricDef, threshold: number): 
   const shift = unpairedShift(
     s.head.map((v) => worseLog(def, v)),
     s.base.map((v) => worseLog(def, v)),
+    VERDICT_CONFIDENCE,
   );
   return classifyShift(def, shift, threshold).verdict === 'regressed';
 }

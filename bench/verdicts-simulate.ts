@@ -2,7 +2,7 @@
 // rules users would otherwise pick (fixed ratio thresholds as in github-action-benchmark, a t-test
 // as in Bencher), and prints false-alarm and detection rates as a markdown table.
 //
-//   node --import tsx bench/verdicts-simulate.ts [--trials 2000] [--rounds 10] [--seed 1]
+//   node --import tsx bench/verdicts-simulate.ts [--trials 2000] [--rounds 20] [--seed 1]
 //
 // Model (per trial, one latency-like metric where bigger is worse):
 //   same runner (rerun mode):  base_k = C_k·e_bk·O_bk         head_k = C_k·e_hk·O_hk·(1+effect)
@@ -19,7 +19,7 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const TRIALS = arg('trials', 2000);
-const ROUNDS = arg('rounds', 10);
+const ROUNDS = arg('rounds', 20);
 const SEED = arg('seed', 1);
 const CVS = [0.03, 0.08, 0.15];
 const EFFECTS = [0, 0.05, 0.1, 0.2];

@@ -25,7 +25,7 @@ function makeRepo(): { dir: string; baseSha: string } {
   ready: { url: "http://127.0.0.1:\${PERFGATE_PORT}/health", timeout: 10s }
 defaults:
   load: { connections: 2, duration: 0.3s, warmup: 0.2s }
-  rounds: 6
+  rounds: 8
 scenarios:
   - name: fast endpoint
     request: { path: /fast }
@@ -58,8 +58,8 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.equal(results.base.commit, baseSha, 'the base side is the merge-base with the configured ref');
     const headRounds = results.scenarios[0].load.rounds;
     const baseRounds = results.base.scenarios[0].load.rounds;
-    assert.equal(headRounds.length, 6);
-    assert.equal(baseRounds.length, 6);
+    assert.equal(headRounds.length, 8);
+    assert.equal(baseRounds.length, 8);
     assert.ok(headRounds.every((r: { side: string }) => r.side === 'head'));
     assert.ok(baseRounds.every((r: { side: string }) => r.side === 'base'));
     // CPU per request is the service's own: head pays the 300 µs spin, base does not.

@@ -75,7 +75,7 @@ describe('compareRuns', () => {
     assert.equal(c.scenarios.find((s) => s.name === 'authors')!.metrics[0].verdict, 'unchanged');
   });
 
-  test('five rounds cannot give a 95% CI: inconclusive, exit 0', () => {
+  test('five rounds cannot give a 99% CI: inconclusive, exit 0', () => {
     const { base, head } = pairedRounds(books, { n: 5, seed: 5, slowdown: 0.5 });
     const c = compareRuns({ head: results([scenario('books', head)]), base: results([scenario('books', base)]), config: cfg, pairing: 'paired' });
     assert.ok(c.scenarios[0].metrics.every((m) => m.verdict === 'inconclusive'));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { metricDef, thresholdWorseLog, widenForCrossMachine, DEFAULT_REGRESSION } from '../../src/compare/metrics.js';
-import type { ShiftEstimate } from '../../src/compare/stats.js';
-import { classifyShift, compareQueries, naturalInterval } from '../../src/compare/verdict.js';
+import { type ShiftEstimate, signTestCiRank } from '../../src/compare/stats.js';
+import { classifyShift, compareQueries, MIN_PAIRS, MIN_UNPAIRED_PER_SIDE, naturalInterval, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
 import { queries } from './builders.js';
 
 const p99 = metricDef('p99');
@@ -36,11 +36,18 @@ describe('classifyShift', () => {
     assert.equal(classifyShift(p99, shift(L(0.5), L(-3), L(4)), 0.1).verdict, 'unchanged');
   });
   test('no interval: inconclusive, saying how many rounds are needed', () => {
-    const c = classifyShift(p99, { method: 'sign-test', estimate: L(30), p: 0.06, n: 5 }, 0.1);
+    const c = classifyShift(p99, { method: 'sign-test', estimate: L(30), p: 0.06, n: 7 }, 0.1);
     assert.equal(c.verdict, 'inconclusive');
-    assert.match(c.note!, /need ≥ 6 paired rounds, have 5/);
-    const u = classifyShift(p99, { method: 'hodges-lehmann', estimate: L(30), p: 0.1, n: 3, m: 3 }, 0.1);
-    assert.match(u.note!, /need ≥ 4 rounds on each side, have 3 head \/ 3 base/);
+    assert.match(c.note!, /too few rounds for a 99% interval \(need ≥ 8 paired rounds, have 7\)/);
+    const u = classifyShift(p99, { method: 'hodges-lehmann', estimate: L(30), p: 0.1, n: 4, m: 4 }, 0.1);
+    assert.match(u.note!, /need ≥ 5 rounds on each side, have 4 head \/ 4 base/);
+  });
+  test('the minimum round counts are the smallest with a finite 99% interval', () => {
+    assert.equal(MIN_PAIRS, 8);
+    assert.equal(signTestCiRank(MIN_PAIRS - 1, VERDICT_CONFIDENCE), 0);
+    assert.ok(signTestCiRank(MIN_PAIRS, VERDICT_CONFIDENCE) > 0);
+    // 2 / C(8, 4) = 2.9% > 1%; 2 / C(10, 5) = 0.8% ≤ 1%.
+    assert.equal(MIN_UNPAIRED_PER_SIDE, 5);
   });
   test('rps thresholds count a drop of T in rps as T worse', () => {
     // rps down 6% → worse-log = −log(0.94) > −log(0.95)

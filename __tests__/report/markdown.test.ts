@@ -124,7 +124,7 @@ describe('renderReport snapshots', () => {
   test('inconclusive', () => {
     const md = render({ ...twoScenarios({ slowdown: 0.3, n: 5 }), pairing: 'paired' });
     assert.match(md, /^### ⚠️ perfgate: inconclusive/);
-    assert.match(md, /too few rounds for a 95% interval \(need ≥ 6 paired rounds, have 5\)/);
+    assert.match(md, /too few rounds for a 99% interval \(need ≥ 8 paired rounds, have 5\)/);
     matchSnapshot('inconclusive', md);
   });
 

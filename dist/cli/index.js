@@ -64964,7 +64964,10 @@ function widenForCrossMachine(t, policy = DEFAULT_CROSS_MACHINE) {
 // so a positive sample always means "head is worse" and a threshold is one number for every metric.
 // Rank/order-statistic methods only: a single 2x outlier round must not be able to move a verdict,
 // and the result must be exactly reproducible (no random resampling).
-/** 95% two-sided intervals; the exact coverage of order-statistic intervals is ≥ this. */
+/**
+ * Default two-sided confidence of the functions here; the exact coverage of order-statistic intervals
+ * is ≥ it. Verdicts use VERDICT_CONFIDENCE (verdict.ts), which is stricter.
+ */
 const CONFIDENCE = 0.95;
 function median(values) {
     if (values.length === 0)
@@ -65008,7 +65011,7 @@ function binomialCdfHalf(n, k) {
 /**
  * The order-statistic confidence interval of a median from n samples is [x(k), x(n+1-k)] (1-based,
  * sorted) with coverage 1 - 2·P(Bin(n, ½) ≤ k-1). Returns the largest such k with coverage ≥ 1-α,
- * or 0 when even [x(1), x(n)] is not wide enough (n ≤ 5 at 95%).
+ * or 0 when even [x(1), x(n)] is not wide enough (n ≤ 5 at 95%, n ≤ 7 at 99%).
  */
 function signTestCiRank(n, confidence = CONFIDENCE) {
     const alphaHalf = (1 - confidence) / 2;
@@ -65164,7 +65167,7 @@ function mannWhitneyP(head, base) {
  * Unpaired comparison (rounds from different jobs/machines): Hodges–Lehmann estimate of the shift
  * head − base of worse-log values (median of all pairwise differences) with the Moses
  * distribution-free CI from the Mann–Whitney distribution. Needs ≥ 4 rounds on each side for a
- * finite 95% interval.
+ * finite 95% interval, ≥ 5 for 99%.
  */
 function unpairedShift(headWorseLog, baseWorseLog, confidence = CONFIDENCE) {
     const n = headWorseLog.length;
@@ -65199,9 +65202,23 @@ function unpairedShift(headWorseLog, baseWorseLog, confidence = CONFIDENCE) {
 
 ;// CONCATENATED MODULE: ./lib/compare/verdict.js
 
-/** Minimum sample sizes for a finite 95% interval, for the "too few rounds" message. */
-const MIN_PAIRS = 6;
-const MIN_UNPAIRED_PER_SIDE = 4;
+
+/**
+ * The confidence of the intervals verdicts are made from. 99%, not 95%: every scenario is judged on
+ * six metrics, and in the measured A/A runs (docs/verdicts.md, "A/A and power") 95% intervals let
+ * 5 of 100 unchanged scenarios fail on some metric; 99% intervals let 1 of 100.
+ */
+const VERDICT_CONFIDENCE = 0.99;
+const VERDICT_CONFIDENCE_LABEL = `${Math.round(VERDICT_CONFIDENCE * 100)}%`;
+function smallest(finite) {
+    let n = 1;
+    while (!finite(n))
+        n++;
+    return n;
+}
+/** Minimum sample sizes for a finite interval at VERDICT_CONFIDENCE, for the "too few rounds" message. */
+const MIN_PAIRS = smallest((n) => signTestCiRank(n, VERDICT_CONFIDENCE) > 0);
+const MIN_UNPAIRED_PER_SIDE = smallest((n) => mannWhitneyCiRank(n, n, VERDICT_CONFIDENCE) > 0);
 /**
  * regressed: CI entirely above 0 and estimate ≥ T. improved: the mirror image. unchanged: CI
  * entirely below T (a regression of T or more is ruled out). inconclusive: anything else,
@@ -65214,7 +65231,7 @@ function classifyShift(def, shift, threshold) {
         const need = shift.method === 'sign-test'
             ? `need ≥ ${MIN_PAIRS} paired rounds, have ${shift.n}`
             : `need ≥ ${MIN_UNPAIRED_PER_SIDE} rounds on each side, have ${shift.n} head / ${shift.m ?? 0} base`;
-        return { verdict: 'inconclusive', note: `too few rounds for a 95% interval (${need})` };
+        return { verdict: 'inconclusive', note: `too few rounds for a ${VERDICT_CONFIDENCE_LABEL} interval (${need})` };
     }
     if (ci.lo > 0 && shift.estimate >= t)
         return { verdict: 'regressed' };
@@ -65371,14 +65388,14 @@ function compareMetric(def, head, base, threshold, pairing) {
         }
         if (samples.length === 0)
             return undefined;
-        shift = pairedShift(samples);
+        shift = pairedShift(samples, VERDICT_CONFIDENCE);
     }
     else {
         headVals = head.filter(usable);
         baseVals = base.filter(usable);
         if (headVals.length === 0 || baseVals.length === 0)
             return undefined;
-        shift = unpairedShift(headVals.map((v) => worseLog(def, v)), baseVals.map((v) => worseLog(def, v)));
+        shift = unpairedShift(headVals.map((v) => worseLog(def, v)), baseVals.map((v) => worseLog(def, v)), VERDICT_CONFIDENCE);
     }
     const cls = classifyShift(def, shift, threshold);
     return {
@@ -66042,6 +66059,7 @@ function truncate(text, max) {
 
 
 
+
 /** GitHub's comment limit is 65,536 characters; stay clear of it with room for a marker line. */
 const DEFAULT_MAX_CHARS = 60_000;
 const MAX_REASONS = 10;
@@ -66195,7 +66213,7 @@ function timingTable(c, head, detail) {
         for (const note of s.notes)
             rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
     }
-    return table(['Scenario', 'Metric', 'Base', 'Head', 'Change [95% CI]', 'Threshold', 'Verdict'], rows, detail.maxRows, [
+    return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI]`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
         'l',
         'l',
         'r',
@@ -66395,12 +66413,12 @@ function footer(c, ctx) {
     }
     else if (c.pairing === 'paired') {
         lines.push('**Mode:** paired — base and head ran interleaved on the same runner; per round, the log-ratio head/base is one sample; ' +
-            'estimate = its median, 95% CI by order statistics (sign test).');
+            `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`);
     }
     else {
         const p = DEFAULT_CROSS_MACHINE;
         lines.push(`**Mode:** unpaired — ⚠️ **this comparison crosses machines**: base was measured in another job. ` +
-            `Hodges–Lehmann shift with a Mann–Whitney 95% CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
+            `Hodges–Lehmann shift with a Mann–Whitney ${VERDICT_CONFIDENCE_LABEL} CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
             'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.');
     }
     const headSha = shortSha(ctx.head.meta.commit);

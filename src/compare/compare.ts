@@ -15,7 +15,7 @@ import {
   worseLog,
 } from './metrics.js';
 import { type Interval, median, pairedShift, type ShiftEstimate, unpairedShift } from './stats.js';
-import { classifyShift, compareQueries, type MetricVerdict, naturalInterval, type QueryComparison } from './verdict.js';
+import { classifyShift, compareQueries, type MetricVerdict, naturalInterval, type QueryComparison, VERDICT_CONFIDENCE } from './verdict.js';
 
 /** 'paired': head round k against base round k of the same run (rerun mode). 'unpaired': another machine/job. */
 export type Pairing = 'paired' | 'unpaired';
@@ -31,7 +31,7 @@ export interface MetricComparison {
   shift: ShiftEstimate;
   /** Estimated change in the metric's own direction, as a fraction (+0.07 = +7%). */
   change: number;
-  /** 95% CI of `change`, absent when there were too few rounds. */
+  /** CI of `change` at VERDICT_CONFIDENCE, absent when there were too few rounds. */
   changeCi?: Interval;
   /** Threshold T applied (fraction), already widened for cross-machine comparisons. */
   threshold: number;
@@ -205,7 +205,7 @@ function compareMetric(
       samples.push(worseLog(def, h) - worseLog(def, b));
     }
     if (samples.length === 0) return undefined;
-    shift = pairedShift(samples);
+    shift = pairedShift(samples, VERDICT_CONFIDENCE);
   } else {
     headVals = head.filter(usable);
     baseVals = base.filter(usable);
@@ -213,6 +213,7 @@ function compareMetric(
     shift = unpairedShift(
       headVals.map((v) => worseLog(def, v)),
       baseVals.map((v) => worseLog(def, v)),
+      VERDICT_CONFIDENCE,
     );
   }
   const cls = classifyShift(def, shift, threshold);

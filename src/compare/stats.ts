@@ -4,7 +4,10 @@
 // Rank/order-statistic methods only: a single 2x outlier round must not be able to move a verdict,
 // and the result must be exactly reproducible (no random resampling).
 
-/** 95% two-sided intervals; the exact coverage of order-statistic intervals is ≥ this. */
+/**
+ * Default two-sided confidence of the functions here; the exact coverage of order-statistic intervals
+ * is ≥ it. Verdicts use VERDICT_CONFIDENCE (verdict.ts), which is stricter.
+ */
 export const CONFIDENCE = 0.95;
 
 export interface Interval {
@@ -17,9 +20,9 @@ export interface ShiftEstimate {
   method: 'sign-test' | 'hodges-lehmann';
   /** Point estimate of the worse-log shift (positive = head worse). */
   estimate: number;
-  /** 95% CI of the shift, absent when there are too few samples for a finite interval. */
+  /** CI of the shift at the requested confidence, absent when there are too few samples for a finite interval. */
   ci?: Interval;
-  /** Exact coverage of the reported interval (≥ 0.95), when there is one. */
+  /** Exact coverage of the reported interval (≥ the requested confidence), when there is one. */
   coverage?: number;
   /** Two-sided p-value of "no shift". */
   p: number;
@@ -67,7 +70,7 @@ export function binomialCdfHalf(n: number, k: number): number {
 /**
  * The order-statistic confidence interval of a median from n samples is [x(k), x(n+1-k)] (1-based,
  * sorted) with coverage 1 - 2·P(Bin(n, ½) ≤ k-1). Returns the largest such k with coverage ≥ 1-α,
- * or 0 when even [x(1), x(n)] is not wide enough (n ≤ 5 at 95%).
+ * or 0 when even [x(1), x(n)] is not wide enough (n ≤ 5 at 95%, n ≤ 7 at 99%).
  */
 export function signTestCiRank(n: number, confidence = CONFIDENCE): number {
   const alphaHalf = (1 - confidence) / 2;
@@ -157,7 +160,7 @@ function normalQuantile(p: number): number {
 }
 
 /** Largest c with P(U ≤ c-1) ≤ α/2: the Moses CI is [D(c), D(mn+1-c)] over the sorted differences. */
-function mannWhitneyCiRank(m: number, n: number, confidence: number): number {
+export function mannWhitneyCiRank(m: number, n: number, confidence: number): number {
   const alphaHalf = (1 - confidence) / 2;
   const mn = m * n;
   if (mn <= EXACT_MW_LIMIT) {
@@ -219,7 +222,7 @@ function mannWhitneyP(head: readonly number[], base: readonly number[]): number 
  * Unpaired comparison (rounds from different jobs/machines): Hodges–Lehmann estimate of the shift
  * head − base of worse-log values (median of all pairwise differences) with the Moses
  * distribution-free CI from the Mann–Whitney distribution. Needs ≥ 4 rounds on each side for a
- * finite 95% interval.
+ * finite 95% interval, ≥ 5 for 99%.
  */
 export function unpairedShift(
   headWorseLog: readonly number[],

@@ -2,7 +2,7 @@
 // All timing comparisons happen in worse-log space (see stats.ts): positive = head is worse.
 import type { NPlusOneFinding, QueryResult, StatementCount } from '../results/types.js';
 import { type MetricDef, naturalChange, thresholdWorseLog, worsening } from './metrics.js';
-import type { Interval, ShiftEstimate } from './stats.js';
+import { type Interval, mannWhitneyCiRank, type ShiftEstimate, signTestCiRank } from './stats.js';
 
 export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
 
@@ -12,9 +12,22 @@ export interface Classification {
   note?: string;
 }
 
-/** Minimum sample sizes for a finite 95% interval, for the "too few rounds" message. */
-export const MIN_PAIRS = 6;
-export const MIN_UNPAIRED_PER_SIDE = 4;
+/**
+ * The confidence of the intervals verdicts are made from. 99%, not 95%: every scenario is judged on
+ * six metrics, and in the measured A/A runs (docs/verdicts.md, "A/A and power") 95% intervals let
+ * 5 of 100 unchanged scenarios fail on some metric; 99% intervals let 1 of 100.
+ */
+export const VERDICT_CONFIDENCE = 0.99;
+export const VERDICT_CONFIDENCE_LABEL = `${Math.round(VERDICT_CONFIDENCE * 100)}%`;
+
+function smallest(finite: (n: number) => boolean): number {
+  let n = 1;
+  while (!finite(n)) n++;
+  return n;
+}
+/** Minimum sample sizes for a finite interval at VERDICT_CONFIDENCE, for the "too few rounds" message. */
+export const MIN_PAIRS = smallest((n) => signTestCiRank(n, VERDICT_CONFIDENCE) > 0);
+export const MIN_UNPAIRED_PER_SIDE = smallest((n) => mannWhitneyCiRank(n, n, VERDICT_CONFIDENCE) > 0);
 
 /**
  * regressed: CI entirely above 0 and estimate ≥ T. improved: the mirror image. unchanged: CI
@@ -29,7 +42,7 @@ export function classifyShift(def: MetricDef, shift: ShiftEstimate, threshold: n
       shift.method === 'sign-test'
         ? `need ≥ ${MIN_PAIRS} paired rounds, have ${shift.n}`
         : `need ≥ ${MIN_UNPAIRED_PER_SIDE} rounds on each side, have ${shift.n} head / ${shift.m ?? 0} base`;
-    return { verdict: 'inconclusive', note: `too few rounds for a 95% interval (${need})` };
+    return { verdict: 'inconclusive', note: `too few rounds for a ${VERDICT_CONFIDENCE_LABEL} interval (${need})` };
   }
   if (ci.lo > 0 && shift.estimate >= t) return { verdict: 'regressed' };
   if (ci.hi < 0 && shift.estimate <= -t) return { verdict: 'improved' };

@@ -5,7 +5,7 @@ import { markdownTable } from 'markdown-table';
 import type { BudgetCheck } from '../compare/budgets.js';
 import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
 import { DEFAULT_CROSS_MACHINE } from '../compare/metrics.js';
-import type { QueryComparison } from '../compare/verdict.js';
+import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { FailOn } from '../config/types.js';
 import type { Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
@@ -201,7 +201,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
     });
     for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
   }
-  return table(['Scenario', 'Metric', 'Base', 'Head', 'Change [95% CI]', 'Threshold', 'Verdict'], rows, detail.maxRows, [
+  return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI]`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
     'l',
     'l',
     'r',
@@ -407,13 +407,13 @@ function footer(c: Comparison, ctx: ReportContext): string {
   } else if (c.pairing === 'paired') {
     lines.push(
       '**Mode:** paired — base and head ran interleaved on the same runner; per round, the log-ratio head/base is one sample; ' +
-        'estimate = its median, 95% CI by order statistics (sign test).',
+        `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`,
     );
   } else {
     const p = DEFAULT_CROSS_MACHINE;
     lines.push(
       `**Mode:** unpaired — ⚠️ **this comparison crosses machines**: base was measured in another job. ` +
-        `Hodges–Lehmann shift with a Mann–Whitney 95% CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
+        `Hodges–Lehmann shift with a Mann–Whitney ${VERDICT_CONFIDENCE_LABEL} CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
         'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.',
     );
   }
