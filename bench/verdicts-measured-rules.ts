@@ -10,9 +10,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_REGRESSION, metricDef, type MetricKey } from '../src/compare/metrics.js';
+import { DEFAULT_REGRESSION, METRICS, metricDef, type MetricKey } from '../src/compare/metrics.js';
 import type { Results } from '../src/results/types.js';
-import { type Rule, RULES, type Sample } from './decision-rules.js';
+import { perfgatePaired, type Rule, RULES, type Sample } from './decision-rules.js';
 
 export interface ConditionManifest {
   /** File-name prefix of the condition's results files. */
@@ -46,8 +46,8 @@ export function readComparisons(dir: string): { conditions: string[]; comparison
       const base = results.base?.scenarios.find((s) => s.name === head.name);
       if (!head.load || !base?.load) continue;
       const samples: Comparison['samples'] = {};
-      for (const key of MEASURED_METRICS) {
-        const def = metricDef(key);
+      for (const def of METRICS) {
+        const key = def.key;
         const n = Math.min(head.load.rounds.length, base.load.rounds.length);
         const h = head.load.rounds.slice(0, n).map(def.read);
         const b = base.load.rounds.slice(0, n).map(def.read);
@@ -62,15 +62,48 @@ export function readComparisons(dir: string): { conditions: string[]; comparison
   return { conditions: order.filter((c) => comparisons.some((x) => x.condition === c)), comparisons };
 }
 
-const THRESHOLD_KEY = { rps: 'rps', cpuUsPerRequest: 'cpu', p99: 'p99' } as const;
+function alarms(rule: Rule, metric: MetricKey, c: Comparison): boolean {
+  const def = metricDef(metric);
+  const sample = c.samples[metric];
+  return sample !== undefined && rule.alarm(sample, def, DEFAULT_REGRESSION[def.threshold]);
+}
+
+const rate = (k: number, n: number) => (n === 0 ? '–' : `${((100 * k) / n).toFixed(1)}% (${k}/${n})`);
 
 function alarmRate(rule: Rule, metric: MetricKey, comparisons: Comparison[]): string {
-  const def = metricDef(metric);
-  const threshold = DEFAULT_REGRESSION[THRESHOLD_KEY[metric as keyof typeof THRESHOLD_KEY]];
   const usable = comparisons.filter((c) => c.samples[metric]);
-  if (usable.length === 0) return '–';
-  const alarms = usable.filter((c) => rule.alarm(c.samples[metric]!, def, threshold)).length;
-  return `${((100 * alarms) / usable.length).toFixed(1)}% (${alarms}/${usable.length})`;
+  return rate(usable.filter((c) => alarms(rule, metric, c)).length, usable.length);
+}
+
+/** What fails a check: any of the six metrics regressed (perfgate's rule, default thresholds). */
+function anyMetricRate(comparisons: Comparison[]): string {
+  const paired: Rule = { name: 'perfgate', sameRunner: true, alarm: perfgatePaired };
+  return rate(comparisons.filter((c) => METRICS.some((m) => alarms(paired, m.key, c))).length, comparisons.length);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Markdown: per condition, the comparisons and the median over them of each metric's median paired change. */
+export function measuredChangesTable(dir: string): string {
+  const { conditions, comparisons } = readComparisons(dir);
+  const shown: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
+  const lines = [
+    `| condition | comparisons | ${shown.map((m) => `median change ${metricDef(m).label}`).join(' | ')} |`,
+    `| :--- | ---: | ${shown.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const condition of conditions) {
+    const mine = comparisons.filter((c) => c.condition === condition);
+    const cells = shown.map((m) => {
+      const perComparison = mine.filter((c) => c.samples[m]).map((c) => median(c.samples[m]!.head.map((h, k) => Math.log(h / c.samples[m]!.base[k]))));
+      return perComparison.length ? `${((Math.exp(median(perComparison)) - 1) * 100).toFixed(1)}%` : '–';
+    });
+    lines.push(`| ${condition} | ${mine.length} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
 }
 
 /** Markdown: one row per rule and metric, one column per condition (A/A = false alarms, others = detection). */
@@ -80,6 +113,8 @@ export function measuredRulesTable(dir: string): string {
     `| rule | metric | ${conditions.join(' | ')} |`,
     `| :--- | :--- | ${conditions.map(() => '---:').join(' | ')} |`,
   ];
+  const anyCells = conditions.map((c) => anyMetricRate(comparisons.filter((x) => x.condition === c)));
+  lines.push(`| perfgate paired (rerun): the check fails | any of ${METRICS.length} metrics | ${anyCells.join(' | ')} |`);
   for (const rule of RULES) {
     for (const metric of MEASURED_METRICS) {
       const cells = conditions.map((c) => alarmRate(rule, metric, comparisons.filter((x) => x.condition === c)));
@@ -95,5 +130,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: node --import tsx bench/verdicts-measured-rules.ts --raw <dir>');
     process.exit(2);
   }
-  console.log(measuredRulesTable(values.raw));
+  console.log(`${measuredChangesTable(values.raw)}\n\n${measuredRulesTable(values.raw)}`);
 }
