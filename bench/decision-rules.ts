@@ -16,8 +16,6 @@ export interface Sample {
 
 export interface Rule {
   name: string;
-  /** Whether the rule is meant to see a same-runner baseline (the simulation draws data to match). */
-  sameRunner: boolean;
   alarm(s: Sample, def: MetricDef, threshold: number): boolean;
 }
 
@@ -130,12 +128,12 @@ export function bencherLimit(s: Sample, def: MetricDef): boolean {
 }
 
 export const RULES: Rule[] = [
-  { name: 'perfgate paired (rerun)', sameRunner: true, alarm: perfgatePaired },
-  { name: 'perfgate unpaired (artifact)', sameRunner: false, alarm: perfgateUnpaired },
-  { name: 'ratio > 110% (github-action-benchmark)', sameRunner: false, alarm: ratioRule(1.1) },
-  { name: 'ratio > 200% (github-action-benchmark default)', sameRunner: false, alarm: ratioRule(2) },
-  { name: 'Welch t-test, one-sided α = 1%', sameRunner: false, alarm: welch },
-  { name: 'Bencher t-test limit (0.99, history = base rounds)', sameRunner: false, alarm: bencherLimit },
+  { name: 'perfgate paired (rerun)', alarm: perfgatePaired },
+  { name: 'perfgate unpaired (artifact)', alarm: perfgateUnpaired },
+  { name: 'ratio > 110% (github-action-benchmark)', alarm: ratioRule(1.1) },
+  { name: 'ratio > 200% (github-action-benchmark default)', alarm: ratioRule(2) },
+  { name: 'Welch t-test, one-sided α = 1%', alarm: welch },
+  { name: 'Bencher t-test limit (0.99, history = base rounds)', alarm: bencherLimit },
 ];
 
 /** The latency-like metric the simulation models. */

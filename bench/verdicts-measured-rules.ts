@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REGRESSION, METRICS, metricDef, type MetricKey } from '../src/compare/metrics.js';
+import { median } from '../src/compare/stats.js';
 import type { Results } from '../src/results/types.js';
 import { perfgatePaired, type Rule, RULES, type Sample } from './decision-rules.js';
 
@@ -28,7 +29,12 @@ interface Comparison {
 }
 
 /** Every scenario of every results file as one comparison: head rounds and the base rounds of the same name. */
-export function readComparisons(dir: string): { conditions: string[]; comparisons: Comparison[] } {
+export interface MeasuredRounds {
+  conditions: string[];
+  comparisons: Comparison[];
+}
+
+export function readComparisons(dir: string): MeasuredRounds {
   const files = readdirSync(dir).filter((f) => /-\d+\.json$/.test(f));
   let manifest: ConditionManifest[] = [];
   try {
@@ -62,34 +68,26 @@ export function readComparisons(dir: string): { conditions: string[]; comparison
   return { conditions: order.filter((c) => comparisons.some((x) => x.condition === c)), comparisons };
 }
 
-function alarms(rule: Rule, metric: MetricKey, c: Comparison): boolean {
+function alarms(alarm: Rule['alarm'], metric: MetricKey, c: Comparison): boolean {
   const def = metricDef(metric);
   const sample = c.samples[metric];
-  return sample !== undefined && rule.alarm(sample, def, DEFAULT_REGRESSION[def.threshold]);
+  return sample !== undefined && alarm(sample, def, DEFAULT_REGRESSION[def.threshold]);
 }
 
 const rate = (k: number, n: number) => (n === 0 ? '–' : `${((100 * k) / n).toFixed(1)}% (${k}/${n})`);
 
 function alarmRate(rule: Rule, metric: MetricKey, comparisons: Comparison[]): string {
   const usable = comparisons.filter((c) => c.samples[metric]);
-  return rate(usable.filter((c) => alarms(rule, metric, c)).length, usable.length);
+  return rate(usable.filter((c) => alarms(rule.alarm, metric, c)).length, usable.length);
 }
 
 /** What fails a check: any of the six metrics regressed (perfgate's rule, default thresholds). */
 function anyMetricRate(comparisons: Comparison[]): string {
-  const paired: Rule = { name: 'perfgate', sameRunner: true, alarm: perfgatePaired };
-  return rate(comparisons.filter((c) => METRICS.some((m) => alarms(paired, m.key, c))).length, comparisons.length);
+  return rate(comparisons.filter((c) => METRICS.some((m) => alarms(perfgatePaired, m.key, c))).length, comparisons.length);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 /** Markdown: per condition, the comparisons and the median over them of each metric's median paired change. */
-export function measuredChangesTable(dir: string): string {
-  const { conditions, comparisons } = readComparisons(dir);
+export function measuredChangesTable({ conditions, comparisons }: MeasuredRounds): string {
   const shown: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
   const lines = [
     `| condition | comparisons | ${shown.map((m) => `median change ${metricDef(m).label}`).join(' | ')} |`,
@@ -107,8 +105,7 @@ export function measuredChangesTable(dir: string): string {
 }
 
 /** Markdown: one row per rule and metric, one column per condition (A/A = false alarms, others = detection). */
-export function measuredRulesTable(dir: string): string {
-  const { conditions, comparisons } = readComparisons(dir);
+export function measuredRulesTable({ conditions, comparisons }: MeasuredRounds): string {
   const lines = [
     `| rule | metric | ${conditions.join(' | ')} |`,
     `| :--- | :--- | ${conditions.map(() => '---:').join(' | ')} |`,
@@ -130,5 +127,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: node --import tsx bench/verdicts-measured-rules.ts --raw <dir>');
     process.exit(2);
   }
-  console.log(`${measuredChangesTable(values.raw)}\n\n${measuredRulesTable(values.raw)}`);
+  const measured = readComparisons(values.raw);
+  console.log(`${measuredChangesTable(measured)}\n\n${measuredRulesTable(measured)}`);
 }
