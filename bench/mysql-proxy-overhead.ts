@@ -1,5 +1,5 @@
 // mysqlslap (Debian mariadb-client) against a MariaDB server direct, through perfgate's counting
-// proxy, and through the same relay with a forward-only tap, interleaved round by round (rotating
+// proxy (reused read buffers, and the 'data'-event relay), and through the relay with a forward-only tap, interleaved round by round (rotating
 // order) in one run so machine noise hits all alike. Prints queries/s per round and the median
 // ratios to direct, and checks that the proxy counted every query mysqlslap sent.
 // Needs Debian's mariadb-server and mariadb-client.
@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import { startTestMariadb } from '../__tests__/debian/helpers/mariadb.js';
 import { startQueryProxy } from '../src/queries/proxy.js';
 import { createMysqlTap } from '../src/queries/mysql/tap.js';
+import { median } from '../src/compare/stats.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,12 +22,6 @@ const CONCURRENCY = arg('concurrency', 4);
 const QUERY = process.argv.includes('--page')
   ? 'SELECT id, title FROM perfgate.books ORDER BY id LIMIT 50'
   : 'SELECT id, title FROM perfgate.books WHERE id = 42';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function mysqlslap(port: number, user: string, password: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,6 +67,14 @@ const proxy = await startQueryProxy({
     if (s.sql === QUERY) counted++;
   },
 });
+// The same counting proxy relaying with 'data' events (the fallback path, and the relay before 2026-12-01).
+const eventsProxy = await startQueryProxy({
+  protocol: 'mysql',
+  upstream: { host: db.host, port: db.port },
+  tapFactory: createMysqlTap,
+  keepStatements: false,
+  readIntoBuffers: false,
+});
 const relayOnly = await startQueryProxy({
   protocol: 'mysql',
   upstream: { host: db.host, port: db.port },
@@ -89,6 +92,7 @@ try {
   const targets = [
     { name: 'direct', port: db.port },
     { name: 'perfgate proxy', port: proxy.port },
+    { name: 'perfgate, events relay', port: eventsProxy.port },
     { name: 'relay only', port: relayOnly.port },
   ];
   const qps: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -124,6 +128,7 @@ try {
   console.log(`\nproxy counted exactly ${QUERIES} statements per proxied run (${ROUNDS} runs).`);
 } finally {
   await proxy.close();
+  await eventsProxy.close();
   await relayOnly.close();
   await db.stop();
 }

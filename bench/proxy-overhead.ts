@@ -1,15 +1,22 @@
 // pgbench -S -M extended -c 4 direct vs through perfgate's proxy vs through pgbouncer (session
-// mode), interleaved round by round in one run so machine noise hits all three alike. Prints tps per
-// round and the median ratios to direct. Needs Debian's pgbench and pgbouncer.
+// mode), interleaved round by round in one run so machine noise hits all alike. Prints tps per
+// round, the median ratios to direct, and the proxy's own CPU per transaction (steadier than tps on
+// a shared machine). Needs Debian's pgbench and pgbouncer.
 //   node --import tsx bench/proxy-overhead.ts [--rounds 5] [--seconds 5]
+//
+// Targets: direct; perfgate (the proxy as the pipeline runs it: Postgres tap, reads into reused
+// buffers); perfgate-events (the same with the 'data'-event relay, the fallback path and the relay
+// before 2026-12-01); relay-only (reused buffers, a tap that parses nothing); pgbouncer.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { startQueryProxy } from '../src/queries/proxy.js';
+import { median } from '../src/compare/stats.js';
+import { parseProcStat, US_PER_TICK } from '../src/service/proc.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,14 +48,9 @@ function pgbench(port: number, user: string, password: string, db: string, args:
   });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 const db = await startEmbeddedPostgres();
 const proxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port }, keepStatements: false });
+const eventsProxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port }, keepStatements: false, readIntoBuffers: false });
 // The same relay with a tap that only forwards: separates the cost of relaying in Node from parsing.
 const relayOnly = await startQueryProxy({
   protocol: 'postgres',
@@ -83,22 +85,40 @@ const bouncer = spawn('pgbouncer', [...(asRoot ? ['-u', 'postgres'] : []), path.
 try {
   await sleep(500);
   await pgbench(db.port, db.user, db.password, db.database, ['-i', '-s', '1', '-q']);
-  const targets = { direct: db.port, perfgate: proxy.port, 'relay-only': relayOnly.port, pgbouncer: bouncerPort } as const;
-  const tps: Record<keyof typeof targets, number[]> = { direct: [], perfgate: [], 'relay-only': [], pgbouncer: [] };
+  const targets = { direct: db.port, perfgate: proxy.port, 'perfgate-events': eventsProxy.port, 'relay-only': relayOnly.port, pgbouncer: bouncerPort } as const;
+  type Name = keyof typeof targets;
+  const names = Object.keys(targets) as Name[];
+  const tps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  const cpuPerTxn = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  // The proxies run in this process, one target at a time, so this process's CPU during a pgbench
+  // run is that proxy's; pgbouncer's comes from /proc (10 ms ticks, ~1% of a 5 s run's CPU).
+  const pgbouncerCpuUs = () => {
+    const st = parseProcStat(readFileSync(`/proc/${bouncer.pid}/stat`, 'utf8'));
+    return (st.utimeTicks + st.stimeTicks) * US_PER_TICK;
+  };
+  const cpuUs = (name: Name): number => {
+    if (name === 'pgbouncer') return pgbouncerCpuUs();
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the order each round so no target always runs first (warm caches) or last.
-    const names = (Object.keys(targets) as (keyof typeof targets)[]).map((_, i, a) => a[(i + r) % a.length]!);
-    for (const name of names) {
+    const order = names.map((_, i) => names[(i + r) % names.length]!);
+    for (const name of order) {
+      const before = cpuUs(name);
       const out = await pgbench(targets[name], db.user, db.password, db.database, ['-n', '-S', '-M', 'extended', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)]);
-      const m = /tps = ([\d.]+)/.exec(out);
-      tps[name].push(Number(m?.[1]));
+      const spent = cpuUs(name) - before;
+      tps[name].push(Number(/tps = ([\d.]+)/.exec(out)?.[1]));
+      const txns = Number(/actually processed: (\d+)/.exec(out)?.[1]);
+      if (name !== 'direct') cpuPerTxn[name].push(spent / txns);
     }
-    console.log(`round ${r + 1}: ` + Object.entries(tps).map(([k, v]) => `${k} ${v[r]!.toFixed(0)}`).join(', '));
+    console.log(`round ${r + 1}: ` + names.map((k) => `${k} ${tps[k][r]!.toFixed(0)}`).join(', '));
   }
-  const ratios = (name: keyof typeof targets) => median(tps[name].map((v, i) => v / tps.direct[i]!));
-  console.log(`\nmedian tps: ` + Object.entries(tps).map(([k, v]) => `${k} ${median(v).toFixed(0)}`).join(', '));
-  console.log(`median per-round ratio to direct: perfgate ${ratios('perfgate').toFixed(2)}×, relay-only ${ratios('relay-only').toFixed(2)}×, pgbouncer ${ratios('pgbouncer').toFixed(2)}×`);
-  console.log(`perfgate / pgbouncer: ${median(tps.perfgate.map((v, i) => v / tps.pgbouncer[i]!)).toFixed(2)}×`);
+  const ratio = (name: Name, to: Name = 'direct') => median(tps[name].map((v, i) => v / tps[to][i]!));
+  console.log(`\nmedian tps: ` + names.map((k) => `${k} ${median(tps[k]).toFixed(0)}`).join(', '));
+  console.log(`median per-round ratio to direct: ` + names.filter((k) => k !== 'direct').map((k) => `${k} ${ratio(k).toFixed(2)}×`).join(', '));
+  console.log(`perfgate / pgbouncer: ${ratio('perfgate', 'pgbouncer').toFixed(2)}×, perfgate / perfgate-events: ${ratio('perfgate', 'perfgate-events').toFixed(2)}×`);
+  console.log(`proxy CPU per transaction (median µs): ` + names.filter((k) => k !== 'direct').map((k) => `${k} ${median(cpuPerTxn[k]).toFixed(1)}`).join(', '));
 } finally {
   try {
     process.kill(-bouncer.pid!, 'SIGTERM');
@@ -106,6 +126,7 @@ try {
     /* already gone */
   }
   await proxy.close();
+  await eventsProxy.close();
   await relayOnly.close();
   await db.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
   encodePacket: () => (/* reexport */ encodePacket)
 });
 
-// EXTERNAL MODULE: ./lib/queries/proxy.js + 2 modules
-var proxy = __webpack_require__(24058);
+// EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
+var proxy = __webpack_require__(85981);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
 var sql_tokenizer = __webpack_require__(60768);
 ;// CONCATENATED MODULE: ./lib/queries/mysql/framer.js
@@ -29,8 +29,8 @@ var sql_tokenizer = __webpack_require__(60768);
 // the first wire packet shorter than that (possibly empty). The framer only observes: the proxy
 // forwards every chunk as it arrives, so counting never holds bytes back.
 //
-// Payloads are views into the chunks pushed (copied only when a packet spans chunks), so a caller
-// must not modify a chunk after pushing it — as with socket.write, which gets the same chunk.
+// A payload inside one chunk is a view into it, valid only while the callback runs (the proxy reads
+// the next bytes into the same memory); a packet that spans chunks is gathered from copies.
 const MAX_WIRE_PAYLOAD = 0xffffff;
 /**
  * Payload bytes kept per logical packet. Counting needs the first bytes of server replies and the
@@ -133,7 +133,8 @@ class MysqlFramer {
         const n = Math.min(logical.limit - logical.kept, take);
         if (n <= 0)
             return;
-        logical.parts.push(chunk.subarray(offset, offset + n));
+        // Copied: this part outlives the chunk, whose memory the proxy reuses for the next read (WireTap).
+        logical.parts.push(Buffer.from(chunk.subarray(offset, offset + n)));
         logical.kept += n;
     }
     endWirePacket(onPacket) {
@@ -684,7 +685,8 @@ class MysqlTap {
             }
             case Command.STMT_EXECUTE:
             case Command.STMT_BULK_EXECUTE:
-                this.pending.push({ kind: 'execute', payload, reader: new ResultReader(deprecateEof), failed: false });
+                // Copied: its parameters are decoded when the reply completes, after the chunk's memory is reused (WireTap).
+                this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false });
                 break;
             case Command.STMT_PREPARE:
                 this.pending.push({ kind: 'prepare', sql: payload.toString('utf8', 1), remaining: -1 });

@@ -57621,7 +57621,7 @@ class EnvironmentError extends PerfgateError {
 
 /***/ }),
 
-/***/ 4058:
+/***/ 5981:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57989,7 +57989,8 @@ class PostgresTap {
         for (;;) {
             const msg = readStartupMessage(buf);
             if (msg === 'need-more') {
-                this.startup = buf;
+                // Copied: the chunk's memory is reused for the next read (WireTap).
+                this.startup = buf === chunk ? Buffer.from(chunk) : buf;
                 break;
             }
             if (msg === 'malformed') {
@@ -58165,10 +58166,126 @@ class PostgresTap {
 }
 const createPostgresTap = (connectionId, onStatement) => new PostgresTap(connectionId, onStatement);
 
+;// CONCATENATED MODULE: ./lib/queries/relay.js
+// Moves bytes between a client socket and its upstream, one direction per call to relay(), showing
+// every chunk to a decide() callback (the protocol tap) before forwarding what it returns.
+//
+// Why sockets read into buffers we own (net's `onread`) instead of 'data' events: on a
+// request/response protocol every round trip is two small chunks per direction, and the stream path
+// allocates a fresh ArrayBuffer per read and runs Readable's push / maybeReadMore machinery (a
+// nextTick per chunk). With `onread`, libuv reads straight into our buffer and calls us directly; in
+// bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction from ~27 µs to ~16 µs
+// (docs/benchmarks.md). A buffer is read into again only once nothing references the bytes of the
+// last read: when the forwarded write went to the kernel at once (the peer's writableLength is 0).
+// Otherwise the next read gets a fresh buffer. So a tap must copy what it keeps past its return
+// (src/queries/types.ts).
+//
+// Accepted sockets: net.Server has no `onread` option, so the accepted connection's handle is moved
+// into a new net.Socket that has one (`adoptReading`). That uses the socket's `_handle`, which is not
+// public API; when it is missing the connection is fed by 'data' events instead, same bytes, same taps.
+
+/** libuv reads at most this much per callback; 64 KiB is what Node itself suggests for TCP. */
+const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * One direction of a connection: chunks read from `from` go through decide() to `to`. Fed either by
+ * `onread` (reads into buffers this object owns) or by calling deliver() from 'data' events. `from`
+ * and `to` are set once both sockets exist (the upstream is created after the client's reader).
+ */
+class RelayDirection {
+    decide;
+    buffer;
+    retire = true;
+    waiting = false;
+    from;
+    to;
+    constructor(decide) {
+        this.decide = decide;
+    }
+    onread = {
+        // Called before the first read and after every read: a new buffer only when the last one may
+        // still be referenced by a pending write; `undefined` keeps reading into the current one.
+        buffer: (() => {
+            if (!this.retire && this.buffer !== undefined)
+                return undefined;
+            this.retire = false;
+            this.buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+            return this.buffer;
+        }),
+        // true: keep reading (backpressure pauses `from` explicitly, as on the 'data' path).
+        callback: (bytes, buffer) => {
+            this.deliver(buffer.subarray(0, bytes));
+            return true;
+        },
+    };
+    /** Forwards one chunk as the tap decides. Backpressure: `from` pauses until `to` drains. */
+    deliver(chunk) {
+        const from = this.from;
+        const to = this.to;
+        const d = this.decide(chunk);
+        if (d.reply !== undefined)
+            from.write(d.reply);
+        if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
+            if (!to.write(d.forward) && !this.waiting) {
+                this.waiting = true;
+                from.pause();
+                to.once('drain', () => {
+                    this.waiting = false;
+                    from.resume();
+                });
+            }
+        }
+        // Bytes still queued (in libuv or in the Writable) may point into this buffer.
+        if (to.writableLength > 0 || from.writableLength > 0)
+            this.retire = true;
+        if (d.close !== undefined) {
+            from.end();
+            to.end();
+        }
+    }
+}
+/**
+ * Moves an accepted connection's handle into a socket that reads through `onread`. The server must
+ * have been created with `pauseOnConnect: true`, so no read happened before. Returns undefined when
+ * this Node's sockets do not expose `_handle` (the caller then relays with 'data' events).
+ */
+function adoptReading(accepted, onread) {
+    const internal = accepted;
+    const handle = internal._handle;
+    if (handle === undefined || handle === null)
+        return undefined;
+    internal._handle = null;
+    // Releases the server's bookkeeping for the old object (its connection count); the handle is ours now.
+    accepted.destroy();
+    const socket = new external_node_net_.Socket({ handle, onread, readable: true, writable: true });
+    socket.setNoDelay(true);
+    return socket;
+}
+/**
+ * Ties the two sockets' lifetimes: an end on one side ends the other once written; an error or reset
+ * destroys both, so a dead database or client never leaves a half-open pair behind.
+ */
+function linkLifetimes(from, to) {
+    from.on('end', () => {
+        if (!to.destroyed)
+            to.end();
+    });
+    from.on('error', () => {
+        to.destroy();
+    });
+    from.on('close', (hadError) => {
+        if (hadError)
+            to.destroy();
+        else if (!to.destroyed)
+            to.end();
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/queries/proxy.js
-// The TCP proxy between the service and its database: relays bytes both ways with backpressure and
-// shows every chunk to a protocol tap (src/queries/types.ts), which reports executed statements.
-// Thin I/O only; all protocol knowledge lives in the taps.
+// The TCP proxy between the service and its database: accepts connections, opens one upstream
+// connection per client, and relays bytes both ways (src/queries/relay.ts) through a protocol tap
+// (src/queries/types.ts), which reports executed statements. Thin I/O only; all protocol knowledge
+// lives in the taps.
+
 
 
 
@@ -58205,13 +58322,10 @@ async function startQueryProxy(opts) {
     const sockets = new Set();
     let nextId = 1;
     let active = 0;
-    const server = external_node_net_.createServer({ noDelay: true }, (client) => {
+    // pauseOnConnect: nothing is read before the relay takes the socket over (src/queries/relay.ts).
+    const server = external_node_net_.createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
         const id = nextId++;
         active++;
-        const upstream = external_node_net_.connect({ host: opts.upstream.host, port: opts.upstream.port, noDelay: true });
-        client.setNoDelay(true);
-        sockets.add(client);
-        sockets.add(upstream);
         let tap;
         try {
             tap = factory(id, listener);
@@ -58219,13 +58333,6 @@ async function startQueryProxy(opts) {
         catch {
             tap = undefined; // relay uncounted rather than refuse the connection
         }
-        let closed = false;
-        const finish = () => {
-            if (closed)
-                return;
-            closed = true;
-            active--;
-        };
         const decide = (fromClient, chunk) => {
             if (tap === undefined)
                 return { forward: chunk };
@@ -58238,13 +58345,36 @@ async function startQueryProxy(opts) {
                 return { forward: chunk };
             }
         };
-        relay(client, upstream, (chunk) => decide(true, chunk));
-        relay(upstream, client, (chunk) => decide(false, chunk));
+        const up = new RelayDirection((chunk) => decide(true, chunk));
+        const down = new RelayDirection((chunk) => decide(false, chunk));
+        const adopted = opts.readIntoBuffers === false ? undefined : adoptReading(accepted, up.onread);
+        const client = adopted ?? accepted;
+        const upstream = external_node_net_.connect({
+            host: opts.upstream.host,
+            port: opts.upstream.port,
+            noDelay: true,
+            ...(adopted ? { onread: down.onread } : {}),
+        });
+        up.from = down.to = client;
+        up.to = down.from = upstream;
+        if (!adopted) {
+            client.setNoDelay(true);
+            client.on('data', (chunk) => up.deliver(chunk));
+            upstream.on('data', (chunk) => down.deliver(chunk));
+            client.resume();
+        }
+        linkLifetimes(client, upstream);
+        linkLifetimes(upstream, client);
+        sockets.add(client);
+        sockets.add(upstream);
+        let closed = false;
         for (const s of [client, upstream]) {
             s.on('close', () => {
                 sockets.delete(s);
-                if (!sockets.has(client) && !sockets.has(upstream))
-                    finish();
+                if (!closed && !sockets.has(client) && !sockets.has(upstream)) {
+                    closed = true;
+                    active--;
+                }
             });
         }
     });
@@ -58282,47 +58412,6 @@ async function startQueryProxy(opts) {
             server.close(() => resolve());
         }),
     };
-}
-/**
- * Relays `from` → `to` through `decide`. Replies go back on `from`. Backpressure: `from` pauses
- * while `to`'s buffer is full. An end on one side ends the other once written; an error or reset
- * destroys both, so a dead database or client never leaves a half-open pair behind.
- */
-function relay(from, to, decide) {
-    let waiting = false;
-    const resume = () => {
-        waiting = false;
-        from.resume();
-    };
-    from.on('data', (chunk) => {
-        const d = decide(chunk);
-        if (d.reply !== undefined)
-            from.write(d.reply);
-        if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
-            if (!to.write(d.forward) && !waiting) {
-                waiting = true;
-                from.pause();
-                to.once('drain', resume);
-            }
-        }
-        if (d.close !== undefined) {
-            from.end();
-            to.end();
-        }
-    });
-    from.on('end', () => {
-        if (!to.destroyed)
-            to.end();
-    });
-    from.on('error', () => {
-        to.destroy();
-    });
-    from.on('close', (hadError) => {
-        if (hadError)
-            to.destroy();
-        else if (!to.destroyed)
-            to.end();
-    });
 }
 
 
@@ -67512,8 +67601,8 @@ function probe_send(baseUrl, scenario, agent) {
     });
 }
 
-// EXTERNAL MODULE: ./lib/queries/proxy.js + 2 modules
-var queries_proxy = __nccwpck_require__(4058);
+// EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
+var queries_proxy = __nccwpck_require__(5981);
 ;// CONCATENATED MODULE: ./lib/results/types.js
 // The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
 // baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.

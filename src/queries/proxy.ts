@@ -1,10 +1,12 @@
-// The TCP proxy between the service and its database: relays bytes both ways with backpressure and
-// shows every chunk to a protocol tap (src/queries/types.ts), which reports executed statements.
-// Thin I/O only; all protocol knowledge lives in the taps.
+// The TCP proxy between the service and its database: accepts connections, opens one upstream
+// connection per client, and relays bytes both ways (src/queries/relay.ts) through a protocol tap
+// (src/queries/types.ts), which reports executed statements. Thin I/O only; all protocol knowledge
+// lives in the taps.
 
 import net from 'node:net';
 import { EnvironmentError } from '../errors.js';
 import { createPostgresTap } from './postgres/tap.js';
+import { RelayDirection, adoptReading, linkLifetimes } from './relay.js';
 import type { ExecutedStatement, TapDecision, WireTap, WireTapFactory } from './types.js';
 
 export type ProxyProtocol = 'postgres' | 'mysql';
@@ -29,6 +31,11 @@ export interface QueryProxyOptions {
    * long-running inspectors (memory would grow per statement); setRecording() switches it later.
    */
   keepStatements?: boolean;
+  /**
+   * Read into reused buffers (net's `onread`, src/queries/relay.ts). Default true; false relays with
+   * 'data' events, which the tests use to check both paths give the same bytes.
+   */
+  readIntoBuffers?: boolean;
 }
 
 export interface QueryProxy {
@@ -74,25 +81,16 @@ export async function startQueryProxy(opts: QueryProxyOptions): Promise<QueryPro
   let nextId = 1;
   let active = 0;
 
-  const server = net.createServer({ noDelay: true }, (client) => {
+  // pauseOnConnect: nothing is read before the relay takes the socket over (src/queries/relay.ts).
+  const server = net.createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
     const id = nextId++;
     active++;
-    const upstream = net.connect({ host: opts.upstream.host, port: opts.upstream.port, noDelay: true });
-    client.setNoDelay(true);
-    sockets.add(client);
-    sockets.add(upstream);
     let tap: WireTap | undefined;
     try {
       tap = factory(id, listener);
     } catch {
       tap = undefined; // relay uncounted rather than refuse the connection
     }
-    let closed = false;
-    const finish = (): void => {
-      if (closed) return;
-      closed = true;
-      active--;
-    };
     const decide = (fromClient: boolean, chunk: Buffer): TapDecision => {
       if (tap === undefined) return { forward: chunk };
       try {
@@ -103,12 +101,36 @@ export async function startQueryProxy(opts: QueryProxyOptions): Promise<QueryPro
         return { forward: chunk };
       }
     };
-    relay(client, upstream, (chunk) => decide(true, chunk));
-    relay(upstream, client, (chunk) => decide(false, chunk));
+    const up = new RelayDirection((chunk) => decide(true, chunk));
+    const down = new RelayDirection((chunk) => decide(false, chunk));
+    const adopted = opts.readIntoBuffers === false ? undefined : adoptReading(accepted, up.onread);
+    const client = adopted ?? accepted;
+    const upstream = net.connect({
+      host: opts.upstream.host,
+      port: opts.upstream.port,
+      noDelay: true,
+      ...(adopted ? { onread: down.onread } : {}),
+    });
+    up.from = down.to = client;
+    up.to = down.from = upstream;
+    if (!adopted) {
+      client.setNoDelay(true);
+      client.on('data', (chunk: Buffer) => up.deliver(chunk));
+      upstream.on('data', (chunk: Buffer) => down.deliver(chunk));
+      client.resume();
+    }
+    linkLifetimes(client, upstream);
+    linkLifetimes(upstream, client);
+    sockets.add(client);
+    sockets.add(upstream);
+    let closed = false;
     for (const s of [client, upstream]) {
       s.on('close', () => {
         sockets.delete(s);
-        if (!sockets.has(client) && !sockets.has(upstream)) finish();
+        if (!closed && !sockets.has(client) && !sockets.has(upstream)) {
+          closed = true;
+          active--;
+        }
       });
     }
   });
@@ -150,42 +172,4 @@ export async function startQueryProxy(opts: QueryProxyOptions): Promise<QueryPro
         server.close(() => resolve());
       }),
   };
-}
-
-/**
- * Relays `from` → `to` through `decide`. Replies go back on `from`. Backpressure: `from` pauses
- * while `to`'s buffer is full. An end on one side ends the other once written; an error or reset
- * destroys both, so a dead database or client never leaves a half-open pair behind.
- */
-function relay(from: net.Socket, to: net.Socket, decide: (chunk: Buffer) => TapDecision): void {
-  let waiting = false;
-  const resume = (): void => {
-    waiting = false;
-    from.resume();
-  };
-  from.on('data', (chunk: Buffer) => {
-    const d = decide(chunk);
-    if (d.reply !== undefined) from.write(d.reply);
-    if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
-      if (!to.write(d.forward) && !waiting) {
-        waiting = true;
-        from.pause();
-        to.once('drain', resume);
-      }
-    }
-    if (d.close !== undefined) {
-      from.end();
-      to.end();
-    }
-  });
-  from.on('end', () => {
-    if (!to.destroyed) to.end();
-  });
-  from.on('error', () => {
-    to.destroy();
-  });
-  from.on('close', (hadError) => {
-    if (hadError) to.destroy();
-    else if (!to.destroyed) to.end();
-  });
 }

@@ -25,7 +25,12 @@ export interface TapDecision {
   close?: { reason: string };
 }
 
-/** Per-connection protocol state. Must never throw: unknown bytes are forwarded unchanged. */
+/**
+ * Per-connection protocol state. Must never throw: unknown bytes are forwarded unchanged.
+ * A chunk is valid only during the call: the proxy reads the next bytes into the same memory
+ * (src/queries/relay.ts), so whatever a tap keeps past its return it copies. Returning the chunk (or
+ * a view of it) as `forward` is fine: it is written before the next read.
+ */
 export interface WireTap {
   fromClient(chunk: Buffer): TapDecision;
   fromServer(chunk: Buffer): TapDecision;

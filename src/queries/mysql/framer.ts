@@ -5,8 +5,8 @@
 // the first wire packet shorter than that (possibly empty). The framer only observes: the proxy
 // forwards every chunk as it arrives, so counting never holds bytes back.
 //
-// Payloads are views into the chunks pushed (copied only when a packet spans chunks), so a caller
-// must not modify a chunk after pushing it — as with socket.write, which gets the same chunk.
+// A payload inside one chunk is a view into it, valid only while the callback runs (the proxy reads
+// the next bytes into the same memory); a packet that spans chunks is gathered from copies.
 
 export const MAX_WIRE_PAYLOAD = 0xffffff;
 
@@ -123,7 +123,8 @@ export class MysqlFramer {
     }
     const n = Math.min(logical.limit - logical.kept, take);
     if (n <= 0) return;
-    logical.parts.push(chunk.subarray(offset, offset + n));
+    // Copied: this part outlives the chunk, whose memory the proxy reuses for the next read (WireTap).
+    logical.parts.push(Buffer.from(chunk.subarray(offset, offset + n)));
     logical.kept += n;
   }
 

@@ -336,7 +336,8 @@ export class MysqlTap implements WireTap {
       }
       case Command.STMT_EXECUTE:
       case Command.STMT_BULK_EXECUTE:
-        this.pending.push({ kind: 'execute', payload, reader: new ResultReader(deprecateEof), failed: false });
+        // Copied: its parameters are decoded when the reply completes, after the chunk's memory is reused (WireTap).
+        this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false });
         break;
       case Command.STMT_PREPARE:
         this.pending.push({ kind: 'prepare', sql: payload.toString('utf8', 1), remaining: -1 });

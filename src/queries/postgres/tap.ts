@@ -90,7 +90,8 @@ export class PostgresTap implements WireTap {
     for (;;) {
       const msg = readStartupMessage(buf);
       if (msg === 'need-more') {
-        this.startup = buf;
+        // Copied: the chunk's memory is reused for the next read (WireTap).
+        this.startup = buf === chunk ? Buffer.from(chunk) : buf;
         break;
       }
       if (msg === 'malformed') {
