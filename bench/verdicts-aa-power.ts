@@ -5,7 +5,11 @@
 //
 //   npm run bench:aa-power -- [--aa 100] [--power 20] [--levels 5,10,20] [--tail-ms 5]
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
-//                             [--raw <dir>]
+//                             [--raw <dir>] [--schedule simultaneous|alternating] [--compare-schedule 10]
+//
+// --schedule sets baseline.schedule for every condition (default: perfgate's default). With
+// --compare-schedule L, the +L% condition is also run with the other schedule, so both schedules
+// are measured on the same machine in one run.
 //
 // A scratch git repository holds the example service. Its base commit runs unchanged; each condition
 // is a head commit on top of it that changes the code's behaviour through two files the start command
@@ -13,8 +17,8 @@
 // 100th request). A/A changes only a text file. One `perfgate run` measures many identical scenarios
 // (`GET /books/42`), and each scenario is one independent comparison.
 //
-// A/A uses short rounds (--aa-duration) to fit 100 comparisons in half an hour; power uses the
-// default load settings (20 rounds of 1 s per side), the ones users get.
+// Power uses the default load settings (20 rounds of 1 s), the ones users get; so does A/A unless
+// --aa-duration asks for shorter rounds (with a 500 ms warm-up), to fit more comparisons in the time.
 //
 // The results files of every run are kept in --raw (default: a folder under the system temp dir),
 // and the same rounds are then fed to the rules users would otherwise pick (ratio thresholds,
@@ -42,19 +46,24 @@ const { values: args } = parseArgs({
     power: { type: 'string', default: '20' },
     levels: { type: 'string', default: '5,10,20' },
     'tail-ms': { type: 'string', default: '5' },
-    'aa-duration': { type: 'string', default: '300ms' },
+    'aa-duration': { type: 'string' },
     'per-run': { type: 'string', default: '25' },
     json: { type: 'string' },
     raw: { type: 'string' },
-    'skip-aa-cpu': { type: 'string' },
+    schedule: { type: 'string', default: 'simultaneous' },
+    'compare-schedule': { type: 'string' },
   },
 });
 const AA = Number(args.aa);
 const POWER = Number(args.power);
 const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);
-const TAIL_MS = Number(args['tail-ms']);
+const TAILS_MS = args['tail-ms']!.split(',').filter(Boolean).map(Number).filter((ms) => ms > 0);
 const PER_RUN = Number(args['per-run']);
 const METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
+type Schedule = 'simultaneous' | 'alternating';
+const SCHEDULE = args.schedule as Schedule;
+if (SCHEDULE !== 'simultaneous' && SCHEDULE !== 'alternating') throw new Error(`--schedule: expected simultaneous or alternating, got ${args.schedule}`);
+const OTHER_SCHEDULE: Schedule = SCHEDULE === 'simultaneous' ? 'alternating' : 'simultaneous';
 
 interface Condition {
   name: string;
@@ -63,6 +72,7 @@ interface Condition {
   comparisons: number;
   /** YAML for `defaults.load` (empty = built-in defaults). */
   load: string;
+  schedule: Schedule;
 }
 
 interface ConditionResult {
@@ -114,7 +124,7 @@ function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: 
     c.load ? `  load: ${c.load}` : '  budgets: {}',
     'scenarios:',
     ...names,
-    `baseline: { source: rerun, ref: ${baseSha} }`,
+    `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule} }`,
     '',
   ].join('\n');
 }
@@ -131,8 +141,14 @@ async function runCondition(
   env: Record<string, string>,
 ): Promise<ConditionResult> {
   const started = Date.now();
-  manifest.push({ slug: slugOf(c.name), name: c.name });
-  writeFileSync(path.join(rawDir, 'conditions.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // The calibration's files go to a subfolder, outside the side-by-side table.
+  if (c.name === 'calibrate') {
+    rawDir = path.join(rawDir, 'calibrate');
+    mkdirSync(rawDir, { recursive: true });
+  } else {
+    manifest.push({ slug: slugOf(c.name), name: c.name });
+    writeFileSync(path.join(rawDir, 'conditions.json'), JSON.stringify(manifest, null, 2) + '\n');
+  }
   git(repo, 'checkout', '-q', '-B', `cond-${slugOf(c.name)}`, baseSha);
   writeFileSync(path.join(repo, 'slowdown-us'), `${c.slowdownUs}\n`);
   writeFileSync(path.join(repo, 'tail-ms'), `${c.tailMs}\n`);
@@ -214,22 +230,33 @@ async function main(): Promise<void> {
     const upstream = `${db.host}:${db.port}`;
     const results: ConditionResult[] = [];
 
-    const aaLoad = `{ duration: ${args['aa-duration']}, warmup: 500ms }`;
-    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, { name: 'A/A', slowdownUs: 0, tailMs: 0, comparisons: AA, load: aaLoad }, upstream, env));
+    const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
+    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE): Condition => ({
+      name: schedule === SCHEDULE ? name : `${name}, ${schedule}`,
+      slowdownUs,
+      tailMs,
+      comparisons,
+      load,
+      schedule,
+    });
+    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
 
-    // The injected cost is a share of the service's own CPU per request, measured here first.
-    let cpu = results[0]?.baseCpuUsPerRequest;
-    if (cpu === undefined || args['skip-aa-cpu']) {
-      const probe = await runCondition(repo, rawDir, baseSha, { name: 'calibrate', slowdownUs: 0, tailMs: 0, comparisons: 3, load: aaLoad }, upstream, env);
-      cpu = probe.baseCpuUsPerRequest;
-    }
-    process.stderr.write(`service CPU per request (base): ${cpu.toFixed(1)} µs\n`);
+    // The injected cost is a share of the service's own CPU per request, measured first under the
+    // very settings the power conditions use (default rounds, the same schedule): CPU per request
+    // depends on the load a round puts on the machine.
+    const probe = await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env);
+    const cpu = probe.baseCpuUsPerRequest;
+    process.stderr.write(`service CPU per request (base, default settings): ${cpu.toFixed(1)} µs\n`);
+    const compareAt = args['compare-schedule'] === undefined ? undefined : Number(args['compare-schedule']);
     for (const level of LEVELS) {
       const slowdownUs = Math.round((cpu * level) / 100);
-      results.push(await runCondition(repo, rawDir, baseSha, { name: `+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, tailMs: 0, comparisons: POWER, load: '' }, upstream, env));
+      results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, ''), upstream, env));
+      if (level === compareAt) {
+        results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, '', OTHER_SCHEDULE), upstream, env));
+      }
     }
-    if (TAIL_MS > 0) {
-      results.push(await runCondition(repo, rawDir, baseSha, { name: `tail: 1% of requests +${TAIL_MS} ms`, slowdownUs: 0, tailMs: TAIL_MS, comparisons: POWER, load: '' }, upstream, env));
+    for (const tailMs of TAILS_MS) {
+      results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, 0, tailMs, POWER, ''), upstream, env));
     }
 
     const md = table(results);

@@ -1,12 +1,16 @@
 // Measuring: bring the service(s) up, then per scenario probe → query probes → warm-up → rounds.
-// In rerun mode the base commit runs beside the head and rounds are paired and interleaved in a
-// randomized order (AB or BA per round), so slow drifts of a shared runner hit both sides alike.
+// In rerun mode the base commit runs beside the head and rounds are paired. The default schedule
+// loads both sides at the same time in every round (each with its own connections), so whatever the
+// machine does during a round it does to both — on 2 shared cores this halved the per-round noise
+// of every metric against the alternating schedule (docs/verdicts.md), which runs one side after
+// the other in a randomized order (AB or BA per round). Simultaneous rounds share the machine, so
+// the head then also runs a few rounds alone: those carry its absolute numbers (budgets).
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { expandServiceConfig } from './config/expand.js';
-import type { PerfgateConfig, ScenarioConfig, ServiceConfig } from './config/types.js';
+import type { PerfgateConfig, RerunSchedule, ScenarioConfig, ServiceConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
 import { aggregateRounds, probeRequest, runLoad, runWarmup } from './load/index.js';
 import { freePort } from './net/free-port.js';
@@ -65,7 +69,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     for (const [index, scenario] of selected.entries()) {
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
       const label = `[${index + 1}/${selected.length}] ${scenario.name}`;
-      const measured = await measureScenario(scenario, targets, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
+      const measured = await measureScenario(scenario, targets, config.baseline.schedule, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
       results.scenarios.push(measured.head);
       if (results.base && measured.base) results.base.scenarios.push(measured.base);
       onPartial(results);
@@ -121,7 +125,18 @@ interface ScenarioMeasurement {
   base?: ScenarioResult;
 }
 
-async function measureScenario(scenario: ScenarioConfig, targets: Target[], progress: (line: string) => void, signal?: AbortSignal): Promise<ScenarioMeasurement> {
+/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
+export function soloRoundsFor(rounds: number): number {
+  return Math.max(3, Math.ceil(rounds / 4));
+}
+
+async function measureScenario(
+  scenario: ScenarioConfig,
+  targets: Target[],
+  schedule: RerunSchedule,
+  progress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<ScenarioMeasurement> {
   const out = new Map<Side, ScenarioResult>();
   for (const t of targets) out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
   const tag = (t: Target) => (targets.length > 1 ? `${t.side} ` : '');
@@ -158,27 +173,56 @@ async function measureScenario(scenario: ScenarioConfig, targets: Target[], prog
     meter: t.service.meter,
     signal,
   });
-  for (const target of live) {
-    if (scenario.load.warmupMs > 0) {
-      progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
-      await runWarmup(loadOptions(target, scenario.load.warmupMs));
+  const together = live.length > 1 && schedule === 'simultaneous';
+  if (scenario.load.warmupMs > 0) {
+    if (together) {
+      progress(`warm-up ${scenario.load.warmupMs / 1000}s (base and head at once)`);
+      await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
+    } else {
+      for (const target of live) {
+        progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
+        await runWarmup(loadOptions(target, scenario.load.warmupMs));
+      }
     }
   }
 
   const rounds = new Map<Side, RoundResult[]>(live.map((t) => [t.side, []]));
+  const record = (target: Target, round: RoundResult, label: string, into: RoundResult[]): void => {
+    if (live.length > 1) round.side = target.side;
+    into.push(round);
+    if (!target.service.isRunning()) {
+      throw new EnvironmentError(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
+    }
+    progress(`${tag(target)}${label}: ${describeRound(round)}`);
+  };
   for (let r = 0; r < scenario.rounds; r++) {
-    // Randomized order per round (RMIT): a fixed AB order would give one side a systematic position.
+    if (signal?.aborted) throw new EnvironmentError('interrupted');
+    const label = `round ${r + 1}/${scenario.rounds}`;
+    // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
+    // running first, or, in a simultaneous round, opening its connections first and having its
+    // responses handled first by the load generator they share.
     const order = live.length > 1 && Math.random() < 0.5 ? [...live].reverse() : live;
+    if (together) {
+      const measured = await Promise.all(order.map((t) => runLoad(loadOptions(t, scenario.load.durationMs))));
+      measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
+      continue;
+    }
     for (const target of order) {
       if (signal?.aborted) throw new EnvironmentError('interrupted');
-      const round = await runLoad(loadOptions(target, scenario.load.durationMs));
-      if (live.length > 1) round.side = target.side;
-      rounds.get(target.side)!.push(round);
-      if (!target.service.isRunning()) {
-        throw new EnvironmentError(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
-      }
-      progress(`${tag(target)}round ${r + 1}/${scenario.rounds}: ${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : ''}`);
+      record(target, await runLoad(loadOptions(target, scenario.load.durationMs)), label, rounds.get(target.side)!);
     }
+  }
+  if (together) {
+    const head = live.find((t) => t.side === 'head')!;
+    const solo: RoundResult[] = [];
+    const count = soloRoundsFor(scenario.rounds);
+    for (let r = 0; r < count; r++) {
+      if (signal?.aborted) throw new EnvironmentError('interrupted');
+      record(head, await runLoad(loadOptions(head, scenario.load.durationMs)), `alone ${r + 1}/${count} (budgets)`, solo);
+    }
+    const alone = aggregateRounds(solo);
+    out.get('head')!.solo = alone;
+    for (const warning of alone.warnings ?? []) progress(`head alone: warning: ${warning}`);
   }
   for (const target of live) {
     const load: LoadResult = aggregateRounds(rounds.get(target.side)!);
@@ -190,6 +234,11 @@ async function measureScenario(scenario: ScenarioConfig, targets: Target[], prog
 
 function collect(out: Map<Side, ScenarioResult>): ScenarioMeasurement {
   return { head: out.get('head')!, base: out.get('base') };
+}
+
+function describeRound(round: RoundResult): string {
+  const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
+  return `${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${failures}`;
 }
 
 function formatUs(us: number): string {
@@ -206,6 +255,7 @@ function emptyResults(config: PerfgateConfig, rerun: boolean): Results {
       timestamp: new Date().toISOString(),
       runner: { os: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
       mode: rerun ? 'rerun' : 'single',
+      ...(rerun ? { schedule: config.baseline.schedule } : {}),
       configFile: path.relative(process.cwd(), config.file) || config.file,
     },
     scenarios: [],

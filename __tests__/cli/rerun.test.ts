@@ -1,6 +1,7 @@
 // `baseline.source: rerun` end to end, through the built CLI: a git repository whose head commit adds
 // CPU to every request; perfgate checks the base commit out into a worktree, runs both services side by
-// side, interleaves their rounds, and compares them paired.
+// side, measures them round by round (by default both under load at once, then head alone for its
+// budgets; or one after the other), and compares them paired.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A repository whose service reads its per-request CPU cost from a committed file. */
-function makeRepo(): { dir: string; baseSha: string } {
+function makeRepo(baseline = '{ source: rerun, ref: main }'): { dir: string; baseSha: string } {
   const dir = tempDir('perfgate-rerun-');
   cpSync(helloServer, path.join(dir, 'server.js'));
   writeFileSync(path.join(dir, 'spin-us'), '0\n');
@@ -29,7 +30,7 @@ defaults:
 scenarios:
   - name: fast endpoint
     request: { path: /fast }
-baseline: { source: rerun, ref: main }
+baseline: ${baseline}
 failOn: [regression]
 `,
   );
@@ -45,7 +46,7 @@ failOn: [regression]
 }
 
 describe('perfgate run with baseline.source: rerun', () => {
-  test('measures base and head side by side in interleaved rounds and flags the slowdown', async () => {
+  test('measures base and head side by side in simultaneous rounds, then head alone, and flags the slowdown', async () => {
     const { dir, baseSha } = makeRepo();
     const out = path.join(dir, 'out', 'results.json');
     const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
@@ -55,6 +56,8 @@ describe('perfgate run with baseline.source: rerun', () => {
 
     const results = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(results.meta.mode, 'rerun');
+    assert.equal(results.meta.schedule, 'simultaneous');
+    assert.match(res.stderr, /warm-up 0.2s \(base and head at once\)/);
     assert.equal(results.base.commit, baseSha, 'the base side is the merge-base with the configured ref');
     const headRounds = results.scenarios[0].load.rounds;
     const baseRounds = results.base.scenarios[0].load.rounds;
@@ -64,11 +67,30 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.ok(baseRounds.every((r: { side: string }) => r.side === 'base'));
     // CPU per request is the service's own: head pays the 300 µs spin, base does not.
     assert.ok(results.scenarios[0].load.cpuUsPerRequest > results.base.scenarios[0].load.cpuUsPerRequest + 200);
+    // Rounds of head alone (a quarter of the rounds, at least 3) carry its absolute numbers.
+    const solo = results.scenarios[0].solo;
+    assert.equal(solo.rounds.length, 3);
+    assert.match(res.stderr, /head alone 3\/3 \(budgets\)/);
+    assert.ok(solo.cpuUsPerRequest > 300, `head alone still pays its spin: ${solo.cpuUsPerRequest} µs/request`);
+    assert.equal(results.base.scenarios[0].solo, undefined, 'the base is only measured paired');
 
     assert.match(res.stdout, /regressed|❌/);
     assert.match(res.stdout, /paired/i, 'the report says how it was measured');
     // The worktree is removed afterwards: only the main checkout is left.
     assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1);
+  });
+
+  test('schedule: alternating runs the sides one after the other and keeps no solo rounds', async () => {
+    const { dir } = makeRepo('{ source: rerun, ref: main, schedule: alternating }');
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(results.meta.schedule, 'alternating');
+    assert.equal(results.scenarios[0].solo, undefined);
+    assert.match(res.stderr, /head warm-up 0.2s/);
+    assert.match(res.stderr, /base warm-up 0.2s/);
+    assert.match(res.stdout, /one after the other in random order/);
   });
 
   test('a ref that does not exist is an environment error (exit 3) that says how to fix it', async () => {

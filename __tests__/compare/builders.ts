@@ -160,7 +160,7 @@ export function config(scenarios: ScenarioConfig[], extra: Partial<PerfgateConfi
       stopTimeoutMs: 5000,
     },
     scenarios,
-    baseline: { source: 'rerun', artifact: 'perfgate-baseline' },
+    baseline: { source: 'rerun', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
     failOn: ['budget', 'regression'],
     ...extra,
   };

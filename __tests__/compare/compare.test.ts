@@ -24,6 +24,18 @@ describe('checkBudgets', () => {
     assert.equal(checkBudgets({ errors: 3 }, bad)[0].status, 'pass');
     assert.equal(checkBudgets({ errors: 3 }, bad)[0].actual, 3);
   });
+  test('with simultaneous rerun rounds, limits read the head measured alone and errors count every round', () => {
+    // Shared rounds: half the throughput, twice the latency of the head alone.
+    const shared = scenario('books', [round(books, 2), round({ ...books, errors: 1 }, 2)]);
+    shared.solo = scenario('books', [round(books), round({ ...books, non2xx: 1 })]).load;
+    const by = Object.fromEntries(checkBudgets({ p99Us: 3000, minRps: 2000, cpuUsPerRequest: 400, errors: 1 }, shared).map((c) => [c.budget, c]));
+    assert.equal(by.p99Us.actual, Math.round(850 * 3.1));
+    assert.equal(by.p99Us.status, 'pass');
+    assert.equal(by.minRps.status, 'pass');
+    assert.equal(by.cpuUsPerRequest.actual, 310);
+    assert.equal(by.errors.actual, 2, 'one socket error shared, one non-2xx alone');
+    assert.equal(by.errors.status, 'fail');
+  });
   test('a metric that was not recorded is no-data', () => {
     const checks = checkBudgets({ queries: 3, cpuUsPerRequest: 500 }, scenario('y', [round({ rps: 10, p50Us: 100 })]));
     assert.deepEqual(checks.map((c) => c.status), ['no-data', 'no-data']);
@@ -120,6 +132,16 @@ describe('compareRuns', () => {
     const c = compareRuns({ head: run, config: cfg, pairing: 'paired' });
     assert.equal(c.hasBaseline, true);
     assert.equal(c.scenarios[0].metrics[0].verdict, 'regressed');
+  });
+
+  test('across runs, a side that kept rounds alone is compared by those, not by its shared rounds', () => {
+    const alone = pairedRounds(books, { n: 10, seed: 21, commonCv: 0.02 });
+    const shared = scenario('books', alone.head.map((r) => round(books, (r.latencyUs.p50 / books.p50Us) * 2)));
+    shared.solo = scenario('books', alone.head).load;
+    const c = compareRuns({ head: results([shared]), base: results([scenario('books', alone.base)]), config: cfg, pairing: 'unpaired' });
+    const p50 = c.scenarios[0].metrics.find((m) => m.metric === 'p50')!;
+    assert.ok(Math.abs(p50.change) < 0.05, `compared alone with alone: ${p50.change}`);
+    assert.notEqual(p50.verdict, 'regressed');
   });
 
   test('unpaired comparisons widen thresholds and say they cross machines', () => {

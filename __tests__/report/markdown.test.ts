@@ -149,6 +149,17 @@ describe('renderReport snapshots', () => {
     matchSnapshot('head-only', md);
   });
 
+  test('simultaneous rerun rounds are named in the footer; budgets show the head measured alone', () => {
+    const { head, base } = twoScenarios();
+    head.meta.schedule = 'simultaneous';
+    const solo = pairedRounds(books, { n: 5, seed: 31 }).head.map((r) => round(books, (r.latencyUs.p50 / books.p50Us) * 0.5));
+    head.scenarios[0].solo = scenario('list books', solo).load;
+    const md = render({ head, base, pairing: 'paired' });
+    assert.match(md, /ran round by round on the same runner, at the same time, each under its own load/);
+    const p99 = head.scenarios[0].solo!.latencyUs.p99;
+    assert.ok(md.includes(`| ${(p99 / 1000).toFixed(2)} ms`) || md.includes(`| ${p99} µs`), `the p99 budget row shows the solo p99 (${p99} µs)\n${md}`);
+  });
+
   test('a scenario added and one removed between base and head', () => {
     const { head, base } = twoScenarios();
     head.scenarios.push(scenario('search books', pairedRounds(books, { n: 10, seed: 99 }).head, { path: '/books?q=dune' }));

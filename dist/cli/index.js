@@ -63806,7 +63806,7 @@ const DEFAULTS = {
     ready: { timeout: '60s', interval: '200ms' },
     stopTimeout: '5s',
     method: 'GET',
-    baseline: { source: 'artifact', artifact: 'perfgate-baseline' },
+    baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
     failOn: ['budget', 'regression'],
     database: { protocol: 'postgres' },
 };
@@ -63998,12 +63998,16 @@ const DefaultsSchema = Type.Object({
 }, { ...strict, description: 'Settings every scenario inherits unless it overrides them.' });
 const BaselineSchema = Type.Object({
     source: Type.Optional(StringEnum(['artifact', 'rerun', 'file'], {
-        description: "What to compare against: artifact (main's stored results), rerun (the base built and run on this runner, interleaved with head) or file.",
+        description: "What to compare against: artifact (main's stored results), rerun (the base built and run on this runner beside head, round by round) or file.",
         default: DEFAULTS.baseline.source,
     })),
     file: Type.Optional(Type.String({ minLength: 1, description: "Baseline results JSON for source: file, relative to this file's folder." })),
     artifact: Type.Optional(Type.String({ minLength: 1, description: 'Artifact name for source: artifact.', default: DEFAULTS.baseline.artifact })),
     ref: Type.Optional(Type.String({ minLength: 1, description: 'Git ref of the base for source: rerun (default: the pull request base).' })),
+    schedule: Type.Optional(StringEnum(['simultaneous', 'alternating'], {
+        description: 'How source: rerun runs a round: simultaneous (base and head under load at the same time, each with its own connections; the default, about half the noise) or alternating (one after the other, in random order).',
+        default: DEFAULTS.baseline.schedule,
+    })),
 }, { ...strict, description: 'Where the baseline comes from.' });
 const ConfigSchema = Type.Object({
     $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors; ignored by perfgate.' })),
@@ -64440,6 +64444,7 @@ function normalizeConfig(raw, file, locator) {
     const baseline = {
         source: raw.baseline?.source ?? DEFAULTS.baseline.source,
         artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
+        schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
         ...(raw.baseline?.file === undefined ? {} : { file: external_node_path_.resolve(folder, raw.baseline.file) }),
         ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),
     };
@@ -64951,18 +64956,29 @@ function sortByLine(issues) {
 }
 
 ;// CONCATENATED MODULE: ./lib/compare/budgets.js
+/**
+ * The head's figures measured alone: in rerun mode with the simultaneous schedule the compared
+ * rounds (`load`) shared the machine with the base, so its extra solo rounds hold the absolute numbers.
+ */
+const alone = (s) => s.solo ?? s.load;
+/** Failed requests in every round the head served, shared or alone. */
+function failedRequests(s) {
+    if (!s.load && !s.solo)
+        return undefined;
+    return [s.load, s.solo].reduce((n, l) => n + (l ? l.errors + l.non2xx : 0), 0);
+}
 // Order is the order rows appear in the report.
 const BUDGETS = [
-    { key: 'p50Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p50 },
-    { key: 'p90Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p90 },
-    { key: 'p99Us', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.p99 },
-    { key: 'maxUs', kind: 'max', unit: 'us', actual: (s) => s.load?.latencyUs.max },
-    { key: 'minRps', kind: 'min', unit: 'rps', actual: (s) => s.load?.rps },
+    { key: 'p50Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p50 },
+    { key: 'p90Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p90 },
+    { key: 'p99Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p99 },
+    { key: 'maxUs', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.max },
+    { key: 'minRps', kind: 'min', unit: 'rps', actual: (s) => alone(s)?.rps },
     // Socket errors and non-2xx answers both mean the request did not do its job.
-    { key: 'errors', kind: 'max', unit: 'count', actual: (s) => (s.load ? s.load.errors + s.load.non2xx : undefined) },
+    { key: 'errors', kind: 'max', unit: 'count', actual: failedRequests },
     { key: 'queries', kind: 'max', unit: 'queries', actual: (s) => s.queries?.perRequest },
-    { key: 'cpuUsPerRequest', kind: 'max', unit: 'us', actual: (s) => s.load?.cpuUsPerRequest },
-    { key: 'rssBytes', kind: 'max', unit: 'bytes', actual: (s) => s.load?.peakRssBytes },
+    { key: 'cpuUsPerRequest', kind: 'max', unit: 'us', actual: (s) => alone(s)?.cpuUsPerRequest },
+    { key: 'rssBytes', kind: 'max', unit: 'bytes', actual: (s) => alone(s)?.peakRssBytes },
 ];
 /** One check per configured budget; a metric the run did not record is 'no-data', never a pass. */
 function checkBudgets(budgets, head) {
@@ -65443,8 +65459,11 @@ function compareScenario(head, base, config, opts) {
         return result;
     }
     const thresholds = opts.widen ? widenForCrossMachine(thresholds0, opts.crossMachine) : thresholds0;
-    const headRounds = head.load.rounds;
-    const baseRounds = base.load.rounds;
+    // Across runs, compare like with like: a side measured with the simultaneous rerun schedule kept
+    // rounds of itself alone (`solo`); its shared rounds only make sense against their own pairs.
+    const headRounds = (opts.pairing === 'unpaired' ? head.solo ?? head.load : head.load).rounds;
+    const baseRounds = (opts.pairing === 'unpaired' ? base.solo ?? base.load : base.load).rounds;
+    result.rounds = { head: headRounds.length, base: baseRounds.length };
     if (opts.pairing === 'paired' && headRounds.length !== baseRounds.length) {
         notes.push(`paired rounds differ in number (head ${headRounds.length}, base ${baseRounds.length}): compared the first ${Math.min(headRounds.length, baseRounds.length)}`);
     }
@@ -66501,7 +66520,11 @@ function footer(c, ctx) {
         lines.push('**Mode:** head only — no baseline, absolute budgets only');
     }
     else if (c.pairing === 'paired') {
-        lines.push('**Mode:** paired — base and head ran interleaved on the same runner; per round, the log-ratio head/base is one sample; ' +
+        // Results written before the schedule existed were alternating.
+        const how = ctx.head.meta.schedule === 'simultaneous'
+            ? 'at the same time, each under its own load (so timing figures are lower than alone; budgets use rounds of head alone)'
+            : 'one after the other in random order (AB/BA)';
+        lines.push(`**Mode:** paired — base and head ran round by round on the same runner, ${how}; per round, the log-ratio head/base is one sample; ` +
             `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`);
     }
     else {
@@ -66565,6 +66588,7 @@ const Scenario = Type.Object({
     name: Type.String({ minLength: 1, maxLength: 500 }),
     request: Type.Optional(Type.Object({ method: Type.String({ maxLength: 20 }), path: Type.String({ maxLength: 8000 }) })),
     load: Type.Optional(Load),
+    solo: Type.Optional(Load),
     queries: Type.Optional(Queries),
     error: Type.Optional(Type.String({ maxLength: 100_000 })),
 });
@@ -68463,8 +68487,12 @@ const TOOL_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./lib/measure.js
 // Measuring: bring the service(s) up, then per scenario probe → query probes → warm-up → rounds.
-// In rerun mode the base commit runs beside the head and rounds are paired and interleaved in a
-// randomized order (AB or BA per round), so slow drifts of a shared runner hit both sides alike.
+// In rerun mode the base commit runs beside the head and rounds are paired. The default schedule
+// loads both sides at the same time in every round (each with its own connections), so whatever the
+// machine does during a round it does to both — on 2 shared cores this halved the per-round noise
+// of every metric against the alternating schedule (docs/verdicts.md), which runs one side after
+// the other in a randomized order (AB or BA per round). Simultaneous rounds share the machine, so
+// the head then also runs a few rounds alone: those carry its absolute numbers (budgets).
 
 
 
@@ -68507,7 +68535,7 @@ async function measure(options, onPartial) {
             if (options.signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
             const label = `[${index + 1}/${selected.length}] ${scenario.name}`;
-            const measured = await measureScenario(scenario, targets, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
+            const measured = await measureScenario(scenario, targets, config.baseline.schedule, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
             results.scenarios.push(measured.head);
             if (results.base && measured.base)
                 results.base.scenarios.push(measured.base);
@@ -68560,7 +68588,11 @@ async function bringUp(side, serviceConfig, options, logDir, cleanups) {
     progress(`${side}: ready at ${service.baseUrl} (log: ${running.logFile})`);
     return { side, service: running, proxy, dialect: config.database?.protocol, baseUrl: service.baseUrl };
 }
-async function measureScenario(scenario, targets, progress, signal) {
+/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
+function soloRoundsFor(rounds) {
+    return Math.max(3, Math.ceil(rounds / 4));
+}
+async function measureScenario(scenario, targets, schedule, progress, signal) {
     const out = new Map();
     for (const t of targets)
         out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
@@ -68598,28 +68630,61 @@ async function measureScenario(scenario, targets, progress, signal) {
         meter: t.service.meter,
         signal,
     });
-    for (const target of live) {
-        if (scenario.load.warmupMs > 0) {
-            progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
-            await runWarmup(loadOptions(target, scenario.load.warmupMs));
+    const together = live.length > 1 && schedule === 'simultaneous';
+    if (scenario.load.warmupMs > 0) {
+        if (together) {
+            progress(`warm-up ${scenario.load.warmupMs / 1000}s (base and head at once)`);
+            await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
+        }
+        else {
+            for (const target of live) {
+                progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
+                await runWarmup(loadOptions(target, scenario.load.warmupMs));
+            }
         }
     }
     const rounds = new Map(live.map((t) => [t.side, []]));
+    const record = (target, round, label, into) => {
+        if (live.length > 1)
+            round.side = target.side;
+        into.push(round);
+        if (!target.service.isRunning()) {
+            throw new errors/* EnvironmentError */.eG(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
+        }
+        progress(`${tag(target)}${label}: ${describeRound(round)}`);
+    };
     for (let r = 0; r < scenario.rounds; r++) {
-        // Randomized order per round (RMIT): a fixed AB order would give one side a systematic position.
+        if (signal?.aborted)
+            throw new errors/* EnvironmentError */.eG('interrupted');
+        const label = `round ${r + 1}/${scenario.rounds}`;
+        // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
+        // running first, or, in a simultaneous round, opening its connections first and having its
+        // responses handled first by the load generator they share.
         const order = live.length > 1 && Math.random() < 0.5 ? [...live].reverse() : live;
+        if (together) {
+            const measured = await Promise.all(order.map((t) => runLoad(loadOptions(t, scenario.load.durationMs))));
+            measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
+            continue;
+        }
         for (const target of order) {
             if (signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            const round = await runLoad(loadOptions(target, scenario.load.durationMs));
-            if (live.length > 1)
-                round.side = target.side;
-            rounds.get(target.side).push(round);
-            if (!target.service.isRunning()) {
-                throw new errors/* EnvironmentError */.eG(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
-            }
-            progress(`${tag(target)}round ${r + 1}/${scenario.rounds}: ${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : ''}`);
+            record(target, await runLoad(loadOptions(target, scenario.load.durationMs)), label, rounds.get(target.side));
         }
+    }
+    if (together) {
+        const head = live.find((t) => t.side === 'head');
+        const solo = [];
+        const count = soloRoundsFor(scenario.rounds);
+        for (let r = 0; r < count; r++) {
+            if (signal?.aborted)
+                throw new errors/* EnvironmentError */.eG('interrupted');
+            record(head, await runLoad(loadOptions(head, scenario.load.durationMs)), `alone ${r + 1}/${count} (budgets)`, solo);
+        }
+        const alone = aggregateRounds(solo);
+        out.get('head').solo = alone;
+        for (const warning of alone.warnings ?? [])
+            progress(`head alone: warning: ${warning}`);
     }
     for (const target of live) {
         const load = aggregateRounds(rounds.get(target.side));
@@ -68631,6 +68696,10 @@ async function measureScenario(scenario, targets, progress, signal) {
 }
 function collect(out) {
     return { head: out.get('head'), base: out.get('base') };
+}
+function describeRound(round) {
+    const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
+    return `${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${failures}`;
 }
 function formatUs(us) {
     return us < 1000 ? `${us}µs` : `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)}ms`;
@@ -68645,6 +68714,7 @@ function emptyResults(config, rerun) {
             timestamp: new Date().toISOString(),
             runner: { os: `${external_node_os_namespaceObject.platform()} ${external_node_os_namespaceObject.release()}`, cpus: external_node_os_namespaceObject.cpus().length, cpuModel: external_node_os_namespaceObject.cpus()[0]?.model, node: process.version },
             mode: rerun ? 'rerun' : 'single',
+            ...(rerun ? { schedule: config.baseline.schedule } : {}),
             configFile: external_node_path_.relative(process.cwd(), config.file) || config.file,
         },
         scenarios: [],

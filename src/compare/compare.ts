@@ -164,8 +164,11 @@ function compareScenario(
     return result;
   }
   const thresholds: RegressionThresholds = opts.widen ? widenForCrossMachine(thresholds0, opts.crossMachine) : thresholds0;
-  const headRounds = head.load.rounds;
-  const baseRounds = base.load.rounds;
+  // Across runs, compare like with like: a side measured with the simultaneous rerun schedule kept
+  // rounds of itself alone (`solo`); its shared rounds only make sense against their own pairs.
+  const headRounds = (opts.pairing === 'unpaired' ? head.solo ?? head.load : head.load).rounds;
+  const baseRounds = (opts.pairing === 'unpaired' ? base.solo ?? base.load : base.load).rounds;
+  result.rounds = { head: headRounds.length, base: baseRounds.length };
   if (opts.pairing === 'paired' && headRounds.length !== baseRounds.length) {
     notes.push(
       `paired rounds differ in number (head ${headRounds.length}, base ${baseRounds.length}): compared the first ${Math.min(headRounds.length, baseRounds.length)}`,

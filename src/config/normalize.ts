@@ -82,6 +82,7 @@ export function normalizeConfig(
   const baseline: BaselineConfig = {
     source: raw.baseline?.source ?? DEFAULTS.baseline.source,
     artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
+    schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
     ...(raw.baseline?.file === undefined ? {} : { file: path.resolve(folder, raw.baseline.file) }),
     ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),
   };

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
-  baseline: { source: 'artifact', artifact: 'perfgate-baseline' },
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
   failOn: ['budget', 'regression'],
   database: { protocol: 'postgres' },
 } as const;
@@ -321,13 +321,20 @@ const BaselineSchema = Type.Object(
     source: Type.Optional(
       StringEnum(['artifact', 'rerun', 'file'] as const, {
         description:
-          "What to compare against: artifact (main's stored results), rerun (the base built and run on this runner, interleaved with head) or file.",
+          "What to compare against: artifact (main's stored results), rerun (the base built and run on this runner beside head, round by round) or file.",
         default: DEFAULTS.baseline.source,
       }),
     ),
     file: Type.Optional(Type.String({ minLength: 1, description: "Baseline results JSON for source: file, relative to this file's folder." })),
     artifact: Type.Optional(Type.String({ minLength: 1, description: 'Artifact name for source: artifact.', default: DEFAULTS.baseline.artifact })),
     ref: Type.Optional(Type.String({ minLength: 1, description: 'Git ref of the base for source: rerun (default: the pull request base).' })),
+    schedule: Type.Optional(
+      StringEnum(['simultaneous', 'alternating'] as const, {
+        description:
+          'How source: rerun runs a round: simultaneous (base and head under load at the same time, each with its own connections; the default, about half the noise) or alternating (one after the other, in random order).',
+        default: DEFAULTS.baseline.schedule,
+      }),
+    ),
   },
   { ...strict, description: 'Where the baseline comes from.' },
 );

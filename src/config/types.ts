@@ -110,7 +110,15 @@ export interface BaselineConfig {
   artifact: string;
   /** For source: rerun — the git ref of the base (default: the PR base / origin/main). */
   ref?: string;
+  /** For source: rerun — how base and head share a round (docs/verdicts.md). */
+  schedule: RerunSchedule;
 }
+
+/**
+ * simultaneous: both sides under load at once, each with its own connections, so whatever the
+ * machine does during a round it does to both. alternating: one side after the other, in random order.
+ */
+export type RerunSchedule = 'simultaneous' | 'alternating';
 
 export interface PerfgateConfig {
   /** Absolute path of the config file it was read from. */

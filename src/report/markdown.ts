@@ -405,8 +405,13 @@ function footer(c: Comparison, ctx: ReportContext): string {
   if (!c.hasBaseline) {
     lines.push('**Mode:** head only — no baseline, absolute budgets only');
   } else if (c.pairing === 'paired') {
+    // Results written before the schedule existed were alternating.
+    const how =
+      ctx.head.meta.schedule === 'simultaneous'
+        ? 'at the same time, each under its own load (so timing figures are lower than alone; budgets use rounds of head alone)'
+        : 'one after the other in random order (AB/BA)';
     lines.push(
-      '**Mode:** paired — base and head ran interleaved on the same runner; per round, the log-ratio head/base is one sample; ' +
+      `**Mode:** paired — base and head ran round by round on the same runner, ${how}; per round, the log-ratio head/base is one sample; ` +
         `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`,
     );
   } else {

@@ -41,6 +41,7 @@ const Scenario = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
   request: Type.Optional(Type.Object({ method: Type.String({ maxLength: 20 }), path: Type.String({ maxLength: 8000 }) })),
   load: Type.Optional(Load),
+  solo: Type.Optional(Load),
   queries: Type.Optional(Queries),
   error: Type.Optional(Type.String({ maxLength: 100_000 })),
 });

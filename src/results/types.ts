@@ -23,7 +23,11 @@ export interface RoundResult {
   /** Service CPU time (user+system, whole process tree) per completed request. */
   cpuUsPerRequest?: number;
   peakRssBytes?: number;
-  /** CPU the load generator (perfgate itself) spent per request. */
+  /**
+   * CPU the load generator (perfgate itself) spent per request. In simultaneous rerun rounds one
+   * process loads both sides, so this covers the other side's requests too (what matters for the
+   * "load generator saturated" warning is that process's share of a core).
+   */
   clientCpuUsPerRequest?: number;
   /** Which side of an A/B pair this round belongs to, in rerun mode. */
   side?: 'base' | 'head';
@@ -77,7 +81,14 @@ export interface QueryResult {
 export interface ScenarioResult {
   name: string;
   request: { method: string; path: string };
+  /** The rounds compared: in rerun mode paired round by round with the other side's. */
   load?: LoadResult;
+  /**
+   * Rerun mode with the simultaneous schedule: rounds of this side under load alone, after the
+   * paired ones. Budgets and cross-run comparisons read these, since `load` was measured while the
+   * other side shared the machine.
+   */
+  solo?: LoadResult;
   queries?: QueryResult;
   /** Set when the scenario could not be measured (probe failed, service errors). */
   error?: string;
@@ -93,6 +104,8 @@ export interface Results {
     runner: { os: string; cpus: number; cpuModel?: string; node: string };
     /** How the numbers were produced, for the report footer. */
     mode?: 'single' | 'rerun';
+    /** Rerun mode: how base and head shared each round. */
+    schedule?: 'simultaneous' | 'alternating';
     configFile?: string;
   };
   scenarios: ScenarioResult[];
