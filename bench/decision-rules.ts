@@ -28,9 +28,9 @@ const variance = (xs: number[]) => {
 const worseSign = (def: MetricDef) => (def.higherIsBetter ? -1 : 1);
 
 /** perfgate, rerun mode: paired sign-test CI of the median log-ratio against threshold T. */
-export function perfgatePaired(s: Sample, def: MetricDef, threshold: number): boolean {
+export function perfgatePaired(s: Sample, def: MetricDef, threshold: number, confidence = VERDICT_CONFIDENCE): boolean {
   const samples = s.head.map((h, k) => worseLog(def, h) - worseLog(def, s.base[k]));
-  return classifyShift(def, pairedShift(samples, VERDICT_CONFIDENCE), threshold).verdict === 'regressed';
+  return classifyShift(def, pairedShift(samples, confidence), threshold).verdict === 'regressed';
 }
 
 /** perfgate, artifact mode: Hodges–Lehmann + Mann–Whitney CI against threshold T. */

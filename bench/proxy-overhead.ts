@@ -89,17 +89,13 @@ try {
   type Name = keyof typeof targets;
   const names = Object.keys(targets) as Name[];
   const tps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
-  const cpuPerTxn = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  const cpuPerTxn = Object.fromEntries(names.map((n) => [n, [] as { user: number; system: number }[]])) as Record<Name, { user: number; system: number }[]>;
   // The proxies run in this process, one target at a time, so this process's CPU during a pgbench
   // run is that proxy's; pgbouncer's comes from /proc (10 ms ticks, ~1% of a 5 s run's CPU).
-  const pgbouncerCpuUs = () => {
+  const cpuUs = (name: Name): { user: number; system: number } => {
+    if (name !== 'pgbouncer') return process.cpuUsage();
     const st = parseProcStat(readFileSync(`/proc/${bouncer.pid}/stat`, 'utf8'));
-    return (st.utimeTicks + st.stimeTicks) * US_PER_TICK;
-  };
-  const cpuUs = (name: Name): number => {
-    if (name === 'pgbouncer') return pgbouncerCpuUs();
-    const u = process.cpuUsage();
-    return u.user + u.system;
+    return { user: st.utimeTicks * US_PER_TICK, system: st.stimeTicks * US_PER_TICK };
   };
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the order each round so no target always runs first (warm caches) or last.
@@ -107,10 +103,10 @@ try {
     for (const name of order) {
       const before = cpuUs(name);
       const out = await pgbench(targets[name], db.user, db.password, db.database, ['-n', '-S', '-M', 'extended', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS)]);
-      const spent = cpuUs(name) - before;
+      const after = cpuUs(name);
       tps[name].push(Number(/tps = ([\d.]+)/.exec(out)?.[1]));
       const txns = Number(/actually processed: (\d+)/.exec(out)?.[1]);
-      if (name !== 'direct') cpuPerTxn[name].push(spent / txns);
+      if (name !== 'direct') cpuPerTxn[name].push({ user: (after.user - before.user) / txns, system: (after.system - before.system) / txns });
     }
     console.log(`round ${r + 1}: ` + names.map((k) => `${k} ${tps[k][r]!.toFixed(0)}`).join(', '));
   }
@@ -118,7 +114,11 @@ try {
   console.log(`\nmedian tps: ` + names.map((k) => `${k} ${median(tps[k]).toFixed(0)}`).join(', '));
   console.log(`median per-round ratio to direct: ` + names.filter((k) => k !== 'direct').map((k) => `${k} ${ratio(k).toFixed(2)}×`).join(', '));
   console.log(`perfgate / pgbouncer: ${ratio('perfgate', 'pgbouncer').toFixed(2)}×, perfgate / perfgate-events: ${ratio('perfgate', 'perfgate-events').toFixed(2)}×`);
-  console.log(`proxy CPU per transaction (median µs): ` + names.filter((k) => k !== 'direct').map((k) => `${k} ${median(cpuPerTxn[k]).toFixed(1)}`).join(', '));
+  const cpuText = (k: Name) => {
+    const c = cpuPerTxn[k];
+    return `${k} ${median(c.map((x) => x.user + x.system)).toFixed(1)} (user ${median(c.map((x) => x.user)).toFixed(1)}, system ${median(c.map((x) => x.system)).toFixed(1)})`;
+  };
+  console.log(`proxy CPU per transaction (median µs): ` + names.filter((k) => k !== 'direct').map(cpuText).join(', '));
 } finally {
   try {
     process.kill(-bouncer.pid!, 'SIGTERM');

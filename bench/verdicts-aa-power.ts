@@ -1,7 +1,7 @@
 // Measurement, not simulation: the false-alarm rate (A/A) and the detection rate (power) of
 // perfgate's paired verdicts, on the example bookshop service, in `baseline.source: rerun` mode,
 // through the real pipeline (git worktree of the base commit, two services, two query proxies,
-// interleaved rounds in randomized order, the same compare code the CLI uses).
+// rounds under the configured schedule with a random start order, the compare code the CLI uses).
 //
 //   npm run bench:aa-power -- [--aa 100] [--power 20] [--levels 5,10,20] [--tail-ms 5]
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
@@ -239,7 +239,6 @@ async function main(): Promise<void> {
       load,
       schedule,
     });
-    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
 
     // The injected cost is a share of the service's own CPU per request, measured first under the
     // very settings the power conditions use (default rounds, the same schedule): CPU per request
@@ -255,6 +254,9 @@ async function main(): Promise<void> {
         results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, '', OTHER_SCHEDULE), upstream, env));
       }
     }
+    // A/A after the power conditions: the order of conditions does not matter to either, and the
+    // detection figures (the slowest to get) are in hand first.
+    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
     for (const tailMs of TAILS_MS) {
       results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, 0, tailMs, POWER, ''), upstream, env));
     }

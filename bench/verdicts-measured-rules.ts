@@ -4,6 +4,9 @@
 //
 //   node --import tsx bench/verdicts-measured-rules.ts --raw <dir written by verdicts-aa-power --raw>
 //
+// Prints three tables: the median change each condition caused, the per-round noise (standard
+// deviation of the per-round log-ratio head/base, median over comparisons), and the side-by-side rules.
+//
 // The input is a folder of perfgate results JSON files (`<condition>-<n>.json`) and the
 // `conditions.json` the A/A and power bench writes beside them (the condition's display name per
 // file prefix). Each scenario in a file is one comparison.
@@ -82,8 +85,9 @@ function alarmRate(rule: Rule, metric: MetricKey, comparisons: Comparison[]): st
 }
 
 /** What fails a check: any of the six metrics regressed (perfgate's rule, default thresholds). */
-function anyMetricRate(comparisons: Comparison[]): string {
-  return rate(comparisons.filter((c) => METRICS.some((m) => alarms(perfgatePaired, m.key, c))).length, comparisons.length);
+function anyMetricRate(comparisons: Comparison[], confidence?: number): string {
+  const rule: Rule['alarm'] = (s, def, t) => perfgatePaired(s, def, t, confidence);
+  return rate(comparisons.filter((c) => METRICS.some((m) => alarms(rule, m.key, c))).length, comparisons.length);
 }
 
 /** Markdown: per condition, the comparisons and the median over them of each metric's median paired change. */
@@ -104,6 +108,31 @@ export function measuredChangesTable({ conditions, comparisons }: MeasuredRounds
   return lines.join('\n');
 }
 
+/** Standard deviation of the per-round worse-log differences of one comparison: the noise a pair of rounds carries. */
+function roundNoise(sample: Sample): number {
+  const d = sample.head.map((h, k) => Math.log(h / sample.base[k]!));
+  const mean = d.reduce((a, x) => a + x, 0) / d.length;
+  return Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / (d.length - 1));
+}
+
+/** Markdown: per condition, the median over comparisons of each metric's per-round noise (sd of the log-ratio). */
+export function measuredNoiseTable({ conditions, comparisons }: MeasuredRounds): string {
+  const shown: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
+  const lines = [
+    `| condition | ${shown.map((m) => `per-round noise ${metricDef(m).label}`).join(' | ')} |`,
+    `| :--- | ${shown.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const condition of conditions) {
+    const mine = comparisons.filter((c) => c.condition === condition);
+    const cells = shown.map((m) => {
+      const noise = mine.filter((c) => c.samples[m]).map((c) => roundNoise(c.samples[m]!));
+      return noise.length ? `${(median(noise) * 100).toFixed(1)}%` : '–';
+    });
+    lines.push(`| ${condition} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** Markdown: one row per rule and metric, one column per condition (A/A = false alarms, others = detection). */
 export function measuredRulesTable({ conditions, comparisons }: MeasuredRounds): string {
   const lines = [
@@ -112,6 +141,9 @@ export function measuredRulesTable({ conditions, comparisons }: MeasuredRounds):
   ];
   const anyCells = conditions.map((c) => anyMetricRate(comparisons.filter((x) => x.condition === c)));
   lines.push(`| perfgate paired (rerun): the check fails | any of ${METRICS.length} metrics | ${anyCells.join(' | ')} |`);
+  // The same rule with 95% intervals: why the shipped one uses 99% (docs/verdicts.md).
+  const any95 = conditions.map((c) => anyMetricRate(comparisons.filter((x) => x.condition === c), 0.95));
+  lines.push(`| perfgate paired with 95% intervals: the check would fail | any of ${METRICS.length} metrics | ${any95.join(' | ')} |`);
   for (const rule of RULES) {
     for (const metric of MEASURED_METRICS) {
       const cells = conditions.map((c) => alarmRate(rule, metric, comparisons.filter((x) => x.condition === c)));
@@ -128,5 +160,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const measured = readComparisons(values.raw);
-  console.log(`${measuredChangesTable(measured)}\n\n${measuredRulesTable(measured)}`);
+  console.log(`${measuredChangesTable(measured)}\n\n${measuredNoiseTable(measured)}\n\n${measuredRulesTable(measured)}`);
 }

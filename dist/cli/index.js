@@ -58167,15 +58167,15 @@ class PostgresTap {
 const createPostgresTap = (connectionId, onStatement) => new PostgresTap(connectionId, onStatement);
 
 ;// CONCATENATED MODULE: ./lib/queries/relay.js
-// Moves bytes between a client socket and its upstream, one direction per call to relay(), showing
+// Moves bytes between a client socket and its upstream, one RelayDirection per direction, showing
 // every chunk to a decide() callback (the protocol tap) before forwarding what it returns.
 //
 // Why sockets read into buffers we own (net's `onread`) instead of 'data' events: on a
 // request/response protocol every round trip is two small chunks per direction, and the stream path
 // allocates a fresh ArrayBuffer per read and runs Readable's push / maybeReadMore machinery (a
 // nextTick per chunk). With `onread`, libuv reads straight into our buffer and calls us directly; in
-// bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction from ~27 µs to ~16 µs
-// (docs/benchmarks.md). A buffer is read into again only once nothing references the bytes of the
+// bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction by a third
+// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the bytes of the
 // last read: when the forwarded write went to the kernel at once (the peer's writableLength is 0).
 // Otherwise the next read gets a fresh buffer. So a tap must copy what it keeps past its return
 // (src/queries/types.ts).
@@ -65141,7 +65141,7 @@ function signTestP(samples) {
         return 1;
     return Math.min(1, 2 * binomialCdfHalf(m, Math.min(pos, neg)));
 }
-/** Paired comparison: samples are per-round worse-log ratios of interleaved head/base rounds. */
+/** Paired comparison: samples are per-round worse-log ratios of head/base rounds measured together (rerun mode). */
 function pairedShift(samples, confidence = CONFIDENCE) {
     const s = [...samples].sort((a, b) => a - b);
     const n = s.length;

@@ -93,7 +93,7 @@ export function signTestP(samples: readonly number[]): number {
   return Math.min(1, 2 * binomialCdfHalf(m, Math.min(pos, neg)));
 }
 
-/** Paired comparison: samples are per-round worse-log ratios of interleaved head/base rounds. */
+/** Paired comparison: samples are per-round worse-log ratios of head/base rounds measured together (rerun mode). */
 export function pairedShift(samples: readonly number[], confidence = CONFIDENCE): ShiftEstimate {
   const s = [...samples].sort((a, b) => a - b);
   const n = s.length;
