@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -97,5 +97,48 @@ describe('perfgate run', () => {
     assert.match(results.scenarios[0].error, /500/);
     assert.equal(results.scenarios[0].load, undefined, 'no load sent to a failing endpoint');
     assert.ok(results.scenarios[1].load.rps > 0, 'other scenarios still measured');
+  });
+});
+
+describe('perfgate run --baseline', () => {
+  const counted = '  - name: counted\n    request: { path: /counted }\n    queries: { header: X-Query-Count }\n';
+  let dir: string;
+  let base: string;
+
+  before(async () => {
+    dir = tempDir();
+    base = path.join(dir, 'base.json');
+    const res = await runCli(['run', '-c', writeHelloConfig(dir, { scenarios: counted }), '--out', base]);
+    assert.equal(res.code, 0, res.stderr);
+  });
+
+  test('the same service against its own results passes with exit 0 and a comparison report', async () => {
+    const out = path.join(dir, 'same.json');
+    const report = path.join(dir, 'same.md');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out, '--baseline', base, '--report', report]);
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    const md = readFileSync(report, 'utf8');
+    assert.doesNotMatch(md, /No baseline/);
+    assert.match(md, /counted/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).scenarios[0].queries.perRequest, 1);
+  });
+
+  test('more queries per request than the baseline fails with exit 1, results written first', async () => {
+    const headDir = tempDir();
+    const config = writeHelloConfig(headDir, { scenarios: counted, env: 'HELLO_QUERIES: "4"' });
+    const out = path.join(headDir, 'head.json');
+    const report = path.join(headDir, 'head.md');
+    const res = await runCli(['run', '-c', config, '--out', out, '--baseline', base, '--report', report]);
+    assert.equal(res.code, 1, res.stderr + res.stdout);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).scenarios[0].queries.perRequest, 4);
+    assert.match(readFileSync(report, 'utf8'), /1 → 4/);
+  });
+
+  test('a baseline file that does not exist is a message in the report, not a failure', async () => {
+    const report = path.join(dir, 'missing.md');
+    const missing = path.join(dir, 'no-such-base.json');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'm.json'), '--baseline', missing, '--report', report]);
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    assert.match(readFileSync(report, 'utf8'), /no-such-base\.json/);
   });
 });
