@@ -68374,15 +68374,20 @@ async function waitUntilReady(group, opts) {
         const left = deadline - Date.now();
         if (left <= 0)
             break;
-        const attempt = probe(url, Math.min(MAX_ATTEMPT_MS, Math.max(intervalMs, 250), left));
+        const fullAttemptMs = Math.min(MAX_ATTEMPT_MS, Math.max(intervalMs, 250));
+        const attempt = probe(url, Math.min(fullAttemptMs, left));
         const outcome = await Promise.race([attempt.then((result) => ({ result })), exitedEarly]);
         if ('exited' in outcome)
             throw exitedError(name, outcome.exited, opts.logFile);
         if (isReady(outcome.result, config.ready.anyHttpStatus))
             return;
-        last = outcome.result;
+        // An attempt the deadline cut short says nothing about the service ("no response within 1 ms");
+        // the error should name what the full attempts saw (e.g. HTTP 503).
+        const cutShort = outcome.result.kind === 'timeout' && left < fullAttemptMs && last !== undefined;
+        if (!cutShort)
+            last = outcome.result;
         if (Date.now() >= nextProgress) {
-            opts.progress?.(`service ${name}: waiting for ${url} (${formatMs(Date.now() - startedAt)}, last: ${describeProbe(last)})`);
+            opts.progress?.(`service ${name}: waiting for ${url} (${formatMs(Date.now() - startedAt)}, last: ${describeProbe(last ?? outcome.result)})`);
             nextProgress += PROGRESS_EVERY_MS;
         }
         const pause = Math.min(intervalMs, deadline - Date.now());
