@@ -104,9 +104,14 @@ export interface CompareOptions {
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
   const head = readResultsFile(options.headFile);
+  // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
+  // `solo` rounds against the base's shared ones would not be like with like.)
+  const ownBase = options.baseFile ? undefined : rerunBaseline(head);
   const { results: baseline, problem } = options.baseFile
     ? readBaseline(options.baseFile)
-    : { results: undefined, problem: options.baselineProblem ?? 'no baseline results were given' };
+    : ownBase
+      ? { results: ownBase, problem: undefined }
+      : { results: undefined, problem: options.baselineProblem ?? 'no baseline results were given' };
   const config = options.configFile
     ? await loadConfig(options.configFile, { env: { ...process.env } })
     : defaultsConfigFor(head, options.headFile);
@@ -116,7 +121,7 @@ export async function compareFiles(options: CompareOptions): Promise<RunOutcome>
     head,
     baseline,
     baselineProblem: problem,
-    mode: 'unpaired',
+    mode: ownBase ? 'paired' : 'unpaired',
     reportFile: options.reportFile,
     reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
     progress: options.progress,

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { compareFiles } from '../../src/pipeline.js';
+import { pairedRounds, results as resultsOf, round, scenario } from '../compare/builders.js';
 import { runCli, tempDir } from './helpers.js';
 
 /** A results file with `rounds` rounds whose p50/CPU are scaled by `factor` and given query counts. */
@@ -81,5 +83,24 @@ describe('perfgate compare', () => {
     const res = await runCli(['compare', path.join(dir, 'base.json'), path.join(dir, 'head.json')]);
     assert.equal(res.code, 2, res.stderr);
     assert.match(res.stderr, /head\.json/);
+  });
+
+  test('a rerun results file with no other baseline is compared with its own base, pair by pair', async () => {
+    // Simultaneous rounds: both sides shared the machine (twice the latency of a side alone), head
+    // 30% slower than base. Head alone (`solo`) must not be set against base's shared rounds.
+    const books = { rps: 4000, p50Us: 800, cpuUs: 150 };
+    const shared = pairedRounds(books, { n: 12, seed: 5, slowdown: 0.3 });
+    const twice = (rs: typeof shared.base) => rs.map((r) => round(books, (r.latencyUs.p50 / books.p50Us) * 2));
+    const head = scenario('books', twice(shared.head));
+    head.solo = scenario('books', shared.head.slice(0, 4)).load;
+    const run = resultsOf([head], { mode: 'rerun', schedule: 'simultaneous' });
+    run.base = { commit: 'b'.repeat(40), scenarios: [scenario('books', twice(shared.base))] };
+    const dir = tempDir();
+    const file = path.join(dir, 'results.json');
+    writeFileSync(file, JSON.stringify(run));
+    const outcome = await compareFiles({ headFile: file, baselineProblem: 'No baseline results were found for this run.', progress: () => {} });
+    assert.equal(outcome.exitCode, 1, outcome.reportMarkdown);
+    assert.doesNotMatch(outcome.reportMarkdown, /No baseline results were found/);
+    assert.match(outcome.reportMarkdown, /p50[^\n]*\+3\d\.\d%[^\n]*regressed/);
   });
 });

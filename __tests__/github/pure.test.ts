@@ -105,4 +105,10 @@ describe('shard merge', () => {
     const merged = mergeShards([part(['a', 'd', 'g']), part(['b', 'e']), part(['c', 'f'])]);
     assert.deepEqual(merged.scenarios.map((s) => s.name), ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
+  test('rerun parts keep every shard\'s base side, in config order', () => {
+    const rerunPart = (names: string[]): Results => ({ ...part(names), base: { commit: 'b', scenarios: part(names).scenarios } });
+    const merged = mergeShards([rerunPart(['a', 'c']), rerunPart(['b'])]);
+    assert.deepEqual(merged.base?.scenarios.map((s) => s.name), ['a', 'b', 'c']);
+    assert.equal(mergeShards([part(['a']), part(['b'])]).base, undefined);
+  });
 });

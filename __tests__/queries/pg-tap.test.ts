@@ -27,6 +27,21 @@ describe('startup', () => {
     assert.ok(tap.fromClient(startup).forward?.equals(startup));
   });
 
+  test('a partial StartupMessage held after an SSLRequest in the same chunk survives reuse of the read buffer', () => {
+    const seen: ExecutedStatement[] = [];
+    const tap = createPostgresTap(1, (s) => seen.push(s));
+    const startup = fe.startup();
+    // One read buffer, reused as the relay does: the tap must keep a copy of what it holds.
+    const readBuffer = Buffer.concat([fe.sslRequest(), startup.subarray(0, 10)]);
+    assert.equal(tap.fromClient(readBuffer).reply?.toString(), 'N');
+    readBuffer.fill(0xee);
+    assert.ok(tap.fromClient(startup.subarray(10)).forward?.equals(startup));
+    tap.fromServer(Buffer.concat([be.authOk(), be.ready()]));
+    client(tap, fe.query('select 1'));
+    server(tap, be.commandComplete('SELECT 1'), be.ready());
+    assert.deepEqual(summary(seen), [['select 1', 'ok', undefined]]);
+  });
+
   test("GSSENCRequest is answered 'N' too, even when split across chunks", () => {
     const tap = createPostgresTap(1, () => {});
     const req = fe.gssencRequest();

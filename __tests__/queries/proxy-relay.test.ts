@@ -5,10 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startQueryProxy, type QueryProxy } from '../../src/queries/proxy.js';
-import { RelayDirection } from '../../src/queries/relay.js';
+import { RelayDirection, linkLifetimes } from '../../src/queries/relay.js';
 import type { WireTapFactory } from '../../src/queries/types.js';
 
 const passThrough: WireTapFactory = () => ({ fromClient: (c) => ({ forward: c }), fromServer: (c) => ({ forward: c }) });
@@ -277,6 +277,25 @@ describe('RelayDirection (reads into a reused buffer)', () => {
     assert.equal(to.flush().toString(), Buffer.concat(chunks).toString());
   });
 
+  test('while writes are queued, small reads are copied instead of each taking a fresh read buffer', () => {
+    const direction = new RelayDirection(passThrough);
+    const to = new HoldingSocket(1 << 20);
+    direction.from = new HoldingSocket(Infinity);
+    direction.to = to;
+    const onread = direction.onread as unknown as { buffer: () => Buffer | undefined };
+    const buffers = new Set<ArrayBufferLike>();
+    const original = onread.buffer;
+    onread.buffer = () => {
+      const b = original();
+      if (b) buffers.add(b.buffer);
+      return b;
+    };
+    const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(100, 97 + (i % 26)));
+    reader(direction)(chunks);
+    assert.ok(buffers.size <= 2, `${buffers.size} read buffers for 200 queued 100-byte reads`);
+    assert.equal(to.flush().toString(), Buffer.concat(chunks).toString());
+  });
+
   test('pauses when the peer is full and resumes on drain', () => {
     const direction = new RelayDirection(passThrough);
     const to = new HoldingSocket(1500);
@@ -293,3 +312,45 @@ describe('RelayDirection (reads into a reused buffer)', () => {
     assert.equal(from.resumed, 1);
   });
 });
+
+describe('linkLifetimes', () => {
+  class FakeSocket extends EventEmitter {
+    destroyed = false;
+    calls: string[] = [];
+    end(): void {
+      this.calls.push('end');
+    }
+    resume(): void {
+      this.calls.push('resume');
+    }
+    destroy(): void {
+      this.destroyed = true;
+      this.calls.push('destroy');
+    }
+  }
+  const linked = () => {
+    const from = new FakeSocket();
+    const to = new FakeSocket();
+    linkLifetimes(from as unknown as net.Socket, to as unknown as net.Socket);
+    return { from, to };
+  };
+
+  test('a half-close is passed on and the other side keeps its backpressure', () => {
+    const { from, to } = linked();
+    from.emit('end');
+    assert.deepEqual(to.calls, ['end']);
+  });
+
+  test('a clean close ends the other side and resumes it, since the drain it may wait for never comes', () => {
+    const { from, to } = linked();
+    from.emit('close', false);
+    assert.deepEqual(to.calls, ['end', 'resume']);
+  });
+
+  test('an error or reset destroys the other side', () => {
+    const { from, to } = linked();
+    from.emit('close', true);
+    assert.deepEqual(to.calls, ['destroy']);
+  });
+});
+

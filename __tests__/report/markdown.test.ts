@@ -160,6 +160,20 @@ describe('renderReport snapshots', () => {
     assert.ok(md.includes(`| ${(p99 / 1000).toFixed(2)} ms`) || md.includes(`| ${p99} µs`), `the p99 budget row shows the solo p99 (${p99} µs)\n${md}`);
   });
 
+  test('load warnings of every side are shown next to the timing, once each', () => {
+    const { head, base } = twoScenarios();
+    const saturated = 'the load generator used 97% of a CPU: rps may be capped by perfgate, not the service';
+    head.scenarios[0].load!.warnings = [saturated];
+    head.scenarios[0].solo = scenario('list books', pairedRounds(books, { n: 5, seed: 3 }).head, { warnings: ['3 requests failed | timed out'] }).load;
+    base.scenarios[1].load!.warnings = [saturated];
+    const md = render({ head, base, pairing: 'paired' });
+    assert.ok(md.indexOf('> ⚠️ list books (head): the load generator used 97%') > md.indexOf('#### Timing'), md);
+    assert.match(md, /> ⚠️ list books \(head alone\): 3 requests failed \\\| timed out/);
+    assert.match(md, /> ⚠️ author detail \(base\): the load generator used 97%/);
+    assert.equal(md.split(saturated).length - 1, 2);
+    assertWellFormed(md);
+  });
+
   test('a scenario added and one removed between base and head', () => {
     const { head, base } = twoScenarios();
     head.scenarios.push(scenario('search books', pairedRounds(books, { n: 10, seed: 99 }).head, { path: '/books?q=dune' }));

@@ -57989,8 +57989,9 @@ class PostgresTap {
         for (;;) {
             const msg = readStartupMessage(buf);
             if (msg === 'need-more') {
-                // Copied: the chunk's memory is reused for the next read (WireTap).
-                this.startup = buf === chunk ? Buffer.from(chunk) : buf;
+                // Copied, always: buf may be (a view of) the chunk, whose memory the next read reuses
+                // (WireTap). A few bytes, once per connection.
+                this.startup = Buffer.from(buf);
                 break;
             }
             if (msg === 'malformed') {
@@ -58224,8 +58225,17 @@ class RelayDirection {
         const d = this.decide(chunk);
         if (d.reply !== undefined)
             from.write(d.reply);
+        let copied = false;
         if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
-            if (!to.write(d.forward) && !this.waiting) {
+            // Behind bytes already queued this write will queue too: send a copy of just these bytes and
+            // keep reading into our buffer, instead of pinning a whole read buffer per small chunk while
+            // the peer is slow (backpressure counts queued bytes, not the buffers they sit in).
+            let bytes = d.forward;
+            if (to.writableLength > 0 && this.buffer !== undefined && bytes.buffer === this.buffer.buffer) {
+                bytes = Buffer.from(bytes);
+                copied = true;
+            }
+            if (!to.write(bytes) && !this.waiting) {
                 this.waiting = true;
                 from.pause();
                 to.once('drain', () => {
@@ -58235,7 +58245,7 @@ class RelayDirection {
             }
         }
         // Bytes still queued (in libuv or in the Writable) may point into this buffer.
-        if (to.writableLength > 0 || from.writableLength > 0)
+        if ((to.writableLength > 0 && !copied) || from.writableLength > 0)
             this.retire = true;
         if (d.close !== undefined) {
             from.end();
@@ -58275,8 +58285,12 @@ function linkLifetimes(from, to) {
     from.on('close', (hadError) => {
         if (hadError)
             to.destroy();
-        else if (!to.destroyed)
+        else if (!to.destroyed) {
             to.end();
+            // `to` closes only once it reads its peer's EOF. If it was paused waiting for `from` to drain,
+            // that 'drain' never comes now: resume it (nothing more can be queued to a closed `from`).
+            to.resume();
+        }
     });
 }
 
@@ -66217,6 +66231,9 @@ function render(comparison, ctx, decision, detail, collapsed) {
     }
     else {
         parts.push('#### Timing', timingTable(comparison, ctx.head, detail));
+        const warnings = measurementWarnings(ctx.head, ctx.base, detail);
+        if (warnings)
+            parts.push(warnings);
         const budgets = budgetTable(comparison, detail);
         if (budgets)
             parts.push('#### Budgets', budgets);
@@ -66255,6 +66272,24 @@ function headline(c, d, ctx) {
     const icon = d.verdict === 'fail' ? '❌' : d.verdict === 'inconclusive' ? '⚠️' : '✅';
     const word = d.verdict === 'fail' ? 'fail' : d.verdict === 'inconclusive' ? 'inconclusive' : 'pass';
     return `### ${icon} perfgate: ${word} — ${summary}${name}`;
+}
+/** Caveats the load stage recorded (e.g. a saturated load generator), for every side that has them. */
+function measurementWarnings(head, base, detail) {
+    const lines = [];
+    const add = (scenario, side, load) => {
+        for (const w of load?.warnings ?? [])
+            lines.push(`> ⚠️ ${escapeCell(scenario)}${side}: ${escapeCell(w)}`);
+    };
+    for (const s of head.scenarios) {
+        add(s.name, base ? ' (head)' : '', s.load);
+        add(s.name, ' (head alone)', s.solo);
+    }
+    for (const s of base?.scenarios ?? [])
+        add(s.name, ' (base)', s.load);
+    if (lines.length === 0)
+        return undefined;
+    const kept = [...new Set(lines)];
+    return (kept.length > detail.maxRows ? [...kept.slice(0, detail.maxRows), `> … ${kept.length - detail.maxRows} more`] : kept).join('\n>\n');
 }
 function limitLines(lines, maxRows) {
     if (lines.length <= maxRows)
@@ -68803,9 +68838,14 @@ async function runPipeline(options) {
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 async function compareFiles(options) {
     const head = readResultsFile(options.headFile);
+    // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
+    // `solo` rounds against the base's shared ones would not be like with like.)
+    const ownBase = options.baseFile ? undefined : rerunBaseline(head);
     const { results: baseline, problem } = options.baseFile
         ? readBaseline(options.baseFile)
-        : { results: undefined, problem: options.baselineProblem ?? 'no baseline results were given' };
+        : ownBase
+            ? { results: ownBase, problem: undefined }
+            : { results: undefined, problem: options.baselineProblem ?? 'no baseline results were given' };
     const config = options.configFile
         ? await loadConfig(options.configFile, { env: { ...process.env } })
         : defaultsConfigFor(head, options.headFile);
@@ -68816,7 +68856,7 @@ async function compareFiles(options) {
         head,
         baseline,
         baselineProblem: problem,
-        mode: 'unpaired',
+        mode: ownBase ? 'paired' : 'unpaired',
         reportFile: options.reportFile,
         reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
         progress: options.progress,

@@ -305,7 +305,16 @@ export function mergeShards(parts: Results[]): Results {
   for (let j = 0; j < longest; j++) {
     for (const part of parts) if (part.scenarios[j]) scenarios.push(part.scenarios[j]);
   }
-  return { ...parts[0], scenarios };
+  const merged: Results = { ...parts[0], scenarios };
+  // Rerun shards each measured their own base side beside them: keep every shard's.
+  if (parts.some((p) => p.base)) {
+    const baseScenarios = [];
+    for (let j = 0; j < longest; j++) {
+      for (const part of parts) if (part.base?.scenarios[j]) baseScenarios.push(part.base.scenarios[j]);
+    }
+    merged.base = { ...parts.find((p) => p.base)!.base!, scenarios: baseScenarios };
+  }
+  return merged;
 }
 
 async function compareStored(s: Session, paths: Paths, baseFile: string | undefined): Promise<RunOutcome> {

@@ -70,8 +70,17 @@ export class RelayDirection {
     const to = this.to!;
     const d = this.decide(chunk);
     if (d.reply !== undefined) from.write(d.reply);
+    let copied = false;
     if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
-      if (!to.write(d.forward) && !this.waiting) {
+      // Behind bytes already queued this write will queue too: send a copy of just these bytes and
+      // keep reading into our buffer, instead of pinning a whole read buffer per small chunk while
+      // the peer is slow (backpressure counts queued bytes, not the buffers they sit in).
+      let bytes = d.forward;
+      if (to.writableLength > 0 && this.buffer !== undefined && bytes.buffer === this.buffer.buffer) {
+        bytes = Buffer.from(bytes);
+        copied = true;
+      }
+      if (!to.write(bytes) && !this.waiting) {
         this.waiting = true;
         from.pause();
         to.once('drain', () => {
@@ -81,7 +90,7 @@ export class RelayDirection {
       }
     }
     // Bytes still queued (in libuv or in the Writable) may point into this buffer.
-    if (to.writableLength > 0 || from.writableLength > 0) this.retire = true;
+    if ((to.writableLength > 0 && !copied) || from.writableLength > 0) this.retire = true;
     if (d.close !== undefined) {
       from.end();
       to.end();
@@ -119,6 +128,11 @@ export function linkLifetimes(from: net.Socket, to: net.Socket): void {
   });
   from.on('close', (hadError) => {
     if (hadError) to.destroy();
-    else if (!to.destroyed) to.end();
+    else if (!to.destroyed) {
+      to.end();
+      // `to` closes only once it reads its peer's EOF. If it was paused waiting for `from` to drain,
+      // that 'drain' never comes now: resume it (nothing more can be queued to a closed `from`).
+      to.resume();
+    }
   });
 }

@@ -7,7 +7,7 @@ import { type Comparison, type Decision, decide, type MetricComparison, type Sce
 import { DEFAULT_CROSS_MACHINE } from '../compare/metrics.js';
 import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { FailOn } from '../config/types.js';
-import type { Results, ScenarioResult, StatementCount } from '../results/types.js';
+import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
 import {
   codeBlock,
@@ -101,6 +101,8 @@ function render(comparison: Comparison, ctx: ReportContext, decision: Decision, 
     parts.push(...headOnlySections(comparison, ctx.head, detail));
   } else {
     parts.push('#### Timing', timingTable(comparison, ctx.head, detail));
+    const warnings = measurementWarnings(ctx.head, ctx.base, detail);
+    if (warnings) parts.push(warnings);
     const budgets = budgetTable(comparison, detail);
     if (budgets) parts.push('#### Budgets', budgets);
     const queries = queriesSection(comparison, detail);
@@ -133,6 +135,22 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
   const icon = d.verdict === 'fail' ? '❌' : d.verdict === 'inconclusive' ? '⚠️' : '✅';
   const word = d.verdict === 'fail' ? 'fail' : d.verdict === 'inconclusive' ? 'inconclusive' : 'pass';
   return `### ${icon} perfgate: ${word} — ${summary}${name}`;
+}
+
+/** Caveats the load stage recorded (e.g. a saturated load generator), for every side that has them. */
+function measurementWarnings(head: Results, base: Results | undefined, detail: Detail): string | undefined {
+  const lines: string[] = [];
+  const add = (scenario: string, side: string, load: LoadResult | undefined): void => {
+    for (const w of load?.warnings ?? []) lines.push(`> ⚠️ ${escapeCell(scenario)}${side}: ${escapeCell(w)}`);
+  };
+  for (const s of head.scenarios) {
+    add(s.name, base ? ' (head)' : '', s.load);
+    add(s.name, ' (head alone)', s.solo);
+  }
+  for (const s of base?.scenarios ?? []) add(s.name, ' (base)', s.load);
+  if (lines.length === 0) return undefined;
+  const kept = [...new Set(lines)];
+  return (kept.length > detail.maxRows ? [...kept.slice(0, detail.maxRows), `> … ${kept.length - detail.maxRows} more`] : kept).join('\n>\n');
 }
 
 function limitLines(lines: string[], maxRows: number): string[] {

@@ -90,8 +90,9 @@ export class PostgresTap implements WireTap {
     for (;;) {
       const msg = readStartupMessage(buf);
       if (msg === 'need-more') {
-        // Copied: the chunk's memory is reused for the next read (WireTap).
-        this.startup = buf === chunk ? Buffer.from(chunk) : buf;
+        // Copied, always: buf may be (a view of) the chunk, whose memory the next read reuses
+        // (WireTap). A few bytes, once per connection.
+        this.startup = Buffer.from(buf);
         break;
       }
       if (msg === 'malformed') {
