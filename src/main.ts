@@ -5,6 +5,7 @@ import { run, type Deps } from './action/run.js';
 import { createArtifactStore } from './github/artifacts.js';
 import { createOctokit } from './github/octokit.js';
 import { compareFiles, runPipeline } from './pipeline.js';
+import { installSignalTeardown } from './service/registry.js';
 
 export function productionDeps(): Deps {
   return {
@@ -26,5 +27,9 @@ export function productionDeps(): Deps {
   };
 }
 
+// A cancelled or timed-out job gets SIGINT, then SIGTERM: the service, build and database groups
+// run in sessions of their own and would outlive the step (on a self-hosted runner, holding ports
+// and CPU for the next job), so they are stopped first.
+installSignalTeardown((line) => core.info(line));
 // Exit explicitly: keep-alive sockets or rate-limiter timers must not hold a finished step open.
 run(productionDeps()).then((code) => process.exit(code));

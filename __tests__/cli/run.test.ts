@@ -100,6 +100,30 @@ describe('perfgate run', () => {
   });
 });
 
+describe('what the service command gets', () => {
+  test('a variable whose value is shell syntax stays data, and the runner\'s credentials are not passed on', async () => {
+    const dir = tempDir();
+    const dump = path.join(dir, 'dump.json');
+    const marker = path.join(dir, 'PWNED');
+    const config = writeHelloConfig(dir, { env: `HELLO_DUMP: ${JSON.stringify(dump)}` });
+    // The start command gains an argument from a PR-controlled variable (a branch name, say).
+    const yml = readFileSync(config, 'utf8').replace(/start: (.*)/, 'start: $1 --label ${LABEL}');
+    writeFileSync(config, yml);
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')], {
+      env: { LABEL: `x$(touch ${marker})\`touch ${marker}\`;touch ${marker}`, ACTIONS_RUNTIME_TOKEN: 'rt-secret', 'INPUT_GITHUB-TOKEN': 'ghs_secret', GITHUB_TOKEN: 'ghs_secret' },
+    });
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(existsSync(marker), false, 'nothing in the value ran');
+    const seen = JSON.parse(readFileSync(dump, 'utf8'));
+    assert.ok(seen.argv.includes('--label'), `argv ${JSON.stringify(seen.argv)}`);
+    assert.ok(seen.argv.some((a: string) => a.includes('$(touch')), 'the value arrived as text');
+    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN']) assert.equal(seen.env[name], undefined, `${name} reached the service`);
+    assert.ok(seen.env.PORT, 'its own variables did');
+    assert.doesNotMatch(res.stderr, /ghs_secret|rt-secret/);
+    assert.match(res.stderr, /--label \$\{LABEL\}/, 'progress shows the command as configured');
+  });
+});
+
 describe('perfgate run --baseline', () => {
   const counted = '  - name: counted\n    request: { path: /counted }\n    queries: { header: X-Query-Count }\n';
   let dir: string;

@@ -75,15 +75,27 @@ describe('expandServiceConfig', () => {
   };
   const vars = { PERFGATE_PORT: '4100', PERFGATE_DB_HOST: '127.0.0.1', PERFGATE_DB_PORT: '40123' };
 
-  test("expands start, build, env and ready.url, then derives baseUrl from ready.url's origin", () => {
+  test("expands env and ready.url, leaves start and build to the shell, then derives baseUrl from ready.url's origin", () => {
     const out = expandServiceConfig(service, vars);
-    assert.equal(out.start, 'node server.js --port 4100');
-    assert.equal(out.build, 'echo ${NOT_EXPANDED}');
+    // Commands keep their references: the shell expands them from the environment, so a value can
+    // never become shell syntax. `$${` becomes the shell's own escape.
+    assert.equal(out.start, 'node server.js --port ${PERFGATE_PORT}');
+    assert.equal(out.build, 'echo \\${NOT_EXPANDED}');
     assert.deepEqual(out.env, { DATABASE_URL: 'postgres://app@127.0.0.1:40123/app', PLAIN: 'x' });
     assert.equal(out.ready.url, 'http://127.0.0.1:4100/health');
     assert.equal(out.baseUrl, 'http://127.0.0.1:4100');
     assert.equal(out.cwd, '/srv');
     assert.equal(service.start, 'node server.js --port ${PERFGATE_PORT}', 'the input is not mutated');
+  });
+
+  test("a command naming a variable the service will not get (the runner's token) is an error, not an empty string", () => {
+    assert.throws(
+      () => expandServiceConfig({ ...service, start: 'node server.js --token ${GITHUB_TOKEN}' }, { ...vars, GITHUB_TOKEN: 'ghs_secret' }),
+      (err: unknown) => err instanceof ConfigError && err.issues[0].path === 'service.start' && /\$\{GITHUB_TOKEN\} is not available to service commands.*service\.env/.test(err.issues[0].message),
+    );
+    const viaEnv = expandServiceConfig({ ...service, env: { ...service.env, GH: '${GITHUB_TOKEN}' }, start: 'node server.js --token ${GH}' }, { ...vars, GITHUB_TOKEN: 'ghs_secret' });
+    assert.equal(viaEnv.env.GH, 'ghs_secret', 'named explicitly in service.env, it is passed');
+    assert.equal(viaEnv.start, 'node server.js --token ${GH}');
   });
 
   test('an explicit baseUrl is expanded and keeps its path prefix without a trailing slash', () => {

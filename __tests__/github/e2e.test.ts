@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from '../helpers/ports.js';
+import { survivors } from '../service/helpers.js';
 import { FakeGitHub, READONLY_TOKEN, TOKEN } from './fake-github/server.js';
 import { makeWorkspace, runAction, type ActionRun } from './fake-github/harness.js';
 import { FULL_NAME, issueCommentEvent, pullRequestEvent, pushEvent, workflowRunEvent, type PrShape } from './fake-github/payloads.js';
@@ -232,5 +233,26 @@ describe('perfgate action end to end', { concurrency: false }, () => {
     assert.match(comments[0].body, /hello/);
     assert.match(comments[0].body, /world/);
     assert.deepEqual(fake.problems, []);
+  });
+
+  test('a cancelled job (SIGTERM) stops the service before the action exits', async () => {
+    const run = fake.startRun({ event: 'push', headSha: sha('c'), headBranch: 'main' });
+    const r = await runAction({
+      fake,
+      workspace,
+      eventName: 'push',
+      payload: pushEvent(sha('c')),
+      sha: sha('c'),
+      ref: 'refs/heads/main',
+      runId: run.id,
+      token: TOKEN,
+      signalWhen: { stdout: /service head: ready \(pid \d+\)/, signal: 'SIGTERM' },
+    });
+    fake.completeRun(run.id, 'failure');
+    const pid = Number(/service head: ready \(pid (\d+)\)/.exec(r.stdout)?.[1]);
+    assert.ok(pid > 0, explain(r));
+    assert.equal(r.code, 143, explain(r));
+    assert.match(r.stdout, /received SIGTERM, stopping/);
+    assert.deepEqual(await survivors([pid]), [], 'the service outlived the action');
   });
 });

@@ -64064,15 +64064,43 @@ var external_node_path_ = __nccwpck_require__(6760);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/service/child-env.js
+// The environment a service or build command gets: perfgate's own, minus the credentials the
+// Actions runner hands to every step. The service is code from the pull request; the runner's
+// tokens (the action's github-token input, the artifact/cache runtime token, the OIDC request
+// token) would let it write to the repository, forge the sticky comment or poison caches. A service
+// that really needs one names it in service.env (e.g. `GH_TOKEN: ${GITHUB_TOKEN}`): an explicit choice.
+/** Names kept from service and build commands (all tokens or token-bearing URLs on Actions runners). */
+function isRunnerCredential(name) {
+    return (name.startsWith('INPUT_') || // action inputs: github-token and whatever the workflow passed in
+        name.startsWith('ACTIONS_') || // ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN/URL, cache/results URLs
+        name === 'GITHUB_TOKEN' ||
+        name === 'GH_TOKEN');
+}
+function withoutRunnerCredentials(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env))
+        if (!isRunnerCredential(name))
+            out[name] = value;
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./lib/config/expand.js
 // `${VAR}` expansion. Everything in perfgate.yml is expanded when it is loaded, except the service's
 // start, build, env values, ready.url and baseUrl: those may name perfgate's own exports
 // (PERFGATE_DB_HOST, PERFGATE_DB_PORT, PERFGATE_PORT, …), which exist only once the pipeline has
 // started the proxy and picked ports, so the pipeline expands them with expandServiceConfig.
 //
+// start and build are shell commands, and the values of variables (a branch name, a password) must
+// never become shell syntax: pasting `$(touch x)` into `sh -c` runs it. So those two are not
+// expanded here; their references are checked, and the shell expands them from the command's
+// environment, which holds the same variables (the shell's `${NAME}` and `${NAME:-fallback}` mean
+// what ours do, and a value the shell expands is data, not code).
+//
 // Syntax: `${NAME}`; `${NAME:-fallback}` (fallback when NAME is unset or empty); `$${` for a literal
 // `${`. Any other `$` is left alone, so shell forms in commands (`$HOME`, `$(date)`, `$$`) reach the
 // shell untouched. Pure: no I/O.
+
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Prefix of the variables perfgate itself exports to the service; unknown until the pipeline runs. */
@@ -64149,8 +64177,8 @@ function expandTemplate(text, vars, keyPath, where) {
  */
 function expandServiceConfig(service, vars) {
     const issues = [];
-    const expand = (text, keyPath) => {
-        const result = expandString(text, vars);
+    const expand = (text, keyPath, from = vars) => {
+        const result = expandString(text, from);
         if (result.ok)
             return result.value;
         issues.push({ path: keyPath, line: service.origin?.lines[keyPath], message: result.message });
@@ -64159,12 +64187,18 @@ function expandServiceConfig(service, vars) {
     const env = {};
     for (const [name, value] of Object.entries(service.env))
         env[name] = expand(value, `service.env.${name}`);
+    // What the command's shell will see: the environment the service gets (service/child-env.ts).
+    const commandVars = { ...withoutRunnerCredentials(vars), ...env };
+    const command = (text, keyPath) => {
+        expand(text, keyPath, commandVars); // reports a missing variable now, with file and line
+        return shellTemplate(text);
+    };
     const readyUrl = expand(service.ready.url, 'service.ready.url');
     const explicitBase = service.baseUrl === '' ? undefined : expand(service.baseUrl, 'service.baseUrl');
     const expanded = {
         ...service,
-        start: expand(service.start, 'service.start'),
-        ...(service.build === undefined ? {} : { build: expand(service.build, 'service.build') }),
+        start: command(service.start, 'service.start'),
+        ...(service.build === undefined ? {} : { build: command(service.build, 'service.build') }),
         env,
         ready: { ...service.ready, url: readyUrl },
         baseUrl: '',
@@ -64188,6 +64222,14 @@ function expandServiceConfig(service, vars) {
     if (issues.length > 0)
         throw new errors/* ConfigError */.xL(service.origin?.file ?? 'perfgate.yml', issues);
     return expanded;
+}
+/**
+ * A start/build template in the shell's own terms, for `sh -c` with the variables in the
+ * environment: `${NAME}` and `${NAME:-fallback}` stay as they are (the shell expands them the same
+ * way), and our escape `$${` becomes the shell's `\${`.
+ */
+function shellTemplate(text) {
+    return text.replaceAll('$${', '\\${');
 }
 /** Parses an http(s) URL, or returns what was expected instead. */
 function httpUrl(text) {
@@ -64215,6 +64257,10 @@ function parseReference(inner) {
     return sep < 0 ? { name } : { name, fallback: inner.slice(sep + 2) };
 }
 function missingMessage(name) {
+    if (isRunnerCredential(name)) {
+        return (`\${${name}} is not available to service commands (perfgate keeps the runner's credentials away from the code ` +
+            `under test): to pass it on purpose, set it in service.env, e.g. \`TOKEN: \${${name}}\`, and use \${TOKEN}`);
+    }
     if (name.startsWith(PERFGATE_EXPORT_PREFIX)) {
         return (`\${${name}} is not set: perfgate's own variables exist only in service.start, build, env, ready.url and ` +
             'baseUrl, and PERFGATE_DB_HOST/PERFGATE_DB_PORT only when `database` is configured');
@@ -67995,8 +68041,9 @@ function spawnGroup(opts) {
     const logFd = openLog(opts.logFile, opts.command);
     let child;
     try {
-        // The command is the user's own config, passed to the shell as one argument and never combined
-        // with any other string. detached: the shell leads a new session and process group.
+        // The command is the config's template, passed to the shell as one argument; variables reach
+        // it through the environment, never pasted into the text (config/expand.ts). detached: the
+        // shell leads a new session and process group.
         child = (0,external_node_child_process_.spawn)('/bin/sh', ['-c', opts.command], {
             cwd: opts.cwd,
             env: { ...opts.env, [SERVICE_MARKER_ENV]: marker },
@@ -68089,6 +68136,7 @@ function formatMs(ms) {
 
 
 
+
 /** Grace period for a build that timed out or left processes behind. */
 const BUILD_STOP_GRACE_MS = 2000;
 async function runBuild(opts) {
@@ -68100,7 +68148,7 @@ async function runBuild(opts) {
     const group = spawnGroup({
         command: opts.command,
         cwd: opts.cwd,
-        env: { ...process.env, ...opts.env },
+        env: { ...withoutRunnerCredentials(process.env), ...opts.env },
         logFile: opts.logFile,
         stopTimeoutMs: BUILD_STOP_GRACE_MS,
     });
@@ -68345,6 +68393,7 @@ function describeProbe(result) {
 
 
 
+
 /** Upper bound for one readiness attempt, so a hung endpoint cannot eat the whole ready timeout. */
 const MAX_ATTEMPT_MS = 2000;
 /** How often a still-waiting service is reported, so a slow start never looks hung. */
@@ -68367,7 +68416,7 @@ async function startService(opts) {
     const group = spawnGroup({
         command: config.start,
         cwd: config.cwd,
-        env: { ...process.env, ...config.env, ...opts.extraEnv },
+        env: { ...withoutRunnerCredentials(process.env), ...config.env, ...opts.extraEnv },
         logFile: opts.logFile,
         stopTimeoutMs: config.stopTimeoutMs,
     });
@@ -69014,6 +69063,8 @@ async function startEmbeddedPostgres(opts = {}) {
         port = opts.port ?? (await freeLoopbackPort());
         const candidate = make(port);
         attemptLog = [];
+        // Until start() resolves, a signal or exit must still take the postmaster down (track() covers it after).
+        const starting = provisional(candidate, dataDir);
         try {
             await candidate.start();
             instance = candidate;
@@ -69029,6 +69080,9 @@ async function startEmbeddedPostgres(opts = {}) {
                 await removeDirs();
                 throw new errors/* EnvironmentError */.eG(`embedded PostgreSQL: the server did not start on 127.0.0.1:${port}${portTaken ? ' (port in use)' : ''}`, recentLog.join('\n'));
             }
+        }
+        finally {
+            starting.release();
         }
     }
     if (!instance)
@@ -69232,6 +69286,32 @@ function track(instance, dataDir) {
     running.add(entry);
     updateHooks();
     return entry;
+}
+/** Covers a server whose start() has not resolved yet: on a signal or exit, kill it and remove its data. */
+function provisional(instance, dataDir) {
+    const entry = {
+        stop: async () => entry.stopSync(),
+        stopSync: () => {
+            running.delete(entry);
+            const pid = instance.process?.pid;
+            if (pid !== undefined && embedded_postgres_isAlive(pid))
+                signalAndWait(pid);
+            try {
+                (0,external_node_fs_.rmSync)(dataDir, { recursive: true, force: true });
+            }
+            catch {
+                // best effort: the process is exiting
+            }
+        },
+    };
+    running.add(entry);
+    updateHooks();
+    return {
+        release: () => {
+            running.delete(entry);
+            updateHooks();
+        },
+    };
 }
 /** SIGINT is PostgreSQL's "fast shutdown": backends are ended and the postmaster exits within ~100 ms. */
 function signalAndWait(pid) {

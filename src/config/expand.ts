@@ -3,10 +3,17 @@
 // (PERFGATE_DB_HOST, PERFGATE_DB_PORT, PERFGATE_PORT, …), which exist only once the pipeline has
 // started the proxy and picked ports, so the pipeline expands them with expandServiceConfig.
 //
+// start and build are shell commands, and the values of variables (a branch name, a password) must
+// never become shell syntax: pasting `$(touch x)` into `sh -c` runs it. So those two are not
+// expanded here; their references are checked, and the shell expands them from the command's
+// environment, which holds the same variables (the shell's `${NAME}` and `${NAME:-fallback}` mean
+// what ours do, and a value the shell expands is data, not code).
+//
 // Syntax: `${NAME}`; `${NAME:-fallback}` (fallback when NAME is unset or empty); `$${` for a literal
 // `${`. Any other `$` is left alone, so shell forms in commands (`$HOME`, `$(date)`, `$$`) reach the
 // shell untouched. Pure: no I/O.
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { isRunnerCredential, withoutRunnerCredentials } from '../service/child-env.js';
 import type { ServiceConfig } from './types.js';
 
 export type Vars = Readonly<Record<string, string | undefined>>;
@@ -87,20 +94,26 @@ export function expandTemplate(text: string, vars: Vars, keyPath: string, where?
  */
 export function expandServiceConfig(service: ServiceConfig, vars: Vars): ServiceConfig {
   const issues: ConfigIssue[] = [];
-  const expand = (text: string, keyPath: string): string => {
-    const result = expandString(text, vars);
+  const expand = (text: string, keyPath: string, from: Vars = vars): string => {
+    const result = expandString(text, from);
     if (result.ok) return result.value;
     issues.push({ path: keyPath, line: service.origin?.lines[keyPath], message: result.message });
     return text;
   };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(service.env)) env[name] = expand(value, `service.env.${name}`);
+  // What the command's shell will see: the environment the service gets (service/child-env.ts).
+  const commandVars: Vars = { ...withoutRunnerCredentials(vars), ...env };
+  const command = (text: string, keyPath: string): string => {
+    expand(text, keyPath, commandVars); // reports a missing variable now, with file and line
+    return shellTemplate(text);
+  };
   const readyUrl = expand(service.ready.url, 'service.ready.url');
   const explicitBase = service.baseUrl === '' ? undefined : expand(service.baseUrl, 'service.baseUrl');
   const expanded: ServiceConfig = {
     ...service,
-    start: expand(service.start, 'service.start'),
-    ...(service.build === undefined ? {} : { build: expand(service.build, 'service.build') }),
+    start: command(service.start, 'service.start'),
+    ...(service.build === undefined ? {} : { build: command(service.build, 'service.build') }),
     env,
     ready: { ...service.ready, url: readyUrl },
     baseUrl: '',
@@ -118,6 +131,15 @@ export function expandServiceConfig(service: ServiceConfig, vars: Vars): Service
   }
   if (issues.length > 0) throw new ConfigError(service.origin?.file ?? 'perfgate.yml', issues);
   return expanded;
+}
+
+/**
+ * A start/build template in the shell's own terms, for `sh -c` with the variables in the
+ * environment: `${NAME}` and `${NAME:-fallback}` stay as they are (the shell expands them the same
+ * way), and our escape `$${` becomes the shell's `\${`.
+ */
+export function shellTemplate(text: string): string {
+  return text.replaceAll('$${', '\\${');
 }
 
 /** Parses an http(s) URL, or returns what was expected instead. */
@@ -147,6 +169,12 @@ function parseReference(inner: string): { name: string; fallback?: string } | un
 }
 
 function missingMessage(name: string): string {
+  if (isRunnerCredential(name)) {
+    return (
+      `\${${name}} is not available to service commands (perfgate keeps the runner's credentials away from the code ` +
+      `under test): to pass it on purpose, set it in service.env, e.g. \`TOKEN: \${${name}}\`, and use \${TOKEN}`
+    );
+  }
   if (name.startsWith(PERFGATE_EXPORT_PREFIX)) {
     return (
       `\${${name}} is not set: perfgate's own variables exist only in service.start, build, env, ready.url and ` +

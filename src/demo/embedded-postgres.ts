@@ -112,6 +112,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
     port = opts.port ?? (await freeLoopbackPort());
     const candidate = make(port);
     attemptLog = [];
+    // Until start() resolves, a signal or exit must still take the postmaster down (track() covers it after).
+    const starting = provisional(candidate, dataDir);
     try {
       await candidate.start();
       instance = candidate;
@@ -128,6 +130,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
           recentLog.join('\n'),
         );
       }
+    } finally {
+      starting.release();
     }
   }
   if (!instance) throw new EnvironmentError('embedded PostgreSQL: the server did not start');
@@ -355,6 +359,31 @@ function track(instance: EmbeddedPostgresInstance, dataDir: string): Running {
   running.add(entry);
   updateHooks();
   return entry;
+}
+
+/** Covers a server whose start() has not resolved yet: on a signal or exit, kill it and remove its data. */
+function provisional(instance: EmbeddedPostgresInstance, dataDir: string): { release(): void } {
+  const entry: Running = {
+    stop: async () => entry.stopSync(),
+    stopSync: () => {
+      running.delete(entry);
+      const pid = instance.process?.pid;
+      if (pid !== undefined && isAlive(pid)) signalAndWait(pid);
+      try {
+        rmSync(dataDir, { recursive: true, force: true });
+      } catch {
+        // best effort: the process is exiting
+      }
+    },
+  };
+  running.add(entry);
+  updateHooks();
+  return {
+    release: () => {
+      running.delete(entry);
+      updateHooks();
+    },
+  };
 }
 
 /** SIGINT is PostgreSQL's "fast shutdown": backends are ended and the postmaster exits within ~100 ms. */

@@ -1,6 +1,7 @@
 // The optional `service.build` step: run to completion in its own process group, output to a log.
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
+import { withoutRunnerCredentials } from './child-env.js';
 import { spawnGroup } from './group.js';
 import { logDetails } from './log.js';
 import { formatMs } from './format.js';
@@ -8,7 +9,7 @@ import { formatMs } from './format.js';
 export interface BuildOptions {
   command: string;
   cwd: string;
-  /** Added to perfgate's own environment. */
+  /** Added to perfgate's own environment (less the runner's credentials, service/child-env.ts). */
   env: Record<string, string>;
   logFile: string;
   timeoutMs?: number;
@@ -27,7 +28,7 @@ export async function runBuild(opts: BuildOptions): Promise<void> {
   const group = spawnGroup({
     command: opts.command,
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: { ...withoutRunnerCredentials(process.env), ...opts.env },
     logFile: opts.logFile,
     stopTimeoutMs: BUILD_STOP_GRACE_MS,
   });

@@ -44,8 +44,9 @@ export function spawnGroup(opts: GroupOptions): ProcessGroup {
   const logFd = openLog(opts.logFile, opts.command);
   let child;
   try {
-    // The command is the user's own config, passed to the shell as one argument and never combined
-    // with any other string. detached: the shell leads a new session and process group.
+    // The command is the config's template, passed to the shell as one argument; variables reach
+    // it through the environment, never pasted into the text (config/expand.ts). detached: the
+    // shell leads a new session and process group.
     child = spawn('/bin/sh', ['-c', opts.command], {
       cwd: opts.cwd,
       env: { ...opts.env, [SERVICE_MARKER_ENV]: marker },

@@ -7,6 +7,7 @@ import { formatMs } from './format.js';
 import { spawnGroup, type ExitStatus, type ProcessGroup } from './group.js';
 import { logDetails, tailLog } from './log.js';
 import { createResourceMeter, type ResourceMeter } from './meter.js';
+import { withoutRunnerCredentials } from './child-env.js';
 import { describeProbe, isReady, probe, somethingListens, type ProbeResult } from './ready.js';
 
 export interface StartOptions {
@@ -59,7 +60,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const group = spawnGroup({
     command: config.start,
     cwd: config.cwd,
-    env: { ...process.env, ...config.env, ...opts.extraEnv },
+    env: { ...withoutRunnerCredentials(process.env), ...config.env, ...opts.extraEnv },
     logFile: opts.logFile,
     stopTimeoutMs: config.stopTimeoutMs,
   });

@@ -39,6 +39,8 @@ export interface ActionInvocation {
   runId: number;
   inputs?: Record<string, string>;
   token: string;
+  /** Sends `signal` to the action process (as the runner does on cancel) once its stdout matches. */
+  signalWhen?: { stdout: RegExp; signal: NodeJS.Signals };
 }
 
 /** A workspace with the fixture service and a perfgate.yml that measures it for 0.3 s. */
@@ -102,7 +104,14 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
   const child = spawn(process.execPath, ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  let signalled = false;
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (inv.signalWhen && !signalled && inv.signalWhen.stdout.test(stdout)) {
+      signalled = true;
+      child.kill(inv.signalWhen.signal);
+    }
+  });
   child.stderr.on('data', (d) => (stderr += d));
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
