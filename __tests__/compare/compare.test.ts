@@ -125,6 +125,23 @@ describe('compareRuns', () => {
     assert.match(d.reasons[0], /budget p99Us violated/);
   });
 
+  test('rounds in which the head completed nothing count against it, never as missing data', () => {
+    const { base, head } = pairedRounds(books, { n: 20, seed: 17, commonCv: 0.02 });
+    const dead = (r: (typeof head)[number]) => ({ ...r, rps: 0, requests: 0, errors: 8, latencyUs: { p50: 0, p90: 0, p99: 0, max: 0 }, cpuUsPerRequest: undefined });
+    const judge = (headRounds: typeof head) => {
+      const c = compareRuns({ head: results([scenario('books', headRounds)]), base: results([scenario('books', base)]), config: cfg, pairing: 'paired' });
+      return { c, rps: c.scenarios[0].metrics.find((m) => m.metric === 'rps') };
+    };
+    const someDead = judge(head.map((r, k) => (k % 3 === 0 ? dead(r) : r)));
+    assert.ok(someDead.rps, 'rps is still judged');
+    assert.notEqual(someDead.rps!.verdict, 'unchanged', '7 dead rounds of 20 cannot be called unchanged');
+    assert.match(someDead.c.scenarios[0].notes.join('\n'), /head: 7 of 20 rounds completed no request/);
+    const allDead = judge(head.map(dead));
+    assert.equal(allDead.rps!.verdict, 'regressed');
+    assert.ok(allDead.rps!.change < -0.99, `rps change ${allDead.rps!.change}`);
+    assert.equal(decide(allDead.c, ['regression']).verdict, 'fail');
+  });
+
   test('a rerun results file carries its own paired base', () => {
     const { base, head } = pairedRounds(books, { n: 10, seed: 7, slowdown: 0.25 });
     const run = results([scenario('books', head)]);

@@ -95,11 +95,12 @@ describe('compareQueries', () => {
     assert.equal(q.verdict, 'unchanged');
     assert.deepEqual(q.newNPlusOne.map((f) => f.fingerprint), [n1.fingerprint]);
   });
-  test('without a base: no verdict, but every N+1 is new', () => {
+  test('without base counts: no verdict, and no N+1 called new (nothing to be new against)', () => {
     const n1 = { fingerprint: 'f', sql: 's', count: 5, distinctParams: 5 };
     const q = compareQueries(queries({ perRequest: 6, nPlusOne: [n1] }), undefined, 0)!;
     assert.equal(q.verdict, 'no-data');
-    assert.equal(q.newNPlusOne.length, 1);
+    assert.deepEqual(q.nPlusOne, [n1], 'still reported');
+    assert.equal(q.newNPlusOne.length, 0);
     assert.equal(compareQueries(undefined, undefined, 0), undefined);
   });
 });

@@ -235,6 +235,19 @@ describe('perfgate action end to end', { concurrency: false }, () => {
     assert.deepEqual(fake.problems, []);
   });
 
+  test('a merge that misses a shard fails naming it, and posts no partial report', async () => {
+    const shape: PrShape = { number: 12, headSha: sha('d'), headRef: 'twelve', baseSha: sha('a') };
+    fake.addPull(shape);
+    const run = fake.startRun({ event: 'pull_request', headSha: shape.headSha, headBranch: shape.headRef });
+    const common = { fake, workspace, eventName: 'pull_request', payload: pullRequestEvent(shape), sha: sha('9'), ref: 'refs/pull/12/merge', runId: run.id, token: TOKEN };
+    const first = await runAction({ ...common, inputs: { shard: '1/2' } });
+    assert.equal(first.code, 0, explain(first));
+    const merged = await runAction({ ...common, inputs: { mode: 'merge' } });
+    assert.equal(merged.code, 3, explain(merged));
+    assert.match(merged.stdout, /found 1 of 2 shard artifacts: shard\(s\) 2 uploaded nothing/);
+    assert.equal(fake.commentsOn(12).length, 0);
+  });
+
   test('a cancelled job (SIGTERM) stops the service before the action exits', async () => {
     const run = fake.startRun({ event: 'push', headSha: sha('c'), headBranch: 'main' });
     const r = await runAction({

@@ -160,6 +160,14 @@ describe('renderReport snapshots', () => {
     assert.ok(md.includes(`| ${(p99 / 1000).toFixed(2)} ms`) || md.includes(`| ${p99} µs`), `the p99 budget row shows the solo p99 (${p99} µs)\n${md}`);
   });
 
+  test('budgets without data are not counted as passing in the headline', () => {
+    const { head, base } = twoScenarios();
+    const blind = config([scenarioConfig('list books', { budgets: { p99Us: 25_000, rssBytes: 1 } }), scenarioConfig('author detail')]);
+    for (const s of head.scenarios) delete s.load!.peakRssBytes;
+    const md = render({ head, base, pairing: 'paired', config: blind });
+    assert.match(md, /^### ✅ perfgate: pass — 0 regressions, 1\/2 budgets pass, 1 without data/, md.split('\n')[0]);
+  });
+
   test('load warnings of every side are shown next to the timing, once each', () => {
     const { head, base } = twoScenarios();
     const saturated = 'the load generator used 97% of a CPU: rps may be capped by perfgate, not the service';

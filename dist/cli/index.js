@@ -65086,6 +65086,10 @@ function metricDef(key) {
         throw new Error(`unknown metric ${key}`);
     return def;
 }
+/** A threshold as users write it: 5% stays "5%", 2.5% stays "2.5%" (not rounded to 3%). */
+function formatThreshold(t) {
+    return `${Number((t * 100).toFixed(1))}%`;
+}
 /** A measured value as a worse-log: log(value), negated when higher is better. */
 function worseLog(def, value) {
     return def.higherIsBetter ? -Math.log(value) : Math.log(value);
@@ -65426,7 +65430,8 @@ function compareQueries(head, base, threshold) {
         verdict: 'no-data',
         headStable: head.stable,
         nPlusOne: head.nPlusOne,
-        newNPlusOne: head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)),
+        // New relative to a base that counted queries; without one, nothing can be called new.
+        newNPlusOne: base ? head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)) : [],
         duplicates: head.duplicates ?? [],
         newFingerprints: [],
         removedFingerprints: [],
@@ -65524,6 +65529,11 @@ function compareScenario(head, base, config, opts) {
     const headRounds = (opts.pairing === 'unpaired' ? head.solo ?? head.load : head.load).rounds;
     const baseRounds = (opts.pairing === 'unpaired' ? base.solo ?? base.load : base.load).rounds;
     result.rounds = { head: headRounds.length, base: baseRounds.length };
+    for (const [side, rs] of [['head', headRounds], ['base', baseRounds]]) {
+        const dead = rs.filter((r) => r.requests === 0).length;
+        if (dead > 0)
+            notes.push(`${side}: ${dead} of ${rs.length} rounds completed no request (counted as the worst rps; their latency and CPU are unknown)`);
+    }
     if (opts.pairing === 'paired' && headRounds.length !== baseRounds.length) {
         notes.push(`paired rounds differ in number (head ${headRounds.length}, base ${baseRounds.length}): compared the first ${Math.min(headRounds.length, baseRounds.length)}`);
     }
@@ -65534,8 +65544,17 @@ function compareScenario(head, base, config, opts) {
     }
     return result;
 }
-function usable(v) {
-    return v !== undefined && Number.isFinite(v) && v > 0;
+// A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
+// count against its side (a hung head would otherwise pass on the rounds that still answered). It
+// enters as a rate far below any real one; log(0) would be −∞, and two dead rounds of a pair would
+// make ∞ − ∞. Latency and CPU of such a round are undefined and are left out.
+const DEAD_ROUND_RPS = 1e-3;
+function sampleValue(def, v) {
+    if (v === undefined || !Number.isFinite(v))
+        return undefined;
+    if (v > 0)
+        return v;
+    return def.higherIsBetter && v === 0 ? DEAD_ROUND_RPS : undefined;
 }
 function compareMetric(def, head, base, threshold, pairing) {
     let shift;
@@ -65546,9 +65565,9 @@ function compareMetric(def, head, base, threshold, pairing) {
         baseVals = [];
         const samples = [];
         for (let k = 0; k < Math.min(head.length, base.length); k++) {
-            const h = head[k];
-            const b = base[k];
-            if (!usable(h) || !usable(b))
+            const h = sampleValue(def, head[k]);
+            const b = sampleValue(def, base[k]);
+            if (h === undefined || b === undefined)
                 continue;
             headVals.push(h);
             baseVals.push(b);
@@ -65559,8 +65578,8 @@ function compareMetric(def, head, base, threshold, pairing) {
         shift = pairedShift(samples, VERDICT_CONFIDENCE);
     }
     else {
-        headVals = head.filter(usable);
-        baseVals = base.filter(usable);
+        headVals = head.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
+        baseVals = base.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
         if (headVals.length === 0 || baseVals.length === 0)
             return undefined;
         shift = unpairedShift(headVals.map((v) => worseLog(def, v)), baseVals.map((v) => worseLog(def, v)), VERDICT_CONFIDENCE);
@@ -65623,7 +65642,7 @@ function decide(comparison, failOn) {
         }
         for (const m of s.metrics) {
             if (m.verdict === 'regressed') {
-                gate('regression', `${s.name}: ${m.label} regressed ${formatPct(m.change)} (threshold ${(m.threshold * 100).toFixed(0)}%)`);
+                gate('regression', `${s.name}: ${m.label} regressed ${formatPct(m.change)} (threshold ${formatThreshold(m.threshold)})`);
             }
         }
         if (s.queries?.verdict === 'regressed') {
@@ -66199,7 +66218,7 @@ function escapeCell(text) {
         .replace(/\\/g, '\\\\')
         .replace(/\|/g, '\\|')
         .replace(/`/g, '\\`')
-        .replace(/\r?\n/g, ' ');
+        .replace(/\r\n?|\n/g, ' ');
 }
 /** Text for HTML context (a <summary>). */
 function escapeHtml(text) {
@@ -66306,8 +66325,13 @@ function headline(c, d, ctx) {
     const bits = [];
     if (c.hasBaseline)
         bits.push(plural(t.regressions, 'regression'));
-    if (budgetsTotal > 0)
-        bits.push(t.violations ? plural(t.violations, 'budget violation') : `${budgetsTotal}/${budgetsTotal} budgets pass`);
+    if (budgetsTotal > 0) {
+        const passed = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'pass').length, 0);
+        const noData = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'no-data').length, 0);
+        bits.push(t.violations ? plural(t.violations, 'budget violation') : `${passed}/${budgetsTotal} budgets pass`);
+        if (noData > 0)
+            bits.push(`${noData} without data`);
+    }
     if (t.inconclusive)
         bits.push(`${t.inconclusive} inconclusive`);
     if (t.improvements)
@@ -66379,7 +66403,9 @@ function timingTable(c, head, detail) {
         if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
             const load = headByName.get(s.name)?.load;
             const head = load ? `p50 ${formatLatencyUs(load.latencyUs.p50)} · ${formatRps(load.rps)} rps` : '—';
-            const why = s.status === 'added' ? '🆕 new scenario: budgets only' : escapeCell(s.notes.join('; ') || 'no baseline numbers');
+            const why = s.status === 'added'
+                ? '🆕 new scenario: budgets only'
+                : escapeCell(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
             rows.push([name, '', '—', head, '', '', why]);
             continue;
         }
@@ -66395,7 +66421,7 @@ function timingTable(c, head, detail) {
                 formatValue(m.unit, m.base),
                 formatValue(m.unit, m.head),
                 formatChange(m),
-                `${(m.threshold * 100).toFixed(0)}%`,
+                formatThreshold(m.threshold),
                 verdict,
             ]);
         });
@@ -67586,6 +67612,7 @@ function analyzeRequest(statements, dialect, threshold) {
 
 
 
+
 /**
  * Wait after each response before closing its window. A service may answer before its database
  * work completes (fire-and-forget writes, a COMMIT issued after the response is flushed); those
@@ -67692,7 +67719,7 @@ function parseQueryCountHeader(name, value) {
     return undefined;
 }
 function probe_send(baseUrl, scenario, agent) {
-    const url = new URL(scenario.request.path, baseUrl);
+    const url = requestUrl(baseUrl, scenario.request); // keeps a baseUrl path prefix (http://host/api)
     const { method, headers, body } = scenario.request;
     return new Promise((resolve, reject) => {
         const req = external_node_http_namespaceObject.request(url, { method, headers, agent, timeout: scenario.load.timeoutMs }, (res) => {

@@ -277,6 +277,17 @@ async function mergeJob(s: Session): Promise<number> {
     if (existsSync(path.join(dir, OUTCOME_FILE))) outcomes.push(validateOutcome(JSON.parse(await readText(path.join(dir, OUTCOME_FILE))), part.name));
   }
   s.deps.core.info(`merging ${parts.length} shard(s): ${parts.map((p) => p.name).join(', ')}`);
+  // A shard whose job failed before uploading leaves its scenarios out: say so rather than report
+  // (or record as the baseline) a partial run as if it were whole.
+  const expected = Number(/-of-(\d+)$/.exec(parts[0]!.name)?.[1]);
+  const present = new Set(parts.map((p) => p.index));
+  const missing = Number.isFinite(expected) ? Array.from({ length: expected }, (_, i) => i + 1).filter((i) => !present.has(i)) : [];
+  if (missing.length > 0) {
+    throw new PerfgateError(
+      `mode 'merge' found ${parts.length} of ${expected} shard artifacts: shard(s) ${missing.join(', ')} uploaded nothing (see those jobs' logs)`,
+      ExitCode.environment,
+    );
+  }
   const paths = outPaths(s);
   writeFileSync(paths.results, JSON.stringify(mergeShards(heads), null, 2) + '\n');
   if (bases.length > 0) writeFileSync(paths.baseline, JSON.stringify(bases[0], null, 2) + '\n');
@@ -409,7 +420,12 @@ async function publish(s: Session, p: Publication): Promise<number> {
     }
   }
   const state: CommentState = { ...outcomeSummary(outcome), ...(accepted ? { accepted } : {}) };
-  await core.writeSummary(composeBody(s.settings.configFile, state, markdown));
+  try {
+    await core.writeSummary(composeBody(s.settings.configFile, state, markdown));
+  } catch (error) {
+    // The comment and the outputs still follow: a summary file that cannot be written must not cost them.
+    core.warning(`perfgate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   if (p.issue && login && !commentNote) {
     const result = await upsertSticky(s.octokit, { issue: p.issue, configFile: s.settings.configFile, state, markdown, policy: s.settings.comment, login, existing: sticky });

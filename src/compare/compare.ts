@@ -6,6 +6,7 @@ import { type BudgetCheck, checkBudgets } from './budgets.js';
 import {
   type CrossMachinePolicy,
   DEFAULT_REGRESSION,
+  formatThreshold,
   METRICS,
   type MetricDef,
   type MetricKey,
@@ -169,6 +170,10 @@ function compareScenario(
   const headRounds = (opts.pairing === 'unpaired' ? head.solo ?? head.load : head.load).rounds;
   const baseRounds = (opts.pairing === 'unpaired' ? base.solo ?? base.load : base.load).rounds;
   result.rounds = { head: headRounds.length, base: baseRounds.length };
+  for (const [side, rs] of [['head', headRounds], ['base', baseRounds]] as const) {
+    const dead = rs.filter((r) => r.requests === 0).length;
+    if (dead > 0) notes.push(`${side}: ${dead} of ${rs.length} rounds completed no request (counted as the worst rps; their latency and CPU are unknown)`);
+  }
   if (opts.pairing === 'paired' && headRounds.length !== baseRounds.length) {
     notes.push(
       `paired rounds differ in number (head ${headRounds.length}, base ${baseRounds.length}): compared the first ${Math.min(headRounds.length, baseRounds.length)}`,
@@ -181,8 +186,16 @@ function compareScenario(
   return result;
 }
 
-function usable(v: number | undefined): v is number {
-  return v !== undefined && Number.isFinite(v) && v > 0;
+// A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
+// count against its side (a hung head would otherwise pass on the rounds that still answered). It
+// enters as a rate far below any real one; log(0) would be −∞, and two dead rounds of a pair would
+// make ∞ − ∞. Latency and CPU of such a round are undefined and are left out.
+const DEAD_ROUND_RPS = 1e-3;
+
+function sampleValue(def: MetricDef, v: number | undefined): number | undefined {
+  if (v === undefined || !Number.isFinite(v)) return undefined;
+  if (v > 0) return v;
+  return def.higherIsBetter && v === 0 ? DEAD_ROUND_RPS : undefined;
 }
 
 function compareMetric(
@@ -200,9 +213,9 @@ function compareMetric(
     baseVals = [];
     const samples: number[] = [];
     for (let k = 0; k < Math.min(head.length, base.length); k++) {
-      const h = head[k];
-      const b = base[k];
-      if (!usable(h) || !usable(b)) continue;
+      const h = sampleValue(def, head[k]);
+      const b = sampleValue(def, base[k]);
+      if (h === undefined || b === undefined) continue;
       headVals.push(h);
       baseVals.push(b);
       samples.push(worseLog(def, h) - worseLog(def, b));
@@ -210,8 +223,8 @@ function compareMetric(
     if (samples.length === 0) return undefined;
     shift = pairedShift(samples, VERDICT_CONFIDENCE);
   } else {
-    headVals = head.filter(usable);
-    baseVals = base.filter(usable);
+    headVals = head.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
+    baseVals = base.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
     if (headVals.length === 0 || baseVals.length === 0) return undefined;
     shift = unpairedShift(
       headVals.map((v) => worseLog(def, v)),
@@ -278,7 +291,7 @@ export function decide(comparison: Comparison, failOn: readonly FailOn[]): Decis
     }
     for (const m of s.metrics) {
       if (m.verdict === 'regressed') {
-        gate('regression', `${s.name}: ${m.label} regressed ${formatPct(m.change)} (threshold ${(m.threshold * 100).toFixed(0)}%)`);
+        gate('regression', `${s.name}: ${m.label} regressed ${formatPct(m.change)} (threshold ${formatThreshold(m.threshold)})`);
       }
     }
     if (s.queries?.verdict === 'regressed') {

@@ -45,6 +45,11 @@ export function metricDef(key: MetricKey): MetricDef {
   return def;
 }
 
+/** A threshold as users write it: 5% stays "5%", 2.5% stays "2.5%" (not rounded to 3%). */
+export function formatThreshold(t: number): string {
+  return `${Number((t * 100).toFixed(1))}%`;
+}
+
 /** A measured value as a worse-log: log(value), negated when higher is better. */
 export function worseLog(def: MetricDef, value: number): number {
   return def.higherIsBetter ? -Math.log(value) : Math.log(value);

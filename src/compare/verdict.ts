@@ -97,7 +97,8 @@ export function compareQueries(
     verdict: 'no-data',
     headStable: head.stable,
     nPlusOne: head.nPlusOne,
-    newNPlusOne: head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)),
+    // New relative to a base that counted queries; without one, nothing can be called new.
+    newNPlusOne: base ? head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)) : [],
     duplicates: head.duplicates ?? [],
     newFingerprints: [],
     removedFingerprints: [],

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
+import { requestUrl } from '../load/request.js';
 import type { QueryResult } from '../results/types.js';
 import { attributeStatements, type ProbeWindow } from './attribution.js';
 import { buildQueryResult, medianIndex } from './nplusone.js';
@@ -133,7 +134,7 @@ interface ProbeResponse {
 }
 
 function send(baseUrl: string, scenario: ScenarioConfig, agent: http.Agent): Promise<ProbeResponse> {
-  const url = new URL(scenario.request.path, baseUrl);
+  const url = requestUrl(baseUrl, scenario.request); // keeps a baseUrl path prefix (http://host/api)
   const { method, headers, body } = scenario.request;
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent, timeout: scenario.load.timeoutMs }, (res) => {

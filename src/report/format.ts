@@ -77,7 +77,7 @@ export function escapeCell(text: string): string {
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n?|\n/g, ' ');
 }
 
 /** Text for HTML context (a <summary>). */

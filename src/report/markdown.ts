@@ -4,7 +4,7 @@
 import { markdownTable } from 'markdown-table';
 import type { BudgetCheck } from '../compare/budgets.js';
 import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
-import { DEFAULT_CROSS_MACHINE } from '../compare/metrics.js';
+import { DEFAULT_CROSS_MACHINE, formatThreshold } from '../compare/metrics.js';
 import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { FailOn } from '../config/types.js';
 import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
@@ -127,7 +127,12 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
   const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
   const bits: string[] = [];
   if (c.hasBaseline) bits.push(plural(t.regressions, 'regression'));
-  if (budgetsTotal > 0) bits.push(t.violations ? plural(t.violations, 'budget violation') : `${budgetsTotal}/${budgetsTotal} budgets pass`);
+  if (budgetsTotal > 0) {
+    const passed = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'pass').length, 0);
+    const noData = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'no-data').length, 0);
+    bits.push(t.violations ? plural(t.violations, 'budget violation') : `${passed}/${budgetsTotal} budgets pass`);
+    if (noData > 0) bits.push(`${noData} without data`);
+  }
   if (t.inconclusive) bits.push(`${t.inconclusive} inconclusive`);
   if (t.improvements) bits.push(`${t.improvements} improved`);
   if (t.errors) bits.push(plural(t.errors, 'scenario', 'scenarios') + ' failed');
@@ -197,7 +202,10 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
     if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
       const load = headByName.get(s.name)?.load;
       const head = load ? `p50 ${formatLatencyUs(load.latencyUs.p50)} · ${formatRps(load.rps)} rps` : '—';
-      const why = s.status === 'added' ? '🆕 new scenario: budgets only' : escapeCell(s.notes.join('; ') || 'no baseline numbers');
+      const why =
+        s.status === 'added'
+          ? '🆕 new scenario: budgets only'
+          : escapeCell(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
       rows.push([name, '', '—', head, '', '', why]);
       continue;
     }
@@ -213,7 +221,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
         formatValue(m.unit, m.base),
         formatValue(m.unit, m.head),
         formatChange(m),
-        `${(m.threshold * 100).toFixed(0)}%`,
+        formatThreshold(m.threshold),
         verdict,
       ]);
     });
