@@ -2,11 +2,13 @@
 // upload (twirp + blob), then the baseline search and the REST download (302 → blob → unzip).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeGitHub, TOKEN, WORKFLOW_ID } from './fake-github/server.js';
 import { OWNER, REPO } from './fake-github/payloads.js';
+import { zipBytes } from './zip.js';
 
 describe('baseline artifacts', () => {
   const fake = new FakeGitHub();
@@ -104,6 +106,13 @@ describe('baseline artifacts', () => {
     art.bytes = Buffer.alloc(11 * 1024 * 1024);
     const big = await readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted2'));
     assert.match('missing' in big ? big.missing : '', /over the \d+ allowed/);
+    // Small when zipped, huge when inflated: refused during extraction, nothing like it on disk.
+    art.bytes = await zipBytes([{ name: 'results.json', data: Buffer.alloc(200 * 1024 * 1024) }]);
+    assert.ok(art.bytes.length < 1024 * 1024);
+    const bomb = await readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted3'));
+    assert.match('missing' in bomb ? bomb.missing : '', /inflate to over \d+ bytes/);
+    const written = path.join(dir, 'untrusted3', 'results.json');
+    assert.ok(!existsSync(written) || statSync(written).size <= 30 * 1024 * 1024);
     assert.deepEqual(fake.problems, []);
   });
 });

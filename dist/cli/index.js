@@ -66726,7 +66726,7 @@ class ResultsFileError extends errors/* PerfgateError */.f7 {
         super(message, errors/* ExitCode */.yU.usage);
     }
 }
-function readResultsFile(file) {
+function readResultsFile(file, maxBytes = MAX_RESULTS_BYTES) {
     let size;
     try {
         size = (0,external_node_fs_.statSync)(file).size;
@@ -66734,8 +66734,8 @@ function readResultsFile(file) {
     catch {
         throw new ResultsFileError(`results file not found: ${file}`);
     }
-    if (size > MAX_RESULTS_BYTES)
-        throw new ResultsFileError(`results file ${file} is ${size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit`);
+    if (size > maxBytes)
+        throw new ResultsFileError(`results file ${file} is ${size} bytes, over the ${maxBytes}-byte limit`);
     return parseResults((0,external_node_fs_.readFileSync)(file, 'utf8'), file);
 }
 function parseResults(text, source) {

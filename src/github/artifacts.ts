@@ -1,6 +1,10 @@
 // Artifact transfer behind a two-method interface, so the dispatch logic and the tests of the
 // baseline search do not depend on @actions/artifact's environment (ACTIONS_RUNTIME_TOKEN, ...).
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { type ExtractLimits, extractExpectedFiles } from './bounded-unzip.js';
 
 export interface ArtifactSource {
   runId: number;
@@ -12,9 +16,18 @@ export interface ArtifactSource {
 export interface ArtifactStore {
   /** Uploads files (all under rootDir) as one artifact of the current run; resolves to its id. */
   upload(name: string, files: string[], rootDir: string, retentionDays?: number): Promise<number | undefined>;
-  /** Downloads and unzips artifact `id` of another run into dir. */
-  download(id: number, dir: string, from: ArtifactSource): Promise<void>;
+  /**
+   * Downloads artifact `id` of another run and extracts into dir only the files perfgate writes
+   * (results, baseline, outcome), within a size budget: the artifact may come from a fork.
+   */
+  download(id: number, dir: string, from: ArtifactSource, limits?: ExtractLimits): Promise<void>;
 }
+
+/** What perfgate's own artifacts hold (action/run.ts artifactFiles), each at most 10 MB. */
+export const ARTIFACT_LIMITS: ExtractLimits = {
+  names: new Set(['results.json', 'baseline.json', 'outcome.json']),
+  maxBytes: 3 * 10 * 1024 * 1024,
+};
 
 export function createArtifactStore(): ArtifactStore {
   const client = new DefaultArtifactClient();
@@ -23,16 +36,26 @@ export function createArtifactStore(): ArtifactStore {
       const { id } = await client.uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});
       return id;
     },
-    async download(id, dir, from) {
-      await client.downloadArtifact(id, {
-        path: dir,
-        findBy: {
-          token: from.token,
-          workflowRunId: from.runId,
-          repositoryOwner: from.owner,
-          repositoryName: from.repo,
-        },
-      });
+    async download(id, dir, from, limits = ARTIFACT_LIMITS) {
+      const raw = await mkdtemp(path.join(os.tmpdir(), 'perfgate-artifact-'));
+      try {
+        await client.downloadArtifact(id, {
+          path: raw,
+          skipDecompress: true,
+          findBy: {
+            token: from.token,
+            workflowRunId: from.runId,
+            repositoryOwner: from.owner,
+            repositoryName: from.repo,
+          },
+        });
+        const [zip] = await readdir(raw);
+        if (zip === undefined) throw new Error(`artifact ${id}: the download wrote no file`);
+        await mkdir(dir, { recursive: true });
+        await extractExpectedFiles(path.join(raw, zip), dir, limits);
+      } finally {
+        await rm(raw, { recursive: true, force: true });
+      }
     },
   };
 }

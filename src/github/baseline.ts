@@ -4,6 +4,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RESULTS_FILE } from '../action/constants.js';
 import type { ArtifactStore } from './artifacts.js';
+import { ArtifactTooLargeError } from './bounded-unzip.js';
 import { httpStatus, type Octokit } from './octokit.js';
 
 export interface Repo {
@@ -90,6 +91,9 @@ export async function fetchBaseline(octokit: Octokit, store: ArtifactStore, q: B
       if (isGone(error)) {
         sawExpired = true;
         continue;
+      }
+      if (error instanceof ArtifactTooLargeError) {
+        return { found: false, reason: `artifact '${q.artifactName}' of run ${run.id} was refused: ${error.message}` };
       }
       throw error;
     }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { MAX_UNTRUSTED_RESULTS_BYTES, RESULTS_FILE } from '../action/constants.js';
 import { readResultsFile } from '../results/io.js';
+import { ArtifactTooLargeError } from './bounded-unzip.js';
 import type { Results } from '../results/types.js';
 import type { ArtifactStore } from './artifacts.js';
 import { listRunArtifacts, readJsonFile, type Repo } from './baseline.js';
@@ -84,12 +85,17 @@ export async function readResultsArtifact(
   if (artifact.sizeInBytes > MAX_UNTRUSTED_RESULTS_BYTES) {
     return { missing: `artifact '${name}' is ${artifact.sizeInBytes} bytes, over the ${MAX_UNTRUSTED_RESULTS_BYTES} allowed` };
   }
-  await store.download(artifact.id, dir, { runId, owner: repo.owner, repo: repo.repo, token });
+  try {
+    await store.download(artifact.id, dir, { runId, owner: repo.owner, repo: repo.repo, token });
+  } catch (error) {
+    if (error instanceof ArtifactTooLargeError) return { missing: `artifact '${name}' of run ${runId}: ${error.message}` };
+    throw error;
+  }
   const read = async (file: string) => readJsonFile(path.join(dir, file), MAX_UNTRUSTED_RESULTS_BYTES);
   // readResultsFile caps the size and validates the shape against the results schema.
-  const head = readResultsFile(path.join(dir, RESULTS_FILE));
+  const head = readResultsFile(path.join(dir, RESULTS_FILE), MAX_UNTRUSTED_RESULTS_BYTES);
   const baseFile = path.join(dir, BASELINE_FILE);
-  const base = existsSync(baseFile) ? readResultsFile(baseFile) : undefined;
+  const base = existsSync(baseFile) ? readResultsFile(baseFile, MAX_UNTRUSTED_RESULTS_BYTES) : undefined;
   const outcome = await read(OUTCOME_FILE).then(
     (d) => validateOutcome(d, `${name}/${OUTCOME_FILE}`),
     (e: NodeJS.ErrnoException) => {

@@ -16,14 +16,14 @@ export class ResultsFileError extends PerfgateError {
   }
 }
 
-export function readResultsFile(file: string): Results {
+export function readResultsFile(file: string, maxBytes = MAX_RESULTS_BYTES): Results {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new ResultsFileError(`results file not found: ${file}`);
   }
-  if (size > MAX_RESULTS_BYTES) throw new ResultsFileError(`results file ${file} is ${size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit`);
+  if (size > maxBytes) throw new ResultsFileError(`results file ${file} is ${size} bytes, over the ${maxBytes}-byte limit`);
   return parseResults(readFileSync(file, 'utf8'), file);
 }
 
