@@ -115,7 +115,7 @@ describe('renderReport snapshots', () => {
     const md = render({ ...twoScenarios({ slowdown: 0.18 }), pairing: 'paired' });
     assert.match(md, /^### ❌ perfgate: fail — [1-9] regressions/);
     assert.match(md, /❌ regressed/);
-    assert.match(md, /\+1\d\.\d% \[\d+\.\d, \d+\.\d\]/, 'benchstat-style change with CI');
+    assert.match(md, /\+1\d\.\d% \[\d+\.\d, \d+\.\d\] p=0\.00\d/, 'benchstat-style change with CI and p-value');
     assert.match(md, /```mermaid\nxychart-beta/);
     assertWellFormed(md);
     matchSnapshot('regression', md);
@@ -158,6 +158,18 @@ describe('renderReport snapshots', () => {
     assert.match(md, /ran round by round on the same runner, at the same time, each under its own load/);
     const p99 = head.scenarios[0].solo!.latencyUs.p99;
     assert.ok(md.includes(`| ${(p99 / 1000).toFixed(2)} ms`) || md.includes(`| ${p99} µs`), `the p99 budget row shows the solo p99 (${p99} µs)\n${md}`);
+  });
+
+  test('scenario names that truncate to the same chart label still get bars of their own', () => {
+    const a = pairedRounds(books, { n: 10, seed: 4 });
+    const long = (tail: string) => `GET /api/v1/organizations/{id}/${tail}`;
+    const head = results([scenario(long('members'), a.head), scenario(long('projects'), a.head)]);
+    const base = results([scenario(long('members'), a.base), scenario(long('projects'), a.base)]);
+    const md = render({ head, base, pairing: 'paired', config: config([scenarioConfig(long('members')), scenarioConfig(long('projects'))]) });
+    const axis = /x-axis \[(.*)\]/.exec(md)?.[1] ?? '';
+    const categories = JSON.parse(`[${axis}]`) as string[];
+    assert.equal(categories.length, 4, axis);
+    assert.equal(new Set(categories).size, 4, `distinct categories: ${axis}`);
   });
 
   test('budgets without data are not counted as passing in the headline', () => {

@@ -66107,15 +66107,24 @@ function renderChart(comparison) {
     const rows = comparison.scenarios.filter((s) => s.status === 'compared' && s.metrics.some((m) => m.metric === 'p50'));
     if (rows.length === 0 || rows.length > MAX_SCENARIOS)
         return undefined;
+    // Truncated names can collide ("GET /api/v1/organizations/{id}/…"): number the repeats, or two
+    // scenarios would share (and in mermaid's band axis, merge into) one pair of bars.
+    const names = new Map();
+    const labels = rows.map((s) => {
+        const base = label(s.name);
+        const seen = names.get(base) ?? 0;
+        names.set(base, seen + 1);
+        return seen === 0 ? base : `${base} (${seen + 1})`;
+    });
     const charts = [];
     for (const metric of ['p50', 'p99']) {
         const categories = [];
         const values = [];
-        for (const s of rows) {
+        for (const [i, s] of rows.entries()) {
             const m = s.metrics.find((x) => x.metric === metric);
             if (!m)
                 continue;
-            categories.push(`"${label(s.name)} · base"`, `"${label(s.name)} · head"`);
+            categories.push(`"${labels[i]} · base"`, `"${labels[i]} · head"`);
             values.push(m.base / 1000, m.head / 1000);
         }
         if (values.length === 0)
@@ -66383,9 +66392,18 @@ function formatChange(m) {
     if (!m.changeCi)
         return `${formatPercent(m.change)} (no CI)`;
     const ci = formatInterval(m.changeCi.lo, m.changeCi.hi);
+    const p = formatP(m.shift.p);
     if (m.verdict === 'unchanged' && m.changeCi.lo <= 0 && m.changeCi.hi >= 0)
-        return `~ ${ci}`;
-    return `${formatPercent(m.change)} ${ci}`;
+        return `~ ${ci} ${p}`;
+    return `${formatPercent(m.change)} ${ci} ${p}`;
+}
+/** The test's p-value, benchstat style (sign test when paired, Mann–Whitney when not). */
+function formatP(p) {
+    if (!Number.isFinite(p))
+        return '';
+    if (p < 0.001)
+        return 'p<0.001';
+    return `p=${p.toFixed(p < 0.01 ? 3 : 2)}`;
 }
 function timingTable(c, head, detail) {
     const headByName = new Map(head.scenarios.map((s) => [s.name, s]));
@@ -66428,7 +66446,7 @@ function timingTable(c, head, detail) {
         for (const note of s.notes)
             rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
     }
-    return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI]`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
+    return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI] p`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
         'l',
         'l',
         'r',

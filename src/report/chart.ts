@@ -14,14 +14,23 @@ function label(text: string): string {
 export function renderChart(comparison: Comparison): string | undefined {
   const rows = comparison.scenarios.filter((s) => s.status === 'compared' && s.metrics.some((m) => m.metric === 'p50'));
   if (rows.length === 0 || rows.length > MAX_SCENARIOS) return undefined;
+  // Truncated names can collide ("GET /api/v1/organizations/{id}/…"): number the repeats, or two
+  // scenarios would share (and in mermaid's band axis, merge into) one pair of bars.
+  const names = new Map<string, number>();
+  const labels = rows.map((s) => {
+    const base = label(s.name);
+    const seen = names.get(base) ?? 0;
+    names.set(base, seen + 1);
+    return seen === 0 ? base : `${base} (${seen + 1})`;
+  });
   const charts: string[] = [];
   for (const metric of ['p50', 'p99'] as const) {
     const categories: string[] = [];
     const values: number[] = [];
-    for (const s of rows) {
+    for (const [i, s] of rows.entries()) {
       const m = s.metrics.find((x) => x.metric === metric);
       if (!m) continue;
-      categories.push(`"${label(s.name)} · base"`, `"${label(s.name)} · head"`);
+      categories.push(`"${labels[i]} · base"`, `"${labels[i]} · head"`);
       values.push(m.base / 1000, m.head / 1000);
     }
     if (values.length === 0) continue;

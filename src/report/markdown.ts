@@ -182,8 +182,16 @@ const VERDICT_TEXT = {
 export function formatChange(m: MetricComparison): string {
   if (!m.changeCi) return `${formatPercent(m.change)} (no CI)`;
   const ci = formatInterval(m.changeCi.lo, m.changeCi.hi);
-  if (m.verdict === 'unchanged' && m.changeCi.lo <= 0 && m.changeCi.hi >= 0) return `~ ${ci}`;
-  return `${formatPercent(m.change)} ${ci}`;
+  const p = formatP(m.shift.p);
+  if (m.verdict === 'unchanged' && m.changeCi.lo <= 0 && m.changeCi.hi >= 0) return `~ ${ci} ${p}`;
+  return `${formatPercent(m.change)} ${ci} ${p}`;
+}
+
+/** The test's p-value, benchstat style (sign test when paired, Mann–Whitney when not). */
+function formatP(p: number): string {
+  if (!Number.isFinite(p)) return '';
+  if (p < 0.001) return 'p<0.001';
+  return `p=${p.toFixed(p < 0.01 ? 3 : 2)}`;
 }
 
 function timingTable(c: Comparison, head: Results, detail: Detail): string {
@@ -227,7 +235,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
     });
     for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
   }
-  return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI]`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
+  return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI] p`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
     'l',
     'l',
     'r',
