@@ -18,6 +18,7 @@ import { probeQueries } from './queries/probe.js';
 import { startQueryProxy, type QueryProxy } from './queries/proxy.js';
 import { RESULTS_SCHEMA, type LoadResult, type Results, type RoundResult, type ScenarioResult } from './results/types.js';
 import { runBuild, startService, type RunningService } from './service/index.js';
+import { registerChild } from './service/registry.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -55,7 +56,13 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     let worktree: BaseWorktree | undefined;
     if (rerun) {
       worktree = await prepareBaseWorktree({ configFile: config.file, ref: options.baselineRef ?? config.baseline.ref, progress });
-      cleanups.push(() => worktree!.remove());
+      // Also on SIGINT/SIGTERM, which exit from the signal handler without reaching `finally`.
+      const checkout = worktree;
+      const unregister = registerChild({ stop: () => checkout.remove(), killNow: () => checkout.removeSync() });
+      cleanups.push(async () => {
+        unregister();
+        await checkout.remove();
+      });
       results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
     }
     const head = await bringUp('head', config.service, options, logDir, cleanups);

@@ -4,10 +4,10 @@
 // budgets; or one after the other), and compares them paired.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { helloServer, runCli, tempDir } from './helpers.js';
+import { helloServer, repoRoot, runCli, tempDir } from './helpers.js';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -103,5 +103,25 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.match(res.stderr, /no-such-branch/);
     assert.match(res.stderr, /fetch-depth: 0|baseline\.ref/);
     assert.ok(!existsSync(path.join(dir, '.git', 'worktrees')) || git(dir, 'worktree', 'list').split('\n').length === 1);
+  });
+
+  test('SIGTERM while both sides run removes the base worktree too', async () => {
+    const { dir } = makeRepo();
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/perfgate.js'), 'run', '-c', path.join(dir, 'perfgate.yml'), '--out', path.join(dir, 'r.json')], {
+      cwd: dir,
+      env: { ...process.env, GITHUB_SHA: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/base: ready at/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 143, stderr);
+    const checkout = /base: checking out \S+ \(\w+\) into (\S+)/.exec(stderr)?.[1];
+    assert.ok(checkout, stderr);
+    assert.equal(existsSync(checkout), false, 'the checkout is gone');
+    assert.equal(git(dir, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length, 1, 'only the main worktree is left');
   });
 });

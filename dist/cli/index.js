@@ -68610,6 +68610,15 @@ async function prepareBaseWorktree(opts) {
             await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
             (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
         },
+        removeSync: () => {
+            try {
+                (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+            }
+            catch {
+                // removed below; `git worktree prune` forgets the entry later
+            }
+            (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
+        },
     };
 }
 
@@ -68641,6 +68650,7 @@ const TOOL_VERSION = '0.1.0';
 
 
 
+
 /** Runs every scenario and returns results; `onPartial` gets what exists so far if a later step throws. */
 async function measure(options, onPartial) {
     const { config, progress } = options;
@@ -68655,7 +68665,13 @@ async function measure(options, onPartial) {
         let worktree;
         if (rerun) {
             worktree = await prepareBaseWorktree({ configFile: config.file, ref: options.baselineRef ?? config.baseline.ref, progress });
-            cleanups.push(() => worktree.remove());
+            // Also on SIGINT/SIGTERM, which exit from the signal handler without reaching `finally`.
+            const checkout = worktree;
+            const unregister = registerChild({ stop: () => checkout.remove(), killNow: () => checkout.removeSync() });
+            cleanups.push(async () => {
+                unregister();
+                await checkout.remove();
+            });
             results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
         }
         const head = await bringUp('head', config.service, options, logDir, cleanups);

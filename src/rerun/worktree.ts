@@ -1,6 +1,6 @@
 // Rerun mode checks the base commit out beside the head so both can be built and measured on the
 // same runner. git is run with argument arrays (never a shell): refs can come from a pull request.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export interface BaseWorktree {
   /** Maps a path inside the head checkout to the same place in the base checkout. */
   mapPath(headPath: string): string;
   remove(): Promise<void>;
+  /** The same, synchronously: for the process 'exit' handler, where nothing async runs. */
+  removeSync(): void;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
@@ -71,6 +73,14 @@ export async function prepareBaseWorktree(opts: { configFile: string; ref?: stri
     mapPath: (headPath) => path.join(dir, path.relative(root, headPath)),
     remove: async () => {
       await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    },
+    removeSync: () => {
+      try {
+        execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+      } catch {
+        // removed below; `git worktree prune` forgets the entry later
+      }
       rmSync(path.dirname(dir), { recursive: true, force: true });
     },
   };
