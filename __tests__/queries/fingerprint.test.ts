@@ -36,6 +36,14 @@ describe('normalized SQL', () => {
     assert.equal(fingerprintSql("select x::int, '1'::text").normalized, 'select x::int, ?::text');
   });
 
+  test('placeholders after a collapsed IN-list are renumbered, so list length is not identity', () => {
+    const one = fingerprintSql('select * from t where id in ($1) and s = $2');
+    const three = fingerprintSql('select * from t where id in ($1, $2, $3) and s = $4');
+    assert.equal(one.normalized, 'select * from t where id in (...) and s = $1');
+    assert.equal(three.fingerprint, one.fingerprint);
+    assert.equal(fingerprintSql('select $2, $1, $2').normalized, 'select $1, $2, $1', 'a repeated placeholder keeps one number');
+  });
+
   test('MySQL: backticks are identifiers, "..." are strings, # starts a comment, ? stays', () => {
     const a = fingerprintSql('SELECT `id` FROM `books` WHERE title = "a" AND id = ? # note', 'mysql');
     assert.equal(a.normalized, 'select id from books where title = ? and id = ?');

@@ -49,6 +49,18 @@ describe('N+1 and duplicates', () => {
     assert.equal(r.nPlusOne[0]!.sql, 'select * from authors where id = ?');
   });
 
+  test('inline literals sent with zero bound parameters (extended protocol) still make an N+1', () => {
+    const r = analyzeRequest([1, 2, 3].map((i) => st(`select * from comments where post_id = ${i}`, [])), 'postgres', 3);
+    assert.deepEqual(r.nPlusOne.map((f) => [f.sql, f.count, f.distinctParams]), [['select * from comments where post_id = ?', 3, 3]]);
+    assert.deepEqual(r.duplicates, []);
+  });
+
+  test('placeholders whose values were not decoded are not taken for identical repeats', () => {
+    const r = analyzeRequest([1, 2, 3].map(() => st('select * from comments where post_id = ?')), 'mysql', 3);
+    assert.equal(r.nPlusOne.length, 1);
+    assert.deepEqual(r.duplicates, []);
+  });
+
   test('identical repeats are duplicates, not N+1', () => {
     const r = analyzeRequest([perAuthor(5), perAuthor(5), perAuthor(5)], 'postgres', 3);
     assert.deepEqual(r.nPlusOne, []);

@@ -34,6 +34,12 @@ const routes: Record<string, (res: http.ServerResponse) => Promise<void>> = {
     res.end('accepted');
     await pool.query("INSERT INTO audit (what) VALUES ('visit')");
   },
+  '/late': async (res) => {
+    await pool.query('SELECT 1');
+    res.end('ok');
+    // Past the settle time (100 ms in the test) but before the next request would start.
+    setTimeout(() => void pool.query("INSERT INTO audit (what) VALUES ('late')"), 150);
+  },
   '/header': async (res) => {
     res.setHeader('X-Query-Count', '7');
     res.setHeader('Server-Timing', 'cache;dur=1, db;dur=2.5;desc="4 queries"');
@@ -106,6 +112,12 @@ describe('probeQueries through the proxy', () => {
     // A generous settle time: this machine may be loaded, and the rule under test is the window, not the default.
     const r = await probeQueries({ baseUrl, scenario: scenario('/fire-and-forget'), proxy, settleMs: 250 });
     assert.deepEqual(r.perProbe, [1, 1, 1, 1, 1]);
+  });
+
+  test('a statement later than the settle time is background, never counted to the next probe', async () => {
+    const r = await probeQueries({ baseUrl, scenario: scenario('/late'), proxy, settleMs: 100 });
+    assert.deepEqual(r.perProbe, [1, 1, 1, 1, 1]);
+    assert.equal(r.background, 5, 'every late insert, the last one included');
   });
 
   test('header mode reads the count the service reports', async () => {

@@ -67280,14 +67280,16 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 // Attribution of executed statements to probe requests. Probes are sequential, so every statement
 // that completes inside a request's window belongs to it, whichever pooled connection ran it.
 // Pure: statements and windows in, groups out.
-function attributeStatements(statements, windows) {
+/** `until`: when probing ended (after the last window's quiet gap); later statements are ignored. */
+function attributeStatements(statements, windows, until) {
     const perWindow = windows.map(() => []);
     const background = [];
     if (windows.length === 0)
         return { perWindow, background };
     const order = windows.map((w, i) => ({ w, i })).sort((a, b) => (a.w.sentAt < b.w.sentAt ? -1 : a.w.sentAt > b.w.sentAt ? 1 : 0));
     const first = order[0].w.sentAt;
-    const last = order.reduce((m, o) => (o.w.endAt > m ? o.w.endAt : m), order[0].w.endAt);
+    const lastEnd = order.reduce((m, o) => (o.w.endAt > m ? o.w.endAt : m), order[0].w.endAt);
+    const last = until !== undefined && until > lastEnd ? until : lastEnd;
     for (const s of statements) {
         const t = s.completedAt;
         // Before probing started (warm-ups) or after it ended: not part of this measurement.
@@ -67341,6 +67343,10 @@ function fingerprintSql(sql, dialect = 'postgres') {
     const a = cached(sql, dialect);
     return { fingerprint: a.fingerprint, normalized: a.normalized };
 }
+/** How many bind placeholders (`$n`, or `?` in MySQL) the statement has. */
+function countPlaceholders(sql, dialect = 'postgres') {
+    return cached(sql, dialect).placeholders;
+}
 /** The literal values of a statement in order (strings and numbers, as written), for N+1 detection. */
 function extractLiterals(sql, dialect = 'postgres') {
     return cached(sql, dialect).literals;
@@ -67352,6 +67358,7 @@ function analyze(sql, dialect) {
     const tokens = (0,sql_tokenizer/* tokenize */.q)(sql, dialect).filter((t) => t.kind !== 'comment');
     const out = [];
     const literals = [];
+    let placeholders = 0;
     const text = (t) => sql.slice(t.start, t.end);
     for (let i = 0; i < tokens.length; i++) {
         const tok = tokens[i];
@@ -67362,6 +67369,7 @@ function analyze(sql, dialect) {
                 out.push('?');
                 break;
             case 'param':
+                placeholders++;
                 out.push(text(tok));
                 break;
             case 'ident': {
@@ -67397,10 +67405,10 @@ function analyze(sql, dialect) {
     // A trailing semicolon is not part of the statement: `begin;` and `begin` are one shape.
     while (out[out.length - 1] === ';')
         out.pop();
-    const folded = collapseLists(out);
+    const folded = renumberPlaceholders(collapseLists(out));
     const normalized = join(folded);
     const fingerprint = (0,external_node_crypto_namespaceObject.createHash)('sha1').update(normalized).digest('hex').slice(0, 16);
-    return { fingerprint, normalized, literals, kind: classify(out) };
+    return { fingerprint, normalized, literals, placeholders, kind: classify(out) };
 }
 function isSignPosition(out) {
     const prev = out[out.length - 1];
@@ -67446,6 +67454,21 @@ function collapseLists(out) {
         }
     }
     return res;
+}
+/**
+ * `$n` numbered by first appearance after lists collapsed: `in ($1, $2) and s = $3` and
+ * `in ($1) and s = $2` are one shape, `… (...) and s = $1`. A repeated `$n` keeps one number.
+ */
+function renumberPlaceholders(tokens) {
+    const numbers = new Map();
+    return tokens.map((t) => {
+        if (!/^\$\d+$/.test(t))
+            return t;
+        let n = numbers.get(t);
+        if (n === undefined)
+            numbers.set(t, (n = `$${numbers.size + 1}`));
+        return n;
+    });
 }
 const NO_SPACE_BEFORE = new Set([',', ')', ']', '.', '::', ';']);
 const NO_SPACE_AFTER = new Set(['(', '[', '.', '::']);
@@ -67605,8 +67628,12 @@ function analyzeRequest(statements, dialect, threshold) {
         if (g.kind !== 'select' || g.instances.length < 2)
             continue;
         const sets = new Map();
-        for (const s of g.instances) {
-            const key = JSON.stringify(s.params ?? extractLiterals(s.sql, dialect));
+        for (const [i, s] of g.instances.entries()) {
+            // A call is its bound values and the literals written into its text (inline literals can come
+            // with zero bound parameters, over the extended protocol too). Placeholders whose values the
+            // tap could not decode say nothing: count such a call as distinct rather than as a repeat.
+            const unknown = s.params === undefined && countPlaceholders(s.sql, dialect) > 0;
+            const key = unknown ? `unknown ${i}` : JSON.stringify([s.params ?? [], extractLiterals(s.sql, dialect)]);
             sets.set(key, (sets.get(key) ?? 0) + 1);
         }
         if (g.instances.length >= threshold && sets.size >= 2) {
@@ -67635,7 +67662,9 @@ function analyzeRequest(statements, dialect, threshold) {
  * Wait after each response before closing its window. A service may answer before its database
  * work completes (fire-and-forget writes, a COMMIT issued after the response is flushed); those
  * statements still belong to the request. 50 ms covers a loopback round trip many times over, with
- * room for a busy CI runner, and costs a 5-probe scenario a quarter of a second.
+ * room for a busy CI runner. As long again follows each window before the next request, so a
+ * statement later than that shows up as background instead of in the next probe's count; a 5-probe
+ * scenario spends half a second waiting.
  */
 const SETTLE_MS = 50;
 async function probeQueries(opts) {
@@ -67650,24 +67679,30 @@ async function probeQueries(opts) {
         if (opts.proxy === undefined) {
             throw new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`);
         }
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(settleMs);
+        // The warm-up's settle time and quiet gap, as after every probe window below.
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(2 * settleMs);
         opts.proxy.drain(); // warm-up statements are not part of the measurement
         const wasRecording = opts.proxy.setRecording(true);
         const windows = [];
         let statements;
+        let probingEnded;
         try {
             for (let i = 0; i < scenario.queries.probes; i++) {
                 const sentAt = process.hrtime.bigint();
                 await probe_send(opts.baseUrl, scenario, agent);
                 await (0,external_node_timers_promises_namespaceObject.setTimeout)(settleMs);
                 windows.push({ sentAt, endAt: process.hrtime.bigint() });
+                // A quiet gap before the next window (and before draining, after the last): a statement
+                // later than the settle time is reported as background, not added to the next request.
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(settleMs);
             }
         }
         finally {
+            probingEnded = process.hrtime.bigint();
             statements = opts.proxy.drain();
             opts.proxy.setRecording(wasRecording);
         }
-        const { perWindow, background } = attributeStatements(statements, windows);
+        const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
         return buildQueryResult(perWindow, {
             dialect: opts.dialect ?? 'postgres',
             nPlusOneThreshold: scenario.queries.nPlusOneThreshold,

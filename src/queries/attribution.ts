@@ -18,13 +18,15 @@ export interface Attribution {
   background: ExecutedStatement[];
 }
 
-export function attributeStatements(statements: readonly ExecutedStatement[], windows: readonly ProbeWindow[]): Attribution {
+/** `until`: when probing ended (after the last window's quiet gap); later statements are ignored. */
+export function attributeStatements(statements: readonly ExecutedStatement[], windows: readonly ProbeWindow[], until?: bigint): Attribution {
   const perWindow: ExecutedStatement[][] = windows.map(() => []);
   const background: ExecutedStatement[] = [];
   if (windows.length === 0) return { perWindow, background };
   const order = windows.map((w, i) => ({ w, i })).sort((a, b) => (a.w.sentAt < b.w.sentAt ? -1 : a.w.sentAt > b.w.sentAt ? 1 : 0));
   const first = order[0]!.w.sentAt;
-  const last = order.reduce((m, o) => (o.w.endAt > m ? o.w.endAt : m), order[0]!.w.endAt);
+  const lastEnd = order.reduce((m, o) => (o.w.endAt > m ? o.w.endAt : m), order[0]!.w.endAt);
+  const last = until !== undefined && until > lastEnd ? until : lastEnd;
   for (const s of statements) {
     const t = s.completedAt;
     // Before probing started (warm-ups) or after it ended: not part of this measurement.

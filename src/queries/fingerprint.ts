@@ -18,6 +18,8 @@ export type StatementClass = 'select' | 'insert' | 'update' | 'delete' | 'transa
 
 interface Analysis extends Fingerprint {
   literals: string[];
+  /** Bind placeholders (`$1`, `?`) in the text: values the SQL alone does not show. */
+  placeholders: number;
   kind: StatementClass;
 }
 
@@ -54,6 +56,11 @@ export function fingerprintSql(sql: string, dialect: Dialect = 'postgres'): Fing
   return { fingerprint: a.fingerprint, normalized: a.normalized };
 }
 
+/** How many bind placeholders (`$n`, or `?` in MySQL) the statement has. */
+export function countPlaceholders(sql: string, dialect: Dialect = 'postgres'): number {
+  return cached(sql, dialect).placeholders;
+}
+
 /** The literal values of a statement in order (strings and numbers, as written), for N+1 detection. */
 export function extractLiterals(sql: string, dialect: Dialect = 'postgres'): string[] {
   return cached(sql, dialect).literals;
@@ -67,6 +74,7 @@ function analyze(sql: string, dialect: Dialect): Analysis {
   const tokens = tokenize(sql, dialect).filter((t) => t.kind !== 'comment');
   const out: string[] = [];
   const literals: string[] = [];
+  let placeholders = 0;
   const text = (t: Token): string => sql.slice(t.start, t.end);
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
@@ -77,6 +85,7 @@ function analyze(sql: string, dialect: Dialect): Analysis {
         out.push('?');
         break;
       case 'param':
+        placeholders++;
         out.push(text(tok));
         break;
       case 'ident': {
@@ -107,10 +116,10 @@ function analyze(sql: string, dialect: Dialect): Analysis {
   }
   // A trailing semicolon is not part of the statement: `begin;` and `begin` are one shape.
   while (out[out.length - 1] === ';') out.pop();
-  const folded = collapseLists(out);
+  const folded = renumberPlaceholders(collapseLists(out));
   const normalized = join(folded);
   const fingerprint = createHash('sha1').update(normalized).digest('hex').slice(0, 16);
-  return { fingerprint, normalized, literals, kind: classify(out) };
+  return { fingerprint, normalized, literals, placeholders, kind: classify(out) };
 }
 
 function isSignPosition(out: string[]): boolean {
@@ -153,6 +162,20 @@ function collapseLists(out: string[]): string[] {
     }
   }
   return res;
+}
+
+/**
+ * `$n` numbered by first appearance after lists collapsed: `in ($1, $2) and s = $3` and
+ * `in ($1) and s = $2` are one shape, `… (...) and s = $1`. A repeated `$n` keeps one number.
+ */
+function renumberPlaceholders(tokens: string[]): string[] {
+  const numbers = new Map<string, string>();
+  return tokens.map((t) => {
+    if (!/^\$\d+$/.test(t)) return t;
+    let n = numbers.get(t);
+    if (n === undefined) numbers.set(t, (n = `$${numbers.size + 1}`));
+    return n;
+  });
 }
 
 const NO_SPACE_BEFORE = new Set([',', ')', ']', '.', '::', ';']);

@@ -6,7 +6,7 @@
 // "duplicate query" instead. Transaction control, SET/SHOW and catalog queries never count.
 
 import type { NPlusOneFinding, QueryResult, StatementCount } from '../results/types.js';
-import { classifyStatement, extractLiterals, fingerprintSql, type Dialect } from './fingerprint.js';
+import { classifyStatement, countPlaceholders, extractLiterals, fingerprintSql, type Dialect } from './fingerprint.js';
 import type { ExecutedStatement } from './types.js';
 
 export const DEFAULT_NPLUSONE_THRESHOLD = 3;
@@ -75,8 +75,12 @@ export function analyzeRequest(statements: readonly ExecutedStatement[], dialect
     counts.push({ fingerprint, sql: g.sql, count: g.instances.length });
     if (g.kind !== 'select' || g.instances.length < 2) continue;
     const sets = new Map<string, number>();
-    for (const s of g.instances) {
-      const key = JSON.stringify(s.params ?? extractLiterals(s.sql, dialect));
+    for (const [i, s] of g.instances.entries()) {
+      // A call is its bound values and the literals written into its text (inline literals can come
+      // with zero bound parameters, over the extended protocol too). Placeholders whose values the
+      // tap could not decode say nothing: count such a call as distinct rather than as a repeat.
+      const unknown = s.params === undefined && countPlaceholders(s.sql, dialect) > 0;
+      const key = unknown ? `unknown ${i}` : JSON.stringify([s.params ?? [], extractLiterals(s.sql, dialect)]);
       sets.set(key, (sets.get(key) ?? 0) + 1);
     }
     if (g.instances.length >= threshold && sets.size >= 2) {

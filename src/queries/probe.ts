@@ -15,7 +15,9 @@ import type { QueryProxy } from './proxy.js';
  * Wait after each response before closing its window. A service may answer before its database
  * work completes (fire-and-forget writes, a COMMIT issued after the response is flushed); those
  * statements still belong to the request. 50 ms covers a loopback round trip many times over, with
- * room for a busy CI runner, and costs a 5-probe scenario a quarter of a second.
+ * room for a busy CI runner. As long again follows each window before the next request, so a
+ * statement later than that shows up as background instead of in the next probe's count; a 5-probe
+ * scenario spends half a second waiting.
  */
 export const SETTLE_MS = 50;
 
@@ -44,23 +46,29 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
         `scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`,
       );
     }
-    await sleep(settleMs);
+    // The warm-up's settle time and quiet gap, as after every probe window below.
+    await sleep(2 * settleMs);
     opts.proxy.drain(); // warm-up statements are not part of the measurement
     const wasRecording = opts.proxy.setRecording(true);
     const windows: ProbeWindow[] = [];
     let statements;
+    let probingEnded: bigint | undefined;
     try {
       for (let i = 0; i < scenario.queries.probes; i++) {
         const sentAt = process.hrtime.bigint();
         await send(opts.baseUrl, scenario, agent);
         await sleep(settleMs);
         windows.push({ sentAt, endAt: process.hrtime.bigint() });
+        // A quiet gap before the next window (and before draining, after the last): a statement
+        // later than the settle time is reported as background, not added to the next request.
+        await sleep(settleMs);
       }
     } finally {
+      probingEnded = process.hrtime.bigint();
       statements = opts.proxy.drain();
       opts.proxy.setRecording(wasRecording);
     }
-    const { perWindow, background } = attributeStatements(statements, windows);
+    const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
     return buildQueryResult(perWindow, {
       dialect: opts.dialect ?? 'postgres',
       nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
