@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkBudgets } from '../../src/compare/budgets.js';
 import { compareRuns, decide } from '../../src/compare/compare.js';
+import { loadWarnings } from '../../src/load/aggregate.js';
 import { config, pairedRounds, queries, results, round, scenario, scenarioConfig } from './builders.js';
 
 const books = { rps: 2400, p50Us: 850, cpuUs: 310, rssBytes: 82 * 1024 * 1024 };
@@ -36,6 +37,19 @@ describe('checkBudgets', () => {
     assert.equal(by.errors.actual, 2, 'one socket error shared, one non-2xx alone');
     assert.equal(by.errors.status, 'fail');
   });
+  test('a service that completed no request fails its latency limits instead of reading 0 µs', () => {
+    const silent = { ...round(books), rps: 0, requests: 0, latencyUs: { p50: 0, p90: 0, p99: 0, max: 0 } };
+    const hung = scenario('books', [silent, silent]);
+    const by = Object.fromEntries(checkBudgets({ p99Us: 25_000, maxUs: 1_000_000, minRps: 10 }, hung).map((c) => [c.budget, c]));
+    assert.equal(by.p99Us.status, 'fail');
+    assert.equal(by.maxUs.status, 'fail');
+    assert.equal(by.minRps.status, 'fail');
+    const d = decide(compareRuns({ head: results([hung]), config: config([scenarioConfig('books', { budgets: { p99Us: 25_000 } })]), pairing: 'unpaired' }), ['budget']);
+    assert.equal(d.verdict, 'fail');
+    assert.match(d.reasons.join('\n'), /p99Us violated: no request completed/);
+    assert.match(loadWarnings([silent, round(books)]).join('\n'), /no request completed in 1 of 2 rounds/);
+  });
+
   test('a metric that was not recorded is no-data', () => {
     const checks = checkBudgets({ queries: 3, cpuUsPerRequest: 500 }, scenario('y', [round({ rps: 10, p50Us: 100 })]));
     assert.deepEqual(checks.map((c) => c.status), ['no-data', 'no-data']);

@@ -107,6 +107,15 @@ describe('runLoad', () => {
     assert.ok(round.errors > 0);
   });
 
+  test('a timeout with pipelining counts the requests it lost, not their square', async () => {
+    // Never answers: every 1 s the client's 4 pipelined requests time out together.
+    const server = await track(httpServer(() => {}));
+    const round = await runLoad(options(server.baseUrl, { connections: 1, pipelining: 4, durationMs: 2500, timeoutMs: 1000 }));
+    assert.equal(round.requests, 0);
+    // Two timeouts fit in the window: 8 requests lost (autocannon's reqError events alone say 32).
+    assert.ok(round.errors >= 4 && round.errors <= 12, `errors ${round.errors}`);
+  });
+
   test('counts connection failures as errors', async () => {
     const server = await track(httpServer((_req, res) => res.end('ok')));
     await server.close();

@@ -87,6 +87,21 @@ describe('TreeCpuLedger', () => {
     assert.equal(ledger.observe([sample(1, 0, { 1: 2_000_000 })]), 6000);
   });
 
+  test('threads that lived and died between two reads still count, through utime+stime', () => {
+    const ledger = new TreeCpuLedger();
+    ledger.observe([sample(1, 0, { 1: 100_000_000 }, 0, 100_000)]);
+    // A worker thread burned 500 ms and exited before the next read: only the process times show it.
+    assert.equal(ledger.observe([sample(1, 0, { 1: 200_000_000 }, 0, 700_000)]), 700_000);
+  });
+
+  test('threads gone before the first read do not turn later readings into clock ticks', () => {
+    const ledger = new TreeCpuLedger();
+    // 300 ms of startup threads already gone; schedstat shows 100 ms of the live one.
+    ledger.observe([sample(1, 0, { 1: 100_000_000 }, 0, 400_000)]);
+    // 1.234 ms more on the live thread; ticks did not move (below their 10 ms resolution).
+    assert.equal(ledger.observe([sample(1, 0, { 1: 101_234_000 }, 0, 400_000)]), 101_234);
+  });
+
   test('a child that exits and is reaped is counted once, not again via the parent cutime', () => {
     const ledger = new TreeCpuLedger();
     ledger.observe([sample(1, 0, { 1: 1_000_000 }), sample(2, 1, { 2: 30_000_000 })]);

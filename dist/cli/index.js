@@ -65027,12 +65027,23 @@ function failedRequests(s) {
         return undefined;
     return [s.load, s.solo].reduce((n, l) => n + (l ? l.errors + l.non2xx : 0), 0);
 }
+/**
+ * A latency percentile of the head alone. When no request completed at all (a service slower than
+ * the round), the histogram is empty and reads 0: the truth is "longer than the round", so +∞,
+ * which fails any latency limit.
+ */
+function latency(s, p) {
+    const load = alone(s);
+    if (!load)
+        return undefined;
+    return load.requests === 0 ? Infinity : load.latencyUs[p];
+}
 // Order is the order rows appear in the report.
 const BUDGETS = [
-    { key: 'p50Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p50 },
-    { key: 'p90Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p90 },
-    { key: 'p99Us', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.p99 },
-    { key: 'maxUs', kind: 'max', unit: 'us', actual: (s) => alone(s)?.latencyUs.max },
+    { key: 'p50Us', kind: 'max', unit: 'us', actual: (s) => latency(s, 'p50') },
+    { key: 'p90Us', kind: 'max', unit: 'us', actual: (s) => latency(s, 'p90') },
+    { key: 'p99Us', kind: 'max', unit: 'us', actual: (s) => latency(s, 'p99') },
+    { key: 'maxUs', kind: 'max', unit: 'us', actual: (s) => latency(s, 'max') },
     { key: 'minRps', kind: 'min', unit: 'rps', actual: (s) => alone(s)?.rps },
     // Socket errors and non-2xx answers both mean the request did not do its job.
     { key: 'errors', kind: 'max', unit: 'count', actual: failedRequests },
@@ -65049,7 +65060,7 @@ function checkBudgets(budgets, head) {
             continue;
         const actual = head ? def.actual(head) : undefined;
         let status = 'no-data';
-        if (actual !== undefined && Number.isFinite(actual)) {
+        if (actual !== undefined && !Number.isNaN(actual)) {
             status = (def.kind === 'max' ? actual <= limit : actual >= limit) ? 'pass' : 'fail';
         }
         checks.push({ budget: def.key, kind: def.kind, unit: def.unit, limit, actual, status });
@@ -65637,7 +65648,8 @@ function decide(comparison, failOn) {
         for (const b of s.budgets) {
             if (b.status === 'fail') {
                 const u = UNIT_SUFFIX[b.unit];
-                gate('budget', `${s.name}: budget ${b.budget} violated: ${round2(b.actual)}${u}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
+                const actual = b.actual === Infinity ? 'no request completed' : `${round2(b.actual)}${u}`;
+                gate('budget', `${s.name}: budget ${b.budget} violated: ${actual}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
             }
         }
         for (const m of s.metrics) {
@@ -66155,6 +66167,8 @@ function group(intText) {
 }
 /** µs below 1 ms, else ms with 2/1/0 decimals as the value grows. */
 function formatLatencyUs(us) {
+    if (us === Infinity)
+        return 'no response';
     if (us === undefined || !Number.isFinite(us))
         return '—';
     if (us < 1000)
@@ -67055,7 +67069,8 @@ async function runLoad(opts) {
         }
     });
     instance.on('response', tally.onResponse);
-    instance.on('reqError', () => tally.onErrors());
+    // Failed requests are counted per client in countLostRequests, not from 'reqError': with
+    // pipelining P a timeout makes autocannon emit reqError P times for each of its P lost requests.
     let windowNs = 0n;
     let serviceCpuUs = 0;
     let clientCpu = { user: 0, system: 0 };
@@ -67126,6 +67141,8 @@ function runWarmup(opts) {
 }
 function countLostRequests(client, onLost) {
     const c = client;
+    // One 'timeout' per request that timed out.
+    client.on('timeout', () => onLost(1));
     const connect = c._connect;
     if (typeof connect !== 'function' || !c.pipelinedRequests)
         return;
@@ -67143,9 +67160,14 @@ function countLostRequests(client, onLost) {
             queue.clear();
             onLost(lost);
         });
-        // autocannon counts the error itself; clearing the queue keeps the next response's latency from
-        // being timed from the failed request's send time.
-        conn.prependListener('error', () => queue.clear());
+        // A socket error loses what was in flight on it; clearing the queue also keeps the next
+        // response's latency from being timed from the failed request's send time.
+        conn.prependListener('error', () => {
+            const lost = queue.size();
+            queue.clear();
+            if (lost > 0)
+                onLost(lost);
+        });
     };
 }
 
@@ -67198,6 +67220,11 @@ function loadWarnings(rounds) {
         warnings.push(`the load generator used ${Math.round(busiest * 100)}% of a CPU core in its busiest round: ` +
             'req/s may be limited by perfgate rather than the service. Compare service CPU per request instead, ' +
             'or run on a machine with more cores.');
+    }
+    const silent = rounds.filter((r) => r.requests === 0).length;
+    if (silent > 0) {
+        warnings.push(`no request completed in ${silent} of ${rounds.length} rounds: the service answers slower than a round lasts ` +
+            '(or not at all); requests still in flight when a round ends are not counted. Raise load.duration or fix the endpoint.');
     }
     const failed = sum(rounds, (r) => r.errors + r.non2xx);
     if (failed > 0) {
@@ -68260,7 +68287,8 @@ async function runBuild(opts) {
 // per process, on the metric (CPU µs per request) we trust most. The first field of
 // /proc/<pid>/task/<tid>/schedstat is the scheduler's exact runtime in ns (sum_exec_runtime), but only
 // for that one thread, and it vanishes when the thread or process exits. Hence the bookkeeping here:
-//   - threads that disappear from a live process keep their last value (deadThreadsNs);
+//   - threads that disappear from a live process keep their last value (deadThreadsNs), and threads
+//     we never saw (a worker that lived between two reads) count through utime+stime, a floor;
 //   - processes that exit keep their last value (folded into retiredUs);
 //   - children we never saw (short-lived, reaped between two reads) still count through their
 //     parent's cutime+cstime, minus what the children we did see contributed to it, so nothing is
@@ -68333,7 +68361,13 @@ function updateRecord(record, sample) {
         record.threadNs.set(tid, value);
         liveNs += value;
     }
-    record.ownUs = Math.max(record.ownUs, (liveNs + record.deadThreadsNs) / 1000);
+    const exactUs = (liveNs + record.deadThreadsNs) / 1000;
+    // A thread that started and exited between two reads never shows in schedstat, but its time is in
+    // the process's utime+stime, which includes exited threads. Ticks are coarse (10 ms), so they
+    // serve only as a floor, and relative to the first read: threads gone before we started watching
+    // must not make every later reading tick-resolution.
+    record.ticksGapUs ??= Math.max(0, sample.ownTicksUs - exactUs);
+    record.ownUs = Math.max(record.ownUs, exactUs, sample.ownTicksUs - record.ticksGapUs);
 }
 function contribution(record) {
     return record.ownUs + Math.max(0, record.reapedUs - record.observedChildrenUs);

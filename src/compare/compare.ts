@@ -286,7 +286,8 @@ export function decide(comparison: Comparison, failOn: readonly FailOn[]): Decis
     for (const b of s.budgets) {
       if (b.status === 'fail') {
         const u = UNIT_SUFFIX[b.unit];
-        gate('budget', `${s.name}: budget ${b.budget} violated: ${round2(b.actual!)}${u}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
+        const actual = b.actual === Infinity ? 'no request completed' : `${round2(b.actual!)}${u}`;
+        gate('budget', `${s.name}: budget ${b.budget} violated: ${actual}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
       }
     }
     for (const m of s.metrics) {

@@ -55,6 +55,13 @@ export function loadWarnings(rounds: readonly RoundResult[]): string[] {
         'or run on a machine with more cores.',
     );
   }
+  const silent = rounds.filter((r) => r.requests === 0).length;
+  if (silent > 0) {
+    warnings.push(
+      `no request completed in ${silent} of ${rounds.length} rounds: the service answers slower than a round lasts ` +
+        '(or not at all); requests still in flight when a round ends are not counted. Raise load.duration or fix the endpoint.',
+    );
+  }
   const failed = sum(rounds, (r) => r.errors + r.non2xx);
   if (failed > 0) {
     const total = sum(rounds, (r) => r.requests + r.errors);

@@ -94,7 +94,8 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
     }
   });
   instance!.on('response', tally.onResponse);
-  instance!.on('reqError', () => tally.onErrors());
+  // Failed requests are counted per client in countLostRequests, not from 'reqError': with
+  // pipelining P a timeout makes autocannon emit reqError P times for each of its P lost requests.
 
   let windowNs = 0n;
   let serviceCpuUs = 0;
@@ -173,6 +174,8 @@ interface ClientInternals {
 
 function countLostRequests(client: unknown, onLost: (requests: number) => void): void {
   const c = client as ClientInternals;
+  // One 'timeout' per request that timed out.
+  (client as { on(event: 'timeout', listener: () => void): void }).on('timeout', () => onLost(1));
   const connect = c._connect;
   if (typeof connect !== 'function' || !c.pipelinedRequests) return;
   c._connect = function (this: ClientInternals) {
@@ -187,8 +190,12 @@ function countLostRequests(client: unknown, onLost: (requests: number) => void):
       queue.clear();
       onLost(lost);
     });
-    // autocannon counts the error itself; clearing the queue keeps the next response's latency from
-    // being timed from the failed request's send time.
-    conn.prependListener('error', () => queue.clear());
+    // A socket error loses what was in flight on it; clearing the queue also keeps the next
+    // response's latency from being timed from the failed request's send time.
+    conn.prependListener('error', () => {
+      const lost = queue.size();
+      queue.clear();
+      if (lost > 0) onLost(lost);
+    });
   };
 }

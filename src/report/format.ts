@@ -8,6 +8,7 @@ function group(intText: string): string {
 
 /** µs below 1 ms, else ms with 2/1/0 decimals as the value grows. */
 export function formatLatencyUs(us: number | undefined): string {
+  if (us === Infinity) return 'no response';
   if (us === undefined || !Number.isFinite(us)) return '—';
   if (us < 1000) return `${Math.round(us)} µs`;
   const ms = us / 1000;

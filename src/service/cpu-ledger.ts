@@ -6,7 +6,8 @@
 // per process, on the metric (CPU µs per request) we trust most. The first field of
 // /proc/<pid>/task/<tid>/schedstat is the scheduler's exact runtime in ns (sum_exec_runtime), but only
 // for that one thread, and it vanishes when the thread or process exits. Hence the bookkeeping here:
-//   - threads that disappear from a live process keep their last value (deadThreadsNs);
+//   - threads that disappear from a live process keep their last value (deadThreadsNs), and threads
+//     we never saw (a worker that lived between two reads) count through utime+stime, a floor;
 //   - processes that exit keep their last value (folded into retiredUs);
 //   - children we never saw (short-lived, reaped between two reads) still count through their
 //     parent's cutime+cstime, minus what the children we did see contributed to it, so nothing is
@@ -30,6 +31,8 @@ interface ProcessRecord {
   ppid: number;
   threadNs: Map<number, number>;
   deadThreadsNs: number;
+  /** utime+stime minus the schedstat total at the first read: CPU of threads that exited before. */
+  ticksGapUs?: number;
   ownUs: number;
   reapedUs: number;
   /** own+reaped of exited children we observed: already counted, so not counted again via reapedUs. */
@@ -104,7 +107,13 @@ function updateRecord(record: ProcessRecord, sample: ProcessCpuSample): void {
     record.threadNs.set(tid, value);
     liveNs += value;
   }
-  record.ownUs = Math.max(record.ownUs, (liveNs + record.deadThreadsNs) / 1000);
+  const exactUs = (liveNs + record.deadThreadsNs) / 1000;
+  // A thread that started and exited between two reads never shows in schedstat, but its time is in
+  // the process's utime+stime, which includes exited threads. Ticks are coarse (10 ms), so they
+  // serve only as a floor, and relative to the first read: threads gone before we started watching
+  // must not make every later reading tick-resolution.
+  record.ticksGapUs ??= Math.max(0, sample.ownTicksUs - exactUs);
+  record.ownUs = Math.max(record.ownUs, exactUs, sample.ownTicksUs - record.ticksGapUs);
 }
 
 function contribution(record: ProcessRecord): number {
