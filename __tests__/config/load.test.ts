@@ -42,6 +42,24 @@ function assertIssue(text: string, expected: { path: string; line: number; messa
 }
 
 describe('valid configs', () => {
+  test('env and header values arrive as written, even when YAML would read a number', () => {
+    const config = parseConfig(
+      yaml(
+        'service:',
+        '  start: node server.js',
+        '  env: { MODE: 0755, V: 1.10, BIG: 12345678901234567890, PORT: 3000 }',
+        '  ready: { url: "http://127.0.0.1:3000/health" }',
+        'scenarios:',
+        '  - name: home',
+        '    request: { path: /, headers: { X-Id: 007 } }',
+      ),
+      FILE,
+      {},
+    );
+    assert.deepEqual(config.service.env, { MODE: '0755', V: '1.10', BIG: '12345678901234567890', PORT: '3000' });
+    assert.deepEqual(config.scenarios[0]!.request.headers, { 'X-Id': '007' });
+  });
+
   test('a minimal config gets every default', () => {
     const config = parseConfig(MINIMAL, FILE, {});
     assert.equal(config.file, FILE);

@@ -64970,6 +64970,7 @@ function parseConfig(text, file, env) {
     const locator = new Locator(doc, lineCounter);
     if (doc.errors.length > 0)
         throw new errors/* ConfigError */.xL(file, doc.errors.map((e) => yamlIssue(e, locator, text)));
+    keepNumberText(doc.contents, []);
     let raw;
     try {
         raw = doc.toJS({ maxAliasCount: 1000 });
@@ -65000,6 +65001,28 @@ function parseConfig(text, file, env) {
     if (result.config === undefined)
         throw new errors/* ConfigError */.xL(file, sortByLine(result.issues));
     return result.config;
+}
+/** Mappings whose values are strings handed on verbatim (environment variables, HTTP headers). */
+const VERBATIM_MAPS = new Set(['env', 'headers']);
+/**
+ * In env and headers a value is text, however it looks: `MODE: 0755`, `X-Id: 007` and `V: 1.10`
+ * must arrive as written, not as the numbers YAML reads (755, 7, 1.1). The scalar's source text is kept.
+ */
+function keepNumberText(node, path) {
+    if ((0,dist/* isMap */.jh)(node)) {
+        const verbatim = VERBATIM_MAPS.has(path[path.length - 1] ?? '');
+        for (const pair of node.items) {
+            const value = pair.value;
+            if (verbatim && (0,dist/* isScalar */.jn)(value) && typeof value.value === 'number' && typeof value.source === 'string')
+                value.value = value.source;
+            else
+                keepNumberText(value, [...path, (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '']);
+        }
+    }
+    else if ((0,dist/* isSeq */.oP)(node)) {
+        for (const item of node.items)
+            keepNumberText(item, [...path, '[]']);
+    }
 }
 function yamlIssue(error, locator, text) {
     const offset = error.pos[0];

@@ -2,7 +2,7 @@
 // wrong type, bad duration, missing key, duplicate scenario, bad upstream — becomes one ConfigError
 // listing each issue with the file, line, key path and what was expected.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type YAMLError } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { expandConfigValues, type Vars } from './expand.js';
 import { Locator, formatPath, type KeyPath } from './locate.js';
@@ -47,6 +47,7 @@ export function parseConfig(text: string, file: string, env: Vars): PerfgateConf
   const locator = new Locator(doc, lineCounter);
   if (doc.errors.length > 0) throw new ConfigError(file, doc.errors.map((e) => yamlIssue(e, locator, text)));
 
+  keepNumberText(doc.contents, []);
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
@@ -75,6 +76,26 @@ export function parseConfig(text: string, file: string, env: Vars): PerfgateConf
   const result = normalizeConfig(expanded as RawConfig, file, locator);
   if (result.config === undefined) throw new ConfigError(file, sortByLine(result.issues));
   return result.config;
+}
+
+/** Mappings whose values are strings handed on verbatim (environment variables, HTTP headers). */
+const VERBATIM_MAPS = new Set(['env', 'headers']);
+
+/**
+ * In env and headers a value is text, however it looks: `MODE: 0755`, `X-Id: 007` and `V: 1.10`
+ * must arrive as written, not as the numbers YAML reads (755, 7, 1.1). The scalar's source text is kept.
+ */
+function keepNumberText(node: unknown, path: readonly string[]): void {
+  if (isMap(node)) {
+    const verbatim = VERBATIM_MAPS.has(path[path.length - 1] ?? '');
+    for (const pair of node.items) {
+      const value = pair.value;
+      if (verbatim && isScalar(value) && typeof value.value === 'number' && typeof value.source === 'string') value.value = value.source;
+      else keepNumberText(value, [...path, isScalar(pair.key) ? String(pair.key.value) : '']);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) keepNumberText(item, [...path, '[]']);
+  }
 }
 
 function yamlIssue(error: YAMLError, locator: Locator, text: string): ConfigIssue {
