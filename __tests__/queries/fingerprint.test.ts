@@ -36,6 +36,14 @@ describe('normalized SQL', () => {
     assert.equal(fingerprintSql("select x::int, '1'::text").normalized, 'select x::int, ?::text');
   });
 
+  test('a sign written against the operator is still a literal: a=-5 and a = 5 are one shape', () => {
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      assert.equal(fingerprintSql('select * from t where a=-5', dialect).normalized, 'select * from t where a = ?', dialect);
+      assert.equal(fingerprintSql('select * from t where a>=-5 and b<>+2', dialect).normalized, 'select * from t where a >= ? and b <> ?', dialect);
+    }
+    assert.equal(fingerprintSql('select a @- b').normalized, 'select a @- b', 'an operator holding @ may end in -');
+  });
+
   test('placeholders after a collapsed IN-list are renumbered, so list length is not identity', () => {
     const one = fingerprintSql('select * from t where id in ($1) and s = $2');
     const three = fingerprintSql('select * from t where id in ($1, $2, $3) and s = $4');

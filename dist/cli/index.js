@@ -58455,6 +58455,8 @@ function isSpace(c) {
 }
 /** Characters that combine into multi-character operators (Postgres' operator alphabet). */
 const OPERATOR_CHARS = new Set('+-*/<>=~!@#%^&|?'.split('').map((c) => c.charCodeAt(0)));
+/** Signs an operator run may not end in (Postgres's rule for operator names). */
+const TRAILING_SIGN = new Set([43 /* C.Plus */, 45 /* C.Minus */]);
 /** End of a quoted run closed by `quote`, where a doubled quote is an escaped quote. */
 function endOfQuoted(sql, from, quote, backslashEscapes) {
     let i = from;
@@ -58633,8 +58635,15 @@ function tokenize(sql, dialect) {
                     break;
                 if ((mysql && d === 63 /* C.Question */) || (mysql && d === 35 /* C.Hash */) || d === 96 /* C.Backtick */)
                     break;
+                // MySQL has no user-defined operators: a sign never continues one (`a=-5` is `=` then `-5`).
+                if (mysql && (d === 45 /* C.Minus */ || d === 43 /* C.Plus */))
+                    break;
                 j++;
             }
+            // Postgres: a multi-character operator cannot end in + or - unless it also holds one of
+            // ~ ! @ # % ^ & | ` ?, so `=-5` is `=` and `-5` (what the server parses too).
+            while (!mysql && j - i > 1 && TRAILING_SIGN.has(sql.charCodeAt(j - 1)) && !/[~!@#%^&|`?]/.test(sql.slice(i, j)))
+                j--;
             push('op', i, j);
             continue;
         }

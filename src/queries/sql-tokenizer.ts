@@ -61,6 +61,8 @@ function isSpace(c: number): boolean {
 
 /** Characters that combine into multi-character operators (Postgres' operator alphabet). */
 const OPERATOR_CHARS = new Set('+-*/<>=~!@#%^&|?'.split('').map((c) => c.charCodeAt(0)));
+/** Signs an operator run may not end in (Postgres's rule for operator names). */
+const TRAILING_SIGN = new Set([C.Plus, C.Minus]);
 
 /** End of a quoted run closed by `quote`, where a doubled quote is an escaped quote. */
 function endOfQuoted(sql: string, from: number, quote: number, backslashEscapes: boolean): number {
@@ -225,8 +227,13 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
         const d = sql.charCodeAt(j);
         if ((d === C.Minus && sql.charCodeAt(j + 1) === C.Minus) || (d === C.Slash && sql.charCodeAt(j + 1) === C.Star)) break;
         if ((mysql && d === C.Question) || (mysql && d === C.Hash) || d === C.Backtick) break;
+        // MySQL has no user-defined operators: a sign never continues one (`a=-5` is `=` then `-5`).
+        if (mysql && (d === C.Minus || d === C.Plus)) break;
         j++;
       }
+      // Postgres: a multi-character operator cannot end in + or - unless it also holds one of
+      // ~ ! @ # % ^ & | ` ?, so `=-5` is `=` and `-5` (what the server parses too).
+      while (!mysql && j - i > 1 && TRAILING_SIGN.has(sql.charCodeAt(j - 1)) && !/[~!@#%^&|`?]/.test(sql.slice(i, j))) j--;
       push('op', i, j);
       continue;
     }
