@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startService, stopAllChildren, type RunningService } from '../../src/service/index.js';
+import { createResourceMeter } from '../../src/service/meter.js';
+import { readProcStat, type ProcessTracker } from '../../src/service/process-tree.js';
 import { freePort, killAll, readPids, serviceConfig, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -59,4 +61,19 @@ describe('ResourceMeter', () => {
     const rss1 = service.meter.readRssBytes();
     assert.ok(rss1 - rss0 > 48 * 1024 * 1024, `64 MB allocated, RSS grew by ${rss1 - rss0}`);
   });
+
+  test('RSS samples between full scans read only the known members; a rescan follows within a second', () => {
+    let scans = 0;
+    const tracker = { scan: () => (scans++, [readProcStat(process.pid)!]) } as unknown as ProcessTracker;
+    let clock = 0;
+    const meter = createResourceMeter(tracker, () => clock);
+    for (let i = 0; i < 10; i++, clock += 90) assert.ok(meter.readRssBytes() > 0);
+    assert.equal(scans, 1, 'one full scan for ten samples within 900 ms');
+    clock += 200;
+    meter.readRssBytes();
+    assert.equal(scans, 2, 'rescanned once a second had passed');
+    meter.readCpuUs();
+    assert.equal(scans, 3, 'CPU always scans in full');
+  });
 });
+
