@@ -182,13 +182,20 @@ async function measureScenario(
   });
   const together = live.length > 1 && schedule === 'simultaneous';
   if (scenario.load.warmupMs > 0) {
+    // Failures during warm-up do not reach the numbers, but they say the service is not ready for
+    // the load (a cold pool timing out, a crash loop): worth a line in the progress output.
+    const reportWarmup = (target: Target, warm: RoundResult): void => {
+      const failed = warm.errors + warm.non2xx;
+      if (failed > 0) progress(`${tag(target)}warning: ${failed} of ${warm.requests + warm.errors} warm-up requests failed`);
+    };
     if (together) {
       progress(`warm-up ${scenario.load.warmupMs / 1000}s (base and head at once)`);
-      await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
+      const warm = await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
+      warm.forEach((w, i) => reportWarmup(live[i]!, w));
     } else {
       for (const target of live) {
         progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
-        await runWarmup(loadOptions(target, scenario.load.warmupMs));
+        reportWarmup(target, await runWarmup(loadOptions(target, scenario.load.warmupMs)));
       }
     }
   }

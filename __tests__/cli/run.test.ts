@@ -87,6 +87,13 @@ describe('perfgate run', () => {
     }
   });
 
+  test('failures during warm-up are reported in the progress output', async () => {
+    const dir = tempDir();
+    const config = writeHelloConfig(dir, { scenarios: '  - name: flaky\n    request: { path: /flaky }\n' });
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'r.json')]);
+    assert.match(res.stderr, /warning: \d+ of \d+ warm-up requests failed/, res.stderr);
+  });
+
   test('a scenario whose probe gets a non-2xx is reported before any load and the run fails', async () => {
     const dir = tempDir();
     const config = writeHelloConfig(dir, { scenarios: '  - name: broken\n    request: { path: /fail }\n  - name: fine\n    request: { path: /fast }\n' });
