@@ -41,21 +41,22 @@ function assertIssue(text: string, expected: { path: string; line: number; messa
   assert.match(issue.message, expected.message);
 }
 
+describe('YAML aliases', () => {
+  test('an alias whose anchor comes later names its line', () => {
+    const issues = issuesOf(MINIMAL + yaml('    load: *later', 'x-defaults: &later { duration: 1s }'));
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.line, 7);
+    assert.match(issues[0]!.message, /alias \*later has no anchor &later before it/);
+  });
+});
+
 describe('valid configs', () => {
   test('env and header values arrive as written, even when YAML would read a number', () => {
-    const config = parseConfig(
-      yaml(
-        'service:',
-        '  start: node server.js',
-        '  env: { MODE: 0755, V: 1.10, BIG: 12345678901234567890, PORT: 3000 }',
-        '  ready: { url: "http://127.0.0.1:3000/health" }',
-        'scenarios:',
-        '  - name: home',
-        '    request: { path: /, headers: { X-Id: 007 } }',
-      ),
-      FILE,
-      {},
+    const text = MINIMAL.replace('  start: node server.js\n', '  start: node server.js\n  env: { MODE: 0755, V: 1.10, BIG: 12345678901234567890, PORT: 3000 }\n').replace(
+      'request: { path: / }',
+      'request: { path: /, headers: { X-Id: 007 } }',
     );
+    const config = parseConfig(text, FILE, {});
     assert.deepEqual(config.service.env, { MODE: '0755', V: '1.10', BIG: '12345678901234567890', PORT: '3000' });
     assert.deepEqual(config.scenarios[0]!.request.headers, { 'X-Id': '007' });
   });

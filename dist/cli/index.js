@@ -51645,7 +51645,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -64985,6 +64985,18 @@ function parseConfig(text, file, env) {
         raw = doc.toJS({ maxAliasCount: 1000 });
     }
     catch (err) {
+        // yaml names no position for an alias whose anchor comes later (or never): find it ourselves.
+        const unresolved = [];
+        (0,dist/* visit */.YR)(doc, {
+            Alias(_key, alias) {
+                if (alias.resolve(doc) !== undefined)
+                    return;
+                const line = alias.range ? lineCounter.linePos(alias.range[0]).line : undefined;
+                unresolved.push({ path: '', line, message: `alias *${alias.source} has no anchor &${alias.source} before it: define the anchor first` });
+            },
+        });
+        if (unresolved.length > 0)
+            throw new errors/* ConfigError */.xL(file, unresolved);
         throw new errors/* ConfigError */.xL(file, [{ path: '', message: `cannot read the YAML: ${err.message}` }]);
     }
     if (raw === null || raw === undefined) {

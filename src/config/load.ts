@@ -2,7 +2,7 @@
 // wrong type, bad duration, missing key, duplicate scenario, bad upstream — becomes one ConfigError
 // listing each issue with the file, line, key path and what was expected.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { expandConfigValues, type Vars } from './expand.js';
 import { Locator, formatPath, type KeyPath } from './locate.js';
@@ -52,6 +52,16 @@ export function parseConfig(text: string, file: string, env: Vars): PerfgateConf
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
+    // yaml names no position for an alias whose anchor comes later (or never): find it ourselves.
+    const unresolved: ConfigIssue[] = [];
+    visit(doc, {
+      Alias(_key, alias) {
+        if (alias.resolve(doc) !== undefined) return;
+        const line = alias.range ? lineCounter.linePos(alias.range[0]).line : undefined;
+        unresolved.push({ path: '', line, message: `alias *${alias.source} has no anchor &${alias.source} before it: define the anchor first` });
+      },
+    });
+    if (unresolved.length > 0) throw new ConfigError(file, unresolved);
     throw new ConfigError(file, [{ path: '', message: `cannot read the YAML: ${(err as Error).message}` }]);
   }
   if (raw === null || raw === undefined) {
