@@ -58176,8 +58176,9 @@ const createPostgresTap = (connectionId, onStatement) => new PostgresTap(connect
 // allocates a fresh ArrayBuffer per read and runs Readable's push / maybeReadMore machinery (a
 // nextTick per chunk). With `onread`, libuv reads straight into our buffer and calls us directly; in
 // bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction by a third
-// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the bytes of the
-// last read: when the forwarded write went to the kernel at once (the peer's writableLength is 0).
+// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the
+// bytes of the last read: when the forwarded write went to the kernel at once (the peer's
+// writableLength is 0).
 // Otherwise the next read gets a fresh buffer. So a tap must copy what it keeps past its return
 // (src/queries/types.ts).
 //
@@ -66387,14 +66388,15 @@ function plural(n, word, many = `${word}s`) {
 }
 function headline(c, d, ctx) {
     const t = c.totals;
-    const budgetsTotal = c.scenarios.reduce((n, s) => n + s.budgets.length, 0);
+    const budgets = c.scenarios.flatMap((s) => s.budgets);
+    const budgetsTotal = budgets.length;
     const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
     const bits = [];
     if (c.hasBaseline)
         bits.push(plural(t.regressions, 'regression'));
     if (budgetsTotal > 0) {
-        const passed = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'pass').length, 0);
-        const noData = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'no-data').length, 0);
+        const passed = budgets.filter((b) => b.status === 'pass').length;
+        const noData = budgets.filter((b) => b.status === 'no-data').length;
         bits.push(t.violations ? plural(t.violations, 'budget violation') : `${passed}/${budgetsTotal} budgets pass`);
         if (noData > 0)
             bits.push(`${noData} without data`);
@@ -68731,24 +68733,23 @@ async function prepareBaseWorktree(opts) {
     const dir = external_node_path_.join((0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'perfgate-base-')), 'checkout');
     opts.progress(`base: checking out ${ref} (${mergeBase.slice(0, 12)}) into ${dir}`);
     await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
+    const removeSync = () => {
+        try {
+            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+        }
+        catch {
+            // removed below; `git worktree prune` forgets the entry later
+        }
+        (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
+    };
     return {
         ref,
         commit: mergeBase,
         dir,
         mapPath: (headPath) => external_node_path_.join(dir, external_node_path_.relative(root, headPath)),
-        remove: async () => {
-            await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-            (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
-        },
-        removeSync: () => {
-            try {
-                (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
-            }
-            catch {
-                // removed below; `git worktree prune` forgets the entry later
-            }
-            (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
-        },
+        // Teardown runs once, at the end or from a signal handler; blocking for git's few ms is fine.
+        remove: async () => removeSync(),
+        removeSync,
     };
 }
 

@@ -311,21 +311,19 @@ async function readText(file: string): Promise<string> {
  */
 export function mergeShards(parts: Results[]): Results {
   if (parts.length === 0) throw new Error('no shard results to merge');
-  const scenarios = [];
-  const longest = Math.max(...parts.map((p) => p.scenarios.length));
-  for (let j = 0; j < longest; j++) {
-    for (const part of parts) if (part.scenarios[j]) scenarios.push(part.scenarios[j]);
-  }
-  const merged: Results = { ...parts[0], scenarios };
+  const merged: Results = { ...parts[0], scenarios: roundRobin(parts.map((p) => p.scenarios)) };
   // Rerun shards each measured their own base side beside them: keep every shard's.
-  if (parts.some((p) => p.base)) {
-    const baseScenarios = [];
-    for (let j = 0; j < longest; j++) {
-      for (const part of parts) if (part.base?.scenarios[j]) baseScenarios.push(part.base.scenarios[j]);
-    }
-    merged.base = { ...parts.find((p) => p.base)!.base!, scenarios: baseScenarios };
-  }
+  const withBase = parts.find((p) => p.base);
+  if (withBase) merged.base = { ...withBase.base!, scenarios: roundRobin(parts.map((p) => p.base?.scenarios ?? [])) };
   return merged;
+}
+
+/** One item from each list in turn: [[a, d], [b], [c]] → [a, b, c, d]. */
+function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let j = 0; j < longest; j++) for (const list of lists) if (list[j] !== undefined) out.push(list[j]!);
+  return out;
 }
 
 async function compareStored(s: Session, paths: Paths, baseFile: string | undefined): Promise<RunOutcome> {

@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { MAX_UNTRUSTED_RESULTS_BYTES, RESULTS_FILE } from '../action/constants.js';
 import { type ExtractLimits, extractExpectedFiles } from './bounded-unzip.js';
+import { BASELINE_FILE, OUTCOME_FILE } from './pr.js';
 
 export interface ArtifactSource {
   runId: number;
@@ -23,10 +25,11 @@ export interface ArtifactStore {
   download(id: number, dir: string, from: ArtifactSource, limits?: ExtractLimits): Promise<void>;
 }
 
-/** What perfgate's own artifacts hold (action/run.ts artifactFiles), each at most 10 MB. */
+/** What perfgate's own artifacts hold (action/run.ts artifactFiles), each within the untrusted cap. */
+const ARTIFACT_FILES = [RESULTS_FILE, BASELINE_FILE, OUTCOME_FILE];
 export const ARTIFACT_LIMITS: ExtractLimits = {
-  names: new Set(['results.json', 'baseline.json', 'outcome.json']),
-  maxBytes: 3 * 10 * 1024 * 1024,
+  names: new Set(ARTIFACT_FILES),
+  maxBytes: ARTIFACT_FILES.length * MAX_UNTRUSTED_RESULTS_BYTES,
 };
 
 export function createArtifactStore(): ArtifactStore {

@@ -6,8 +6,9 @@
 // allocates a fresh ArrayBuffer per read and runs Readable's push / maybeReadMore machinery (a
 // nextTick per chunk). With `onread`, libuv reads straight into our buffer and calls us directly; in
 // bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction by a third
-// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the bytes of the
-// last read: when the forwarded write went to the kernel at once (the peer's writableLength is 0).
+// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the
+// bytes of the last read: when the forwarded write went to the kernel at once (the peer's
+// writableLength is 0).
 // Otherwise the next read gets a fresh buffer. So a tap must copy what it keeps past its return
 // (src/queries/types.ts).
 //

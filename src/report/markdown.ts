@@ -123,13 +123,14 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
   const t = c.totals;
-  const budgetsTotal = c.scenarios.reduce((n, s) => n + s.budgets.length, 0);
+  const budgets = c.scenarios.flatMap((s) => s.budgets);
+  const budgetsTotal = budgets.length;
   const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
   const bits: string[] = [];
   if (c.hasBaseline) bits.push(plural(t.regressions, 'regression'));
   if (budgetsTotal > 0) {
-    const passed = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'pass').length, 0);
-    const noData = c.scenarios.reduce((n, s) => n + s.budgets.filter((b) => b.status === 'no-data').length, 0);
+    const passed = budgets.filter((b) => b.status === 'pass').length;
+    const noData = budgets.filter((b) => b.status === 'no-data').length;
     bits.push(t.violations ? plural(t.violations, 'budget violation') : `${passed}/${budgetsTotal} budgets pass`);
     if (noData > 0) bits.push(`${noData} without data`);
   }

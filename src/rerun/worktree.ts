@@ -66,22 +66,21 @@ export async function prepareBaseWorktree(opts: { configFile: string; ref?: stri
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'perfgate-base-')), 'checkout');
   opts.progress(`base: checking out ${ref} (${mergeBase.slice(0, 12)}) into ${dir}`);
   await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
+  const removeSync = (): void => {
+    try {
+      execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+    } catch {
+      // removed below; `git worktree prune` forgets the entry later
+    }
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+  };
   return {
     ref,
     commit: mergeBase,
     dir,
     mapPath: (headPath) => path.join(dir, path.relative(root, headPath)),
-    remove: async () => {
-      await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-      rmSync(path.dirname(dir), { recursive: true, force: true });
-    },
-    removeSync: () => {
-      try {
-        execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
-      } catch {
-        // removed below; `git worktree prune` forgets the entry later
-      }
-      rmSync(path.dirname(dir), { recursive: true, force: true });
-    },
+    // Teardown runs once, at the end or from a signal handler; blocking for git's few ms is fine.
+    remove: async () => removeSync(),
+    removeSync,
   };
 }
