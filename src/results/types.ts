@@ -90,8 +90,35 @@ export interface ScenarioResult {
    */
   solo?: LoadResult;
   queries?: QueryResult;
+  /** How measuring this scenario ended: rounds, looks, the confidence the verdict uses, why it stopped. */
+  stop?: StopInfo;
   /** Set when the scenario could not be measured (probe failed, service errors). */
   error?: string;
+}
+
+/**
+ * How a scenario's measuring ended. In rerun mode rounds come in blocks and the sequential rule
+ * (src/compare/sequential.ts) looks at the paired rounds after each block: measuring stops once every
+ * metric that can fail the check is conclusive, or at the round or time limit. Each look uses a
+ * stricter interval than a single look would, so the false-alarm guarantee holds over all looks.
+ */
+export interface StopInfo {
+  /** Rerun mode: how base and head shared each round. */
+  schedule?: 'simultaneous' | 'alternating';
+  /** Rounds measured (paired rounds in rerun mode). */
+  rounds: number;
+  /** Looks the sequential rule took (1 for fixed rounds). */
+  looks: number;
+  maxLooks: number;
+  /** Two-sided confidence of the intervals the final verdict is made from. */
+  confidence: number;
+  /** fixed: `rounds` were configured without adaptation; the others say why adaptive measuring stopped. */
+  reason: 'conclusive' | 'max-rounds' | 'time-budget' | 'fixed';
+  /** Metrics still inconclusive when measuring stopped. */
+  pending?: string[];
+  /** Length of one round, and why when it was sized to the endpoint's latency. */
+  roundMs: number;
+  roundSizing?: string;
 }
 
 export interface Results {
