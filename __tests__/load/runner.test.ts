@@ -156,6 +156,56 @@ describe('runLoad', () => {
     assert.ok(Date.now() - started < 10_000);
   });
 
+  test('a round waits for the requests in flight when sending stops: none is dropped, even at 3x the round length', async () => {
+    let received = 0;
+    let answered = 0;
+    const server = await track(
+      httpServer((_req, res) => {
+        received++;
+        setTimeout(() => {
+          answered++;
+          res.end('ok');
+        }, 300);
+      }),
+    );
+    const round = await runLoad(options(server.baseUrl, { connections: 4, durationMs: 100 }));
+    // Every request the server got was answered and counted: the 4 sent at the start at least.
+    assert.ok(round.requests >= 4, `requests ${round.requests}`);
+    assert.equal(round.errors, 0);
+    assert.equal(received, round.requests, `server received ${received}, round counted ${round.requests}`);
+    assert.equal(answered, received);
+    assert.ok(round.durationMs >= 300, `round ${round.durationMs} ms`);
+    assert.ok((round.drainMs ?? 0) > 100, `drain ${round.drainMs} ms`);
+    assert.ok(Math.abs(round.rps - round.requests / (round.durationMs / 1000)) < 1e-9);
+  });
+
+  test('a request that never answers ends the drain at its timeout, counted as an error', async () => {
+    let n = 0;
+    const server = await track(
+      httpServer((_req, res) => {
+        // The third request hangs; the others answer at once.
+        if (++n !== 3) res.end('ok');
+      }),
+    );
+    const round = await runLoad(options(server.baseUrl, { connections: 1, durationMs: 200, timeoutMs: 1000 }));
+    assert.equal(round.requests, 2);
+    assert.equal(round.errors, 1);
+    assert.ok(round.durationMs >= 1000 && round.durationMs < 4000, `round ${round.durationMs} ms`);
+  });
+
+  test('with pipelining, every pipelined request in flight is answered before the round ends', async () => {
+    let received = 0;
+    const server = await track(
+      httpServer((_req, res) => {
+        received++;
+        setTimeout(() => res.end('ok'), 50);
+      }),
+    );
+    const round = await runLoad(options(server.baseUrl, { connections: 2, pipelining: 3, durationMs: 300 }));
+    assert.equal(round.errors, 0);
+    assert.equal(received, round.requests);
+  });
+
   test('rounds aggregate with latency from their merged histograms', async () => {
     const fast = await track(httpServer((_req, res) => res.end('ok')));
     const slow = await track(httpServer((_req, res) => setTimeout(() => res.end('ok'), 20)));

@@ -67056,9 +67056,12 @@ class RoundTally {
 // What we take from autocannon and what we do ourselves, and why:
 // - Latency: autocannon's histogram floors to whole ms; we record the `response` event's fractional-ms
 //   responseTime into a µs histogram.
-// - The measured window: autocannon only checks its stop flag on its sample tick, so a run can overrun
-//   `duration` by up to one sample interval. We time the window ourselves with hrtime, count only
-//   responses inside it, then stop the instance.
+// - The round's end: autocannon's stop() destroys its sockets with requests in flight, which the
+//   service keeps running (their CPU was charged to the requests that completed, and their database
+//   statements landed in whatever came next). At the end of the sending window we stop each
+//   connection from sending more and wait until what it has in flight has answered or timed out
+//   (counted as errors); the round lasts from the first request to the last answer. By Little's law
+//   the drained tail adds about as many responses as it adds time, so rps stays the closed-loop rate.
 // - Lost requests: when a server closes a keep-alive socket with a request in flight, autocannon
 //   reconnects without counting anything (and times the next response from the lost request's send
 //   time). We watch each connection and count those requests as errors.
@@ -67086,13 +67089,14 @@ async function runLoad(opts) {
         }
         catch (err) {
             meterError ??= err;
-            endWindow();
+            endRound();
         }
     };
     const rssTimer = meter ? setInterval(sampleRss, RSS_SAMPLE_MS) : undefined;
     const serviceCpuStart = meter ? meter.readCpuUs() : 0;
     const clientCpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
+    const clients = [];
     let instance;
     const finished = new Promise((resolve, reject) => {
         try {
@@ -67104,10 +67108,13 @@ async function runLoad(opts) {
                 connections: opts.connections,
                 pipelining: opts.pipelining,
                 timeout: Math.max(1, opts.timeoutMs / 1000),
-                // We stop it ourselves; this is only a backstop should our timer never fire.
-                duration: opts.durationMs / 1000 + 30,
+                // We stop it ourselves; this is only a backstop should our timers never fire.
+                duration: (opts.durationMs + opts.timeoutMs) / 1000 + 30,
                 sampleInt: AUTOCANNON_SAMPLE_MS,
-                setupClient: (client) => countLostRequests(client, tally.onErrors),
+                setupClient: (client) => {
+                    clients.push(client);
+                    countLostRequests(client, tally.onErrors);
+                },
             }, (err, result) => (err ? reject(err) : resolve(result)));
         }
         catch (err) {
@@ -67117,14 +67124,25 @@ async function runLoad(opts) {
     instance.on('response', tally.onResponse);
     // Failed requests are counted per client in countLostRequests, not from 'reqError': with
     // pipelining P a timeout makes autocannon emit reqError P times for each of its P lost requests.
-    let windowNs = 0n;
+    let sendingNs;
+    let roundNs = 0n;
     let serviceCpuUs = 0;
     let clientCpu = { user: 0, system: 0 };
-    const endWindow = () => {
+    let drainTimer;
+    const endRound = () => {
         if (!tally.open)
             return;
+        if (drainTimer)
+            clearTimeout(drainTimer);
+        // Whatever is still queued when the drain bound is hit never answered: count it as failed.
+        for (const c of clients) {
+            const left = c.destroyed ? 0 : c.pipelinedRequests?.size() ?? 0;
+            if (left > 0)
+                tally.onErrors(left);
+        }
         tally.close();
-        windowNs = process.hrtime.bigint() - start;
+        roundNs = process.hrtime.bigint() - start;
+        sendingNs ??= roundNs;
         clientCpu = process.cpuUsage(clientCpuStart);
         instance?.stop?.();
         if (meter) {
@@ -67137,19 +67155,33 @@ async function runLoad(opts) {
             sampleRss();
         }
     };
-    const windowTimer = setTimeout(endWindow, opts.durationMs);
+    const stopSending = () => {
+        if (sendingNs !== undefined || !tally.open)
+            return;
+        sendingNs = process.hrtime.bigint() - start;
+        if (!drainClients(clients, endRound)) {
+            endRound();
+            return;
+        }
+        // autocannon times out each request itself (counted as errors); this bound only guards against
+        // a connection that neither answers nor times out.
+        drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
+    };
+    const windowTimer = setTimeout(stopSending, opts.durationMs);
     const progressTimer = opts.onProgress
         ? setInterval(() => opts.onProgress(Number(process.hrtime.bigint() - start) / 1e6, tally.responses), 1000)
         : undefined;
-    const onAbort = () => endWindow();
+    const onAbort = () => endRound();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
         await finished;
     }
     finally {
-        // autocannon ends early only on error (or abort); make sure our window is closed either way.
-        endWindow();
+        // autocannon ends early only on error (or abort); make sure our round is closed either way.
+        endRound();
         clearTimeout(windowTimer);
+        if (drainTimer)
+            clearTimeout(drainTimer);
         clearInterval(rssTimer);
         clearInterval(progressTimer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -67157,7 +67189,7 @@ async function runLoad(opts) {
     opts.signal?.throwIfAborted();
     if (meterError !== undefined)
         throw meterError;
-    const durationMs = Number(windowNs) / 1e6;
+    const durationMs = Number(roundNs) / 1e6;
     const { responses, errors, non2xx, histogram } = tally;
     const round = {
         rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
@@ -67166,6 +67198,7 @@ async function runLoad(opts) {
         errors,
         non2xx,
         durationMs,
+        drainMs: Number(roundNs - (sendingNs ?? roundNs)) / 1e6,
     };
     // Per-request figures are left out, not NaN, when nothing completed.
     if (responses > 0)
@@ -67177,6 +67210,49 @@ async function runLoad(opts) {
     }
     attachHistogram(round, histogram);
     return round;
+}
+/** Past the per-request timeout, how long a drain may still wait before giving up on a connection. */
+const DRAIN_GRACE_MS = 2000;
+/**
+ * Stops every client from sending new requests; each destroys itself once its last in-flight request
+ * has answered (or timed out: autocannon then reconnects and asks for new requests, which a draining
+ * client does not send). Calls `onDrained` when the last one is done. Returns false when the client
+ * internals this relies on are missing (then the round ends at once, as autocannon's stop() would).
+ */
+function drainClients(clients, onDrained) {
+    if (clients.length === 0 || clients.some((c) => !c.pipelinedRequests || typeof c.destroy !== 'function'))
+        return false;
+    let open = clients.length;
+    const finish = (c) => {
+        if (c.draining === 'done')
+            return;
+        c.draining = 'done';
+        c.destroy();
+        if (--open === 0)
+            onDrained();
+    };
+    for (const c of clients) {
+        if (c.destroyed) {
+            c.draining = 'done';
+            if (--open === 0)
+                onDrained();
+            continue;
+        }
+        c.draining = 'waiting';
+        // autocannon calls _doRequest after each response (and after reconnecting): instead of a new
+        // request, a draining client checks whether anything is still in flight.
+        // Checked on the next turn: after a timeout autocannon reconnects (calling this) before it emits
+        // the 'timeout' events that count the lost requests, which must land in this round.
+        c._doRequest = () => {
+            setImmediate(() => {
+                if (c.pipelinedRequests.size() === 0)
+                    finish(c);
+            });
+        };
+        if (c.pipelinedRequests.size() === 0)
+            finish(c);
+    }
+    return true;
 }
 /**
  * Warm-up as its own short run, so nothing of it reaches the measured numbers. Returns the round

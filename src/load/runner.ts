@@ -4,9 +4,12 @@
 // What we take from autocannon and what we do ourselves, and why:
 // - Latency: autocannon's histogram floors to whole ms; we record the `response` event's fractional-ms
 //   responseTime into a µs histogram.
-// - The measured window: autocannon only checks its stop flag on its sample tick, so a run can overrun
-//   `duration` by up to one sample interval. We time the window ourselves with hrtime, count only
-//   responses inside it, then stop the instance.
+// - The round's end: autocannon's stop() destroys its sockets with requests in flight, which the
+//   service keeps running (their CPU was charged to the requests that completed, and their database
+//   statements landed in whatever came next). At the end of the sending window we stop each
+//   connection from sending more and wait until what it has in flight has answered or timed out
+//   (counted as errors); the round lasts from the first request to the last answer. By Little's law
+//   the drained tail adds about as many responses as it adds time, so rps stays the closed-loop rate.
 // - Lost requests: when a server closes a keep-alive socket with a request in flight, autocannon
 //   reconnects without counting anything (and times the next response from the lost request's send
 //   time). We watch each connection and count those requests as errors.
@@ -29,6 +32,7 @@ export interface LoadOptions {
   baseUrl: string;
   request: RequestSpec;
   connections: number;
+  /** How long new requests are sent; the round then waits for those in flight (drainMs). */
   durationMs: number;
   /** Requests in flight per connection; 1 = no pipelining. */
   pipelining: number;
@@ -61,7 +65,7 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
       if (rss > peakRss) peakRss = rss;
     } catch (err) {
       meterError ??= err;
-      endWindow();
+      endRound();
     }
   };
   const rssTimer = meter ? setInterval(sampleRss, RSS_SAMPLE_MS) : undefined;
@@ -69,6 +73,7 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
   const serviceCpuStart = meter ? meter.readCpuUs() : 0;
   const clientCpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
+  const clients: ClientInternals[] = [];
 
   let instance: autocannon.Instance;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -82,10 +87,13 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
           connections: opts.connections,
           pipelining: opts.pipelining,
           timeout: Math.max(1, opts.timeoutMs / 1000),
-          // We stop it ourselves; this is only a backstop should our timer never fire.
-          duration: opts.durationMs / 1000 + 30,
+          // We stop it ourselves; this is only a backstop should our timers never fire.
+          duration: (opts.durationMs + opts.timeoutMs) / 1000 + 30,
           sampleInt: AUTOCANNON_SAMPLE_MS,
-          setupClient: (client) => countLostRequests(client, tally.onErrors),
+          setupClient: (client) => {
+            clients.push(client as unknown as ClientInternals);
+            countLostRequests(client, tally.onErrors);
+          },
         },
         (err, result) => (err ? reject(err) : resolve(result)),
       );
@@ -97,13 +105,22 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
   // Failed requests are counted per client in countLostRequests, not from 'reqError': with
   // pipelining P a timeout makes autocannon emit reqError P times for each of its P lost requests.
 
-  let windowNs = 0n;
+  let sendingNs: bigint | undefined;
+  let roundNs = 0n;
   let serviceCpuUs = 0;
   let clientCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
-  const endWindow = () => {
+  let drainTimer: NodeJS.Timeout | undefined;
+  const endRound = () => {
     if (!tally.open) return;
+    if (drainTimer) clearTimeout(drainTimer);
+    // Whatever is still queued when the drain bound is hit never answered: count it as failed.
+    for (const c of clients) {
+      const left = c.destroyed ? 0 : c.pipelinedRequests?.size() ?? 0;
+      if (left > 0) tally.onErrors(left);
+    }
     tally.close();
-    windowNs = process.hrtime.bigint() - start;
+    roundNs = process.hrtime.bigint() - start;
+    sendingNs ??= roundNs;
     clientCpu = process.cpuUsage(clientCpuStart);
     instance?.stop?.();
     if (meter) {
@@ -115,19 +132,31 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
       sampleRss();
     }
   };
-  const windowTimer = setTimeout(endWindow, opts.durationMs);
+  const stopSending = () => {
+    if (sendingNs !== undefined || !tally.open) return;
+    sendingNs = process.hrtime.bigint() - start;
+    if (!drainClients(clients, endRound)) {
+      endRound();
+      return;
+    }
+    // autocannon times out each request itself (counted as errors); this bound only guards against
+    // a connection that neither answers nor times out.
+    drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
+  };
+  const windowTimer = setTimeout(stopSending, opts.durationMs);
   const progressTimer = opts.onProgress
     ? setInterval(() => opts.onProgress!(Number(process.hrtime.bigint() - start) / 1e6, tally.responses), 1000)
     : undefined;
-  const onAbort = () => endWindow();
+  const onAbort = () => endRound();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
     await finished;
   } finally {
-    // autocannon ends early only on error (or abort); make sure our window is closed either way.
-    endWindow();
+    // autocannon ends early only on error (or abort); make sure our round is closed either way.
+    endRound();
     clearTimeout(windowTimer);
+    if (drainTimer) clearTimeout(drainTimer);
     clearInterval(rssTimer);
     clearInterval(progressTimer);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -135,7 +164,7 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
   opts.signal?.throwIfAborted();
   if (meterError !== undefined) throw meterError;
 
-  const durationMs = Number(windowNs) / 1e6;
+  const durationMs = Number(roundNs) / 1e6;
   const { responses, errors, non2xx, histogram } = tally;
   const round: RoundResult = {
     rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
@@ -144,6 +173,7 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
     errors,
     non2xx,
     durationMs,
+    drainMs: Number(roundNs - (sendingNs ?? roundNs)) / 1e6,
   };
   // Per-request figures are left out, not NaN, when nothing completed.
   if (responses > 0) round.clientCpuUsPerRequest = (clientCpu.user + clientCpu.system) / responses;
@@ -153,6 +183,45 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
   }
   attachHistogram(round, histogram);
   return round;
+}
+
+/** Past the per-request timeout, how long a drain may still wait before giving up on a connection. */
+const DRAIN_GRACE_MS = 2000;
+
+/**
+ * Stops every client from sending new requests; each destroys itself once its last in-flight request
+ * has answered (or timed out: autocannon then reconnects and asks for new requests, which a draining
+ * client does not send). Calls `onDrained` when the last one is done. Returns false when the client
+ * internals this relies on are missing (then the round ends at once, as autocannon's stop() would).
+ */
+function drainClients(clients: ClientInternals[], onDrained: () => void): boolean {
+  if (clients.length === 0 || clients.some((c) => !c.pipelinedRequests || typeof c.destroy !== 'function')) return false;
+  let open = clients.length;
+  const finish = (c: ClientInternals) => {
+    if (c.draining === 'done') return;
+    c.draining = 'done';
+    c.destroy!();
+    if (--open === 0) onDrained();
+  };
+  for (const c of clients) {
+    if (c.destroyed) {
+      c.draining = 'done';
+      if (--open === 0) onDrained();
+      continue;
+    }
+    c.draining = 'waiting';
+    // autocannon calls _doRequest after each response (and after reconnecting): instead of a new
+    // request, a draining client checks whether anything is still in flight.
+    // Checked on the next turn: after a timeout autocannon reconnects (calling this) before it emits
+    // the 'timeout' events that count the lost requests, which must land in this round.
+    c._doRequest = () => {
+      setImmediate(() => {
+        if (c.pipelinedRequests!.size() === 0) finish(c);
+      });
+    };
+    if (c.pipelinedRequests!.size() === 0) finish(c);
+  }
+  return true;
 }
 
 /**
@@ -170,6 +239,10 @@ interface ClientInternals {
   destroyed: boolean;
   pipelinedRequests?: { size(): number; clear(): void };
   _connect?: () => void;
+  _doRequest?: () => void;
+  destroy?: () => void;
+  /** Ours: set once the round stops sending on this client. */
+  draining?: 'waiting' | 'done';
 }
 
 function countLostRequests(client: unknown, onLost: (requests: number) => void): void {

@@ -18,8 +18,14 @@ export interface RoundResult {
   requests: number;
   errors: number;
   non2xx: number;
-  /** Wall-clock length of the measured window. */
+  /**
+   * Wall-clock length of the round: from the first request sent to the last answer received. New
+   * requests are sent for the configured duration; then the round waits for those in flight
+   * (`drainMs`), so no request is dropped and service CPU divides by the requests that used it.
+   */
   durationMs: number;
+  /** Part of durationMs spent waiting for in-flight requests after sending stopped. */
+  drainMs?: number;
   /** Service CPU time (user+system, whole process tree) per completed request. */
   cpuUsPerRequest?: number;
   peakRssBytes?: number;
