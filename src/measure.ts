@@ -1,26 +1,32 @@
-// Measuring: bring the service(s) up, then per scenario probe → query probes → warm-up → rounds.
-// In rerun mode the base commit runs beside the head and rounds are paired. The default schedule
-// loads both sides at the same time in every round (each with its own connections), so whatever the
-// machine does during a round it does to both — on 2 shared cores this halved the per-round noise
-// of every metric against the alternating schedule (docs/verdicts.md), which runs one side after
-// the other in a randomized order (AB or BA per round). Simultaneous rounds share the machine, so
-// the head then also runs a few rounds alone: those carry its absolute numbers (budgets).
+// Measuring: bring the service(s) up, count each scenario's queries, then time each scenario.
+//
+// With a database, a side is booted twice (database.timing: direct, the default): first through
+// perfgate's query proxy for the count pass (every scenario's query probes), then straight to the
+// database for the timing pass (warm-up and rounds). A TCP relay on the same 2 cores costs about as
+// much as a fast query: measured through the proxy, a 1-SELECT endpoint read +23–45% p50. The extra
+// boot is the price, recorded per pass in the results. Counting before any load also keeps counts
+// independent of what ran before: no request of a load round is still running during a probe.
+// `database.timing: proxied` keeps one boot (counting first, then timing through the proxy).
+//
+// In rerun mode the base commit runs beside the head, counted one side after the other, and timed in
+// paired rounds (src/measure/timing.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { expandServiceConfig } from './config/expand.js';
-import type { PerfgateConfig, RerunSchedule, ScenarioConfig, ServiceConfig } from './config/types.js';
+import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
-import { aggregateRounds, probeRequest, runLoad, runWarmup } from './load/index.js';
+import { probeRequest } from './load/index.js';
 import { freePort } from './net/free-port.js';
 import { probeQueries } from './queries/probe.js';
-import { startQueryProxy, type QueryProxy } from './queries/proxy.js';
-import { RESULTS_SCHEMA, type LoadResult, type Results, type RoundResult, type ScenarioResult } from './results/types.js';
-import { runBuild, startService, type RunningService } from './service/index.js';
+import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
 import { registerChild } from './service/registry.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
+import { bootSide, type BootedSide, type PassKind, type Side, type SideSpec } from './measure/side.js';
+import { timeScenario } from './measure/timing.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+export { soloRoundsFor } from './measure/timing.js';
 
 export interface MeasureOptions {
   config: PerfgateConfig;
@@ -31,15 +37,8 @@ export interface MeasureOptions {
   baselineRef?: string;
 }
 
-type Side = 'head' | 'base';
-
-interface Target {
-  side: Side;
-  service: RunningService;
-  proxy?: QueryProxy;
-  dialect?: 'postgres' | 'mysql';
-  baseUrl: string;
-}
+/** Per scenario, per side: what has been measured so far. */
+type Measured = Map<Side, ScenarioResult>[];
 
 /** Runs every scenario and returns results; `onPartial` gets what exists so far if a later step throws. */
 export async function measure(options: MeasureOptions, onPartial: (partial: Results) => void): Promise<Results> {
@@ -51,6 +50,14 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
   const cleanups: (() => Promise<void>)[] = [];
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
+  const measured: Measured = selected.map(() => new Map());
+  const passes: PassRecord[] = [];
+  results.meta.passes = passes;
+  const publish = () => {
+    results.scenarios = measured.map((m) => m.get('head')!).filter(Boolean);
+    if (results.base) results.base.scenarios = measured.map((m) => m.get('base')).filter((s): s is ScenarioResult => s !== undefined);
+  };
 
   try {
     let worktree: BaseWorktree | undefined;
@@ -65,24 +72,90 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       });
       results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
     }
-    const head = await bringUp('head', config.service, options, logDir, cleanups);
-    const targets: Target[] = [head];
-    if (worktree) {
-      const baseService = { ...config.service, cwd: worktree.mapPath(config.service.cwd) };
-      targets.push(await bringUp('base', baseService, options, logDir, cleanups));
+    const specs: SideSpec[] = [{ side: 'head', service: config.service, port: await freePort() }];
+    if (worktree) specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await freePort() });
+    for (const [i, scenario] of selected.entries()) {
+      for (const spec of specs) measured[i]!.set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
     }
 
-    const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
-    for (const [index, scenario] of selected.entries()) {
+    const counting = config.database !== undefined || selected.some((s) => s.queries.header !== undefined);
+    const separateTiming = config.database !== undefined && config.database.timing === 'direct';
+    const built = new Set<Side>();
+    const boot = (spec: SideSpec, pass: PassKind) => {
+      const build = !built.has(spec.side);
+      built.add(spec.side);
+      return bootSide({
+        spec,
+        pass,
+        database: config.database,
+        proxied: pass !== 'timing' || !separateTiming,
+        build,
+        env: options.env,
+        logDir,
+        progress,
+        cleanups,
+        record: (p) => passes.push(p),
+      });
+    };
+    const label = (i: number) => `[${i + 1}/${selected.length}] ${selected[i]!.name}`;
+
+    // Count pass: one side at a time, every scenario's probes, before any load.
+    const kept = new Map<Side, BootedSide>();
+    if (counting) {
+      if (config.database) {
+        progress(
+          separateTiming
+            ? 'count pass: each side boots through the query proxy for the query probes, then reboots straight to the database for the timed rounds'
+            : 'database.timing: proxied: one boot per side; the timed rounds go through the query proxy too',
+        );
+      }
+      for (const spec of specs) {
+        const booted = await boot(spec, separateTiming ? 'count' : 'both');
+        for (const [i, scenario] of selected.entries()) {
+          if (options.signal?.aborted) throw new EnvironmentError('interrupted');
+          await countScenario(scenario, booted, measured[i]!.get(spec.side)!, specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+          publish();
+          onPartial(results);
+        }
+        if (separateTiming) await booted.stop();
+        else kept.set(spec.side, booted);
+      }
+    }
+
+    // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
+    const sides: BootedSide[] = [];
+    for (const spec of specs) sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
+    let loadMs = 0;
+    for (const [i, scenario] of selected.entries()) {
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
-      const label = `[${index + 1}/${selected.length}] ${scenario.name}`;
-      const measured = await measureScenario(scenario, targets, config.baseline.schedule, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
-      results.scenarios.push(measured.head);
-      if (results.base && measured.base) results.base.scenarios.push(measured.base);
+      const line = (text: string) => progress(`${label(i)}: ${text} (${elapsed()})`);
+      const out = measured[i]!;
+      if (!counting) for (const s of sides) await probeHttp(scenario, s, out.get(s.side)!, sides.length > 1, line);
+      if (sides.some((s) => out.get(s.side)!.error !== undefined)) continue;
+      const scenarioStarted = Date.now();
+      const timing = await timeScenario({
+        scenario,
+        sides,
+        schedule: config.baseline.schedule,
+        failOn: config.failOn,
+        progress: line,
+        signal: options.signal,
+        runBudgetLeftMs: () => config.baseline.timeBudgetMs - loadMs - (Date.now() - scenarioStarted),
+      });
+      loadMs += Date.now() - scenarioStarted;
+      for (const s of sides) {
+        const result = out.get(s.side)!;
+        result.load = timing.load.get(s.side);
+        result.stop = timing.stop;
+      }
+      if (timing.solo) out.get('head')!.solo = timing.solo;
+      publish();
       onPartial(results);
     }
+    publish();
     return results;
   } catch (error) {
+    publish();
     onPartial(results);
     throw error;
   } finally {
@@ -92,171 +165,31 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
   }
 }
 
-async function bringUp(side: Side, serviceConfig: ServiceConfig, options: MeasureOptions, logDir: string, cleanups: (() => Promise<void>)[]): Promise<Target> {
-  const { config, progress } = options;
-  const exports: Record<string, string> = { PERFGATE_SIDE: side, PERFGATE_PORT: String(await freePort()) };
-  let proxy: QueryProxy | undefined;
-  if (config.database) {
-    try {
-      proxy = await startQueryProxy({
-        protocol: config.database.protocol,
-        upstream: config.database.upstream,
-        // Statements are only needed during the query probes (which switch recording on);
-        // keeping every statement of the load rounds would grow memory without bound.
-        keepStatements: false,
-      });
-    } catch (error) {
-      throw new EnvironmentError(`could not start the ${config.database.protocol} query proxy: ${(error as Error).message}`);
-    }
-    cleanups.push(() => proxy!.close());
-    exports.PERFGATE_DB_HOST = proxy.host;
-    exports.PERFGATE_DB_PORT = String(proxy.port);
-    progress(`${side}: ${config.database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${config.database.upstream.host}:${config.database.upstream.port}`);
+/** The HTTP probe (one request, keep-alive behaviour): a failure is the scenario's error, not the run's. */
+async function probeHttp(scenario: ScenarioConfig, side: BootedSide, out: ScenarioResult, paired: boolean, progress: (line: string) => void): Promise<boolean> {
+  try {
+    await probeRequest(side.baseUrl, scenario.request);
+    return true;
+  } catch (error) {
+    if (!(error instanceof PerfgateError)) throw error;
+    out.error = error.message;
+    progress(`${paired ? `${side.side} ` : ''}probe failed: ${error.message}`);
+    return false;
   }
-  const vars = { ...process.env, ...options.env, ...exports } as Record<string, string>;
-  const service = expandServiceConfig(serviceConfig, vars);
-  const env = { ...options.env, ...exports };
-  if (service.build) {
-    progress(`${side}: building: ${service.build}`);
-    await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: path.join(logDir, `${side}-build.log`), progress });
-  }
-  progress(`${side}: starting: ${service.start}`);
-  const running = await startService({ name: side, config: service, extraEnv: env, logFile: path.join(logDir, `${side}-service.log`), progress });
-  cleanups.push(() => running.stop());
-  progress(`${side}: ready at ${service.baseUrl} (log: ${running.logFile})`);
-  return { side, service: running, proxy, dialect: config.database?.protocol, baseUrl: service.baseUrl };
 }
 
-interface ScenarioMeasurement {
-  head: ScenarioResult;
-  base?: ScenarioResult;
-}
-
-/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
-export function soloRoundsFor(rounds: number): number {
-  return Math.max(3, Math.ceil(rounds / 4));
-}
-
-async function measureScenario(
-  scenario: ScenarioConfig,
-  targets: Target[],
-  schedule: RerunSchedule,
-  progress: (line: string) => void,
-  signal?: AbortSignal,
-): Promise<ScenarioMeasurement> {
-  const out = new Map<Side, ScenarioResult>();
-  for (const t of targets) out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
-  const tag = (t: Target) => (targets.length > 1 ? `${t.side} ` : '');
-
-  const live: Target[] = [];
-  for (const target of targets) {
-    try {
-      await probeRequest(target.baseUrl, scenario.request);
-      live.push(target);
-    } catch (error) {
-      if (!(error instanceof PerfgateError)) throw error;
-      out.get(target.side)!.error = error.message;
-      progress(`${tag(target)}probe failed: ${error.message}`);
-    }
-  }
-  if (live.length !== targets.length) return collect(out);
-
-  for (const target of live) {
-    if (target.proxy || scenario.queries.header) {
-      progress(`${tag(target)}counting queries (${scenario.queries.probes} probes)`);
-      const queries = await probeQueries({ baseUrl: target.baseUrl, scenario, proxy: target.proxy, dialect: target.dialect });
-      out.get(target.side)!.queries = queries;
-      progress(`${tag(target)}${queries.perRequest} statements/request${queries.stable ? '' : ' (unstable)'}${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`);
-    }
-  }
-
-  const loadOptions = (t: Target, durationMs: number) => ({
-    baseUrl: t.baseUrl,
-    request: scenario.request,
-    connections: scenario.load.connections,
-    durationMs,
-    pipelining: scenario.load.pipelining,
-    timeoutMs: scenario.load.timeoutMs,
-    meter: t.service.meter,
-    signal,
-  });
-  const together = live.length > 1 && schedule === 'simultaneous';
-  if (scenario.load.warmupMs > 0) {
-    // Failures during warm-up do not reach the numbers, but they say the service is not ready for
-    // the load (a cold pool timing out, a crash loop): worth a line in the progress output.
-    const reportWarmup = (target: Target, warm: RoundResult): void => {
-      const failed = warm.errors + warm.non2xx;
-      if (failed > 0) progress(`${tag(target)}warning: ${failed} of ${warm.requests + warm.errors} warm-up requests failed`);
-    };
-    if (together) {
-      progress(`warm-up ${scenario.load.warmupMs / 1000}s (base and head at once)`);
-      const warm = await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
-      warm.forEach((w, i) => reportWarmup(live[i]!, w));
-    } else {
-      for (const target of live) {
-        progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
-        reportWarmup(target, await runWarmup(loadOptions(target, scenario.load.warmupMs)));
-      }
-    }
-  }
-
-  const rounds = new Map<Side, RoundResult[]>(live.map((t) => [t.side, []]));
-  const record = (target: Target, round: RoundResult, label: string, into: RoundResult[]): void => {
-    if (live.length > 1) round.side = target.side;
-    into.push(round);
-    if (!target.service.isRunning()) {
-      throw new EnvironmentError(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
-    }
-    progress(`${tag(target)}${label}: ${describeRound(round)}`);
-  };
-  for (let r = 0; r < scenario.rounds; r++) {
-    if (signal?.aborted) throw new EnvironmentError('interrupted');
-    const label = `round ${r + 1}/${scenario.rounds}`;
-    // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
-    // running first, or, in a simultaneous round, opening its connections first and having its
-    // responses handled first by the load generator they share.
-    const order = live.length > 1 && Math.random() < 0.5 ? [...live].reverse() : live;
-    if (together) {
-      const measured = await Promise.all(order.map((t) => runLoad(loadOptions(t, scenario.load.durationMs))));
-      measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
-      continue;
-    }
-    for (const target of order) {
-      if (signal?.aborted) throw new EnvironmentError('interrupted');
-      record(target, await runLoad(loadOptions(target, scenario.load.durationMs)), label, rounds.get(target.side)!);
-    }
-  }
-  if (together) {
-    const head = live.find((t) => t.side === 'head')!;
-    const solo: RoundResult[] = [];
-    const count = soloRoundsFor(scenario.rounds);
-    for (let r = 0; r < count; r++) {
-      if (signal?.aborted) throw new EnvironmentError('interrupted');
-      record(head, await runLoad(loadOptions(head, scenario.load.durationMs)), `alone ${r + 1}/${count} (budgets)`, solo);
-    }
-    const alone = aggregateRounds(solo);
-    out.get('head')!.solo = alone;
-    for (const warning of alone.warnings ?? []) progress(`head alone: warning: ${warning}`);
-  }
-  for (const target of live) {
-    const load: LoadResult = aggregateRounds(rounds.get(target.side)!);
-    out.get(target.side)!.load = load;
-    for (const warning of load.warnings ?? []) progress(`${tag(target)}warning: ${warning}`);
-  }
-  return collect(out);
-}
-
-function collect(out: Map<Side, ScenarioResult>): ScenarioMeasurement {
-  return { head: out.get('head')!, base: out.get('base') };
-}
-
-function describeRound(round: RoundResult): string {
-  const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
-  return `${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${failures}`;
-}
-
-function formatUs(us: number): string {
-  return us < 1000 ? `${us}µs` : `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)}ms`;
+async function countScenario(scenario: ScenarioConfig, side: BootedSide, out: ScenarioResult, paired: boolean, progress: (line: string) => void): Promise<void> {
+  if (!(await probeHttp(scenario, side, out, paired, progress))) return;
+  if (!side.proxy && scenario.queries.header === undefined) return;
+  const tag = paired ? `${side.side} ` : '';
+  progress(`${tag}counting queries (${scenario.queries.probes} probes)`);
+  const queries = await probeQueries({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect });
+  out.queries = queries;
+  progress(
+    `${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
+      `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`,
+  );
+  for (const note of queries.notes ?? []) progress(`${tag}warning: ${note}`);
 }
 
 function emptyResults(config: PerfgateConfig, rerun: boolean): Results {
@@ -270,6 +203,7 @@ function emptyResults(config: PerfgateConfig, rerun: boolean): Results {
       runner: { os: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
       mode: rerun ? 'rerun' : 'single',
       ...(rerun ? { schedule: config.baseline.schedule } : {}),
+      ...(config.database ? { dbTiming: config.database.timing } : {}),
       configFile: path.relative(process.cwd(), config.file) || config.file,
     },
     scenarios: [],

@@ -1,7 +1,7 @@
 // `baseline.source: rerun` end to end, through the built CLI: a git repository whose head commit adds
 // CPU to every request; perfgate checks the base commit out into a worktree, runs both services side by
-// side, measures them round by round (by default both under load at once, then head alone for its
-// budgets; or one after the other), and compares them paired.
+// side, measures them round by round (by default one after the other in random order; or both under
+// load at once, then head alone for its budgets), and compares them paired.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -47,7 +47,7 @@ failOn: [regression]
 
 describe('perfgate run with baseline.source: rerun', () => {
   test('measures base and head side by side in simultaneous rounds, then head alone, and flags the slowdown', async () => {
-    const { dir, baseSha } = makeRepo();
+    const { dir, baseSha } = makeRepo('{ source: rerun, ref: main, schedule: simultaneous }');
     const out = path.join(dir, 'out', 'results.json');
     const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
@@ -80,8 +80,8 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1);
   });
 
-  test('schedule: alternating runs the sides one after the other and keeps no solo rounds', async () => {
-    const { dir } = makeRepo('{ source: rerun, ref: main, schedule: alternating }');
+  test('the default schedule, alternating, runs the sides one after the other and keeps no solo rounds', async () => {
+    const { dir } = makeRepo();
     const out = path.join(dir, 'out', 'results.json');
     const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
@@ -91,6 +91,33 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.match(res.stderr, /head warm-up 0.2s/);
     assert.match(res.stderr, /base warm-up 0.2s/);
     assert.match(res.stdout, /one after the other in random order/);
+    // 8 fixed rounds (rounds written without maxRounds), and the results say so.
+    assert.deepEqual(
+      { rounds: results.scenarios[0].stop.rounds, reason: results.scenarios[0].stop.reason, looks: results.scenarios[0].stop.looks },
+      { rounds: 8, reason: 'fixed', looks: 1 },
+    );
+    assert.match(res.stderr, /measured 8 alternating rounds \(fixed\)/);
+  });
+
+  test('adaptive rounds: with maxRounds, blocks of rounds run until the verdicts are conclusive or maxRounds is reached', async () => {
+    const { dir } = makeRepo('{ source: rerun, ref: main }');
+    const config = path.join(dir, 'perfgate.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n'));
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    assert.equal(res.code, 1, res.stderr);
+    const stop = JSON.parse(readFileSync(out, 'utf8')).scenarios[0].stop;
+    assert.equal(stop.schedule, 'alternating');
+    assert.equal(stop.maxLooks, 3);
+    assert.equal(stop.rounds, stop.looks * 6, `rounds come in blocks of 6: ${JSON.stringify(stop)}`);
+    assert.ok(['conclusive', 'max-rounds'].includes(stop.reason), JSON.stringify(stop));
+    assert.ok(stop.confidence > 0.99, 'each look is stricter than a single look would be');
+    // 6 pairs cannot give a 99% interval: the first look is inconclusive, so a second block runs.
+    assert.ok(stop.looks >= 2, JSON.stringify(stop));
+    assert.match(res.stderr, /inconclusive after 6 rounds: measuring 6 more/);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(results.scenarios[0].load.rounds.length, stop.rounds);
+    assert.equal(results.base.scenarios[0].load.rounds.length, stop.rounds);
   });
 
   test('a ref that does not exist is an environment error (exit 3) that says how to fix it', async () => {
@@ -115,7 +142,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (/base: ready at/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+      if (/base: ready in [\d.]+ s at/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 143, stderr);

@@ -141,6 +141,8 @@ export function scenarioConfig(name: string, extra: Partial<ScenarioConfig> = {}
     request: { method: 'GET', path: `/${name}`, headers: {}, body: null },
     load: { connections: 8, durationMs: 5000, warmupMs: 1000, pipelining: 1, timeoutMs: 10000 },
     rounds: 10,
+    maxRounds: 10,
+    timeBudgetMs: 180_000,
     budgets: {},
     regression: { ...DEFAULT_REGRESSION },
     queries: { probes: 5, warmupRequests: 3, nPlusOneThreshold: 3 },
@@ -160,7 +162,7 @@ export function config(scenarios: ScenarioConfig[], extra: Partial<PerfgateConfi
       stopTimeoutMs: 5000,
     },
     scenarios,
-    baseline: { source: 'rerun', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
+    baseline: { source: 'rerun', artifact: 'perfgate-baseline', schedule: 'simultaneous', timeBudgetMs: 1_200_000 },
     failOn: ['budget', 'regression'],
     ...extra,
   };

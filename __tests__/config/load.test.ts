@@ -70,7 +70,7 @@ describe('valid configs', () => {
     assert.equal(config.service.stopTimeoutMs, 5000);
     assert.deepEqual(config.service.env, {});
     assert.equal(config.database, undefined);
-    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' });
+    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_200_000 });
     assert.deepEqual(config.failOn, ['budget', 'regression']);
     assert.deepEqual(config.scenarios, [
       {
@@ -78,11 +78,37 @@ describe('valid configs', () => {
         request: { method: 'GET', path: '/', headers: {}, body: null },
         load: { connections: 8, durationMs: 1000, warmupMs: 2000, pipelining: 1, timeoutMs: 10_000 },
         rounds: 20,
+        maxRounds: 60,
+        timeBudgetMs: 180_000,
         budgets: {},
         regression: { p50: 0.05, p90: 0.1, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
         queries: { probes: 5, warmupRequests: 3, nPlusOneThreshold: 3 },
       },
     ]);
+  });
+
+  test('adaptive rounds: maxRounds and timeBudget from defaults, overridden per scenario; maxRounds below rounds is an error', () => {
+    const config = parseConfig(
+      MINIMAL.replace('scenarios:', 'defaults:\n  rounds: 10\n  maxRounds: 40\n  timeBudget: 90s\nscenarios:') +
+        '  - name: slow\n    request: { path: /slow }\n    rounds: 5\n    timeBudget: 5m\n',
+      FILE,
+      {},
+    );
+    const [home, slow] = config.scenarios;
+    assert.deepEqual([home!.rounds, home!.maxRounds, home!.timeBudgetMs], [10, 40, 90_000]);
+    assert.deepEqual([slow!.rounds, slow!.maxRounds, slow!.timeBudgetMs], [5, 40, 300_000]);
+    assertIssue(MINIMAL.replace('scenarios:', 'defaults:\n  rounds: 10\n  maxRounds: 4\nscenarios:'), {
+      path: 'defaults.maxRounds',
+      line: 6,
+      message: /must be at least rounds \(10\)/,
+    });
+  });
+
+  test('database.timing: direct by default, proxied on request, anything else an error', () => {
+    const db = (extra: string) => MINIMAL.replace('scenarios:', `database: { upstream: "127.0.0.1:5432"${extra} }\nscenarios:`);
+    assert.equal(parseConfig(db(''), FILE, {}).database?.timing, 'direct');
+    assert.equal(parseConfig(db(', timing: proxied'), FILE, {}).database?.timing, 'proxied');
+    assertIssue(db(', timing: sometimes'), { path: 'database.timing', line: 4, message: /direct|proxied/ });
   });
 
   test('a full config: scenario settings override defaults, which override built-ins', () => {
@@ -142,12 +168,13 @@ describe('valid configs', () => {
       'service.env.DEBUG': 7,
       'service.env.DATABASE_URL': 7,
     });
-    assert.deepEqual(config.database, { protocol: 'postgres', upstream: { host: '127.0.0.1', port: 5432 } });
+    assert.deepEqual(config.database, { protocol: 'postgres', upstream: { host: '127.0.0.1', port: 5432 }, timing: 'direct' });
 
     const [list, create, raw] = config.scenarios;
     assert.deepEqual(list.request, { method: 'GET', path: '/books?limit=50', headers: { Accept: 'application/json', 'X-Limit': '50' }, body: null });
     assert.deepEqual(list.load, { connections: 4, durationMs: 5000, warmupMs: 500, pipelining: 1, timeoutMs: 10_000 });
     assert.equal(list.rounds, 6);
+    assert.equal(list.maxRounds, 6, 'rounds written without maxRounds are fixed');
     assert.deepEqual(list.budgets, {
       p50Us: 800,
       p99Us: 25_000,
@@ -169,13 +196,14 @@ describe('valid configs', () => {
     });
     assert.deepEqual(create.load, { connections: 2, durationMs: 5000, warmupMs: 500, pipelining: 4, timeoutMs: 10_000 });
     assert.equal(create.rounds, 3);
+    assert.equal(create.maxRounds, 3);
     assert.deepEqual(create.budgets, { errors: 5 });
     assert.deepEqual(create.queries, { probes: 7, warmupRequests: 3, header: 'X-Query-Count', nPlusOneThreshold: 5 });
 
     assert.deepEqual(raw.request.headers, { 'Content-Type': 'text/csv' }, 'an explicit content type is kept, in any case');
     assert.equal(raw.request.body, '{"a":1}');
 
-    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'simultaneous', file: '/base.json' });
+    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_200_000, file: '/base.json' });
     assert.deepEqual(config.failOn, ['regression']);
   });
 

@@ -76,6 +76,8 @@ function scenario(name: string, p: string): ScenarioConfig {
     request: { method: 'GET', path: p, headers: {}, body: null },
     load: { connections: 1, durationMs: 1000, warmupMs: 0, pipelining: 1, timeoutMs: 10_000 },
     rounds: 1,
+    maxRounds: 1,
+    timeBudgetMs: 60_000,
     budgets: {},
     regression: { p50: 0.05, p90: 0.05, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
     queries: { probes: 5, warmupRequests: 2, nPlusOneThreshold: 3 },

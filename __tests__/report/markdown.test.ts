@@ -143,7 +143,7 @@ describe('renderReport snapshots', () => {
     assert.doesNotMatch(md, /No baseline/);
     assert.match(md, /#### list books · `GET \/books\?limit=50`/);
     assert.match(md, /\| p50 +\| +8\d\d µs \|/);
-    assert.match(md, /\| queries\/request +\| +52 \(⚠️ unstable, ⚠️ 1 N\+1 suspect\) \| ≤ 3 ❌ fail/);
+    assert.match(md, /\| queries\/request +\| +52 \(⚠️ unstable probes 52\/52\/53\/52\/52, ⚠️ 1 N\+1 suspect\) \| ≤ 3 ❌ fail/);
     assert.ok(md.includes(sql), 'N+1 SQL shown in full');
     assertWellFormed(md);
     matchSnapshot('head-only', md);

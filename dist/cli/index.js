@@ -63822,17 +63822,21 @@ function exact(n) {
 /** Built-in defaults, written as a user would write them in perfgate.yml. */
 const DEFAULTS = {
     load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s' },
-    // 20 one-second rounds: the sign-test interval then tolerates a few outlier rounds, and a rerun
-    // comparison (both sides) stays within 60 s of load per scenario. See docs/verdicts.md.
+    // Rounds come in blocks of `rounds`: 20 one-second rounds let the sign-test interval tolerate a few
+    // outlier rounds. In rerun mode more blocks follow, up to maxRounds, while a metric that can fail
+    // the check is inconclusive and the time budgets allow (docs/verdicts.md, "Adaptive rounds").
     rounds: 20,
+    maxRounds: 60,
+    timeBudget: '3m',
+    runTimeBudget: '20m',
     queries: { probes: 5, warmup: 3, nPlusOneThreshold: 3 },
     regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
     ready: { timeout: '60s', interval: '200ms' },
     stopTimeout: '5s',
     method: 'GET',
-    baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
+    baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating' },
     failOn: ['budget', 'regression'],
-    database: { protocol: 'postgres' },
+    database: { protocol: 'postgres', timing: 'direct' },
 };
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 // --- patterns and how to explain a value that misses them -------------------------------------
@@ -63975,11 +63979,17 @@ const RequestSchema = Type.Object({
         description: 'Request body: text is sent as is; a mapping or list is sent as JSON with content-type application/json unless headers set one.',
     })),
 }, { ...strict, description: 'The request this scenario sends.' });
+// Rounds and adaptive rounds: the same keys in defaults and in each scenario.
+const ROUNDS_KEYS = {
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics. In rerun mode, the block of rounds measured before each look at the verdicts; written without maxRounds, exactly this many rounds run.', 1, DEFAULTS.rounds)),
+    maxRounds: Type.Optional(Count('Rerun mode: rounds at most. While a metric that can fail the check is inconclusive, another block of `rounds` runs, until this or timeBudget is reached. Default 60, or `rounds` when rounds is set without maxRounds (fixed rounds).', 1)),
+    timeBudget: Type.Optional(Duration('Rerun mode: load time per scenario (both sides) after which no further block of rounds starts.', DEFAULTS.timeBudget)),
+};
 const ScenarioSchema = Type.Object({
     name: Type.String({ minLength: 1, description: 'Unique name; baselines are matched by it, so renaming starts a new history.' }),
     request: RequestSchema,
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    ...ROUNDS_KEYS,
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
@@ -64012,10 +64022,14 @@ const DatabaseSchema = Type.Object({
         description: 'The real database server as host:port; perfgate proxies it on a free loopback port.',
         examples: ['127.0.0.1:5432'],
     }),
+    timing: Type.Optional(StringEnum(['direct', 'proxied'], {
+        description: 'direct: queries are counted in a first boot of the service through the proxy, then the service is restarted with PERFGATE_DB_HOST/PORT pointing at the database itself for the timed rounds, so the proxy never adds to a latency (one extra boot). proxied: one boot, timed through the proxy (DB-bound latencies then include its hop).',
+        default: DEFAULTS.database.timing,
+    })),
 }, { ...strict, description: 'Turns on SQL query counting through a wire-protocol proxy.' });
 const DefaultsSchema = Type.Object({
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    ...ROUNDS_KEYS,
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
@@ -64028,8 +64042,9 @@ const BaselineSchema = Type.Object({
     file: Type.Optional(Type.String({ minLength: 1, description: "Baseline results JSON for source: file, relative to this file's folder." })),
     artifact: Type.Optional(Type.String({ minLength: 1, description: 'Artifact name for source: artifact.', default: DEFAULTS.baseline.artifact })),
     ref: Type.Optional(Type.String({ minLength: 1, description: 'Git ref of the base for source: rerun (default: the pull request base).' })),
+    timeBudget: Type.Optional(Duration('Rerun mode: load time of the whole run after which no scenario starts a further block of rounds.', DEFAULTS.runTimeBudget)),
     schedule: Type.Optional(StringEnum(['simultaneous', 'alternating'], {
-        description: 'How source: rerun runs a round: simultaneous (base and head under load at the same time, each with its own connections; the default, about half the noise) or alternating (one after the other, in random order).',
+        description: 'How source: rerun runs a round: alternating (one side after the other, in random order; the default, each side alone on the machine) or simultaneous (base and head under load at the same time: about half the noise, but a change that slows a resource both share, such as the database server or the CPU, slows both sides and can be missed).',
         default: DEFAULTS.baseline.schedule,
     })),
 }, { ...strict, description: 'Where the baseline comes from.' });
@@ -64505,6 +64520,9 @@ function normalizeConfig(raw, file, locator) {
     const base = {
         load: { ...builtinLoad(), ...normalizeLoad(d.load, ['defaults', 'load'], issues) },
         rounds: d.rounds ?? DEFAULTS.rounds,
+        roundsSet: d.rounds !== undefined,
+        maxRounds: d.maxRounds,
+        timeBudgetMs: positiveMs(['defaults', 'timeBudget'], d.timeBudget ?? DEFAULTS.timeBudget, issues, d.timeBudget !== undefined),
         queries: { ...builtinQueries(), ...normalizeQueries(d.queries) },
         budgets: normalizeBudgets(d.budgets, ['defaults', 'budgets'], issues),
         regression: { ...builtinRegression(), ...normalizeRegression(d.regression, ['defaults', 'regression'], issues) },
@@ -64515,6 +64533,7 @@ function normalizeConfig(raw, file, locator) {
         source: raw.baseline?.source ?? DEFAULTS.baseline.source,
         artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
         schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
+        timeBudgetMs: positiveMs(['baseline', 'timeBudget'], raw.baseline?.timeBudget ?? DEFAULTS.runTimeBudget, issues, raw.baseline?.timeBudget !== undefined),
         ...(raw.baseline?.file === undefined ? {} : { file: external_node_path_.resolve(folder, raw.baseline.file) }),
         ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),
     };
@@ -64604,14 +64623,23 @@ function checkDbVariables(raw, issues) {
 }
 function normalizeDatabase(raw, issues) {
     const upstream = issues.parse(['database', 'upstream'], raw.upstream, parseHostPort);
-    return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream };
+    return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream, timing: raw.timing ?? DEFAULTS.database.timing };
 }
 function normalizeScenario(raw, at, base, issues) {
+    const rounds = raw.rounds ?? base.rounds;
+    // `rounds: N` written without maxRounds keeps meaning N rounds, as it did before adaptive rounds.
+    const maxRounds = raw.maxRounds ?? base.maxRounds ?? (raw.rounds !== undefined || base.roundsSet ? rounds : Math.max(rounds, DEFAULTS.maxRounds));
+    if (maxRounds < rounds) {
+        const key = raw.maxRounds !== undefined ? [...at, 'maxRounds'] : ['defaults', 'maxRounds'];
+        issues.add(key, `must be at least rounds (${rounds}): maxRounds is the most rounds a scenario may run, in blocks of rounds`);
+    }
     return {
         name: raw.name,
         request: normalizeRequest(raw.request),
         load: { ...base.load, ...normalizeLoad(raw.load, [...at, 'load'], issues) },
-        rounds: raw.rounds ?? base.rounds,
+        rounds,
+        maxRounds,
+        timeBudgetMs: raw.timeBudget !== undefined ? positiveMs([...at, 'timeBudget'], raw.timeBudget, issues, true) : base.timeBudgetMs,
         budgets: { ...base.budgets, ...normalizeBudgets(raw.budgets, [...at, 'budgets'], issues) },
         regression: { ...base.regression, ...normalizeRegression(raw.regression, [...at, 'regression'], issues) },
         queries: { ...base.queries, ...normalizeQueries(raw.queries) },
@@ -65485,6 +65513,8 @@ function compareQueries(head, base, threshold) {
         threshold,
         verdict: 'no-data',
         headStable: head.stable,
+        headPerProbe: head.perProbe,
+        ...(head.notes?.length ? { notes: [...head.notes] } : {}),
         nPlusOne: head.nPlusOne,
         // New relative to a base that counted queries; without one, nothing can be called new.
         newNPlusOne: base ? head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)) : [],
@@ -65500,6 +65530,7 @@ function compareQueries(head, base, threshold) {
     const headFps = new Set(head.statements.map((s) => s.fingerprint));
     comparison.base = base.perRequest;
     comparison.baseStable = base.stable;
+    comparison.basePerProbe = base.perProbe;
     comparison.delta = head.perRequest - base.perRequest;
     comparison.newFingerprints = head.statements.filter((s) => !baseFps.has(s.fingerprint));
     comparison.removedFingerprints = base.statements.filter((s) => !headFps.has(s.fingerprint));
@@ -66203,6 +66234,23 @@ function round(x) {
     return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3);
 }
 
+;// CONCATENATED MODULE: ./lib/report/stop.js
+/** "conclusive after 40 rounds (2 looks)", "time budget reached after 20 rounds: p99 still inconclusive". */
+function describeStop(stop) {
+    const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}`;
+    const still = stop.pending?.length ? `: ${stop.pending.join(', ')} still inconclusive` : '';
+    switch (stop.reason) {
+        case 'fixed':
+            return `measured ${rounds} (fixed)`;
+        case 'conclusive':
+            return `conclusive after ${rounds}${stop.looks > 1 ? ` (${stop.looks} looks)` : ''}`;
+        case 'max-rounds':
+            return `maxRounds reached after ${rounds}${still}`;
+        case 'time-budget':
+            return `time budget reached after ${rounds}${still}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/report/format.js
 // Number and text formatting for the report. Deterministic (no locale APIs): snapshots and PR
 // comments must not change with the runner's locale.
@@ -66309,6 +66357,7 @@ function truncate(text, max) {
 // The one markdown document used for the PR comment, the job summary, `--report` and the terminal:
 // headline, timing table with CIs (benchstat style), budgets, queries, chart, and how it was measured.
 // Pure: a Comparison and the two Results in, a string out.
+
 
 
 
@@ -66552,8 +66601,16 @@ function queryFindings(q, hasBase) {
     }
     if (q.duplicates.length)
         f.push(plural(q.duplicates.length, 'duplicate query', 'duplicate queries'));
-    if (q.headStable === false || q.baseStable === false)
-        f.push('⚠️ unstable counts across probes');
+    if (q.headStable === false || q.baseStable === false) {
+        // Say which probes disagreed: the reader can tell a one-off (a late statement) from a pattern.
+        const sides = [
+            q.headStable === false && q.headPerProbe ? `head ${q.headPerProbe.join(', ')}` : '',
+            q.baseStable === false && q.basePerProbe ? `base ${q.basePerProbe.join(', ')}` : '',
+        ].filter(Boolean);
+        f.push(`⚠️ unstable counts across probes${sides.length ? ` (${sides.join('; ')})` : ''}`);
+    }
+    for (const note of q.notes ?? [])
+        f.push(`⚠️ ${note}`);
     if (q.newFingerprints.length)
         f.push(`${plural(q.newFingerprints.length, 'new statement')}`);
     if (q.removedFingerprints.length)
@@ -66672,7 +66729,7 @@ function headOnlyTable(s, r, _detail) {
         rows.push(['peak RSS', formatValue('bytes', load.peakRssBytes), status('rssBytes')]);
     if (s.queries || budget.has('queries')) {
         const q = s.queries;
-        const flags = q ? [q.headStable === false ? '⚠️ unstable' : '', q.nPlusOne.length ? `⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}` : '']
+        const flags = q ? [q.headStable === false ? `⚠️ unstable probes ${(q.headPerProbe ?? []).join('/')}` : '', q.nPlusOne.length ? `⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}` : '']
             .filter(Boolean)
             .join(', ') : '';
         rows.push(['queries/request', `${formatCount(q?.head)}${flags ? ` (${flags})` : ''}`, status('queries')]);
@@ -66692,6 +66749,30 @@ function runnerText(r) {
 }
 function shortSha(sha) {
     return sha ? sha.slice(0, 7) : undefined;
+}
+/** Scenarios whose rounds adapted (more blocks, or longer rounds): how measuring ended for each. */
+function measuringLines(head) {
+    const parts = [];
+    for (const s of head.scenarios) {
+        const stop = s.stop;
+        if (!stop || (stop.reason === 'fixed' && !stop.roundSizing))
+            continue;
+        const sized = stop.roundSizing ? ` — ${stop.roundSizing}` : '';
+        parts.push(`${escapeCell(s.name)}: ${escapeCell(describeStop(stop))}${escapeCell(sized)}`);
+    }
+    return parts.length > 0 ? `**Measuring:** ${parts.join('; ')}` : undefined;
+}
+/** How DB-bound latencies were taken: without the proxy in a second boot, or through it. */
+function dbTimingLine(head) {
+    const boots = (head.meta.passes ?? []).map((p) => `${p.side} ${p.pass} ${(p.bootMs / 1000).toFixed(1)} s`).join(', ');
+    const bootText = boots ? ` (boots: ${boots})` : '';
+    if (head.meta.dbTiming === 'direct') {
+        return `**Timings and counts:** queries counted through perfgate's proxy in a first boot; the timed rounds ran in a second boot without the query proxy, straight to the database${bootText}.`;
+    }
+    if (head.meta.dbTiming === 'proxied') {
+        return `**Timings and counts:** ⚠️ one boot (\`database.timing: proxied\`): DB-bound timings include the query proxy's extra hop on every database round trip${bootText}.`;
+    }
+    return undefined;
 }
 function footer(c, ctx) {
     const lines = [];
@@ -66718,6 +66799,12 @@ function footer(c, ctx) {
             `Hodges–Lehmann shift with a Mann–Whitney ${VERDICT_CONFIDENCE_LABEL} CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
             'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.');
     }
+    const measuring = measuringLines(ctx.head);
+    if (measuring)
+        lines.push(measuring);
+    const timing = dbTimingLine(ctx.head);
+    if (timing)
+        lines.push(timing);
     const headSha = shortSha(ctx.head.meta.commit);
     const baseSha = shortSha(ctx.base?.meta.commit ?? ctx.head.base?.commit);
     if (headSha || baseSha)
@@ -66775,6 +66862,14 @@ const Scenario = Type.Object({
     load: Type.Optional(Load),
     solo: Type.Optional(Load),
     queries: Type.Optional(Queries),
+    // The confidence the verdict is made from comes from here: a forged file must not make it laxer.
+    stop: Type.Optional(Type.Object({
+        rounds: NonNegInt,
+        looks: Type.Integer({ minimum: 1, maximum: 1000 }),
+        maxLooks: Type.Integer({ minimum: 1, maximum: 1000 }),
+        confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
+        reason: Type.String({ maxLength: 50 }),
+    })),
     error: Type.Optional(Type.String({ maxLength: 100_000 })),
 });
 const ResultsFileSchema = Type.Object({
@@ -66967,6 +67062,8 @@ function send(agent, baseUrl, request, timeoutMs) {
     });
 }
 
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
 // EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
 var autocannon = __nccwpck_require__(8174);
 // EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
@@ -67069,6 +67166,7 @@ class RoundTally {
 
 
 
+
 const RSS_SAMPLE_MS = 100;
 /** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
 const AUTOCANNON_SAMPLE_MS = 50;
@@ -67095,6 +67193,9 @@ async function runLoad(opts) {
     const rssTimer = meter ? setInterval(sampleRss, RSS_SAMPLE_MS) : undefined;
     const serviceCpuStart = meter ? meter.readCpuUs() : 0;
     const clientCpuStart = process.cpuUsage();
+    // Whether perfgate's own thread kept up: its event-loop delay over the round.
+    const loopDelay = (0,external_node_perf_hooks_namespaceObject.monitorEventLoopDelay)({ resolution: 10 });
+    loopDelay.enable();
     const start = process.hrtime.bigint();
     const clients = [];
     let instance;
@@ -67144,6 +67245,7 @@ async function runLoad(opts) {
         roundNs = process.hrtime.bigint() - start;
         sendingNs ??= roundNs;
         clientCpu = process.cpuUsage(clientCpuStart);
+        loopDelay.disable();
         instance?.stop?.();
         if (meter) {
             try {
@@ -67200,6 +67302,9 @@ async function runLoad(opts) {
         durationMs,
         drainMs: Number(roundNs - (sendingNs ?? roundNs)) / 1e6,
     };
+    // The histogram's floor is its resolution (10 ms): below that it only says "on time".
+    if (loopDelay.count > 0)
+        round.clientLoopDelayUs = Math.round(loopDelay.percentile(99) / 1000);
     // Per-request figures are left out, not NaN, when nothing completed.
     if (responses > 0)
         round.clientCpuUsPerRequest = (clientCpu.user + clientCpu.system) / responses;
@@ -67816,6 +67921,28 @@ function analyzeRequest(statements, dialect, threshold) {
  * scenario spends half a second waiting.
  */
 const SETTLE_MS = 50;
+/**
+ * Before the probes, the database must be quiet: statements still arriving from earlier requests
+ * (a slow request of perfgate's still running in the service, a job the warm-up started) would be
+ * counted as the probes'. Quiet means no statement for QUIET_GAP_MS; after QUIET_LIMIT_MS perfgate
+ * probes anyway and says so in the results.
+ */
+const QUIET_GAP_MS = 200;
+const QUIET_LIMIT_MS = 10_000;
+/** Waits until the proxy has seen no statement for `gapMs` (recording must be on), at most `limitMs`. */
+async function waitForQuiet(proxy, gapMs, limitMs) {
+    const deadline = Date.now() + limitMs;
+    let statements = 0;
+    for (;;) {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(gapMs);
+        const arrived = proxy.drain().length;
+        if (arrived === 0)
+            return { reached: true, statements };
+        statements += arrived;
+        if (Date.now() >= deadline)
+            return { reached: false, statements };
+    }
+}
 async function probeQueries(opts) {
     const { scenario } = opts;
     const settleMs = opts.settleMs ?? SETTLE_MS;
@@ -67828,10 +67955,9 @@ async function probeQueries(opts) {
         if (opts.proxy === undefined) {
             throw new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`);
         }
-        // The warm-up's settle time and quiet gap, as after every probe window below.
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(2 * settleMs);
-        opts.proxy.drain(); // warm-up statements are not part of the measurement
         const wasRecording = opts.proxy.setRecording(true);
+        // Warm-up statements are not part of the measurement, nor anything else still arriving.
+        const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
         const windows = [];
         let statements;
         let probingEnded;
@@ -67852,11 +67978,18 @@ async function probeQueries(opts) {
             opts.proxy.setRecording(wasRecording);
         }
         const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-        return buildQueryResult(perWindow, {
+        const result = buildQueryResult(perWindow, {
             dialect: opts.dialect ?? 'postgres',
             nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
             background: background.length,
         });
+        if (!quiet.reached) {
+            result.notes = [
+                `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
+                    '(a background job, or requests still running); probe counts may include some of them',
+            ];
+        }
+        return result;
     }
     finally {
         agent.destroy();
@@ -67935,13 +68068,148 @@ function probe_send(baseUrl, scenario, agent) {
     });
 }
 
-// EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var queries_proxy = __nccwpck_require__(5981);
 ;// CONCATENATED MODULE: ./lib/results/types.js
 // The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
 // baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
 const RESULTS_SCHEMA = 'perfgate/results@1';
 
+;// CONCATENATED MODULE: ./lib/service/registry.js
+// Every process group perfgate starts is registered here until it has been torn down, so that Ctrl-C,
+// a CI cancellation (SIGTERM) or an unexpected exit never leaves a service running on the machine.
+const live = new Set();
+/** Registers a child; returns the function that unregisters it. */
+function registerChild(child) {
+    live.add(child);
+    return () => live.delete(child);
+}
+async function stopAllChildren() {
+    await Promise.allSettled([...live].map((child) => child.stop()));
+}
+function killAllChildrenNow() {
+    for (const child of live) {
+        try {
+            child.killNow();
+        }
+        catch {
+            // keep going: the others must die too
+        }
+    }
+}
+const EXIT_CODE_FOR_SIGNAL = { SIGINT: 130, SIGTERM: 143 };
+let uninstall;
+/**
+ * On SIGINT/SIGTERM: stop every registered child, then exit 130/143. A second signal while stopping
+ * kills at once. On process 'exit' (any cause), SIGKILL whatever is still registered. Idempotent;
+ * returns a function that removes the handlers.
+ */
+function installSignalTeardown(log = (line) => process.stderr.write(line + '\n')) {
+    if (uninstall)
+        return uninstall;
+    let stopping = false;
+    const onSignal = (signal) => {
+        const code = EXIT_CODE_FOR_SIGNAL[signal];
+        if (stopping) {
+            killAllChildrenNow();
+            process.exit(code);
+        }
+        stopping = true;
+        if (live.size > 0)
+            log(`perfgate: received ${signal}, stopping ${live.size} service process group(s)…`);
+        void stopAllChildren().finally(() => process.exit(code));
+    };
+    const onSigint = () => onSignal('SIGINT');
+    const onSigterm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    process.on('exit', killAllChildrenNow);
+    uninstall = () => {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
+        process.off('exit', killAllChildrenNow);
+        uninstall = undefined;
+    };
+    return uninstall;
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./lib/rerun/worktree.js
+// Rerun mode checks the base commit out beside the head so both can be built and measured on the
+// same runner. git is run with argument arrays (never a shell): refs can come from a pull request.
+
+
+
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_.execFile);
+async function git(cwd, args) {
+    try {
+        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+        return stdout.trim();
+    }
+    catch (error) {
+        const e = error;
+        throw new errors/* EnvironmentError */.eG(`git ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+    }
+}
+/** The ref to compare against when none is configured: the PR's base branch on GitHub, else main. */
+function defaultBaseRefs(env = process.env) {
+    const refs = [];
+    if (env.GITHUB_BASE_REF)
+        refs.push(`origin/${env.GITHUB_BASE_REF}`);
+    refs.push('origin/main', 'main', 'origin/master', 'master');
+    return refs;
+}
+async function prepareBaseWorktree(opts) {
+    const headDir = external_node_path_.dirname(opts.configFile);
+    const root = await git(headDir, ['rev-parse', '--show-toplevel']).catch(() => {
+        throw new errors/* EnvironmentError */.eG(`baseline.source: rerun needs a git checkout, and ${headDir} is not inside one`);
+    });
+    const candidates = opts.ref ? [opts.ref] : defaultBaseRefs();
+    let ref;
+    let commit;
+    for (const candidate of candidates) {
+        try {
+            commit = await git(root, ['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]);
+            ref = candidate;
+            break;
+        }
+        catch {
+            // try the next candidate
+        }
+    }
+    if (!ref || !commit) {
+        throw new errors/* EnvironmentError */.eG(`baseline.source: rerun could not find the base commit (tried ${candidates.join(', ')}); ` +
+            'set baseline.ref, and on GitHub check out with `fetch-depth: 0` so the base branch is present');
+    }
+    // Compare against where the branch left the base, not the base's newest commit.
+    const mergeBase = await git(root, ['merge-base', 'HEAD', commit]).catch(() => commit);
+    const dir = external_node_path_.join((0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'perfgate-base-')), 'checkout');
+    opts.progress(`base: checking out ${ref} (${mergeBase.slice(0, 12)}) into ${dir}`);
+    await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
+    const removeSync = () => {
+        try {
+            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+        }
+        catch {
+            // removed below; `git worktree prune` forgets the entry later
+        }
+        (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
+    };
+    return {
+        ref,
+        commit: mergeBase,
+        dir,
+        mapPath: (headPath) => external_node_path_.join(dir, external_node_path_.relative(root, headPath)),
+        // Teardown runs once, at the end or from a signal handler; blocking for git's few ms is fine.
+        remove: async () => removeSync(),
+        removeSync,
+    };
+}
+
+// EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
+var queries_proxy = __nccwpck_require__(5981);
 ;// CONCATENATED MODULE: ./lib/service/log.js
 // The service's stdout/stderr go straight to a file descriptor (no pipe through perfgate), so a chatty
 // service can never block on a full pipe and its output survives perfgate crashing.
@@ -68190,64 +68458,6 @@ class ProcessTracker {
     knownPids() {
         return [...this.known.keys()];
     }
-}
-
-;// CONCATENATED MODULE: ./lib/service/registry.js
-// Every process group perfgate starts is registered here until it has been torn down, so that Ctrl-C,
-// a CI cancellation (SIGTERM) or an unexpected exit never leaves a service running on the machine.
-const live = new Set();
-/** Registers a child; returns the function that unregisters it. */
-function registerChild(child) {
-    live.add(child);
-    return () => live.delete(child);
-}
-async function stopAllChildren() {
-    await Promise.allSettled([...live].map((child) => child.stop()));
-}
-function killAllChildrenNow() {
-    for (const child of live) {
-        try {
-            child.killNow();
-        }
-        catch {
-            // keep going: the others must die too
-        }
-    }
-}
-const EXIT_CODE_FOR_SIGNAL = { SIGINT: 130, SIGTERM: 143 };
-let uninstall;
-/**
- * On SIGINT/SIGTERM: stop every registered child, then exit 130/143. A second signal while stopping
- * kills at once. On process 'exit' (any cause), SIGKILL whatever is still registered. Idempotent;
- * returns a function that removes the handlers.
- */
-function installSignalTeardown(log = (line) => process.stderr.write(line + '\n')) {
-    if (uninstall)
-        return uninstall;
-    let stopping = false;
-    const onSignal = (signal) => {
-        const code = EXIT_CODE_FOR_SIGNAL[signal];
-        if (stopping) {
-            killAllChildrenNow();
-            process.exit(code);
-        }
-        stopping = true;
-        if (live.size > 0)
-            log(`perfgate: received ${signal}, stopping ${live.size} service process group(s)…`);
-        void stopAllChildren().finally(() => process.exit(code));
-    };
-    const onSigint = () => onSignal('SIGINT');
-    const onSigterm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-    process.on('exit', killAllChildrenNow);
-    uninstall = () => {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigterm);
-        process.off('exit', killAllChildrenNow);
-        uninstall = undefined;
-    };
-    return uninstall;
 }
 
 ;// CONCATENATED MODULE: ./lib/service/group.js
@@ -68752,81 +68962,306 @@ function exitedError(name, status, logFile) {
 
 
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./lib/rerun/worktree.js
-// Rerun mode checks the base commit out beside the head so both can be built and measured on the
-// same runner. git is run with argument arrays (never a shell): refs can come from a pull request.
+;// CONCATENATED MODULE: ./lib/measure/side.js
+// One side (head or base) booted for one pass. With a database, the count pass reaches it through
+// perfgate's query proxy and the timing pass reaches it directly: perfgate's exports
+// (PERFGATE_DB_HOST/PORT) are what differs, so a service configured from them needs no change.
 
 
 
 
 
-
-const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_.execFile);
-async function git(cwd, args) {
+const PASS_NAMES = {
+    count: 'count pass (queries through the proxy)',
+    timing: 'timing pass (no proxy)',
+    both: 'count and timing',
+};
+async function bootSide(opts) {
+    const { spec, database, progress } = opts;
+    const exports = { PERFGATE_SIDE: spec.side, PERFGATE_PORT: String(spec.port) };
+    let proxy;
+    if (database && opts.proxied) {
+        try {
+            proxy = await (0,queries_proxy/* startQueryProxy */.V)({
+                protocol: database.protocol,
+                upstream: database.upstream,
+                // Statements are only needed during the query probes (which switch recording on).
+                keepStatements: false,
+            });
+        }
+        catch (error) {
+            throw new errors/* EnvironmentError */.eG(`could not start the ${database.protocol} query proxy: ${error.message}`);
+        }
+        const started = proxy;
+        opts.cleanups.push(() => started.close());
+        exports.PERFGATE_DB_HOST = proxy.host;
+        exports.PERFGATE_DB_PORT = String(proxy.port);
+        progress(`${spec.side}: ${database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${database.upstream.host}:${database.upstream.port}`);
+    }
+    else if (database) {
+        exports.PERFGATE_DB_HOST = database.upstream.host;
+        exports.PERFGATE_DB_PORT = String(database.upstream.port);
+    }
+    const vars = { ...process.env, ...opts.env, ...exports };
+    const service = expandServiceConfig(spec.service, vars);
+    const env = { ...opts.env, ...exports };
+    const record = { side: spec.side, pass: opts.pass, bootMs: 0, proxied: proxy !== undefined };
+    if (opts.build && service.build) {
+        progress(`${spec.side}: building: ${service.build}`);
+        const builtAt = Date.now();
+        await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: external_node_path_.join(opts.logDir, `${spec.side}-build.log`), progress });
+        record.buildMs = Date.now() - builtAt;
+    }
+    progress(`${spec.side}: ${PASS_NAMES[opts.pass]}: starting: ${service.start}`);
+    const bootAt = Date.now();
+    let running;
     try {
-        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
-        return stdout.trim();
+        running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, `${spec.side}-${opts.pass}-service.log`), progress });
     }
     catch (error) {
-        const e = error;
-        throw new errors/* EnvironmentError */.eG(`git ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+        // Name the pass: a service that boots through the proxy but not straight to the database (or
+        // the other way round) is a different problem from one that never boots.
+        if (error instanceof errors/* PerfgateError */.f7 && opts.pass !== 'both') {
+            throw new errors/* EnvironmentError */.eG(`${spec.side} service, ${PASS_NAMES[opts.pass]}: ${error.message}`, error.details);
+        }
+        throw error;
     }
+    record.bootMs = Date.now() - bootAt;
+    opts.record(record);
+    opts.cleanups.push(() => running.stop());
+    progress(`${spec.side}: ready in ${(record.bootMs / 1000).toFixed(1)} s at ${service.baseUrl} (log: ${running.logFile})`);
+    const stop = async () => {
+        await running.stop();
+        await proxy?.close();
+    };
+    return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, stop };
 }
-/** The ref to compare against when none is configured: the PR's base branch on GitHub, else main. */
-function defaultBaseRefs(env = process.env) {
-    const refs = [];
-    if (env.GITHUB_BASE_REF)
-        refs.push(`origin/${env.GITHUB_BASE_REF}`);
-    refs.push('origin/main', 'main', 'origin/master', 'master');
-    return refs;
+
+;// CONCATENATED MODULE: ./lib/load/round-length.js
+// How long a round sends requests. Pure: data in, data out.
+//
+// A fixed 1 s round fits a 5 ms endpoint (thousands of requests) but not a 2 s one, where a round
+// completed 0–8 requests and per-round rps swung by ±500%. A round must complete enough requests to
+// be a sample: at least MIN_REQUESTS_PER_ROUND at the latency the warm-up saw. Rounds drain (each
+// waits for its requests in flight), so a longer round is the only way to get more of them.
+/** Requests a round should complete; with fewer, one slow request moves the round's rps and p50. */
+const MIN_REQUESTS_PER_ROUND = 40;
+/** Longest a sized round may send for; slower endpoints get fewer requests per round (and a note). */
+const MAX_ROUND_MS = 15_000;
+/**
+ * `configuredMs` unless the warm-up's median latency says a round that long completes fewer than
+ * MIN_REQUESTS_PER_ROUND requests over `inFlight` concurrent requests (connections × pipelining).
+ */
+function roundLength(configuredMs, warmupP50Us, inFlight) {
+    if (warmupP50Us === undefined || warmupP50Us <= 0 || inFlight <= 0)
+        return { roundMs: configuredMs };
+    const neededMs = Math.ceil((MIN_REQUESTS_PER_ROUND * warmupP50Us) / 1000 / inFlight);
+    if (neededMs <= configuredMs)
+        return { roundMs: configuredMs };
+    const roundMs = Math.min(MAX_ROUND_MS, Math.ceil(neededMs / 100) * 100);
+    const expected = Math.floor((roundMs * 1000 * inFlight) / warmupP50Us);
+    return {
+        roundMs,
+        sizing: `rounds of ${formatSeconds(roundMs)} instead of ${formatSeconds(configuredMs)}: the warm-up's median latency was ` +
+            `${formatSeconds(warmupP50Us / 1000)} at ${inFlight} in flight, so a round completes about ${expected} requests` +
+            (roundMs === MAX_ROUND_MS && neededMs > MAX_ROUND_MS ? ` (capped at ${formatSeconds(MAX_ROUND_MS)}; ${MIN_REQUESTS_PER_ROUND} wanted)` : ''),
+    };
 }
-async function prepareBaseWorktree(opts) {
-    const headDir = external_node_path_.dirname(opts.configFile);
-    const root = await git(headDir, ['rev-parse', '--show-toplevel']).catch(() => {
-        throw new errors/* EnvironmentError */.eG(`baseline.source: rerun needs a git checkout, and ${headDir} is not inside one`);
+function formatSeconds(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+;// CONCATENATED MODULE: ./lib/measure/judge.js
+
+
+
+function lookConfidence(plan, _look) {
+    return 1 - (1 - plan.confidence) / plan.maxLooks;
+}
+function planFor(scenario) {
+    return { maxLooks: Math.max(1, Math.ceil(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
+}
+/** Metrics still inconclusive that could fail the check. */
+function pendingMetrics(head, base, scenario, failOn, confidence) {
+    if (!failOn.includes('regression'))
+        return [];
+    const wrap = (rounds) => ({
+        schema: RESULTS_SCHEMA,
+        tool: { name: 'perfgate', version: '0' },
+        meta: { timestamp: '', runner: { os: '', cpus: 0, node: '' } },
+        scenarios: [{ name: scenario.name, request: scenario.request, load: { rounds: [...rounds], rps: 0, latencyUs: { p50: 0, p90: 0, p99: 0, max: 0 }, requests: 0, errors: 0, non2xx: 0 }, stop: { rounds: rounds.length, looks: 1, maxLooks: 1, confidence, reason: 'fixed', roundMs: 0 } }],
     });
-    const candidates = opts.ref ? [opts.ref] : defaultBaseRefs();
-    let ref;
-    let commit;
-    for (const candidate of candidates) {
-        try {
-            commit = await git(root, ['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]);
-            ref = candidate;
+    const comparison = compareRuns({
+        head: wrap(head),
+        base: wrap(base),
+        config: { file: '', service: undefined, scenarios: [scenario], baseline: undefined, failOn: [...failOn] },
+        pairing: 'paired',
+    });
+    return (comparison.scenarios[0]?.metrics ?? []).filter((m) => m.verdict === 'inconclusive').map((m) => m.label);
+}
+
+;// CONCATENATED MODULE: ./lib/measure/timing.js
+
+
+
+
+
+
+/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
+function soloRoundsFor(rounds) {
+    return Math.max(3, Math.ceil(rounds / 4));
+}
+async function timeScenario(opts) {
+    const { scenario, sides, progress, signal } = opts;
+    const paired = sides.length > 1;
+    const together = paired && opts.schedule === 'simultaneous';
+    const tag = (s) => (paired ? `${s.side} ` : '');
+    const startedAt = Date.now();
+    const loadOptions = (s, durationMs) => ({
+        baseUrl: s.baseUrl,
+        request: scenario.request,
+        connections: scenario.load.connections,
+        durationMs,
+        pipelining: scenario.load.pipelining,
+        timeoutMs: scenario.load.timeoutMs,
+        meter: s.service.meter,
+        signal,
+    });
+    const warm = await warmUp(opts, together, loadOptions);
+    const p50s = warm.map((w) => (w.requests > 0 ? w.latencyUs.p50 : undefined)).filter((v) => v !== undefined);
+    const length = roundLength(scenario.load.durationMs, p50s.length > 0 ? Math.max(...p50s) : undefined, scenario.load.connections * scenario.load.pipelining);
+    if (length.sizing)
+        progress(length.sizing);
+    const rounds = new Map(sides.map((s) => [s.side, []]));
+    const record = (s, round, label, into) => {
+        if (paired)
+            round.side = s.side;
+        into.push(round);
+        if (!s.service.isRunning()) {
+            throw new errors/* EnvironmentError */.eG(`the ${s.side} service exited during load on scenario "${scenario.name}"`, s.service.tailLog(40));
+        }
+        progress(`${tag(s)}${label}: ${describeRound(round)}`);
+    };
+    const runRound = async (label) => {
+        if (signal?.aborted)
+            throw new errors/* EnvironmentError */.eG('interrupted');
+        // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
+        // running first, or, in a simultaneous round, opening its connections first.
+        const order = paired && Math.random() < 0.5 ? [...sides].reverse() : sides;
+        if (together) {
+            const measured = await Promise.all(order.map((s) => runLoad(loadOptions(s, length.roundMs))));
+            measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
+            return;
+        }
+        for (const s of order) {
+            if (signal?.aborted)
+                throw new errors/* EnvironmentError */.eG('interrupted');
+            record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
+        }
+    };
+    const plan = planFor(scenario);
+    const adaptive = paired && plan.maxLooks > 1;
+    const limit = adaptive ? scenario.maxRounds : scenario.rounds;
+    let look = 0;
+    let confidence = plan.confidence;
+    let reason = 'fixed';
+    let pending = [];
+    const roundsStartedAt = Date.now();
+    for (;;) {
+        const done = rounds.get('head').length;
+        const block = Math.min(scenario.rounds, limit - done);
+        for (let r = 0; r < block; r++)
+            await runRound(`round ${done + r + 1}/${adaptive ? `${scenario.rounds * (look + 1)}` : limit}`);
+        look++;
+        if (!adaptive)
+            break;
+        confidence = lookConfidence(plan, look);
+        pending = pendingMetrics(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence);
+        const measured = rounds.get('head').length;
+        if (pending.length === 0) {
+            reason = 'conclusive';
             break;
         }
-        catch {
-            // try the next candidate
+        if (measured >= limit || look >= plan.maxLooks) {
+            reason = 'max-rounds';
+            break;
         }
+        // Another block only if it fits: estimated from the time the blocks so far took.
+        const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * Math.min(scenario.rounds, limit - measured);
+        const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
+        if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
+            reason = 'time-budget';
+            break;
+        }
+        progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${Math.min(scenario.rounds, limit - measured)} more`);
     }
-    if (!ref || !commit) {
-        throw new errors/* EnvironmentError */.eG(`baseline.source: rerun could not find the base commit (tried ${candidates.join(', ')}); ` +
-            'set baseline.ref, and on GitHub check out with `fetch-depth: 0` so the base branch is present');
+    const stop = {
+        ...(paired ? { schedule: opts.schedule } : {}),
+        rounds: rounds.get('head').length,
+        looks: look,
+        maxLooks: adaptive ? plan.maxLooks : 1,
+        confidence,
+        reason,
+        ...(pending.length > 0 ? { pending } : {}),
+        roundMs: length.roundMs,
+        ...(length.sizing ? { roundSizing: length.sizing } : {}),
+    };
+    progress(describeStop(stop));
+    let solo;
+    if (together) {
+        const head = sides.find((s) => s.side === 'head');
+        const alone = [];
+        const count = soloRoundsFor(scenario.rounds);
+        for (let r = 0; r < count; r++) {
+            if (signal?.aborted)
+                throw new errors/* EnvironmentError */.eG('interrupted');
+            record(head, await runLoad(loadOptions(head, length.roundMs)), `alone ${r + 1}/${count} (budgets)`, alone);
+        }
+        solo = aggregateRounds(alone);
+        for (const warning of solo.warnings ?? [])
+            progress(`head alone: warning: ${warning}`);
     }
-    // Compare against where the branch left the base, not the base's newest commit.
-    const mergeBase = await git(root, ['merge-base', 'HEAD', commit]).catch(() => commit);
-    const dir = external_node_path_.join((0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'perfgate-base-')), 'checkout');
-    opts.progress(`base: checking out ${ref} (${mergeBase.slice(0, 12)}) into ${dir}`);
-    await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
-    const removeSync = () => {
-        try {
-            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
-        }
-        catch {
-            // removed below; `git worktree prune` forgets the entry later
-        }
-        (0,external_node_fs_.rmSync)(external_node_path_.dirname(dir), { recursive: true, force: true });
+    const load = new Map();
+    for (const s of sides) {
+        const result = aggregateRounds(rounds.get(s.side));
+        load.set(s.side, result);
+        for (const warning of result.warnings ?? [])
+            progress(`${tag(s)}warning: ${warning}`);
+    }
+    return { load, solo, stop };
+}
+async function warmUp(opts, together, loadOptions) {
+    const { scenario, sides, progress } = opts;
+    const warmupMs = scenario.load.warmupMs;
+    if (warmupMs <= 0)
+        return [];
+    const tag = (s) => (sides.length > 1 ? `${s.side} ` : '');
+    // Failures during warm-up do not reach the numbers, but they say the service is not ready for the
+    // load (a cold pool timing out, a crash loop): worth a line in the progress output.
+    const report = (s, w) => {
+        const failed = w.errors + w.non2xx;
+        if (failed > 0)
+            progress(`${tag(s)}warning: ${failed} of ${w.requests + w.errors} warm-up requests failed`);
     };
-    return {
-        ref,
-        commit: mergeBase,
-        dir,
-        mapPath: (headPath) => external_node_path_.join(dir, external_node_path_.relative(root, headPath)),
-        // Teardown runs once, at the end or from a signal handler; blocking for git's few ms is fine.
-        remove: async () => removeSync(),
-        removeSync,
-    };
+    if (together) {
+        progress(`warm-up ${warmupMs / 1000}s (base and head at once)`);
+        const warm = await Promise.all(sides.map((s) => runWarmup(loadOptions(s, warmupMs))));
+        warm.forEach((w, i) => report(sides[i], w));
+        return warm;
+    }
+    const warm = [];
+    for (const s of sides) {
+        progress(`${tag(s)}warm-up ${warmupMs / 1000}s`);
+        const w = await runWarmup(loadOptions(s, warmupMs));
+        report(s, w);
+        warm.push(w);
+    }
+    return warm;
+}
+function describeRound(round) {
+    const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
+    const drain = round.drainMs !== undefined && round.drainMs >= 100 ? `, ${(round.drainMs / 1000).toFixed(1)}s draining` : '';
+    return `${Math.round(round.rps)} req/s, p50 ${formatLatencyUs(round.latencyUs.p50)}, p99 ${formatLatencyUs(round.latencyUs.p99)}${failures}${drain}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/version.js
@@ -68836,13 +69271,18 @@ const TOOL_NAME = 'perfgate';
 const TOOL_VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./lib/measure.js
-// Measuring: bring the service(s) up, then per scenario probe → query probes → warm-up → rounds.
-// In rerun mode the base commit runs beside the head and rounds are paired. The default schedule
-// loads both sides at the same time in every round (each with its own connections), so whatever the
-// machine does during a round it does to both — on 2 shared cores this halved the per-round noise
-// of every metric against the alternating schedule (docs/verdicts.md), which runs one side after
-// the other in a randomized order (AB or BA per round). Simultaneous rounds share the machine, so
-// the head then also runs a few rounds alone: those carry its absolute numbers (budgets).
+// Measuring: bring the service(s) up, count each scenario's queries, then time each scenario.
+//
+// With a database, a side is booted twice (database.timing: direct, the default): first through
+// perfgate's query proxy for the count pass (every scenario's query probes), then straight to the
+// database for the timing pass (warm-up and rounds). A TCP relay on the same 2 cores costs about as
+// much as a fast query: measured through the proxy, a 1-SELECT endpoint read +23–45% p50. The extra
+// boot is the price, recorded per pass in the results. Counting before any load also keeps counts
+// independent of what ran before: no request of a load round is still running during a probe.
+// `database.timing: proxied` keeps one boot (counting first, then timing through the proxy).
+//
+// In rerun mode the base commit runs beside the head, counted one side after the other, and timed in
+// paired rounds (src/measure/timing.ts).
 
 
 
@@ -68868,6 +69308,15 @@ async function measure(options, onPartial) {
     const cleanups = [];
     const started = Date.now();
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+    const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
+    const measured = selected.map(() => new Map());
+    const passes = [];
+    results.meta.passes = passes;
+    const publish = () => {
+        results.scenarios = measured.map((m) => m.get('head')).filter(Boolean);
+        if (results.base)
+            results.base.scenarios = measured.map((m) => m.get('base')).filter((s) => s !== undefined);
+    };
     try {
         let worktree;
         if (rerun) {
@@ -68881,26 +69330,97 @@ async function measure(options, onPartial) {
             });
             results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
         }
-        const head = await bringUp('head', config.service, options, logDir, cleanups);
-        const targets = [head];
-        if (worktree) {
-            const baseService = { ...config.service, cwd: worktree.mapPath(config.service.cwd) };
-            targets.push(await bringUp('base', baseService, options, logDir, cleanups));
+        const specs = [{ side: 'head', service: config.service, port: await freePort() }];
+        if (worktree)
+            specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await freePort() });
+        for (const [i, scenario] of selected.entries()) {
+            for (const spec of specs)
+                measured[i].set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
         }
-        const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
-        for (const [index, scenario] of selected.entries()) {
+        const counting = config.database !== undefined || selected.some((s) => s.queries.header !== undefined);
+        const separateTiming = config.database !== undefined && config.database.timing === 'direct';
+        const built = new Set();
+        const boot = (spec, pass) => {
+            const build = !built.has(spec.side);
+            built.add(spec.side);
+            return bootSide({
+                spec,
+                pass,
+                database: config.database,
+                proxied: pass !== 'timing' || !separateTiming,
+                build,
+                env: options.env,
+                logDir,
+                progress,
+                cleanups,
+                record: (p) => passes.push(p),
+            });
+        };
+        const label = (i) => `[${i + 1}/${selected.length}] ${selected[i].name}`;
+        // Count pass: one side at a time, every scenario's probes, before any load.
+        const kept = new Map();
+        if (counting) {
+            if (config.database) {
+                progress(separateTiming
+                    ? 'count pass: each side boots through the query proxy for the query probes, then reboots straight to the database for the timed rounds'
+                    : 'database.timing: proxied: one boot per side; the timed rounds go through the query proxy too');
+            }
+            for (const spec of specs) {
+                const booted = await boot(spec, separateTiming ? 'count' : 'both');
+                for (const [i, scenario] of selected.entries()) {
+                    if (options.signal?.aborted)
+                        throw new errors/* EnvironmentError */.eG('interrupted');
+                    await countScenario(scenario, booted, measured[i].get(spec.side), specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+                    publish();
+                    onPartial(results);
+                }
+                if (separateTiming)
+                    await booted.stop();
+                else
+                    kept.set(spec.side, booted);
+            }
+        }
+        // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
+        const sides = [];
+        for (const spec of specs)
+            sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
+        let loadMs = 0;
+        for (const [i, scenario] of selected.entries()) {
             if (options.signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            const label = `[${index + 1}/${selected.length}] ${scenario.name}`;
-            const measured = await measureScenario(scenario, targets, config.baseline.schedule, (line) => progress(`${label}: ${line} (${elapsed()})`), options.signal);
-            results.scenarios.push(measured.head);
-            if (results.base && measured.base)
-                results.base.scenarios.push(measured.base);
+            const line = (text) => progress(`${label(i)}: ${text} (${elapsed()})`);
+            const out = measured[i];
+            if (!counting)
+                for (const s of sides)
+                    await probeHttp(scenario, s, out.get(s.side), sides.length > 1, line);
+            if (sides.some((s) => out.get(s.side).error !== undefined))
+                continue;
+            const scenarioStarted = Date.now();
+            const timing = await timeScenario({
+                scenario,
+                sides,
+                schedule: config.baseline.schedule,
+                failOn: config.failOn,
+                progress: line,
+                signal: options.signal,
+                runBudgetLeftMs: () => config.baseline.timeBudgetMs - loadMs - (Date.now() - scenarioStarted),
+            });
+            loadMs += Date.now() - scenarioStarted;
+            for (const s of sides) {
+                const result = out.get(s.side);
+                result.load = timing.load.get(s.side);
+                result.stop = timing.stop;
+            }
+            if (timing.solo)
+                out.get('head').solo = timing.solo;
+            publish();
             onPartial(results);
         }
+        publish();
         return results;
     }
     catch (error) {
+        publish();
         onPartial(results);
         throw error;
     }
@@ -68910,164 +69430,33 @@ async function measure(options, onPartial) {
         }
     }
 }
-async function bringUp(side, serviceConfig, options, logDir, cleanups) {
-    const { config, progress } = options;
-    const exports = { PERFGATE_SIDE: side, PERFGATE_PORT: String(await freePort()) };
-    let proxy;
-    if (config.database) {
-        try {
-            proxy = await (0,queries_proxy/* startQueryProxy */.V)({
-                protocol: config.database.protocol,
-                upstream: config.database.upstream,
-                // Statements are only needed during the query probes (which switch recording on);
-                // keeping every statement of the load rounds would grow memory without bound.
-                keepStatements: false,
-            });
-        }
-        catch (error) {
-            throw new errors/* EnvironmentError */.eG(`could not start the ${config.database.protocol} query proxy: ${error.message}`);
-        }
-        cleanups.push(() => proxy.close());
-        exports.PERFGATE_DB_HOST = proxy.host;
-        exports.PERFGATE_DB_PORT = String(proxy.port);
-        progress(`${side}: ${config.database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${config.database.upstream.host}:${config.database.upstream.port}`);
+/** The HTTP probe (one request, keep-alive behaviour): a failure is the scenario's error, not the run's. */
+async function probeHttp(scenario, side, out, paired, progress) {
+    try {
+        await probeRequest(side.baseUrl, scenario.request);
+        return true;
     }
-    const vars = { ...process.env, ...options.env, ...exports };
-    const service = expandServiceConfig(serviceConfig, vars);
-    const env = { ...options.env, ...exports };
-    if (service.build) {
-        progress(`${side}: building: ${service.build}`);
-        await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: external_node_path_.join(logDir, `${side}-build.log`), progress });
+    catch (error) {
+        if (!(error instanceof errors/* PerfgateError */.f7))
+            throw error;
+        out.error = error.message;
+        progress(`${paired ? `${side.side} ` : ''}probe failed: ${error.message}`);
+        return false;
     }
-    progress(`${side}: starting: ${service.start}`);
-    const running = await startService({ name: side, config: service, extraEnv: env, logFile: external_node_path_.join(logDir, `${side}-service.log`), progress });
-    cleanups.push(() => running.stop());
-    progress(`${side}: ready at ${service.baseUrl} (log: ${running.logFile})`);
-    return { side, service: running, proxy, dialect: config.database?.protocol, baseUrl: service.baseUrl };
 }
-/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
-function soloRoundsFor(rounds) {
-    return Math.max(3, Math.ceil(rounds / 4));
-}
-async function measureScenario(scenario, targets, schedule, progress, signal) {
-    const out = new Map();
-    for (const t of targets)
-        out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
-    const tag = (t) => (targets.length > 1 ? `${t.side} ` : '');
-    const live = [];
-    for (const target of targets) {
-        try {
-            await probeRequest(target.baseUrl, scenario.request);
-            live.push(target);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* PerfgateError */.f7))
-                throw error;
-            out.get(target.side).error = error.message;
-            progress(`${tag(target)}probe failed: ${error.message}`);
-        }
-    }
-    if (live.length !== targets.length)
-        return collect(out);
-    for (const target of live) {
-        if (target.proxy || scenario.queries.header) {
-            progress(`${tag(target)}counting queries (${scenario.queries.probes} probes)`);
-            const queries = await probeQueries({ baseUrl: target.baseUrl, scenario, proxy: target.proxy, dialect: target.dialect });
-            out.get(target.side).queries = queries;
-            progress(`${tag(target)}${queries.perRequest} statements/request${queries.stable ? '' : ' (unstable)'}${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`);
-        }
-    }
-    const loadOptions = (t, durationMs) => ({
-        baseUrl: t.baseUrl,
-        request: scenario.request,
-        connections: scenario.load.connections,
-        durationMs,
-        pipelining: scenario.load.pipelining,
-        timeoutMs: scenario.load.timeoutMs,
-        meter: t.service.meter,
-        signal,
-    });
-    const together = live.length > 1 && schedule === 'simultaneous';
-    if (scenario.load.warmupMs > 0) {
-        // Failures during warm-up do not reach the numbers, but they say the service is not ready for
-        // the load (a cold pool timing out, a crash loop): worth a line in the progress output.
-        const reportWarmup = (target, warm) => {
-            const failed = warm.errors + warm.non2xx;
-            if (failed > 0)
-                progress(`${tag(target)}warning: ${failed} of ${warm.requests + warm.errors} warm-up requests failed`);
-        };
-        if (together) {
-            progress(`warm-up ${scenario.load.warmupMs / 1000}s (base and head at once)`);
-            const warm = await Promise.all(live.map((t) => runWarmup(loadOptions(t, scenario.load.warmupMs))));
-            warm.forEach((w, i) => reportWarmup(live[i], w));
-        }
-        else {
-            for (const target of live) {
-                progress(`${tag(target)}warm-up ${scenario.load.warmupMs / 1000}s`);
-                reportWarmup(target, await runWarmup(loadOptions(target, scenario.load.warmupMs)));
-            }
-        }
-    }
-    const rounds = new Map(live.map((t) => [t.side, []]));
-    const record = (target, round, label, into) => {
-        if (live.length > 1)
-            round.side = target.side;
-        into.push(round);
-        if (!target.service.isRunning()) {
-            throw new errors/* EnvironmentError */.eG(`the ${target.side} service exited during load on scenario "${scenario.name}"`, target.service.tailLog(40));
-        }
-        progress(`${tag(target)}${label}: ${describeRound(round)}`);
-    };
-    for (let r = 0; r < scenario.rounds; r++) {
-        if (signal?.aborted)
-            throw new errors/* EnvironmentError */.eG('interrupted');
-        const label = `round ${r + 1}/${scenario.rounds}`;
-        // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
-        // running first, or, in a simultaneous round, opening its connections first and having its
-        // responses handled first by the load generator they share.
-        const order = live.length > 1 && Math.random() < 0.5 ? [...live].reverse() : live;
-        if (together) {
-            const measured = await Promise.all(order.map((t) => runLoad(loadOptions(t, scenario.load.durationMs))));
-            measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
-            continue;
-        }
-        for (const target of order) {
-            if (signal?.aborted)
-                throw new errors/* EnvironmentError */.eG('interrupted');
-            record(target, await runLoad(loadOptions(target, scenario.load.durationMs)), label, rounds.get(target.side));
-        }
-    }
-    if (together) {
-        const head = live.find((t) => t.side === 'head');
-        const solo = [];
-        const count = soloRoundsFor(scenario.rounds);
-        for (let r = 0; r < count; r++) {
-            if (signal?.aborted)
-                throw new errors/* EnvironmentError */.eG('interrupted');
-            record(head, await runLoad(loadOptions(head, scenario.load.durationMs)), `alone ${r + 1}/${count} (budgets)`, solo);
-        }
-        const alone = aggregateRounds(solo);
-        out.get('head').solo = alone;
-        for (const warning of alone.warnings ?? [])
-            progress(`head alone: warning: ${warning}`);
-    }
-    for (const target of live) {
-        const load = aggregateRounds(rounds.get(target.side));
-        out.get(target.side).load = load;
-        for (const warning of load.warnings ?? [])
-            progress(`${tag(target)}warning: ${warning}`);
-    }
-    return collect(out);
-}
-function collect(out) {
-    return { head: out.get('head'), base: out.get('base') };
-}
-function describeRound(round) {
-    const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
-    return `${Math.round(round.rps)} req/s, p50 ${formatUs(round.latencyUs.p50)}, p99 ${formatUs(round.latencyUs.p99)}${failures}`;
-}
-function formatUs(us) {
-    return us < 1000 ? `${us}µs` : `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)}ms`;
+async function countScenario(scenario, side, out, paired, progress) {
+    if (!(await probeHttp(scenario, side, out, paired, progress)))
+        return;
+    if (!side.proxy && scenario.queries.header === undefined)
+        return;
+    const tag = paired ? `${side.side} ` : '';
+    progress(`${tag}counting queries (${scenario.queries.probes} probes)`);
+    const queries = await probeQueries({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect });
+    out.queries = queries;
+    progress(`${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
+        `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`);
+    for (const note of queries.notes ?? [])
+        progress(`${tag}warning: ${note}`);
 }
 function emptyResults(config, rerun) {
     return {
@@ -69080,6 +69469,7 @@ function emptyResults(config, rerun) {
             runner: { os: `${external_node_os_namespaceObject.platform()} ${external_node_os_namespaceObject.release()}`, cpus: external_node_os_namespaceObject.cpus().length, cpuModel: external_node_os_namespaceObject.cpus()[0]?.model, node: process.version },
             mode: rerun ? 'rerun' : 'single',
             ...(rerun ? { schedule: config.baseline.schedule } : {}),
+            ...(config.database ? { dbTiming: config.database.timing } : {}),
             configFile: external_node_path_.relative(process.cwd(), config.file) || config.file,
         },
         scenarios: [],

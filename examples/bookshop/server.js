@@ -115,6 +115,16 @@ async function createOrder(db, req) {
   return [201, order];
 }
 
+// A slow report: `steps` statements of `ms` each, one after the other (default 5 × 40 ms). Under load
+// at high concurrency, many of these are still running when a round ends: the test that counts
+// statements right after it checks that none of theirs are counted as the next endpoint's.
+async function slowReport(db, _req, _params, url) {
+  const steps = Math.min(20, Math.max(1, Number(url.searchParams.get('steps') ?? 5) || 5));
+  const ms = Math.min(1000, Math.max(0, Number(url.searchParams.get('ms') ?? 40) || 0));
+  for (let i = 0; i < steps; i++) await db.query('SELECT pg_sleep($1::float8 / 1000)', [ms]);
+  return [200, { steps, ms }];
+}
+
 async function stats(db) {
   const { rows: totals } = await db.query(
     `SELECT (SELECT count(*) FROM authors)::int AS authors,
@@ -163,6 +173,7 @@ const ROUTES = [
   ['GET', /^\/authors\/([^/]+)\/books$/, authorBooks],
   ['POST', /^\/orders$/, createOrder],
   ['GET', /^\/stats$/, stats],
+  ['GET', /^\/slow$/, slowReport],
 ];
 
 // ---------------------------------------------------------------------------------------------------

@@ -72,6 +72,11 @@ export interface QueryComparison {
   verdict: QueryVerdict;
   headStable?: boolean;
   baseStable?: boolean;
+  /** Statements per probe request, shown when the probes disagreed. */
+  headPerProbe?: number[];
+  basePerProbe?: number[];
+  /** Caveats the probes reported (e.g. the database was not quiet before probing). */
+  notes?: string[];
   /** Every N+1 suspect in the head run. */
   nPlusOne: NPlusOneFinding[];
   /** N+1 suspects whose fingerprint was not an N+1 suspect in the base (all of them without a base). */
@@ -96,6 +101,8 @@ export function compareQueries(
     threshold,
     verdict: 'no-data',
     headStable: head.stable,
+    headPerProbe: head.perProbe,
+    ...(head.notes?.length ? { notes: [...head.notes] } : {}),
     nPlusOne: head.nPlusOne,
     // New relative to a base that counted queries; without one, nothing can be called new.
     newNPlusOne: base ? head.nPlusOne.filter((f) => !baseNPlusOne.has(f.fingerprint)) : [],
@@ -110,6 +117,7 @@ export function compareQueries(
   const headFps = new Set(head.statements.map((s) => s.fingerprint));
   comparison.base = base.perRequest;
   comparison.baseStable = base.stable;
+  comparison.basePerProbe = base.perProbe;
   comparison.delta = head.perRequest - base.perRequest;
   comparison.newFingerprints = head.statements.filter((s) => !baseFps.has(s.fingerprint));
   comparison.removedFingerprints = base.statements.filter((s) => !headFps.has(s.fingerprint));

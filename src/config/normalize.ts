@@ -72,6 +72,9 @@ export function normalizeConfig(
   const base = {
     load: { ...builtinLoad(), ...normalizeLoad(d.load, ['defaults', 'load'], issues) },
     rounds: d.rounds ?? DEFAULTS.rounds,
+    roundsSet: d.rounds !== undefined,
+    maxRounds: d.maxRounds,
+    timeBudgetMs: positiveMs(['defaults', 'timeBudget'], d.timeBudget ?? DEFAULTS.timeBudget, issues, d.timeBudget !== undefined),
     queries: { ...builtinQueries(), ...normalizeQueries(d.queries) },
     budgets: normalizeBudgets(d.budgets, ['defaults', 'budgets'], issues),
     regression: { ...builtinRegression(), ...normalizeRegression(d.regression, ['defaults', 'regression'], issues) },
@@ -83,6 +86,7 @@ export function normalizeConfig(
     source: raw.baseline?.source ?? DEFAULTS.baseline.source,
     artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
     schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
+    timeBudgetMs: positiveMs(['baseline', 'timeBudget'], raw.baseline?.timeBudget ?? DEFAULTS.runTimeBudget, issues, raw.baseline?.timeBudget !== undefined),
     ...(raw.baseline?.file === undefined ? {} : { file: path.resolve(folder, raw.baseline.file) }),
     ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),
   };
@@ -166,23 +170,36 @@ function checkDbVariables(raw: RawConfig['service'], issues: Issues): void {
 
 function normalizeDatabase(raw: NonNullable<RawConfig['database']>, issues: Issues): DatabaseConfig | undefined {
   const upstream = issues.parse(['database', 'upstream'], raw.upstream, parseHostPort);
-  return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream };
+  return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream, timing: raw.timing ?? DEFAULTS.database.timing };
 }
 
 interface Inherited {
   load: LoadSettings;
   rounds: number;
+  /** rounds was written in defaults (then, without maxRounds, rounds are fixed). */
+  roundsSet: boolean;
+  maxRounds?: number;
+  timeBudgetMs: number;
   queries: QueryProbeSettings;
   budgets: Budgets;
   regression: RegressionThresholds;
 }
 
 function normalizeScenario(raw: RawScenario, at: KeyPath, base: Inherited, issues: Issues): ScenarioConfig {
+  const rounds = raw.rounds ?? base.rounds;
+  // `rounds: N` written without maxRounds keeps meaning N rounds, as it did before adaptive rounds.
+  const maxRounds = raw.maxRounds ?? base.maxRounds ?? (raw.rounds !== undefined || base.roundsSet ? rounds : Math.max(rounds, DEFAULTS.maxRounds));
+  if (maxRounds < rounds) {
+    const key = raw.maxRounds !== undefined ? [...at, 'maxRounds'] : ['defaults', 'maxRounds'];
+    issues.add(key, `must be at least rounds (${rounds}): maxRounds is the most rounds a scenario may run, in blocks of rounds`);
+  }
   return {
     name: raw.name,
     request: normalizeRequest(raw.request),
     load: { ...base.load, ...normalizeLoad(raw.load, [...at, 'load'], issues) },
-    rounds: raw.rounds ?? base.rounds,
+    rounds,
+    maxRounds,
+    timeBudgetMs: raw.timeBudget !== undefined ? positiveMs([...at, 'timeBudget'], raw.timeBudget, issues, true) : base.timeBudgetMs,
     budgets: { ...base.budgets, ...normalizeBudgets(raw.budgets, [...at, 'budgets'], issues) },
     regression: { ...base.regression, ...normalizeRegression(raw.regression, [...at, 'regression'], issues) },
     queries: { ...base.queries, ...normalizeQueries(raw.queries) },

@@ -20,17 +20,21 @@ import {
 /** Built-in defaults, written as a user would write them in perfgate.yml. */
 export const DEFAULTS = {
   load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s' },
-  // 20 one-second rounds: the sign-test interval then tolerates a few outlier rounds, and a rerun
-  // comparison (both sides) stays within 60 s of load per scenario. See docs/verdicts.md.
+  // Rounds come in blocks of `rounds`: 20 one-second rounds let the sign-test interval tolerate a few
+  // outlier rounds. In rerun mode more blocks follow, up to maxRounds, while a metric that can fail
+  // the check is inconclusive and the time budgets allow (docs/verdicts.md, "Adaptive rounds").
   rounds: 20,
+  maxRounds: 60,
+  timeBudget: '3m',
+  runTimeBudget: '20m',
   queries: { probes: 5, warmup: 3, nPlusOneThreshold: 3 },
   regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
-  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating' },
   failOn: ['budget', 'regression'],
-  database: { protocol: 'postgres' },
+  database: { protocol: 'postgres', timing: 'direct' },
 } as const;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -236,12 +240,32 @@ const RequestSchema = Type.Object(
   { ...strict, description: 'The request this scenario sends.' },
 );
 
+// Rounds and adaptive rounds: the same keys in defaults and in each scenario.
+const ROUNDS_KEYS = {
+  rounds: Type.Optional(
+    Count(
+      'Rounds per scenario, each kept as a separate sample for the statistics. In rerun mode, the block of rounds measured before each look at the verdicts; written without maxRounds, exactly this many rounds run.',
+      1,
+      DEFAULTS.rounds,
+    ),
+  ),
+  maxRounds: Type.Optional(
+    Count(
+      'Rerun mode: rounds at most. While a metric that can fail the check is inconclusive, another block of `rounds` runs, until this or timeBudget is reached. Default 60, or `rounds` when rounds is set without maxRounds (fixed rounds).',
+      1,
+    ),
+  ),
+  timeBudget: Type.Optional(
+    Duration('Rerun mode: load time per scenario (both sides) after which no further block of rounds starts.', DEFAULTS.timeBudget),
+  ),
+};
+
 const ScenarioSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Unique name; baselines are matched by it, so renaming starts a new history.' }),
     request: RequestSchema,
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    ...ROUNDS_KEYS,
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
@@ -301,6 +325,13 @@ const DatabaseSchema = Type.Object(
       description: 'The real database server as host:port; perfgate proxies it on a free loopback port.',
       examples: ['127.0.0.1:5432'],
     }),
+    timing: Type.Optional(
+      StringEnum(['direct', 'proxied'] as const, {
+        description:
+          'direct: queries are counted in a first boot of the service through the proxy, then the service is restarted with PERFGATE_DB_HOST/PORT pointing at the database itself for the timed rounds, so the proxy never adds to a latency (one extra boot). proxied: one boot, timed through the proxy (DB-bound latencies then include its hop).',
+        default: DEFAULTS.database.timing,
+      }),
+    ),
   },
   { ...strict, description: 'Turns on SQL query counting through a wire-protocol proxy.' },
 );
@@ -308,7 +339,7 @@ const DatabaseSchema = Type.Object(
 const DefaultsSchema = Type.Object(
   {
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    ...ROUNDS_KEYS,
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
@@ -328,10 +359,13 @@ const BaselineSchema = Type.Object(
     file: Type.Optional(Type.String({ minLength: 1, description: "Baseline results JSON for source: file, relative to this file's folder." })),
     artifact: Type.Optional(Type.String({ minLength: 1, description: 'Artifact name for source: artifact.', default: DEFAULTS.baseline.artifact })),
     ref: Type.Optional(Type.String({ minLength: 1, description: 'Git ref of the base for source: rerun (default: the pull request base).' })),
+    timeBudget: Type.Optional(
+      Duration('Rerun mode: load time of the whole run after which no scenario starts a further block of rounds.', DEFAULTS.runTimeBudget),
+    ),
     schedule: Type.Optional(
       StringEnum(['simultaneous', 'alternating'] as const, {
         description:
-          'How source: rerun runs a round: simultaneous (base and head under load at the same time, each with its own connections; the default, about half the noise) or alternating (one after the other, in random order).',
+          'How source: rerun runs a round: alternating (one side after the other, in random order; the default, each side alone on the machine) or simultaneous (base and head under load at the same time: about half the noise, but a change that slows a resource both share, such as the database server or the CPU, slows both sides and can be missed).',
         default: DEFAULTS.baseline.schedule,
       }),
     ),

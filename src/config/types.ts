@@ -61,7 +61,12 @@ export interface ScenarioConfig {
   name: string;
   request: RequestSpec;
   load: LoadSettings;
+  /** Rounds per block (rerun mode) or in all (otherwise). */
   rounds: number;
+  /** Rerun mode: rounds at most; equal to rounds for fixed rounds. */
+  maxRounds: number;
+  /** Rerun mode: load time (both sides) after which no further block starts. */
+  timeBudgetMs: number;
   budgets: Budgets;
   regression: RegressionThresholds;
   queries: QueryProbeSettings;
@@ -98,6 +103,11 @@ export interface ServiceConfig {
 export interface DatabaseConfig {
   protocol: 'postgres' | 'mysql';
   upstream: { host: string; port: number };
+  /**
+   * direct: count through the proxy in a first boot, time in a second boot that reaches the database
+   * itself. proxied: one boot, timings include the proxy's hop.
+   */
+  timing: 'direct' | 'proxied';
 }
 
 export type FailOn = 'budget' | 'regression';
@@ -112,6 +122,8 @@ export interface BaselineConfig {
   ref?: string;
   /** For source: rerun — how base and head share a round (docs/verdicts.md). */
   schedule: RerunSchedule;
+  /** For source: rerun — load time of the whole run after which no further block of rounds starts. */
+  timeBudgetMs: number;
 }
 
 /**

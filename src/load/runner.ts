@@ -13,6 +13,7 @@
 // - Lost requests: when a server closes a keep-alive socket with a request in flight, autocannon
 //   reconnects without counting anything (and times the next response from the lost request's send
 //   time). We watch each connection and count those requests as errors.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { RequestSpec } from '../config/types.js';
 import type { RoundResult } from '../results/types.js';
@@ -72,6 +73,9 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
 
   const serviceCpuStart = meter ? meter.readCpuUs() : 0;
   const clientCpuStart = process.cpuUsage();
+  // Whether perfgate's own thread kept up: its event-loop delay over the round.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const start = process.hrtime.bigint();
   const clients: ClientInternals[] = [];
 
@@ -122,6 +126,7 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
     roundNs = process.hrtime.bigint() - start;
     sendingNs ??= roundNs;
     clientCpu = process.cpuUsage(clientCpuStart);
+    loopDelay.disable();
     instance?.stop?.();
     if (meter) {
       try {
@@ -175,6 +180,8 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
     durationMs,
     drainMs: Number(roundNs - (sendingNs ?? roundNs)) / 1e6,
   };
+  // The histogram's floor is its resolution (10 ms): below that it only says "on time".
+  if (loopDelay.count > 0) round.clientLoopDelayUs = Math.round(loopDelay.percentile(99) / 1000);
   // Per-request figures are left out, not NaN, when nothing completed.
   if (responses > 0) round.clientCpuUsPerRequest = (clientCpu.user + clientCpu.system) / responses;
   if (meter) {

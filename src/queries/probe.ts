@@ -20,6 +20,14 @@ import type { QueryProxy } from './proxy.js';
  * scenario spends half a second waiting.
  */
 export const SETTLE_MS = 50;
+/**
+ * Before the probes, the database must be quiet: statements still arriving from earlier requests
+ * (a slow request of perfgate's still running in the service, a job the warm-up started) would be
+ * counted as the probes'. Quiet means no statement for QUIET_GAP_MS; after QUIET_LIMIT_MS perfgate
+ * probes anyway and says so in the results.
+ */
+export const QUIET_GAP_MS = 200;
+export const QUIET_LIMIT_MS = 10_000;
 
 export interface ProbeOptions {
   baseUrl: string;
@@ -32,6 +40,21 @@ export interface ProbeOptions {
   proxy?: QueryProxy;
   dialect?: 'postgres' | 'mysql';
   settleMs?: number;
+  quietGapMs?: number;
+  quietLimitMs?: number;
+}
+
+/** Waits until the proxy has seen no statement for `gapMs` (recording must be on), at most `limitMs`. */
+async function waitForQuiet(proxy: QueryProxy, gapMs: number, limitMs: number): Promise<{ reached: boolean; statements: number }> {
+  const deadline = Date.now() + limitMs;
+  let statements = 0;
+  for (;;) {
+    await sleep(gapMs);
+    const arrived = proxy.drain().length;
+    if (arrived === 0) return { reached: true, statements };
+    statements += arrived;
+    if (Date.now() >= deadline) return { reached: false, statements };
+  }
 }
 
 export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
@@ -46,10 +69,9 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
         `scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`,
       );
     }
-    // The warm-up's settle time and quiet gap, as after every probe window below.
-    await sleep(2 * settleMs);
-    opts.proxy.drain(); // warm-up statements are not part of the measurement
     const wasRecording = opts.proxy.setRecording(true);
+    // Warm-up statements are not part of the measurement, nor anything else still arriving.
+    const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
     const windows: ProbeWindow[] = [];
     let statements;
     let probingEnded: bigint | undefined;
@@ -69,11 +91,18 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
       opts.proxy.setRecording(wasRecording);
     }
     const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-    return buildQueryResult(perWindow, {
+    const result = buildQueryResult(perWindow, {
       dialect: opts.dialect ?? 'postgres',
       nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
       background: background.length,
     });
+    if (!quiet.reached) {
+      result.notes = [
+        `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
+          '(a background job, or requests still running); probe counts may include some of them',
+      ];
+    }
+    return result;
   } finally {
     agent.destroy();
   }

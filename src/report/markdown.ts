@@ -9,6 +9,7 @@ import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdi
 import type { FailOn } from '../config/types.js';
 import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
+import { describeStop } from './stop.js';
 import {
   codeBlock,
   escapeCell,
@@ -287,7 +288,15 @@ function queryFindings(q: QueryComparison, hasBase: boolean): string {
     f.push(`⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}${fresh}`);
   }
   if (q.duplicates.length) f.push(plural(q.duplicates.length, 'duplicate query', 'duplicate queries'));
-  if (q.headStable === false || q.baseStable === false) f.push('⚠️ unstable counts across probes');
+  if (q.headStable === false || q.baseStable === false) {
+    // Say which probes disagreed: the reader can tell a one-off (a late statement) from a pattern.
+    const sides = [
+      q.headStable === false && q.headPerProbe ? `head ${q.headPerProbe.join(', ')}` : '',
+      q.baseStable === false && q.basePerProbe ? `base ${q.basePerProbe.join(', ')}` : '',
+    ].filter(Boolean);
+    f.push(`⚠️ unstable counts across probes${sides.length ? ` (${sides.join('; ')})` : ''}`);
+  }
+  for (const note of q.notes ?? []) f.push(`⚠️ ${note}`);
   if (q.newFingerprints.length) f.push(`${plural(q.newFingerprints.length, 'new statement')}`);
   if (q.removedFingerprints.length) f.push(`${q.removedFingerprints.length} removed`);
   if (q.background) f.push(`${formatCount(q.background)} background statements`);
@@ -407,7 +416,7 @@ function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail
     rows.push(['peak RSS', formatValue('bytes', load.peakRssBytes), status('rssBytes')]);
   if (s.queries || budget.has('queries')) {
     const q = s.queries;
-    const flags = q ? [q.headStable === false ? '⚠️ unstable' : '', q.nPlusOne.length ? `⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}` : '']
+    const flags = q ? [q.headStable === false ? `⚠️ unstable probes ${(q.headPerProbe ?? []).join('/')}` : '', q.nPlusOne.length ? `⚠️ ${plural(q.nPlusOne.length, 'N+1 suspect')}` : '']
       .filter(Boolean)
       .join(', ') : '';
     rows.push(['queries/request', `${formatCount(q?.head)}${flags ? ` (${flags})` : ''}`, status('queries')]);
@@ -428,6 +437,31 @@ function runnerText(r: Results): string {
 
 function shortSha(sha?: string): string | undefined {
   return sha ? sha.slice(0, 7) : undefined;
+}
+
+/** Scenarios whose rounds adapted (more blocks, or longer rounds): how measuring ended for each. */
+function measuringLines(head: Results): string | undefined {
+  const parts: string[] = [];
+  for (const s of head.scenarios) {
+    const stop = s.stop;
+    if (!stop || (stop.reason === 'fixed' && !stop.roundSizing)) continue;
+    const sized = stop.roundSizing ? ` — ${stop.roundSizing}` : '';
+    parts.push(`${escapeCell(s.name)}: ${escapeCell(describeStop(stop))}${escapeCell(sized)}`);
+  }
+  return parts.length > 0 ? `**Measuring:** ${parts.join('; ')}` : undefined;
+}
+
+/** How DB-bound latencies were taken: without the proxy in a second boot, or through it. */
+function dbTimingLine(head: Results): string | undefined {
+  const boots = (head.meta.passes ?? []).map((p) => `${p.side} ${p.pass} ${(p.bootMs / 1000).toFixed(1)} s`).join(', ');
+  const bootText = boots ? ` (boots: ${boots})` : '';
+  if (head.meta.dbTiming === 'direct') {
+    return `**Timings and counts:** queries counted through perfgate's proxy in a first boot; the timed rounds ran in a second boot without the query proxy, straight to the database${bootText}.`;
+  }
+  if (head.meta.dbTiming === 'proxied') {
+    return `**Timings and counts:** ⚠️ one boot (\`database.timing: proxied\`): DB-bound timings include the query proxy's extra hop on every database round trip${bootText}.`;
+  }
+  return undefined;
 }
 
 function footer(c: Comparison, ctx: ReportContext): string {
@@ -457,6 +491,10 @@ function footer(c: Comparison, ctx: ReportContext): string {
         'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.',
     );
   }
+  const measuring = measuringLines(ctx.head);
+  if (measuring) lines.push(measuring);
+  const timing = dbTimingLine(ctx.head);
+  if (timing) lines.push(timing);
   const headSha = shortSha(ctx.head.meta.commit);
   const baseSha = shortSha(ctx.base?.meta.commit ?? ctx.head.base?.commit);
   if (headSha || baseSha) lines.push(`**Commits:** ${c.hasBaseline ? `base ${baseSha ?? '?'} → ` : ''}head ${headSha ?? '?'}`);

@@ -43,6 +43,16 @@ const Scenario = Type.Object({
   load: Type.Optional(Load),
   solo: Type.Optional(Load),
   queries: Type.Optional(Queries),
+  // The confidence the verdict is made from comes from here: a forged file must not make it laxer.
+  stop: Type.Optional(
+    Type.Object({
+      rounds: NonNegInt,
+      looks: Type.Integer({ minimum: 1, maximum: 1000 }),
+      maxLooks: Type.Integer({ minimum: 1, maximum: 1000 }),
+      confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
+      reason: Type.String({ maxLength: 50 }),
+    }),
+  ),
   error: Type.Optional(Type.String({ maxLength: 100_000 })),
 });
 export const ResultsFileSchema: TSchema = Type.Object({

@@ -35,6 +35,11 @@ export interface RoundResult {
    * "load generator saturated" warning is that process's share of a core).
    */
   clientCpuUsPerRequest?: number;
+  /**
+   * p99 of the load generator's event-loop delay during the round, in µs: how late perfgate's own
+   * thread handled events. Large values mean the generator, not the service, set the pace.
+   */
+  clientLoopDelayUs?: number;
   /** Which side of an A/B pair this round belongs to, in rerun mode. */
   side?: 'base' | 'head';
 }
@@ -82,6 +87,8 @@ export interface QueryResult {
   transactionControl?: number;
   /** Statements seen outside any probe window during probing. */
   background?: number;
+  /** Caveats about the counts (e.g. the database was not quiet before probing). */
+  notes?: string[];
 }
 
 export interface ScenarioResult {
@@ -100,6 +107,19 @@ export interface ScenarioResult {
   stop?: StopInfo;
   /** Set when the scenario could not be measured (probe failed, service errors). */
   error?: string;
+}
+
+/** One boot of a service for one pass over the scenarios. */
+export interface PassRecord {
+  side: 'head' | 'base';
+  /** count: query probes through the proxy; timing: warm-up and rounds; both: one boot did both. */
+  pass: 'count' | 'timing' | 'both';
+  /** From the start command to the ready check passing. */
+  bootMs: number;
+  /** The build, which runs once per side before its first boot. */
+  buildMs?: number;
+  /** Whether the service reached the database through perfgate's proxy in this pass. */
+  proxied: boolean;
 }
 
 /**
@@ -140,6 +160,14 @@ export interface Results {
     /** Rerun mode: how base and head shared each round. */
     schedule?: 'simultaneous' | 'alternating';
     configFile?: string;
+    /**
+     * With a database: how DB-bound timings were taken. direct: the service was restarted for the
+     * timed rounds with the database itself as PERFGATE_DB_HOST/PORT (queries were counted in an
+     * earlier boot through the proxy); proxied: one boot, the proxy in every database round trip.
+     */
+    dbTiming?: 'direct' | 'proxied';
+    /** Each boot of a service: which side, for which pass, and how long it took to become ready. */
+    passes?: PassRecord[];
   };
   scenarios: ScenarioResult[];
   /** In rerun mode the base side measured in the same run, paired round by round. */

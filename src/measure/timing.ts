@@ -1,0 +1,194 @@
+// A scenario's timed part, per side: warm-up, rounds sized to the endpoint, and in rerun mode blocks
+// of paired rounds until the verdicts are conclusive or a limit is reached (the sequential rule).
+//
+// Schedules (docs/verdicts.md): alternating, the default, runs one side after the other in a random
+// order per round, so each side has the machine — and the database server — to itself, and a head
+// that burdens a shared resource cannot slow base by as much as itself. simultaneous loads both at
+// once (half the noise, but blind to such a shared-resource regression); the head then also runs a
+// few rounds alone, which carry its absolute numbers (budgets).
+import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
+import { EnvironmentError } from '../errors.js';
+import { aggregateRounds, runLoad, runWarmup, type LoadOptions } from '../load/index.js';
+import { roundLength } from '../load/round-length.js';
+import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
+import { formatLatencyUs } from '../report/format.js';
+import { describeStop } from '../report/stop.js';
+import { lookConfidence, pendingMetrics, planFor } from './judge.js';
+import type { BootedSide, Side } from './side.js';
+
+export interface TimingOptions {
+  scenario: ScenarioConfig;
+  /** The sides to load, head first; two in rerun mode. */
+  sides: BootedSide[];
+  schedule: RerunSchedule;
+  failOn: readonly FailOn[];
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+  /** Load time left for the whole run (rerun mode's run budget), in ms. */
+  runBudgetLeftMs: () => number;
+}
+
+export interface ScenarioTiming {
+  load: Map<Side, LoadResult>;
+  /** Simultaneous schedule: the head's rounds alone. */
+  solo?: LoadResult;
+  stop: StopInfo;
+}
+
+/** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
+export function soloRoundsFor(rounds: number): number {
+  return Math.max(3, Math.ceil(rounds / 4));
+}
+
+export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming> {
+  const { scenario, sides, progress, signal } = opts;
+  const paired = sides.length > 1;
+  const together = paired && opts.schedule === 'simultaneous';
+  const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
+  const startedAt = Date.now();
+  const loadOptions = (s: BootedSide, durationMs: number): LoadOptions => ({
+    baseUrl: s.baseUrl,
+    request: scenario.request,
+    connections: scenario.load.connections,
+    durationMs,
+    pipelining: scenario.load.pipelining,
+    timeoutMs: scenario.load.timeoutMs,
+    meter: s.service.meter,
+    signal,
+  });
+
+  const warm = await warmUp(opts, together, loadOptions);
+  const p50s = warm.map((w) => (w.requests > 0 ? w.latencyUs.p50 : undefined)).filter((v): v is number => v !== undefined);
+  const length = roundLength(scenario.load.durationMs, p50s.length > 0 ? Math.max(...p50s) : undefined, scenario.load.connections * scenario.load.pipelining);
+  if (length.sizing) progress(length.sizing);
+
+  const rounds = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
+  const record = (s: BootedSide, round: RoundResult, label: string, into: RoundResult[]): void => {
+    if (paired) round.side = s.side;
+    into.push(round);
+    if (!s.service.isRunning()) {
+      throw new EnvironmentError(`the ${s.side} service exited during load on scenario "${scenario.name}"`, s.service.tailLog(40));
+    }
+    progress(`${tag(s)}${label}: ${describeRound(round)}`);
+  };
+  const runRound = async (label: string): Promise<void> => {
+    if (signal?.aborted) throw new EnvironmentError('interrupted');
+    // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
+    // running first, or, in a simultaneous round, opening its connections first.
+    const order = paired && Math.random() < 0.5 ? [...sides].reverse() : sides;
+    if (together) {
+      const measured = await Promise.all(order.map((s) => runLoad(loadOptions(s, length.roundMs))));
+      measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
+      return;
+    }
+    for (const s of order) {
+      if (signal?.aborted) throw new EnvironmentError('interrupted');
+      record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side)!);
+    }
+  };
+
+  const plan = planFor(scenario);
+  const adaptive = paired && plan.maxLooks > 1;
+  const limit = adaptive ? scenario.maxRounds : scenario.rounds;
+  let look = 0;
+  let confidence = plan.confidence;
+  let reason: StopInfo['reason'] = 'fixed';
+  let pending: string[] = [];
+  const roundsStartedAt = Date.now();
+  for (;;) {
+    const done = rounds.get('head')!.length;
+    const block = Math.min(scenario.rounds, limit - done);
+    for (let r = 0; r < block; r++) await runRound(`round ${done + r + 1}/${adaptive ? `${scenario.rounds * (look + 1)}` : limit}`);
+    look++;
+    if (!adaptive) break;
+    confidence = lookConfidence(plan, look);
+    pending = pendingMetrics(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence);
+    const measured = rounds.get('head')!.length;
+    if (pending.length === 0) {
+      reason = 'conclusive';
+      break;
+    }
+    if (measured >= limit || look >= plan.maxLooks) {
+      reason = 'max-rounds';
+      break;
+    }
+    // Another block only if it fits: estimated from the time the blocks so far took.
+    const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * Math.min(scenario.rounds, limit - measured);
+    const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
+    if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
+      reason = 'time-budget';
+      break;
+    }
+    progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${Math.min(scenario.rounds, limit - measured)} more`);
+  }
+
+  const stop: StopInfo = {
+    ...(paired ? { schedule: opts.schedule } : {}),
+    rounds: rounds.get('head')!.length,
+    looks: look,
+    maxLooks: adaptive ? plan.maxLooks : 1,
+    confidence,
+    reason,
+    ...(pending.length > 0 ? { pending } : {}),
+    roundMs: length.roundMs,
+    ...(length.sizing ? { roundSizing: length.sizing } : {}),
+  };
+  progress(describeStop(stop));
+
+  let solo: LoadResult | undefined;
+  if (together) {
+    const head = sides.find((s) => s.side === 'head')!;
+    const alone: RoundResult[] = [];
+    const count = soloRoundsFor(scenario.rounds);
+    for (let r = 0; r < count; r++) {
+      if (signal?.aborted) throw new EnvironmentError('interrupted');
+      record(head, await runLoad(loadOptions(head, length.roundMs)), `alone ${r + 1}/${count} (budgets)`, alone);
+    }
+    solo = aggregateRounds(alone);
+    for (const warning of solo.warnings ?? []) progress(`head alone: warning: ${warning}`);
+  }
+  const load = new Map<Side, LoadResult>();
+  for (const s of sides) {
+    const result = aggregateRounds(rounds.get(s.side)!);
+    load.set(s.side, result);
+    for (const warning of result.warnings ?? []) progress(`${tag(s)}warning: ${warning}`);
+  }
+  return { load, solo, stop };
+}
+
+async function warmUp(
+  opts: TimingOptions,
+  together: boolean,
+  loadOptions: (s: BootedSide, durationMs: number) => LoadOptions,
+): Promise<RoundResult[]> {
+  const { scenario, sides, progress } = opts;
+  const warmupMs = scenario.load.warmupMs;
+  if (warmupMs <= 0) return [];
+  const tag = (s: BootedSide) => (sides.length > 1 ? `${s.side} ` : '');
+  // Failures during warm-up do not reach the numbers, but they say the service is not ready for the
+  // load (a cold pool timing out, a crash loop): worth a line in the progress output.
+  const report = (s: BootedSide, w: RoundResult): void => {
+    const failed = w.errors + w.non2xx;
+    if (failed > 0) progress(`${tag(s)}warning: ${failed} of ${w.requests + w.errors} warm-up requests failed`);
+  };
+  if (together) {
+    progress(`warm-up ${warmupMs / 1000}s (base and head at once)`);
+    const warm = await Promise.all(sides.map((s) => runWarmup(loadOptions(s, warmupMs))));
+    warm.forEach((w, i) => report(sides[i]!, w));
+    return warm;
+  }
+  const warm: RoundResult[] = [];
+  for (const s of sides) {
+    progress(`${tag(s)}warm-up ${warmupMs / 1000}s`);
+    const w = await runWarmup(loadOptions(s, warmupMs));
+    report(s, w);
+    warm.push(w);
+  }
+  return warm;
+}
+
+function describeRound(round: RoundResult): string {
+  const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
+  const drain = round.drainMs !== undefined && round.drainMs >= 100 ? `, ${(round.drainMs / 1000).toFixed(1)}s draining` : '';
+  return `${Math.round(round.rps)} req/s, p50 ${formatLatencyUs(round.latencyUs.p50)}, p99 ${formatLatencyUs(round.latencyUs.p99)}${failures}${drain}`;
+}
