@@ -170,6 +170,8 @@ describe('renderReport snapshots', () => {
     const categories = JSON.parse(`[${axis}]`) as string[];
     assert.equal(categories.length, 4, axis);
     assert.equal(new Set(categories).size, 4, `distinct categories: ${axis}`);
+    // Cut at a word, marked with an ellipsis: never "…organizations id memb · base".
+    for (const c of categories) assert.match(c, /^GET \/api\/v1\/organizations\/…( \(2\))? · (base|head)$/, c);
   });
 
   test('budgets without data are not counted as passing in the headline', () => {

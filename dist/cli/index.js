@@ -65140,6 +65140,120 @@ function checkBudgets(budgets, head) {
     }
     return checks;
 }
+/** Budget names as the report and the headline show them (the config's own key names). */
+const BUDGET_LABEL = {
+    p50Us: 'p50',
+    p90Us: 'p90',
+    p99Us: 'p99',
+    maxUs: 'max latency',
+    minRps: 'rps',
+    errors: 'errors',
+    queries: 'queries/request',
+    cpuUsPerRequest: 'CPU/request',
+    rssBytes: 'peak RSS',
+};
+
+;// CONCATENATED MODULE: ./lib/report/format.js
+// Number and text formatting for the report. Deterministic (no locale APIs): snapshots and PR
+// comments must not change with the runner's locale.
+/** Thousands separators without toLocaleString. */
+function group(intText) {
+    return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** µs below 1 ms, else ms with 2/1/0 decimals as the value grows. */
+function formatLatencyUs(us) {
+    if (us === Infinity)
+        return 'no response';
+    if (us === undefined || !Number.isFinite(us))
+        return '—';
+    if (us < 1000)
+        return `${Math.round(us)} µs`;
+    const ms = us / 1000;
+    if (ms < 10)
+        return `${ms.toFixed(2)} ms`;
+    if (ms < 100)
+        return `${ms.toFixed(1)} ms`;
+    return `${group(Math.round(ms).toString())} ms`;
+}
+function formatRps(rps) {
+    if (rps === undefined || !Number.isFinite(rps))
+        return '—';
+    if (rps >= 100)
+        return group(Math.round(rps).toString());
+    return rps.toFixed(1);
+}
+function formatBytes(bytes) {
+    if (bytes === undefined || !Number.isFinite(bytes))
+        return '—';
+    const mib = bytes / (1024 * 1024);
+    if (mib >= 1)
+        return `${mib.toFixed(1)} MiB`;
+    return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+/** Counts that may be a median of an even number of probes (x.5). */
+function formatCount(n) {
+    if (n === undefined || !Number.isFinite(n))
+        return '—';
+    return Number.isInteger(n) ? group(n.toString()) : n.toFixed(1);
+}
+function formatValue(unit, v) {
+    switch (unit) {
+        case 'us':
+            return formatLatencyUs(v);
+        case 'rps':
+            return formatRps(v);
+        case 'bytes':
+            return formatBytes(v);
+        default:
+            return formatCount(v);
+    }
+}
+/** +7.3% / -2.0%; a change that rounds to zero shows as 0.0% without a sign. */
+function formatPercent(fraction) {
+    const v = fraction * 100;
+    const text = Math.abs(v).toFixed(1);
+    if (text === '0.0')
+        return '0.0%';
+    return `${v > 0 ? '+' : '-'}${text}%`;
+}
+/** CI bounds benchstat-style: `[5.2, 9.1]`, negatives keep their sign. */
+function formatInterval(lo, hi) {
+    const f = (x) => {
+        const t = (x * 100).toFixed(1);
+        return t === '-0.0' ? '0.0' : t;
+    };
+    return `[${f(lo)}, ${f(hi)}]`;
+}
+/**
+ * Text for a GFM table cell: `|` would end the cell and backticks would open code spans across
+ * cells; `<`/`&` would start HTML; newlines would end the row.
+ */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/`/g, '\\`')
+        .replace(/\r\n?|\n/g, ' ');
+}
+/** Text for HTML context (a <summary>). */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** A fenced code block whose fence is longer than any backtick run inside (SQL may contain backticks). */
+function codeBlock(code, lang = '') {
+    const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${lang}\n${code}\n${fence}`;
+}
+/** Shortens text to `max` characters, marking the cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
 
 ;// CONCATENATED MODULE: ./lib/compare/metrics.js
 const METRICS = [
@@ -65544,6 +65658,7 @@ function compareQueries(head, base, threshold) {
 
 
 
+
 /** A rerun-mode results file carries its base side inside; lift it into a Results of its own. */
 function rerunBaseline(head) {
     if (!head.base)
@@ -65723,9 +65838,8 @@ function decide(comparison, failOn) {
             failing.push(`${s.name}: could not be measured: ${s.error}`);
         for (const b of s.budgets) {
             if (b.status === 'fail') {
-                const u = UNIT_SUFFIX[b.unit];
-                const actual = b.actual === Infinity ? 'no request completed' : `${round2(b.actual)}${u}`;
-                gate('budget', `${s.name}: budget ${b.budget} violated: ${actual}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
+                // The same units and rounding as the report's tables (793 ms, not 792578 µs).
+                gate('budget', `${s.name}: budget ${BUDGET_LABEL[b.budget]} violated: ${formatValue(b.unit, b.actual)}${UNIT_SUFFIX[b.unit]}, limit ${b.kind === 'max' ? '≤' : '≥'} ${formatValue(b.unit, b.limit)}${UNIT_SUFFIX[b.unit]}`);
             }
         }
         for (const m of s.metrics) {
@@ -65749,10 +65863,8 @@ function decide(comparison, failOn) {
         return { verdict: 'inconclusive', exitCode: 0, reasons: [...informational, ...inconclusive] };
     return { verdict: 'pass', exitCode: 0, reasons: informational };
 }
-const UNIT_SUFFIX = { us: ' µs', rps: ' req/s', count: '', queries: ' statements/request', bytes: ' bytes' };
-function round2(x) {
-    return Math.round(x * 100) / 100;
-}
+// formatValue writes the unit of latencies and sizes itself.
+const UNIT_SUFFIX = { us: '', rps: ' req/s', count: '', queries: ' statements/request', bytes: '' };
 function formatPct(x) {
     return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
@@ -66187,9 +66299,16 @@ function toAlignment(value) {
 ;// CONCATENATED MODULE: ./lib/report/chart.js
 /** More bars than this are unreadable at comment width: the chart is left out. */
 const MAX_SCENARIOS = 12;
-/** Mermaid's category parser chokes on quotes, brackets and commas. */
+const MAX_LABEL = 30;
+/** Mermaid's category parser chokes on quotes, brackets and commas. Long names end at a word, with "…". */
 function label(text) {
-    return text.replace(/["[\],;#`]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 30);
+    const clean = text.replace(/["[\],;#`]/g, ' ').replace(/\s+/g, ' ').trim();
+    if (clean.length <= MAX_LABEL)
+        return clean;
+    const cut = clean.slice(0, MAX_LABEL - 1);
+    // A word or path segment ends at a space or a slash (kept): "…new sessio" reads as a typo.
+    const boundary = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('/') + 1);
+    return `${(boundary >= MAX_LABEL / 2 ? cut.slice(0, boundary) : cut).trimEnd()}…`;
 }
 function renderChart(comparison) {
     const rows = comparison.scenarios.filter((s) => s.status === 'compared' && s.metrics.some((m) => m.metric === 'p50'));
@@ -66251,112 +66370,11 @@ function describeStop(stop) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/report/format.js
-// Number and text formatting for the report. Deterministic (no locale APIs): snapshots and PR
-// comments must not change with the runner's locale.
-/** Thousands separators without toLocaleString. */
-function group(intText) {
-    return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** µs below 1 ms, else ms with 2/1/0 decimals as the value grows. */
-function formatLatencyUs(us) {
-    if (us === Infinity)
-        return 'no response';
-    if (us === undefined || !Number.isFinite(us))
-        return '—';
-    if (us < 1000)
-        return `${Math.round(us)} µs`;
-    const ms = us / 1000;
-    if (ms < 10)
-        return `${ms.toFixed(2)} ms`;
-    if (ms < 100)
-        return `${ms.toFixed(1)} ms`;
-    return `${group(Math.round(ms).toString())} ms`;
-}
-function formatRps(rps) {
-    if (rps === undefined || !Number.isFinite(rps))
-        return '—';
-    if (rps >= 100)
-        return group(Math.round(rps).toString());
-    return rps.toFixed(1);
-}
-function formatBytes(bytes) {
-    if (bytes === undefined || !Number.isFinite(bytes))
-        return '—';
-    const mib = bytes / (1024 * 1024);
-    if (mib >= 1)
-        return `${mib.toFixed(1)} MiB`;
-    return `${(bytes / 1024).toFixed(0)} KiB`;
-}
-/** Counts that may be a median of an even number of probes (x.5). */
-function formatCount(n) {
-    if (n === undefined || !Number.isFinite(n))
-        return '—';
-    return Number.isInteger(n) ? group(n.toString()) : n.toFixed(1);
-}
-function formatValue(unit, v) {
-    switch (unit) {
-        case 'us':
-            return formatLatencyUs(v);
-        case 'rps':
-            return formatRps(v);
-        case 'bytes':
-            return formatBytes(v);
-        default:
-            return formatCount(v);
-    }
-}
-/** +7.3% / -2.0%; a change that rounds to zero shows as 0.0% without a sign. */
-function formatPercent(fraction) {
-    const v = fraction * 100;
-    const text = Math.abs(v).toFixed(1);
-    if (text === '0.0')
-        return '0.0%';
-    return `${v > 0 ? '+' : '-'}${text}%`;
-}
-/** CI bounds benchstat-style: `[5.2, 9.1]`, negatives keep their sign. */
-function formatInterval(lo, hi) {
-    const f = (x) => {
-        const t = (x * 100).toFixed(1);
-        return t === '-0.0' ? '0.0' : t;
-    };
-    return `[${f(lo)}, ${f(hi)}]`;
-}
-/**
- * Text for a GFM table cell: `|` would end the cell and backticks would open code spans across
- * cells; `<`/`&` would start HTML; newlines would end the row.
- */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/`/g, '\\`')
-        .replace(/\r\n?|\n/g, ' ');
-}
-/** Text for HTML context (a <summary>). */
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** A fenced code block whose fence is longer than any backtick run inside (SQL may contain backticks). */
-function codeBlock(code, lang = '') {
-    const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${lang}\n${code}\n${fence}`;
-}
-/** Shortens text to `max` characters, marking the cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    return `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 ;// CONCATENATED MODULE: ./lib/report/markdown.js
 // The one markdown document used for the PR comment, the job summary, `--report` and the terminal:
 // headline, timing table with CIs (benchstat style), budgets, queries, chart, and how it was measured.
 // Pure: a Comparison and the two Results in, a string out.
+
 
 
 
@@ -66566,17 +66584,6 @@ function timingTable(c, head, detail) {
     ]);
 }
 // ---------------------------------------------------------------- budgets
-const BUDGET_LABEL = {
-    p50Us: 'p50',
-    p90Us: 'p90',
-    p99Us: 'p99',
-    maxUs: 'max latency',
-    minRps: 'rps',
-    errors: 'errors',
-    queries: 'queries/request',
-    cpuUsPerRequest: 'CPU/request',
-    rssBytes: 'peak RSS',
-};
 const STATUS_TEXT = { pass: '✅ pass', fail: '❌ fail', 'no-data': '⚪ no data' };
 function budgetLimit(b) {
     return `${b.kind === 'max' ? '≤' : '≥'} ${formatValue(b.unit, b.limit)}`;
@@ -66713,14 +66720,16 @@ function headOnlyTable(s, r, _detail) {
         const b = budget.get(key);
         return b ? `${budgetLimit(b)} ${STATUS_TEXT[b.status]}` : '';
     };
+    // Nothing completed: the percentiles of an empty histogram read 0 µs, which would look fast.
+    const latency = (us) => (load.requests === 0 ? formatLatencyUs(Infinity) : formatLatencyUs(us));
     const rows = [
         ['rps', formatRps(load.rps), status('minRps')],
-        ['p50', formatLatencyUs(load.latencyUs.p50), status('p50Us')],
-        ['p90', formatLatencyUs(load.latencyUs.p90), status('p90Us')],
-        ['p99', formatLatencyUs(load.latencyUs.p99), status('p99Us')],
+        ['p50', latency(load.latencyUs.p50), status('p50Us')],
+        ['p90', latency(load.latencyUs.p90), status('p90Us')],
+        ['p99', latency(load.latencyUs.p99), status('p99Us')],
     ];
     if (budget.has('maxUs'))
-        rows.push(['max', formatLatencyUs(load.latencyUs.max), status('maxUs')]);
+        rows.push(['max', latency(load.latencyUs.max), status('maxUs')]);
     const errorText = load.non2xx ? `${formatCount(load.errors + load.non2xx)} (${formatCount(load.non2xx)} non-2xx)` : formatCount(load.errors);
     rows.push(['errors', errorText, status('errors')]);
     if (load.cpuUsPerRequest !== undefined || budget.has('cpuUsPerRequest'))

@@ -75,3 +75,16 @@ export function checkBudgets(budgets: Budgets, head: ScenarioResult | undefined)
   }
   return checks;
 }
+
+/** Budget names as the report and the headline show them (the config's own key names). */
+export const BUDGET_LABEL: Record<BudgetCheck['budget'], string> = {
+  p50Us: 'p50',
+  p90Us: 'p90',
+  p99Us: 'p99',
+  maxUs: 'max latency',
+  minRps: 'rps',
+  errors: 'errors',
+  queries: 'queries/request',
+  cpuUsPerRequest: 'CPU/request',
+  rssBytes: 'peak RSS',
+};

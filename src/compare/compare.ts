@@ -2,7 +2,8 @@
 // checks, plus the decision that becomes the exit code. Pure: results and config in, data out.
 import type { FailOn, PerfgateConfig, RegressionThresholds, ScenarioConfig } from '../config/types.js';
 import type { Results, ScenarioResult } from '../results/types.js';
-import { type BudgetCheck, checkBudgets } from './budgets.js';
+import { BUDGET_LABEL, type BudgetCheck, checkBudgets } from './budgets.js';
+import { formatValue } from '../report/format.js';
 import {
   type CrossMachinePolicy,
   DEFAULT_REGRESSION,
@@ -285,9 +286,8 @@ export function decide(comparison: Comparison, failOn: readonly FailOn[]): Decis
     if (s.status === 'error' && failOn.length > 0) failing.push(`${s.name}: could not be measured: ${s.error}`);
     for (const b of s.budgets) {
       if (b.status === 'fail') {
-        const u = UNIT_SUFFIX[b.unit];
-        const actual = b.actual === Infinity ? 'no request completed' : `${round2(b.actual!)}${u}`;
-        gate('budget', `${s.name}: budget ${b.budget} violated: ${actual}, limit ${b.kind === 'max' ? '≤' : '≥'} ${b.limit}${u}`);
+        // The same units and rounding as the report's tables (793 ms, not 792578 µs).
+        gate('budget', `${s.name}: budget ${BUDGET_LABEL[b.budget]} violated: ${formatValue(b.unit, b.actual)}${UNIT_SUFFIX[b.unit]}, limit ${b.kind === 'max' ? '≤' : '≥'} ${formatValue(b.unit, b.limit)}${UNIT_SUFFIX[b.unit]}`);
       }
     }
     for (const m of s.metrics) {
@@ -309,11 +309,9 @@ export function decide(comparison: Comparison, failOn: readonly FailOn[]): Decis
   return { verdict: 'pass', exitCode: 0, reasons: informational };
 }
 
-const UNIT_SUFFIX: Record<BudgetCheck['unit'], string> = { us: ' µs', rps: ' req/s', count: '', queries: ' statements/request', bytes: ' bytes' };
+// formatValue writes the unit of latencies and sizes itself.
+const UNIT_SUFFIX: Record<BudgetCheck['unit'], string> = { us: '', rps: ' req/s', count: '', queries: ' statements/request', bytes: '' };
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
 
 function formatPct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;

@@ -6,9 +6,16 @@ import type { Comparison } from '../compare/compare.js';
 /** More bars than this are unreadable at comment width: the chart is left out. */
 const MAX_SCENARIOS = 12;
 
-/** Mermaid's category parser chokes on quotes, brackets and commas. */
+const MAX_LABEL = 30;
+
+/** Mermaid's category parser chokes on quotes, brackets and commas. Long names end at a word, with "…". */
 function label(text: string): string {
-  return text.replace(/["[\],;#`]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 30);
+  const clean = text.replace(/["[\],;#`]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (clean.length <= MAX_LABEL) return clean;
+  const cut = clean.slice(0, MAX_LABEL - 1);
+  // A word or path segment ends at a space or a slash (kept): "…new sessio" reads as a typo.
+  const boundary = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('/') + 1);
+  return `${(boundary >= MAX_LABEL / 2 ? cut.slice(0, boundary) : cut).trimEnd()}…`;
 }
 
 export function renderChart(comparison: Comparison): string | undefined {

@@ -2,7 +2,7 @@
 // headline, timing table with CIs (benchstat style), budgets, queries, chart, and how it was measured.
 // Pure: a Comparison and the two Results in, a string out.
 import { markdownTable } from 'markdown-table';
-import type { BudgetCheck } from '../compare/budgets.js';
+import { BUDGET_LABEL, type BudgetCheck } from '../compare/budgets.js';
 import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
 import { DEFAULT_CROSS_MACHINE, formatThreshold } from '../compare/metrics.js';
 import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
@@ -250,17 +250,6 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
 
 // ---------------------------------------------------------------- budgets
 
-const BUDGET_LABEL: Record<BudgetCheck['budget'], string> = {
-  p50Us: 'p50',
-  p90Us: 'p90',
-  p99Us: 'p99',
-  maxUs: 'max latency',
-  minRps: 'rps',
-  errors: 'errors',
-  queries: 'queries/request',
-  cpuUsPerRequest: 'CPU/request',
-  rssBytes: 'peak RSS',
-};
 
 const STATUS_TEXT = { pass: '✅ pass', fail: '❌ fail', 'no-data': '⚪ no data' } as const;
 
@@ -401,13 +390,15 @@ function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail
     const b = budget.get(key);
     return b ? `${budgetLimit(b)} ${STATUS_TEXT[b.status]}` : '';
   };
+  // Nothing completed: the percentiles of an empty histogram read 0 µs, which would look fast.
+  const latency = (us: number) => (load.requests === 0 ? formatLatencyUs(Infinity) : formatLatencyUs(us));
   const rows: string[][] = [
     ['rps', formatRps(load.rps), status('minRps')],
-    ['p50', formatLatencyUs(load.latencyUs.p50), status('p50Us')],
-    ['p90', formatLatencyUs(load.latencyUs.p90), status('p90Us')],
-    ['p99', formatLatencyUs(load.latencyUs.p99), status('p99Us')],
+    ['p50', latency(load.latencyUs.p50), status('p50Us')],
+    ['p90', latency(load.latencyUs.p90), status('p90Us')],
+    ['p99', latency(load.latencyUs.p99), status('p99Us')],
   ];
-  if (budget.has('maxUs')) rows.push(['max', formatLatencyUs(load.latencyUs.max), status('maxUs')]);
+  if (budget.has('maxUs')) rows.push(['max', latency(load.latencyUs.max), status('maxUs')]);
   const errorText = load.non2xx ? `${formatCount(load.errors + load.non2xx)} (${formatCount(load.non2xx)} non-2xx)` : formatCount(load.errors);
   rows.push(['errors', errorText, status('errors')]);
   if (load.cpuUsPerRequest !== undefined || budget.has('cpuUsPerRequest'))
