@@ -15,15 +15,24 @@
 // comparisons — how docs/verdicts.md reports noise) equals the level simulated.
 import { parseArgs } from 'node:util';
 import { metricDef } from '../src/compare/metrics.js';
-import { median, type ShiftEstimate, signTestCiRank } from '../src/compare/stats.js';
+import { signTestCiRank } from '../src/compare/stats.js';
 import { type SpendingFunction, spendingLookConfidence } from '../src/compare/sequential.js';
-import { classifyShift, type MetricVerdict, VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
-import { type NoiseShape, noiseSource } from '../__tests__/compare/noise.js';
+import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
+import { adaptiveTrial, type NoiseShape, noiseSource } from '../__tests__/compare/noise.js';
 import { lgamma } from './decision-rules.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { trials: { type: 'string' }, seed: { type: 'string', default: '1' } },
+  options: {
+    trials: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    /** sizing: comma-separated rounds per look. */
+    blocks: { type: 'string', default: '5,10,20' },
+    /** sizing: comma-separated maximum rounds. */
+    'max-rounds': { type: 'string', default: '40,60,80,100,120,160,200,240,320' },
+    /** sizing: comma-separated noise levels as shape:sd, e.g. t3:0.104,gaussian:0.05. */
+    noise: { type: 'string', default: 't3:0.05,gaussian:0.104,t3:0.104,t3:0.156,t3:0.208' },
+  },
 });
 const MODE = positionals[0] ?? 'designs';
 const SEED = Number(args.seed);
@@ -84,39 +93,6 @@ interface Plan {
   maxLooks: number;
 }
 
-interface Outcome {
-  /** Verdict at the look where measuring stopped. */
-  verdict: MetricVerdict;
-  rounds: number;
-  /** Some look said "regressed": the false alarm if measuring went on for other metrics' sake. */
-  everRegressed: boolean;
-}
-
-function judge(sorted: number[], k: number): MetricVerdict {
-  const n = sorted.length;
-  const shift: ShiftEstimate = { method: 'sign-test', estimate: median(sorted), p: 1, n };
-  if (k > 0) shift.ci = { lo: sorted[k - 1], hi: sorted[n - k] };
-  return classifyShift(CPU, shift, THRESHOLD).verdict;
-}
-
-function trial(design: Design, plan: Plan, theta: number, noise: () => number): Outcome {
-  const sorted: number[] = [];
-  let outcome: Outcome | undefined;
-  let everRegressed = false;
-  for (let look = 1; look <= plan.maxLooks; look++) {
-    for (let i = 0; i < plan.block; i++) {
-      const x = theta + noise();
-      let at = sorted.length;
-      while (at > 0 && sorted[at - 1] > x) at--;
-      sorted.splice(at, 0, x);
-    }
-    const verdict = judge(sorted, design.rank(sorted.length, look, plan.maxLooks));
-    if (verdict === 'regressed') everRegressed = true;
-    if (!outcome && (verdict !== 'inconclusive' || look === plan.maxLooks)) outcome = { verdict, rounds: sorted.length, everRegressed };
-  }
-  return { ...outcome!, everRegressed };
-}
-
 interface Cell {
   regressed: number;
   inconclusive: number;
@@ -133,7 +109,7 @@ function cell(design: Design, plan: Plan, theta: number, shape: NoiseShape, sd: 
   let everRegressed = 0;
   const rounds: number[] = [];
   for (let t = 0; t < trials; t++) {
-    const o = trial(design, plan, theta, noise);
+    const o = adaptiveTrial({ def: CPU, threshold: THRESHOLD, ...plan, theta, noise, rank: (n, look) => design.rank(n, look, plan.maxLooks) });
     if (o.verdict === 'regressed') regressed++;
     if (o.verdict === 'inconclusive') inconclusive++;
     if (o.everRegressed) everRegressed++;
@@ -182,16 +158,16 @@ function designs(): void {
 
 function sizing(): void {
   const trials = Number(args.trials ?? 2000);
-  const noises: [NoiseShape, number][] = [
-    ['t3', 0.05],
-    ['gaussian', 0.104],
-    ['t3', 0.104],
-    ['t3', 0.156],
-    ['t3', 0.208],
-  ];
+  const list = (s: string) => s.split(',').filter(Boolean);
+  const noises = list(args.noise!).map((n) => {
+    const [shape, sd] = n.split(':');
+    return [shape as NoiseShape, Number(sd)] as const;
+  });
   const plans: Plan[] = [];
-  for (const block of [5, 10, 20]) for (const maxRounds of [40, 60, 80, 100, 120, 160, 200, 240, 320]) {
-    if (maxRounds % block === 0 && maxRounds / block <= 20) plans.push({ block, maxLooks: maxRounds / block });
+  for (const block of list(args.blocks!).map(Number)) {
+    for (const maxRounds of list(args['max-rounds']!).map(Number)) {
+      if (maxRounds % block === 0 && maxRounds / block <= 40) plans.push({ block, maxLooks: maxRounds / block });
+    }
   }
   console.log(`Simulation: ${trials} trials per cell, seed ${SEED}; ${OBF.name}; CPU/request, threshold 5%; +9% = log-ratio log(1.09).\n`);
   console.log('| noise | block | looks | max rounds | A/A inconclusive | A/A mean rounds | A/A p90 rounds | +9%: regressed | +9%: mean rounds | +9%: p90 rounds | A/A "regressed" at any look | meets both targets |');
