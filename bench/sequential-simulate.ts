@@ -135,7 +135,7 @@ const EFFECTS = [
 
 function designs(): void {
   const trials = Number(args.trials ?? 4000);
-  const plan: Plan = { block: 10, maxLooks: 10 };
+  const plan: Plan = { block: 10, maxLooks: 16 };
   const noises: [NoiseShape, number][] = [
     ['gaussian', 0.104],
     ['t3', 0.104],

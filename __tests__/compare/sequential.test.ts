@@ -5,7 +5,7 @@ import { compareRuns, judgePairedRounds, type MetricComparison, undecidedMetrics
 import { DEFAULT_REGRESSION, metricDef } from '../../src/compare/metrics.js';
 import { boundaries, lookConfidence, type SequentialPlan, spendingLookConfidence, upperTail } from '../../src/compare/sequential.js';
 import { signTestCiRank } from '../../src/compare/stats.js';
-import { VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
+import { formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
 import type { RoundResult } from '../../src/results/types.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
@@ -279,5 +279,15 @@ describe('undecidedMetrics', () => {
     const undecided = undecidedMetrics(metrics, ['regression']);
     assert.ok(!undecided.includes('rps'));
     assert.ok(undecided.includes('cpuUsPerRequest'));
+  });
+});
+
+describe('formatConfidence', () => {
+  test('shows the digits that tell a level apart, and never a certain 100%', () => {
+    assert.equal(formatConfidence(0.99), '99%');
+    assert.equal(formatConfidence(0.95), '95%');
+    assert.equal(formatConfidence(0.9927), '99.27%');
+    assert.equal(formatConfidence(0.9999912), '99.99912%');
+    assert.equal(formatConfidence(lookConfidence(plan(16), 1)), '> 99.99999%');
   });
 });

@@ -34,7 +34,9 @@ export const MIN_UNPAIRED_PER_SIDE = minUnpairedPerSide(VERDICT_CONFIDENCE);
 /** A confidence as a percentage with the digits that tell it apart: 99%, 99.87%, 99.9995%. */
 export function formatConfidence(confidence: number): string {
   const digits = Math.min(6, Math.max(0, Math.ceil(-Math.log10(1 - confidence)) - 1));
-  return `${Number((confidence * 100).toFixed(digits))}%`;
+  const shown = Number((confidence * 100).toFixed(digits));
+  // The first looks of a long plan sit at 1 − 10⁻¹⁵: never print those as a certain 100%.
+  return shown >= 100 ? '> 99.99999%' : `${shown}%`;
 }
 
 /**
