@@ -80,7 +80,7 @@ function betacf(a: number, b: number, x: number): number {
   }
   return h;
 }
-function lgamma(x: number): number {
+export function lgamma(x: number): number {
   const g = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
   let y = x;
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);

@@ -78,7 +78,7 @@ function config(service: ServiceDef, mode: string, db: { port: number; url: (hos
 database: { protocol: postgres, upstream: "127.0.0.1:${db.port}", timing: ${mode === 'proxied' ? 'proxied' : 'direct'} }
 ${rounds}scenarios:
 ${service.scenarios.map((s) => `  - name: ${s.name}\n    request: { path: "${s.path}" }\n`).join('')}baseline: { source: rerun, ref: main }
-failOn: []
+failOn: [regression]
 `;
 }
 

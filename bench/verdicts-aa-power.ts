@@ -6,6 +6,19 @@
 //   npm run bench:aa-power -- [--aa 100] [--power 20] [--levels 5,10,20] [--tail-ms 5]
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
 //                             [--raw <dir>] [--schedule simultaneous|alternating] [--compare-schedule 10]
+//                             [--dropped-index 20] [--neighbour] [--neighbour-seed 1] [--rounds N]
+//
+// --neighbour runs the whole bench next to a noisy neighbour (bench/noisy-neighbour.ts: one core
+// burnt at a random 10–90% duty cycle, changing every 100–500 ms), as on a shared CI runner.
+//
+// --dropped-index N adds the shared-resource condition, under both schedules: a second service
+// (bench/users-server.js) looks a user up by email in a 100k-row table; base and head each have their
+// own database on the same PostgreSQL server, and head's lacks the index on email, so head's
+// sequential scans take database-server CPU that base's queries need too. A schedule that runs both
+// sides at once can cancel such a change in the paired ratio; this condition measures whether it does.
+// (0 leaves it out; --levels '' --tail-ms '' --aa 0 --dropped-index 2 is a quick smoke run of it.)
+//
+// --rounds N writes `rounds: N` into every condition's config (default: perfgate's own default).
 //
 // --schedule sets baseline.schedule for every condition (default: perfgate's default). With
 // --compare-schedule L, the +L% condition is also run with the other schedule, so both schedules
@@ -35,6 +48,8 @@ import type { MetricKey } from '../src/compare/metrics.js';
 import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { runPipeline } from '../src/pipeline.js';
 import { median } from '../src/compare/stats.js';
+import pg from 'pg';
+import { startNoisyNeighbour } from './noisy-neighbour.js';
 import { type ConditionManifest, measuredRulesTable, readComparisons } from './verdicts-measured-rules.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,11 +67,16 @@ const { values: args } = parseArgs({
     raw: { type: 'string' },
     schedule: { type: 'string', default: 'simultaneous' },
     'compare-schedule': { type: 'string' },
+    'dropped-index': { type: 'string', default: '20' },
+    neighbour: { type: 'boolean', default: false },
+    'neighbour-seed': { type: 'string', default: '1' },
+    rounds: { type: 'string' },
   },
 });
 const AA = Number(args.aa);
 const POWER = Number(args.power);
 const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);
+const DROPPED_INDEX = Number(args['dropped-index']);
 const TAILS_MS = args['tail-ms']!.split(',').filter(Boolean).map(Number).filter((ms) => ms > 0);
 const PER_RUN = Number(args['per-run']);
 const METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
@@ -65,10 +85,16 @@ const SCHEDULE = args.schedule as Schedule;
 if (SCHEDULE !== 'simultaneous' && SCHEDULE !== 'alternating') throw new Error(`--schedule: expected simultaneous or alternating, got ${args.schedule}`);
 const OTHER_SCHEDULE: Schedule = SCHEDULE === 'simultaneous' ? 'alternating' : 'simultaneous';
 
+/** The bookshop (CPU and tail conditions, A/A) or the users-by-email service (dropped index). */
+type Service = 'bookshop' | 'users';
+
 interface Condition {
   name: string;
+  service: Service;
   slowdownUs: number;
   tailMs: number;
+  /** users service: the head's database (base always uses app_base). */
+  headDatabase?: string;
   comparisons: number;
   /** YAML for `defaults.load` (empty = built-in defaults). */
   load: string;
@@ -95,6 +121,8 @@ function git(cwd: string, ...argv: string[]): string {
 
 function makeRepo(dir: string): string {
   for (const f of ['server.js', 'db.js', 'seed.js', 'package.json']) cpSync(path.join(EXAMPLE, f), path.join(dir, f));
+  cpSync(path.join(ROOT, 'bench', 'users-server.js'), path.join(dir, 'users-server.js'));
+  writeFileSync(path.join(dir, 'database'), `${USERS_BASE_DB}\n`);
   // The base worktree is checked out elsewhere; a committed link lets both sides import `pg`.
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   writeFileSync(path.join(dir, 'slowdown-us'), '0\n');
@@ -106,27 +134,77 @@ function makeRepo(dir: string): string {
   return git(dir, 'rev-parse', 'HEAD');
 }
 
+const USERS_BASE_DB = 'app_base';
+const USERS_HEAD_DB = 'app_head';
+/** An address that exists in the 100k rows: the indexed lookup finds one row, the scan reads them all. */
+const USERS_PATH = '/user?email=user77777@example.com';
+
 function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: string): string {
-  const names = Array.from({ length: scenarios }, (_, i) => `  - name: c${String(i + 1).padStart(3, '0')}\n    request: { path: /books/42 }`);
+  const requestPath = c.service === 'users' ? USERS_PATH : '/books/42';
+  const names = Array.from({ length: scenarios }, (_, i) => `  - name: c${String(i + 1).padStart(3, '0')}\n    request: { path: "${requestPath}" }`);
+  const service =
+    c.service === 'users'
+      ? [
+          // Each side reads its database's name from the checkout it starts in (base: app_base).
+          '  start: DATABASE_URL="$USERS_DB_SERVER/$(cat database)" exec node users-server.js',
+          '  env:',
+          '    PORT: "${PERFGATE_PORT}"',
+          '    USERS_DB_SERVER: "postgres://${PGUSER}:${PGPASSWORD}@${PERFGATE_DB_HOST}:${PERFGATE_DB_PORT}"',
+        ]
+      : [
+          // Reads the behaviour switches from the checkout it starts in: the base worktree has zeros.
+          '  start: BOOKSHOP_SLOWDOWN_US=$(cat slowdown-us) BOOKSHOP_TAIL_SLOWDOWN_MS=$(cat tail-ms) exec node server.js',
+          '  env:',
+          '    PORT: "${PERFGATE_PORT}"',
+          '    DATABASE_URL: "postgres://${PGUSER}:${PGPASSWORD}@${PERFGATE_DB_HOST}:${PERFGATE_DB_PORT}/${PGDATABASE}"',
+          '    BOOKSHOP_SEED: "0"',
+        ];
   return [
     'version: 1',
     'service:',
-    // Reads the behaviour switches from the checkout it starts in: the base worktree has zeros.
-    '  start: BOOKSHOP_SLOWDOWN_US=$(cat slowdown-us) BOOKSHOP_TAIL_SLOWDOWN_MS=$(cat tail-ms) exec node server.js',
-    '  env:',
-    '    PORT: "${PERFGATE_PORT}"',
-    '    DATABASE_URL: "postgres://${PGUSER}:${PGPASSWORD}@${PERFGATE_DB_HOST}:${PERFGATE_DB_PORT}/${PGDATABASE}"',
-    '    BOOKSHOP_SEED: "0"',
+    ...service,
     '  ready: { url: "http://127.0.0.1:${PERFGATE_PORT}/health", timeout: 30s }',
     'database:',
     `  upstream: "${upstream}"`,
     'defaults:',
     c.load ? `  load: ${c.load}` : '  budgets: {}',
+    ...(args.rounds ? [`  rounds: ${Number(args.rounds)}`] : []),
     'scenarios:',
     ...names,
     `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule} }`,
     '',
   ].join('\n');
+}
+
+/** Two databases on the server the bench started, each with the 100k-row users table; head's has no index on email. */
+async function seedUsersDatabases(db: { host: string; port: number; user: string; password: string; database: string }): Promise<void> {
+  const connect = async (database: string) => {
+    const client = new pg.Client({ host: db.host, port: db.port, user: db.user, password: db.password, database });
+    await client.connect();
+    return client;
+  };
+  const admin = await connect(db.database);
+  try {
+    for (const name of [USERS_BASE_DB, USERS_HEAD_DB]) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const client = await connect(name);
+      try {
+        await client.query('CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, name text NOT NULL)');
+        await client.query(
+          `INSERT INTO users (id, email, name)
+           SELECT i, 'user' || i || '@example.com', 'User ' || i FROM generate_series(1, 100000) AS i`,
+        );
+        // The head commit's "migration" dropped this index: its database simply never had it.
+        if (name === USERS_BASE_DB) await client.query('CREATE INDEX users_email_idx ON users (email)');
+        await client.query('ANALYZE users');
+      } finally {
+        await client.end();
+      }
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 const slugOf = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '-');
@@ -152,6 +230,7 @@ async function runCondition(
   git(repo, 'checkout', '-q', '-B', `cond-${slugOf(c.name)}`, baseSha);
   writeFileSync(path.join(repo, 'slowdown-us'), `${c.slowdownUs}\n`);
   writeFileSync(path.join(repo, 'tail-ms'), `${c.tailMs}\n`);
+  writeFileSync(path.join(repo, 'database'), `${c.headDatabase ?? USERS_BASE_DB}\n`);
   writeFileSync(path.join(repo, 'NOTE'), `condition ${c.name}\n`);
   git(repo, 'add', '-A');
   git(repo, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '-q', '-m', c.name);
@@ -223,9 +302,12 @@ async function main(): Promise<void> {
   mkdirSync(rawDir, { recursive: true });
   process.stderr.write(`results files: ${rawDir}\n`);
   const db = await startEmbeddedPostgres();
+  const neighbour = args.neighbour ? startNoisyNeighbour({ seed: Number(args['neighbour-seed']) }) : undefined;
+  if (neighbour) process.stderr.write(`noisy neighbour running (seed ${args['neighbour-seed']})\n`);
   try {
     const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, PGPASSWORD: db.password, PGDATABASE: db.database };
     execFileSync(process.execPath, [path.join(EXAMPLE, 'seed.js')], { env: { ...process.env, DATABASE_URL: db.url }, stdio: 'inherit' });
+    if (DROPPED_INDEX > 0) await seedUsersDatabases(db);
     const baseSha = makeRepo(repo);
     const upstream = `${db.host}:${db.port}`;
     const results: ConditionResult[] = [];
@@ -233,6 +315,7 @@ async function main(): Promise<void> {
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
     const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE): Condition => ({
       name: schedule === SCHEDULE ? name : `${name}, ${schedule}`,
+      service: 'bookshop',
       slowdownUs,
       tailMs,
       comparisons,
@@ -243,9 +326,9 @@ async function main(): Promise<void> {
     // The injected cost is a share of the service's own CPU per request, measured first under the
     // very settings the power conditions use (default rounds, the same schedule): CPU per request
     // depends on the load a round puts on the machine.
-    const probe = await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env);
-    const cpu = probe.baseCpuUsPerRequest;
-    process.stderr.write(`service CPU per request (base, default settings): ${cpu.toFixed(1)} µs\n`);
+    // (Only needed when there are CPU levels to size.)
+    const cpu = LEVELS.length === 0 ? 0 : (await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env)).baseCpuUsPerRequest;
+    if (LEVELS.length > 0) process.stderr.write(`service CPU per request (base, default settings): ${cpu.toFixed(1)} µs\n`);
     const compareAt = args['compare-schedule'] === undefined ? undefined : Number(args['compare-schedule']);
     for (const level of LEVELS) {
       const slowdownUs = Math.round((cpu * level) / 100);
@@ -260,6 +343,13 @@ async function main(): Promise<void> {
     for (const tailMs of TAILS_MS) {
       results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, 0, tailMs, POWER, ''), upstream, env));
     }
+    // The shared-resource condition under both schedules: does either cancel head's slower query?
+    if (DROPPED_INDEX > 0) {
+      for (const schedule of [SCHEDULE, OTHER_SCHEDULE]) {
+        const c = { ...condition('dropped index (users by email)', 0, 0, DROPPED_INDEX, '', schedule), service: 'users' as const, headDatabase: USERS_HEAD_DB };
+        results.push(await runCondition(repo, rawDir, baseSha, c, upstream, env));
+      }
+    }
 
     const md = table(results);
     const sideBySide = measuredRulesTable(readComparisons(rawDir));
@@ -270,6 +360,7 @@ async function main(): Promise<void> {
       writeFileSync(args.json, JSON.stringify(record, null, 2) + '\n');
     }
   } finally {
+    await neighbour?.stop();
     await db.stop();
     rmSync(work, { recursive: true, force: true });
   }

@@ -126,6 +126,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     const sides: BootedSide[] = [];
     for (const spec of specs) sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
     let loadMs = 0;
+    const timed = selected.map((_, i) => i);
     for (const [i, scenario] of selected.entries()) {
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
       const line = (text: string) => progress(`${label(i)}: ${text} (${elapsed()})`);
@@ -133,6 +134,10 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       if (!counting) for (const s of sides) await probeHttp(scenario, s, out.get(s.side)!, sides.length > 1, line);
       if (sides.some((s) => out.get(s.side)!.error !== undefined)) continue;
       const scenarioStarted = Date.now();
+      // The run's budget is shared fairly: a scenario may use its part of what is left, so a slow
+      // first scenario cannot leave the last ones a single block.
+      const left = timed.length - timed.indexOf(i);
+      const share = (config.baseline.timeBudgetMs - loadMs) / left;
       const timing = await timeScenario({
         scenario,
         sides,
@@ -140,7 +145,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         failOn: config.failOn,
         progress: line,
         signal: options.signal,
-        runBudgetLeftMs: () => config.baseline.timeBudgetMs - loadMs - (Date.now() - scenarioStarted),
+        runBudgetLeftMs: () => share - (Date.now() - scenarioStarted),
       });
       loadMs += Date.now() - scenarioStarted;
       for (const s of sides) {

@@ -70,16 +70,16 @@ describe('valid configs', () => {
     assert.equal(config.service.stopTimeoutMs, 5000);
     assert.deepEqual(config.service.env, {});
     assert.equal(config.database, undefined);
-    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_200_000 });
+    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_800_000 });
     assert.deepEqual(config.failOn, ['budget', 'regression']);
     assert.deepEqual(config.scenarios, [
       {
         name: 'home',
         request: { method: 'GET', path: '/', headers: {}, body: null },
         load: { connections: 8, durationMs: 1000, warmupMs: 2000, pipelining: 1, timeoutMs: 10_000 },
-        rounds: 20,
-        maxRounds: 60,
-        timeBudgetMs: 180_000,
+        rounds: 10,
+        maxRounds: 160,
+        timeBudgetMs: 300_000,
         budgets: {},
         regression: { p50: 0.05, p90: 0.1, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
         queries: { probes: 5, warmupRequests: 3, nPlusOneThreshold: 3 },
@@ -203,7 +203,7 @@ describe('valid configs', () => {
     assert.deepEqual(raw.request.headers, { 'Content-Type': 'text/csv' }, 'an explicit content type is kept, in any case');
     assert.equal(raw.request.body, '{"a":1}');
 
-    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_200_000, file: '/base.json' });
+    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_800_000, file: '/base.json' });
     assert.deepEqual(config.failOn, ['regression']);
   });
 

@@ -1,7 +1,7 @@
 // Two runs in, one Comparison out: per scenario the timing verdicts, the query diff and the budget
 // checks, plus the decision that becomes the exit code. Pure: results and config in, data out.
 import type { FailOn, PerfgateConfig, RegressionThresholds, ScenarioConfig } from '../config/types.js';
-import type { Results, ScenarioResult } from '../results/types.js';
+import type { Results, RoundResult, ScenarioResult } from '../results/types.js';
 import { BUDGET_LABEL, type BudgetCheck, checkBudgets } from './budgets.js';
 import { formatValue } from '../report/format.js';
 import {
@@ -10,9 +10,11 @@ import {
   formatThreshold,
   METRICS,
   type MetricDef,
+  metricDef,
   type MetricKey,
   type MetricUnit,
   naturalChange,
+  thresholdWorseLog,
   widenForCrossMachine,
   worseLog,
 } from './metrics.js';
@@ -33,8 +35,13 @@ export interface MetricComparison {
   shift: ShiftEstimate;
   /** Estimated change in the metric's own direction, as a fraction (+0.07 = +7%). */
   change: number;
-  /** CI of `change` at VERDICT_CONFIDENCE, absent when there were too few rounds. */
+  /** CI of `change` at `confidence`, absent when there were too few rounds. */
   changeCi?: Interval;
+  /**
+   * Two-sided confidence of the interval: VERDICT_CONFIDENCE, or for paired rounds judged after every
+   * block, the stricter level of the look that stopped measuring (src/compare/sequential.ts).
+   */
+  confidence: number;
   /** Threshold T applied (fraction), already widened for cross-machine comparisons. */
   threshold: number;
   verdict: MetricVerdict;
@@ -180,11 +187,46 @@ function compareScenario(
       `paired rounds differ in number (head ${headRounds.length}, base ${baseRounds.length}): compared the first ${Math.min(headRounds.length, baseRounds.length)}`,
     );
   }
-  for (const def of METRICS) {
-    const m = compareMetric(def, headRounds.map(def.read), baseRounds.map(def.read), thresholds[def.threshold], opts.pairing);
-    if (m) result.metrics.push(m);
-  }
+  // Rounds judged after every block were judged at the stricter level of the look that stopped
+  // measuring; the final verdict must use that level, or the guarantee over all looks is lost. Never
+  // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
+  const confidence = opts.pairing === 'paired' ? Math.max(VERDICT_CONFIDENCE, head.stop?.confidence ?? VERDICT_CONFIDENCE) : VERDICT_CONFIDENCE;
+  result.metrics = judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence);
   return result;
+}
+
+/** Verdicts at one look over the paired rounds so far (rerun mode), at the given two-sided confidence. */
+export function judgePairedRounds(
+  head: readonly RoundResult[],
+  base: readonly RoundResult[],
+  scenario: ScenarioConfig | undefined,
+  confidence: number,
+): MetricComparison[] {
+  return judgeRounds(head, base, scenario?.regression ?? DEFAULT_REGRESSION, 'paired', confidence);
+}
+
+/** Inconclusive metrics that could fail the check (failOn has 'regression'); measuring goes on while any is left. */
+export function undecidedMetrics(metrics: readonly MetricComparison[], failOn: readonly FailOn[]): MetricKey[] {
+  if (!failOn.includes('regression')) return [];
+  // A threshold that no change can reach (rps −100%) can never fail the check, so it waits for nothing.
+  return metrics
+    .filter((m) => m.verdict === 'inconclusive' && Number.isFinite(thresholdWorseLog(metricDef(m.metric), m.threshold)))
+    .map((m) => m.metric);
+}
+
+function judgeRounds(
+  head: readonly RoundResult[],
+  base: readonly RoundResult[],
+  thresholds: RegressionThresholds,
+  pairing: Pairing,
+  confidence: number,
+): MetricComparison[] {
+  const metrics: MetricComparison[] = [];
+  for (const def of METRICS) {
+    const m = compareMetric(def, head.map(def.read), base.map(def.read), thresholds[def.threshold], pairing, confidence);
+    if (m) metrics.push(m);
+  }
+  return metrics;
 }
 
 // A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
@@ -205,6 +247,7 @@ function compareMetric(
   base: (number | undefined)[],
   threshold: number,
   pairing: Pairing,
+  confidence: number,
 ): MetricComparison | undefined {
   let shift: ShiftEstimate;
   let headVals: number[];
@@ -222,7 +265,7 @@ function compareMetric(
       samples.push(worseLog(def, h) - worseLog(def, b));
     }
     if (samples.length === 0) return undefined;
-    shift = pairedShift(samples, VERDICT_CONFIDENCE);
+    shift = pairedShift(samples, confidence);
   } else {
     headVals = head.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
     baseVals = base.map((v) => sampleValue(def, v)).filter((v) => v !== undefined);
@@ -230,10 +273,10 @@ function compareMetric(
     shift = unpairedShift(
       headVals.map((v) => worseLog(def, v)),
       baseVals.map((v) => worseLog(def, v)),
-      VERDICT_CONFIDENCE,
+      confidence,
     );
   }
-  const cls = classifyShift(def, shift, threshold);
+  const cls = classifyShift(def, shift, threshold, confidence);
   return {
     metric: def.key,
     label: def.label,
@@ -243,6 +286,7 @@ function compareMetric(
     shift,
     change: naturalChange(def, shift.estimate),
     changeCi: shift.ci ? naturalInterval(def, shift.ci) : undefined,
+    confidence,
     threshold,
     verdict: cls.verdict,
     note: cls.note,

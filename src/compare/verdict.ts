@@ -25,24 +25,34 @@ function smallest(finite: (n: number) => boolean): number {
   while (!finite(n)) n++;
   return n;
 }
-/** Minimum sample sizes for a finite interval at VERDICT_CONFIDENCE, for the "too few rounds" message. */
-export const MIN_PAIRS = smallest((n) => signTestCiRank(n, VERDICT_CONFIDENCE) > 0);
-export const MIN_UNPAIRED_PER_SIDE = smallest((n) => mannWhitneyCiRank(n, n, VERDICT_CONFIDENCE) > 0);
+/** Minimum sample sizes for a finite interval at a confidence, for the "too few rounds" message. */
+export const minPairs = (confidence: number) => smallest((n) => signTestCiRank(n, confidence) > 0);
+export const minUnpairedPerSide = (confidence: number) => smallest((n) => mannWhitneyCiRank(n, n, confidence) > 0);
+export const MIN_PAIRS = minPairs(VERDICT_CONFIDENCE);
+export const MIN_UNPAIRED_PER_SIDE = minUnpairedPerSide(VERDICT_CONFIDENCE);
+
+/** A confidence as a percentage with the digits that tell it apart: 99%, 99.87%, 99.9995%. */
+export function formatConfidence(confidence: number): string {
+  const digits = Math.min(6, Math.max(0, Math.ceil(-Math.log10(1 - confidence)) - 1));
+  const shown = Number((confidence * 100).toFixed(digits));
+  // The first looks of a long plan sit at 1 − 10⁻¹⁵: never print those as a certain 100%.
+  return shown >= 100 ? '> 99.99999%' : `${shown}%`;
+}
 
 /**
  * regressed: CI entirely above 0 and estimate ≥ T. improved: the mirror image. unchanged: CI
  * entirely below T (a regression of T or more is ruled out). inconclusive: anything else,
  * including too few rounds for an interval — never a pass or a fail.
  */
-export function classifyShift(def: MetricDef, shift: ShiftEstimate, threshold: number): Classification {
+export function classifyShift(def: MetricDef, shift: ShiftEstimate, threshold: number, confidence = VERDICT_CONFIDENCE): Classification {
   const t = thresholdWorseLog(def, threshold);
   const ci = shift.ci;
   if (!ci || !Number.isFinite(shift.estimate)) {
     const need =
       shift.method === 'sign-test'
-        ? `need ≥ ${MIN_PAIRS} paired rounds, have ${shift.n}`
-        : `need ≥ ${MIN_UNPAIRED_PER_SIDE} rounds on each side, have ${shift.n} head / ${shift.m ?? 0} base`;
-    return { verdict: 'inconclusive', note: `too few rounds for a ${VERDICT_CONFIDENCE_LABEL} interval (${need})` };
+        ? `need ≥ ${minPairs(confidence)} paired rounds, have ${shift.n}`
+        : `need ≥ ${minUnpairedPerSide(confidence)} rounds on each side, have ${shift.n} head / ${shift.m ?? 0} base`;
+    return { verdict: 'inconclusive', note: `too few rounds for a ${formatConfidence(confidence)} interval (${need})` };
   }
   if (ci.lo > 0 && shift.estimate >= t) return { verdict: 'regressed' };
   if (ci.hi < 0 && shift.estimate <= -t) return { verdict: 'improved' };

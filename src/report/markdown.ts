@@ -5,7 +5,7 @@ import { markdownTable } from 'markdown-table';
 import { BUDGET_LABEL, type BudgetCheck } from '../compare/budgets.js';
 import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
 import { DEFAULT_CROSS_MACHINE, formatThreshold } from '../compare/metrics.js';
-import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
+import { formatConfidence, type QueryComparison, VERDICT_CONFIDENCE, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { FailOn } from '../config/types.js';
 import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
@@ -236,6 +236,10 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       ]);
     });
     for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
+    const used = s.metrics[0]?.confidence ?? VERDICT_CONFIDENCE;
+    if (used !== VERDICT_CONFIDENCE) {
+      rows.push(['', '', '', '', '', '', `ℹ️ intervals at ${formatConfidence(used)}: the rounds were judged after every block, and all looks together keep ${VERDICT_CONFIDENCE_LABEL}`]);
+    }
   }
   return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI] p`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
     'l',

@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { compareRuns, judgePairedRounds, type MetricComparison, undecidedMetrics } from '../../src/compare/compare.js';
+import { DEFAULT_REGRESSION, metricDef } from '../../src/compare/metrics.js';
+import { boundaries, lookConfidence, type SequentialPlan, spendingLookConfidence, upperTail } from '../../src/compare/sequential.js';
+import { signTestCiRank } from '../../src/compare/stats.js';
+import { formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
+import type { RoundResult } from '../../src/results/types.js';
+import { renderReport } from '../../src/report/markdown.js';
+import { config, results, round, scenario, scenarioConfig } from './builders.js';
+import { adaptiveTrial, noiseSource, type RankRule } from './noise.js';
+import { exactUpperCrossing } from './sign-walk.js';
+
+/** The defaults recommended in docs/verdicts.md ("Adaptive rounds"): 10 paired rounds per look. */
+const BLOCK = 10;
+const MAX_LOOKS = 16;
+const ALPHA = 1 - VERDICT_CONFIDENCE;
+
+const plan = (maxLooks: number, confidence = VERDICT_CONFIDENCE): SequentialPlan => ({ maxLooks, confidence });
+const ranksOf = (block: number, maxLooks: number, confidenceAt: (look: number) => number) =>
+  Array.from({ length: maxLooks }, (_, i) => signTestCiRank(block * (i + 1), confidenceAt(i + 1)));
+
+describe('lookConfidence', () => {
+  test('a one-look plan is a single interval at the plan confidence', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 0.9999, noNaN: true }), (confidence) => {
+        assert.equal(lookConfidence(plan(1, confidence), 1), confidence);
+      }),
+    );
+  });
+
+  test('every look is at least as strict as one interval, and later looks are never stricter', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 16 }), fc.constantFrom(0.95, 0.99), (maxLooks, confidence) => {
+        let previous = 1;
+        for (let look = 1; look <= maxLooks; look++) {
+          const c = lookConfidence(plan(maxLooks, confidence), look);
+          assert.ok(c > confidence, `look ${look}/${maxLooks}: ${c} ≤ ${confidence}`);
+          assert.ok(c <= previous, `look ${look}/${maxLooks}: ${c} > the look before (${previous})`);
+          previous = c;
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test("boundaries match gsDesign's published two-sided 5% designs with 5 looks", () => {
+    const round3 = (xs: readonly number[]) => xs.map((x) => Number(x.toFixed(3)));
+    // gsDesign 3.x, gsDesign(k = 5, test.type = 2, alpha = 0.025, sfu = sfLDOF / sfLDPocock)$upper$bound
+    assert.deepEqual(round3(boundaries(plan(5, 0.95), 'obrien-fleming')), [4.877, 3.357, 2.68, 2.29, 2.031]);
+    assert.deepEqual(round3(boundaries(plan(5, 0.95), 'pocock')), [2.438, 2.427, 2.41, 2.397, 2.386]);
+    assert.equal(lookConfidence(plan(5, 0.95), 5), 1 - 2 * upperTail(boundaries(plan(5, 0.95), 'obrien-fleming')[4]));
+  });
+
+  test('the Gaussian tail is accurate far out, where the first looks sit', () => {
+    // Reference values of Q(z) = P(N(0,1) > z) (Abramowitz & Stegun table 26.1 and erfc to 10 digits).
+    const reference: [number, number][] = [
+      [0, 0.5],
+      [1.959963985, 0.025],
+      [2.575829304, 0.005],
+      [5, 2.866515719e-7],
+      [8, 6.220960574e-16],
+    ];
+    for (const [z, q] of reference) assert.ok(Math.abs(upperTail(z) / q - 1) < 2e-7, `Q(${z}) = ${upperTail(z)}, expected ${q}`);
+    assert.ok(Math.abs(upperTail(-1.959963985) - 0.975) < 1e-8);
+  });
+
+  test('looks outside the plan and impossible plans are refused', () => {
+    assert.throws(() => lookConfidence(plan(4), 0), RangeError);
+    assert.throws(() => lookConfidence(plan(4), 5), /from 1 to maxLooks \(4\), got 5/);
+    assert.throws(() => lookConfidence(plan(4), 1.5), RangeError);
+    assert.throws(() => lookConfidence(plan(0), 1), /maxLooks must be a positive integer/);
+    assert.throws(() => lookConfidence(plan(3, 1), 1), /confidence must be between 0 and 1/);
+  });
+});
+
+describe('the false-alarm guarantee over all looks, exactly', () => {
+  // Under "no change" the signs of the paired rounds are fair coins whatever the noise, so the chance
+  // that ANY look's interval lies entirely above 0 (what "regressed" needs) is computed exactly.
+  test('with the per-look levels it stays within (1 − confidence)/2 for every block size and look count', () => {
+    for (const maxLooks of [1, 2, 3, 4, 6, 8, 10, 12, 16, 20]) {
+      for (let block = 1; block <= 40; block += maxLooks > 10 ? 3 : 1) {
+        const p = exactUpperCrossing(block, ranksOf(block, maxLooks, (look) => lookConfidence(plan(maxLooks), look)));
+        assert.ok(p <= ALPHA / 2, `block ${block}, ${maxLooks} looks: ${p}`);
+      }
+    }
+  });
+
+  test('judging every look at the nominal 99% would not: over 3× the false alarms at the default plan', () => {
+    const nominal = exactUpperCrossing(BLOCK, ranksOf(BLOCK, MAX_LOOKS, () => VERDICT_CONFIDENCE));
+    const sequential = exactUpperCrossing(BLOCK, ranksOf(BLOCK, MAX_LOOKS, (look) => lookConfidence(plan(MAX_LOOKS), look)));
+    assert.ok(nominal > 3 * (ALPHA / 2), `nominal levels: ${nominal}`);
+    // The sign test's discreteness leaves part of the error rate unused; most of it is still spent.
+    assert.ok(sequential <= ALPHA / 2 && sequential > 0.5 * (ALPHA / 2), `sequential levels: ${sequential}`);
+  });
+
+  test('Bonferroni and Pocock designs keep the guarantee too (the comparison in docs/verdicts.md is fair)', () => {
+    for (const spending of ['bonferroni', 'pocock'] as const) {
+      const p = exactUpperCrossing(BLOCK, ranksOf(BLOCK, MAX_LOOKS, (look) => spendingLookConfidence(plan(MAX_LOOKS), look, spending)));
+      assert.ok(p <= ALPHA / 2, `${spending}: ${p}`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- simulated A/A with optional stopping
+
+const CPU = metricDef('cpuUsPerRequest');
+/** Interval ranks per (n, look), computed once: the simulations ask for the same few millions of times. */
+function memo(rank: RankRule): RankRule {
+  const known = new Map<number, number>();
+  return (n, look) => {
+    const key = n * 1000 + look;
+    let k = known.get(key);
+    if (k === undefined) known.set(key, (k = rank(n, look)));
+    return k;
+  };
+}
+const sequentialRank = memo((n, look) => signTestCiRank(n, lookConfidence(plan(MAX_LOOKS), look)));
+const nominalRank = memo((n) => signTestCiRank(n, VERDICT_CONFIDENCE));
+
+describe('simulated A/A with adaptive rounds (seeded)', () => {
+  // Heavy-tailed noise (Student t3) at the per-round noise measured with alternating rounds (10.4%).
+  // A threshold of 0 (valid config: "any significant slowdown") is the worst case for the guarantee:
+  // "regressed" then needs only an interval above 0, and no "unchanged" ends measuring early, so
+  // measuring stops exactly when some look turns conclusive — optional stopping at its most greedy.
+  const SCENARIOS = 8000;
+  // Allowed: α/2 (one-sided) plus 2.33 standard errors of a binomial rate α/2 over SCENARIOS: a rule
+  // that truly kept α/2 exceeds this in 1% of seeds; the nominal rule's exact rate is 3× α/2.
+  const limit = ALPHA / 2 + 2.33 * Math.sqrt(((ALPHA / 2) * (1 - ALPHA / 2)) / SCENARIOS);
+
+  function falseAlarmRate(rank: RankRule, threshold: number): number {
+    const noise = noiseSource('t3', 0.104, 7);
+    let alarms = 0;
+    for (let s = 0; s < SCENARIOS; s++) {
+      if (adaptiveTrial({ def: CPU, threshold, block: BLOCK, maxLooks: MAX_LOOKS, theta: 0, noise, rank }).verdict === 'regressed') alarms++;
+    }
+    return alarms / SCENARIOS;
+  }
+
+  test(`stopping at the first conclusive look keeps "regressed" within α/2 over ${SCENARIOS} scenarios; 99% at every look does not`, () => {
+    const sequential = falseAlarmRate(sequentialRank, 0);
+    const nominal = falseAlarmRate(nominalRank, 0);
+    assert.ok(sequential <= limit, `sequential: ${sequential} > ${limit}`);
+    assert.ok(nominal > limit, `nominal 99% at every look: ${nominal}, expected above ${limit}`);
+    // With the default 5% threshold the estimate must reach 5% too: fewer alarms still.
+    assert.ok(falseAlarmRate(sequentialRank, DEFAULT_REGRESSION.cpu) <= sequential);
+  });
+
+  test('a true +15% CPU/request is found (≥ 95%), usually before the last look', () => {
+    const noise = noiseSource('t3', 0.104, 8);
+    let regressed = 0;
+    let looks = 0;
+    const n = 400;
+    for (let s = 0; s < n; s++) {
+      const t = adaptiveTrial({ def: CPU, threshold: DEFAULT_REGRESSION.cpu, block: BLOCK, maxLooks: MAX_LOOKS, theta: Math.log(1.15), noise, rank: sequentialRank });
+      if (t.verdict === 'regressed') regressed++;
+      looks += t.looks;
+    }
+    assert.ok(regressed >= 0.95 * n, `regressed ${regressed}/${n}`);
+    assert.ok(looks / n < MAX_LOOKS * 0.75, `mean looks ${looks / n}`);
+  });
+
+  test('the simulation judges exactly as the real loop over judgePairedRounds and undecidedMetrics', () => {
+    // Only CPU/request varies between rounds, so only it can keep measuring going.
+    const cfg = scenarioConfig('s', { regression: { ...DEFAULT_REGRESSION, cpu: 0 } });
+    for (let s = 0; s < 60; s++) {
+      const draws: number[] = [];
+      const recorded = noiseSource('t3', 0.104, 100 + s);
+      const simulated = adaptiveTrial({
+        def: CPU, threshold: 0, block: BLOCK, maxLooks: MAX_LOOKS, theta: 0, rank: sequentialRank,
+        noise: () => { const x = recorded(); draws.push(x); return x; },
+      });
+      const head: RoundResult[] = [];
+      const base: RoundResult[] = [];
+      let metrics: MetricComparison[] = [];
+      let look = 0;
+      do {
+        look++;
+        for (const d of draws.slice(head.length, look * BLOCK)) {
+          head.push({ ...round({ rps: 2000, p50Us: 900 }), cpuUsPerRequest: 300 * Math.exp(d) });
+          base.push({ ...round({ rps: 2000, p50Us: 900 }), cpuUsPerRequest: 300 });
+        }
+        metrics = judgePairedRounds(head, base, cfg, lookConfidence(plan(MAX_LOOKS), look));
+      } while (look < MAX_LOOKS && undecidedMetrics(metrics, ['regression']).length > 0);
+      assert.equal(look, simulated.looks, `scenario ${s}`);
+      assert.equal(metrics.find((m) => m.metric === 'cpuUsPerRequest')?.verdict, simulated.verdict, `scenario ${s}`);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- compare: the look's confidence
+
+describe('verdicts at the confidence of the look that stopped measuring', () => {
+  // Ten rounds, every one +20% CPU and latency: at 99% the interval [d(1), d(10)] is above 0.
+  const base = Array.from({ length: 10 }, (_, i) => round({ rps: 2000, p50Us: 900, cpuUs: 300 }, 1 + i / 100));
+  const head = base.map((_, i) => round({ rps: 2000, p50Us: 900, cpuUs: 300 }, (1 + i / 100) * 1.2 * (1 + (i % 3) / 200)));
+  const cfg = config([scenarioConfig('s')]);
+  const firstOfFour = lookConfidence(plan(4), 1);
+
+  function rerunResults(confidence?: number) {
+    const h = scenario('s', head);
+    if (confidence !== undefined) {
+      h.stop = { rounds: 10, looks: 1, maxLooks: 4, confidence, reason: 'max-rounds', roundMs: 1000, schedule: 'alternating' };
+    }
+    const r = results([h], { mode: 'rerun' });
+    r.base = { scenarios: [scenario('s', base)] };
+    return r;
+  }
+
+  test('judgePairedRounds is the paired comparison compareRuns makes, at the given confidence', () => {
+    const viaRuns = compareRuns({ head: rerunResults(firstOfFour), config: cfg, pairing: 'paired' }).scenarios[0].metrics;
+    assert.deepEqual(judgePairedRounds(head, base, cfg.scenarios[0], firstOfFour), viaRuns);
+    assert.ok(viaRuns.every((m) => m.confidence === firstOfFour));
+  });
+
+  test("compareRuns judges paired rounds at the scenario's stop confidence, not at 99%", () => {
+    const plain = compareRuns({ head: rerunResults(), config: cfg, pairing: 'paired' }).scenarios[0].metrics;
+    assert.equal(plain.find((m) => m.metric === 'cpuUsPerRequest')?.verdict, 'regressed');
+    assert.ok(plain.every((m) => m.confidence === VERDICT_CONFIDENCE));
+
+    const strict = compareRuns({ head: rerunResults(firstOfFour), config: cfg, pairing: 'paired' }).scenarios[0].metrics;
+    const cpu = strict.find((m) => m.metric === 'cpuUsPerRequest')!;
+    assert.equal(cpu.verdict, 'inconclusive', 'ten rounds cannot make a finite interval at the first of four looks');
+    assert.match(cpu.note!, new RegExp(`too few rounds for a 99\\.9+\\d*% interval \\(need ≥ ${smallestFinite(firstOfFour)} paired rounds, have 10\\)`));
+  });
+
+  test('unpaired comparisons ignore the stop confidence (no looks were taken against that baseline)', () => {
+    const r = rerunResults(firstOfFour);
+    const other = results([scenario('s', base)]);
+    const metrics = compareRuns({ head: r, base: other, config: cfg, pairing: 'unpaired' }).scenarios[0].metrics;
+    assert.ok(metrics.every((m) => m.confidence === VERDICT_CONFIDENCE));
+  });
+
+  test('the report says when intervals were stricter than 99%, and why', () => {
+    const stricter = lookConfidence(plan(4), 4);
+    const r = rerunResults(stricter);
+    const report = renderReport(compareRuns({ head: r, config: cfg, pairing: 'paired' }), {
+      head: r,
+      reproduceCommand: 'npx perfgate run',
+      mode: 'paired',
+    });
+    const label = `${Number((stricter * 100).toFixed(2))}%`;
+    assert.ok(stricter !== VERDICT_CONFIDENCE && label !== '99%', label);
+    assert.match(report, new RegExp(`intervals at ${label.replace('.', '\\.')}: the rounds were judged after every block, and all looks together keep 99%`));
+    const plainReport = renderReport(compareRuns({ head: rerunResults(), config: cfg, pairing: 'paired' }), {
+      head: rerunResults(),
+      reproduceCommand: 'npx perfgate run',
+      mode: 'paired',
+    });
+    assert.doesNotMatch(plainReport, /judged after every block/);
+  });
+});
+
+function smallestFinite(confidence: number): number {
+  let n = 1;
+  while (signTestCiRank(n, confidence) === 0) n++;
+  return n;
+}
+
+describe('undecidedMetrics', () => {
+  const base = Array.from({ length: 12 }, (_, i) => round({ rps: 2000, p50Us: 900, cpuUs: 300 }, 1 + ((i * 7) % 5) / 50));
+  const head = base.map((_, i) => round({ rps: 2000, p50Us: 900, cpuUs: 300 }, 1 + ((i * 3) % 5) / 50));
+
+  test('lists the inconclusive metrics when regressions fail the check, none otherwise', () => {
+    const metrics = judgePairedRounds(head, base, scenarioConfig('s'), VERDICT_CONFIDENCE);
+    const inconclusive = metrics.filter((m) => m.verdict === 'inconclusive').map((m) => m.metric);
+    assert.ok(inconclusive.length > 0, 'the fixture has ±8% noise on 12 rounds: some metric is inconclusive');
+    assert.deepEqual(undecidedMetrics(metrics, ['budget', 'regression']), inconclusive);
+    assert.deepEqual(undecidedMetrics(metrics, ['budget']), []);
+    assert.deepEqual(undecidedMetrics(metrics, []), []);
+  });
+
+  test('a metric whose threshold no change can reach is not waited for', () => {
+    // rps −100% cannot happen; with too few rounds for any interval every metric is inconclusive.
+    const cfg = scenarioConfig('s', { regression: { ...DEFAULT_REGRESSION, rps: 1 } });
+    const metrics = judgePairedRounds(head.slice(0, 5), base.slice(0, 5), cfg, VERDICT_CONFIDENCE);
+    assert.ok(metrics.every((m) => m.verdict === 'inconclusive'));
+    const undecided = undecidedMetrics(metrics, ['regression']);
+    assert.ok(!undecided.includes('rps'));
+    assert.ok(undecided.includes('cpuUsPerRequest'));
+  });
+});
+
+describe('formatConfidence', () => {
+  test('shows the digits that tell a level apart, and never a certain 100%', () => {
+    assert.equal(formatConfidence(0.99), '99%');
+    assert.equal(formatConfidence(0.95), '95%');
+    assert.equal(formatConfidence(0.9927), '99.27%');
+    assert.equal(formatConfidence(0.9999912), '99.99912%');
+    assert.equal(formatConfidence(lookConfidence(plan(16), 1)), '> 99.99999%');
+  });
+});
