@@ -5,10 +5,13 @@
 //
 //   node --import tsx bench/sequential-simulate.ts designs [--trials 4000] [--seed 1]
 //   node --import tsx bench/sequential-simulate.ts sizing  [--trials 2000] [--seed 1]
+//   node --import tsx bench/sequential-simulate.ts scenario [--trials 1500] [--seed 42]
 //
 // `designs`: every design at the same plan (block × looks) and noise, A/A and two true regressions.
 // `sizing`:  the chosen design over block sizes, look counts and noise levels: the smallest plan
 //            that meets the targets of issue 12 (A/A ≤ 10% inconclusive, +10% work ≥ 95% regressed).
+// `scenario`: A/A scenarios of three independent metrics at the recommended plan: measuring stops
+//            when all are decided, so a scenario lasts as long as its slowest metric.
 //
 // Noise: the per-round log-ratio head/base is θ + noise, noise from __tests__/compare/noise.ts
 // (Gaussian, Student t3, contaminated normal), scaled so its measured sd (sd of 20 rounds, median over
@@ -184,6 +187,36 @@ function sizing(): void {
   }
 }
 
+function scenarios(): void {
+  const trials = Number(args.trials ?? 1500);
+  const plan: Plan = { block: 10, maxLooks: 16 };
+  const noises: [NoiseShape, number][] = [
+    ['t3', 0.05],
+    ['t3', 0.104],
+    ['gaussian', 0.104],
+    ['t3', 0.156],
+  ];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`Simulation: ${trials} A/A scenarios per row, seed ${SEED}; ${OBF.name}; block ${plan.block}, at most ${plan.maxLooks} looks; three independent metrics like CPU/request (threshold 5%).\n`);
+  console.log('| noise | one metric: rounds mean / median | scenario (slowest of three): rounds mean / median | scenarios that used every look |');
+  console.log('| :--- | ---: | ---: | ---: |');
+  for (const [shape, sd] of noises) {
+    const noise = noiseSource(shape, sd, SEED);
+    const rank = (n: number, look: number) => OBF.rank(n, look, plan.maxLooks);
+    const one: number[] = [];
+    const slowest: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      const rounds = [0, 1, 2].map(() => adaptiveTrial({ def: CPU, threshold: THRESHOLD, ...plan, theta: 0, noise, rank }).rounds);
+      one.push(rounds[0]);
+      slowest.push(Math.max(...rounds));
+    }
+    const full = slowest.filter((r) => r === plan.block * plan.maxLooks).length / trials;
+    console.log(`| ${shape}, sd ${pct(sd)} | ${mean(one).toFixed(0)} / ${median(one)} | ${mean(slowest).toFixed(0)} / ${median(slowest)} | ${pct(full)} |`);
+  }
+}
+
 if (MODE === 'designs') designs();
 else if (MODE === 'sizing') sizing();
-else throw new Error(`unknown mode ${MODE}: expected designs or sizing`);
+else if (MODE === 'scenario') scenarios();
+else throw new Error(`unknown mode ${MODE}: expected designs, sizing or scenario`);

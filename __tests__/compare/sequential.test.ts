@@ -143,8 +143,6 @@ describe('simulated A/A with adaptive rounds (seeded)', () => {
     const nominal = falseAlarmRate(nominalRank, 0);
     assert.ok(sequential <= limit, `sequential: ${sequential} > ${limit}`);
     assert.ok(nominal > limit, `nominal 99% at every look: ${nominal}, expected above ${limit}`);
-    // With the default 5% threshold the estimate must reach 5% too: fewer alarms still.
-    assert.ok(falseAlarmRate(sequentialRank, DEFAULT_REGRESSION.cpu) <= sequential);
   });
 
   test('a true +15% CPU/request is found (≥ 95%), usually before the last look', () => {

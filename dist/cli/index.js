@@ -69323,9 +69323,12 @@ function upperQuantile(p) {
 
 
 
-/** Equal blocks of `rounds` up to `maxRounds`: one look after each. */
+/**
+ * Equal blocks of `rounds`, one look after each, as many as fit in `maxRounds` (the per-look levels
+ * assume equal blocks, so a maxRounds that is not a multiple of rounds is rounded down).
+ */
 function planFor(scenario) {
-    return { maxLooks: Math.max(1, Math.ceil(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
+    return { maxLooks: Math.max(1, Math.floor(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
 }
 /** Labels of the metrics still inconclusive that could fail the check. */
 function pendingMetrics(head, base, scenario, failOn, confidence) {
@@ -69393,7 +69396,7 @@ async function timeScenario(opts) {
     };
     const plan = planFor(scenario);
     const adaptive = paired && plan.maxLooks > 1;
-    const limit = adaptive ? scenario.maxRounds : scenario.rounds;
+    const limit = adaptive ? plan.maxLooks * scenario.rounds : scenario.rounds;
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';

@@ -10,9 +10,12 @@ import type { RoundResult } from '../results/types.js';
 
 export { lookConfidence } from '../compare/sequential.js';
 
-/** Equal blocks of `rounds` up to `maxRounds`: one look after each. */
+/**
+ * Equal blocks of `rounds`, one look after each, as many as fit in `maxRounds` (the per-look levels
+ * assume equal blocks, so a maxRounds that is not a multiple of rounds is rounded down).
+ */
 export function planFor(scenario: Pick<ScenarioConfig, 'rounds' | 'maxRounds'>): SequentialPlan {
-  return { maxLooks: Math.max(1, Math.ceil(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
+  return { maxLooks: Math.max(1, Math.floor(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
 }
 
 /** Labels of the metrics still inconclusive that could fail the check. */

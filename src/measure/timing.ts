@@ -89,7 +89,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
 
   const plan = planFor(scenario);
   const adaptive = paired && plan.maxLooks > 1;
-  const limit = adaptive ? scenario.maxRounds : scenario.rounds;
+  const limit = adaptive ? plan.maxLooks * scenario.rounds : scenario.rounds;
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
