@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { expandServiceConfig } from './config/expand.js';
 import type { PerfgateConfig, RerunSchedule, ScenarioConfig, ServiceConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
-import { aggregateRounds, probeRequest, runLoad, runWarmup } from './load/index.js';
+import { aggregateRounds, describeConnections, probeRequest, runLoad, runWarmup, type ConnectionPlan } from './load/index.js';
 import { freePort } from './net/free-port.js';
 import { probeQueries } from './queries/probe.js';
 import { startQueryProxy, type QueryProxy } from './queries/proxy.js';
@@ -149,9 +149,12 @@ async function measureScenario(
   const tag = (t: Target) => (targets.length > 1 ? `${t.side} ` : '');
 
   const live: Target[] = [];
+  const plans = new Map<Side, ConnectionPlan>();
   for (const target of targets) {
     try {
-      await probeRequest(target.baseUrl, scenario.request);
+      const { plan } = await probeRequest(target.baseUrl, scenario.request, { connection: scenario.load.connection, pipelining: scenario.load.pipelining });
+      plans.set(target.side, plan);
+      if (plan.connectionMode === 'close') progress(`${tag(target)}${describeConnections(plan.requestsPerConnection ?? 1)}: the server closes connections (latency includes connecting)`);
       live.push(target);
     } catch (error) {
       if (!(error instanceof PerfgateError)) throw error;
@@ -179,6 +182,7 @@ async function measureScenario(
     timeoutMs: scenario.load.timeoutMs,
     meter: t.service.meter,
     signal,
+    ...plans.get(t.side),
   });
   const together = live.length > 1 && schedule === 'simultaneous';
   if (scenario.load.warmupMs > 0) {
