@@ -120,6 +120,15 @@ describe('runLoad with connectionMode close', () => {
     assert.ok(seen.every((s) => s === `POST /books?limit=5 abc ${host} {"a":1}`), seen[0]);
   });
 
+  test('a host name is resolved once (localhost), and an https base URL is refused with what to change', async () => {
+    const server = await countingServer(answerClosing);
+    const round = await runLoad(closeMode(server.baseUrl.replace('127.0.0.1', 'localhost'), { durationMs: 200 }));
+    assert.ok(round.requests > 0);
+    assert.equal(round.errors, 0);
+    assert.equal(round.requests, server.seen.requests);
+    await assert.rejects(runLoad(closeMode('https://127.0.0.1:1', { durationMs: 100 })), /plain HTTP only/);
+  });
+
   test('counts non-2xx answers', async () => {
     const server = await countingServer((_req, res) => {
       res.statusCode = 503;

@@ -66847,6 +66847,8 @@ function parseResults(text, source) {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./lib/load/http-response.js
@@ -67227,14 +67229,20 @@ class RoundTally {
 
 
 
+
+
 /** Past the per-request timeout, how long the drain may still wait before giving up on a slot. */
 const DRAIN_GRACE_MS = 2000;
 /** One measured round with a new connection per request (or per `requestsPerConnection`). */
 async function runReconnectingLoad(opts) {
     opts.signal?.throwIfAborted();
     const url = requestUrl(opts.baseUrl, opts.request);
+    if (url.protocol !== 'http:') {
+        throw new errors/* EnvironmentError */.eG(`${url.origin} closes connections, and perfgate measures servers that close connections over plain HTTP ` +
+            'only: point service.baseUrl at the service\'s http:// port, or enable keep-alive in it.');
+    }
     const port = Number(url.port || 80);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = await reachableAddress(url.hostname.replace(/^\[|\]$/g, ''), port);
     const perConnection = Math.max(1, Math.floor(opts.requestsPerConnection ?? 1));
     const bytes = { keepOpen: requestBytes(url, opts.request, false), closing: requestBytes(url, opts.request, true) };
     const headRequest = opts.request.method.toUpperCase() === 'HEAD';
@@ -67341,8 +67349,7 @@ async function runReconnectingLoad(opts) {
         else
             drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
     };
-    // Per-request timeouts by sweeping, not a timer per request (one setTimeout per request would cost
-    // more than the request's bookkeeping).
+    // Per-request timeouts by sweeping the slots a few times a second rather than a timer per request.
     const sweep = () => {
         const now = process.hrtime.bigint();
         for (const slot of slots) {
@@ -67375,6 +67382,29 @@ async function runReconnectingLoad(opts) {
     if (roundMeter.error !== undefined)
         throw roundMeter.error;
     return roundMeter.resultOf(tally, { requestsPerConnection: perConnection });
+}
+/**
+ * The address to connect to, resolved once: a name would otherwise be looked up for every
+ * connection. `localhost` may resolve to ::1 and 127.0.0.1 while the service listens on one of them,
+ * so the first address that accepts a connection is taken.
+ */
+async function reachableAddress(name, port) {
+    if (external_node_net_.isIP(name))
+        return name;
+    const addresses = await (0,external_node_dns_promises_namespaceObject.lookup)(name, { all: true });
+    for (const { address } of addresses) {
+        const accepted = await new Promise((resolve) => {
+            const socket = external_node_net_.connect({ host: address, port }, () => {
+                socket.destroy();
+                resolve(true);
+            });
+            socket.on('error', () => resolve(false));
+        });
+        if (accepted)
+            return address;
+    }
+    // None accepts: the round counts the refused connections as errors.
+    return addresses[0]?.address ?? name;
 }
 /** The request as bytes, written once per round and reused for every request. */
 function requestBytes(url, request, closing) {

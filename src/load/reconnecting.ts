@@ -12,8 +12,10 @@
 // socket stays in its queue: never counted, and the next response is timed from its send time
 // (DESIGN.md: half the requests vanish with 0 errors). Nor node:http: its client cost ~1.7× the CPU
 // per request of a raw socket here (http-response.ts), CPU a 2-core runner takes from the service.
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import type { RequestSpec } from '../config/types.js';
+import { EnvironmentError } from '../errors.js';
 import type { RoundResult } from '../results/types.js';
 import { ResponseFramer, type ResponseEnd } from './http-response.js';
 import { requestUrl } from './request.js';
@@ -33,8 +35,14 @@ const DRAIN_GRACE_MS = 2000;
 export async function runReconnectingLoad(opts: ReconnectingOptions): Promise<RoundResult> {
   opts.signal?.throwIfAborted();
   const url = requestUrl(opts.baseUrl, opts.request);
+  if (url.protocol !== 'http:') {
+    throw new EnvironmentError(
+      `${url.origin} closes connections, and perfgate measures servers that close connections over plain HTTP ` +
+        'only: point service.baseUrl at the service\'s http:// port, or enable keep-alive in it.',
+    );
+  }
   const port = Number(url.port || 80);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = await reachableAddress(url.hostname.replace(/^\[|\]$/g, ''), port);
   const perConnection = Math.max(1, Math.floor(opts.requestsPerConnection ?? 1));
   const bytes = { keepOpen: requestBytes(url, opts.request, false), closing: requestBytes(url, opts.request, true) };
   const headRequest = opts.request.method.toUpperCase() === 'HEAD';
@@ -147,8 +155,7 @@ export async function runReconnectingLoad(opts: ReconnectingOptions): Promise<Ro
     if (inFlight === 0) endRound();
     else drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
   };
-  // Per-request timeouts by sweeping, not a timer per request (one setTimeout per request would cost
-  // more than the request's bookkeeping).
+  // Per-request timeouts by sweeping the slots a few times a second rather than a timer per request.
   const sweep = () => {
     const now = process.hrtime.bigint();
     for (const slot of slots) {
@@ -178,6 +185,28 @@ export async function runReconnectingLoad(opts: ReconnectingOptions): Promise<Ro
   opts.signal?.throwIfAborted();
   if (roundMeter.error !== undefined) throw roundMeter.error;
   return roundMeter.resultOf(tally, { requestsPerConnection: perConnection });
+}
+
+/**
+ * The address to connect to, resolved once: a name would otherwise be looked up for every
+ * connection. `localhost` may resolve to ::1 and 127.0.0.1 while the service listens on one of them,
+ * so the first address that accepts a connection is taken.
+ */
+async function reachableAddress(name: string, port: number): Promise<string> {
+  if (net.isIP(name)) return name;
+  const addresses = await lookup(name, { all: true });
+  for (const { address } of addresses) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: address, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (accepted) return address;
+  }
+  // None accepts: the round counts the refused connections as errors.
+  return addresses[0]?.address ?? name;
 }
 
 /** The request as bytes, written once per round and reused for every request. */
