@@ -2,13 +2,14 @@
 // run so that machine noise hits all three alike. Each repetition runs the three tools back to back,
 // rotating which goes first. Usage:
 //   node --import tsx bench/load-vs-peers.ts [--reps 5] [--seconds 3] [--connections 10] [--json]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runLoad } from '../src/load/index.js';
+import { median, runWrk as runPeerWrk, startServer } from './peers.js';
 
 interface Sample {
   rps: number;
@@ -33,7 +34,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const server = await startServer(path.join(here, 'load-server.js'));
 const url = `http://127.0.0.1:${server.port}/`;
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
-const hasTime = spawnSync('/usr/bin/time', ['-f', '%U', 'true']).error === undefined;
 if (!hasWrk) console.error('wrk not found (Debian: apt-get install -y wrk): skipping it.');
 
 const tools: Tool[] = hasWrk ? ['perfgate', 'autocannon', 'wrk'] : ['perfgate', 'autocannon'];
@@ -137,56 +137,10 @@ async function bareAutocannon(duration: number): Promise<Sample> {
 }
 
 async function runWrk(): Promise<Sample> {
-  const wrkArgs = ['-t1', `-c${connections}`, `-d${seconds}s`, url];
-  const [cmd, cmdArgs] = hasTime ? ['/usr/bin/time', ['-f', 'CPU %U %S', 'wrk', ...wrkArgs]] : ['wrk', wrkArgs];
-  const { stdout, stderr } = await run(cmd, cmdArgs as string[]);
-  const requests = Number(/(\d+) requests in ([\d.]+)(m?s)/.exec(stdout)?.[1]);
-  const rps = Number(/Requests\/sec:\s*([\d.]+)/.exec(stdout)?.[1]);
-  const time = /CPU ([\d.]+) ([\d.]+)/.exec(stderr);
-  if (!Number.isFinite(rps)) throw new Error(`could not read wrk's output:\n${stdout}\n${stderr}`);
-  const cpuUs = time ? (Number(time[1]) + Number(time[2])) * 1e6 : NaN;
-  return { rps, cpuUsPerRequest: cpuUs / requests };
+  const wrk = await runPeerWrk(url, connections, seconds);
+  return { rps: wrk.rps, cpuUsPerRequest: wrk.cpuUs / wrk.requests };
 }
 
 function cpuPerRequest(cpu: NodeJS.CpuUsage, requests: number): number {
   return (cpu.user + cpu.system) / requests;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function run(cmd: string, cmdArgs: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${cmd} exited ${code}: ${stderr}`)),
-    );
-  });
-}
-
-async function startServer(script: string): Promise<{ port: number; stop(): void }> {
-  // Its own process group, so stopping it cannot leave anything behind.
-  const child: ChildProcess = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  process.on('exit', stop);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`benchmark server exited early (${code})`)));
-    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
-  });
-  return { port, stop };
 }

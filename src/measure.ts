@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
-import { probeRequest } from './load/index.js';
+import { describeConnections, probeRequest, type ConnectionPlan } from './load/index.js';
 import { freePort } from './net/free-port.js';
 import { probeQueries } from './queries/probe.js';
 import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
@@ -39,6 +39,8 @@ export interface MeasureOptions {
 
 /** Per scenario, per side: what has been measured so far. */
 type Measured = Map<Side, ScenarioResult>[];
+/** Per scenario, per side: how the rounds connect (from the HTTP probe). */
+type Plans = Map<Side, ConnectionPlan>[];
 
 /** Runs every scenario and returns results; `onPartial` gets what exists so far if a later step throws. */
 export async function measure(options: MeasureOptions, onPartial: (partial: Results) => void): Promise<Results> {
@@ -52,6 +54,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
   const measured: Measured = selected.map(() => new Map());
+  const plans: Plans = selected.map(() => new Map());
   const passes: PassRecord[] = [];
   results.meta.passes = passes;
   const publish = () => {
@@ -113,7 +116,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         const booted = await boot(spec, separateTiming ? 'count' : 'both');
         for (const [i, scenario] of selected.entries()) {
           if (options.signal?.aborted) throw new EnvironmentError('interrupted');
-          await countScenario(scenario, booted, measured[i]!.get(spec.side)!, specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+          await countScenario(scenario, booted, measured[i]!.get(spec.side)!, plans[i]!, specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
           publish();
           onPartial(results);
         }
@@ -131,7 +134,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
       const line = (text: string) => progress(`${label(i)}: ${text} (${elapsed()})`);
       const out = measured[i]!;
-      if (!counting) for (const s of sides) await probeHttp(scenario, s, out.get(s.side)!, sides.length > 1, line);
+      if (!counting) for (const s of sides) await probeHttp(scenario, s, out.get(s.side)!, plans[i]!, sides.length > 1, line);
       if (sides.some((s) => out.get(s.side)!.error !== undefined)) continue;
       const scenarioStarted = Date.now();
       // The run's budget is shared fairly: a scenario may use its part of what is left, so a slow
@@ -141,6 +144,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       const timing = await timeScenario({
         scenario,
         sides,
+        plans: plans[i]!,
         schedule: config.baseline.schedule,
         failOn: config.failOn,
         progress: line,
@@ -170,10 +174,25 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
   }
 }
 
-/** The HTTP probe (one request, keep-alive behaviour): a failure is the scenario's error, not the run's. */
-async function probeHttp(scenario: ScenarioConfig, side: BootedSide, out: ScenarioResult, paired: boolean, progress: (line: string) => void): Promise<boolean> {
+/**
+ * The HTTP probe (a few requests on one connection): whether the endpoint answers, and how the rounds
+ * must connect (a server that closes connections gets a new one per request). A failure is the
+ * scenario's error, not the run's.
+ */
+async function probeHttp(
+  scenario: ScenarioConfig,
+  side: BootedSide,
+  out: ScenarioResult,
+  plans: Map<Side, ConnectionPlan>,
+  paired: boolean,
+  progress: (line: string) => void,
+): Promise<boolean> {
   try {
-    await probeRequest(side.baseUrl, scenario.request);
+    const { plan } = await probeRequest(side.baseUrl, scenario.request, { connection: scenario.load.connection, pipelining: scenario.load.pipelining });
+    plans.set(side.side, plan);
+    if (plan.connectionMode === 'close') {
+      progress(`${paired ? `${side.side} ` : ''}${describeConnections(plan.requestsPerConnection ?? 1)}: the server closes connections (latency includes connecting)`);
+    }
     return true;
   } catch (error) {
     if (!(error instanceof PerfgateError)) throw error;
@@ -183,8 +202,15 @@ async function probeHttp(scenario: ScenarioConfig, side: BootedSide, out: Scenar
   }
 }
 
-async function countScenario(scenario: ScenarioConfig, side: BootedSide, out: ScenarioResult, paired: boolean, progress: (line: string) => void): Promise<void> {
-  if (!(await probeHttp(scenario, side, out, paired, progress))) return;
+async function countScenario(
+  scenario: ScenarioConfig,
+  side: BootedSide,
+  out: ScenarioResult,
+  plans: Map<Side, ConnectionPlan>,
+  paired: boolean,
+  progress: (line: string) => void,
+): Promise<void> {
+  if (!(await probeHttp(scenario, side, out, plans, paired, progress))) return;
   if (!side.proxy && scenario.queries.header === undefined) return;
   const tag = paired ? `${side.side} ` : '';
   progress(`${tag}counting queries (${scenario.queries.probes} probes)`);

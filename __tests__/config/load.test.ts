@@ -141,7 +141,7 @@ describe('valid configs', () => {
         '      method: POST',
         '      path: /orders',
         '      body: { bookId: 7, qty: [1, 2] }',
-        '    load: { connections: 2, pipelining: 4 }',
+        '    load: { connections: 2, pipelining: 4, connection: close }',
         '    rounds: 3',
         '    queries: { nPlusOneThreshold: 5 }',
         '    budgets: { errors: 5 }',
@@ -194,7 +194,7 @@ describe('valid configs', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"bookId":7,"qty":[1,2]}',
     });
-    assert.deepEqual(create.load, { connections: 2, durationMs: 5000, warmupMs: 500, pipelining: 4, timeoutMs: 10_000 });
+    assert.deepEqual(create.load, { connections: 2, durationMs: 5000, warmupMs: 500, pipelining: 4, timeoutMs: 10_000, connection: 'close' });
     assert.equal(create.rounds, 3);
     assert.equal(create.maxRounds, 3);
     assert.deepEqual(create.budgets, { errors: 5 });
@@ -336,13 +336,23 @@ describe('errors name the file, the line, the key path and what was expected', (
     const cases: [string, string, string, number, RegExp][] = [
       ['root', MINIMAL + 'scenario: []\n', 'scenario', 7, /^unknown key "scenario" \(expected one of: \$schema, version, service, database, defaults, scenarios, baseline, failOn\); did you mean "scenarios"\?$/],
       ['service.ready', MINIMAL.replace('{ url:', '{ timout: 5s, url:'), 'service.ready.timout', 3, /^unknown key "timout" \(expected one of: url, timeout, interval\); did you mean "timeout"\?$/],
-      ['defaults.load', MINIMAL + 'defaults:\n  load:\n    durtion: 10s\n', 'defaults.load.durtion', 9, /^unknown key "durtion" \(expected one of: connections, duration, warmup, pipelining, timeout\); did you mean "duration"\?$/],
+      ['defaults.load', MINIMAL + 'defaults:\n  load:\n    durtion: 10s\n', 'defaults.load.durtion', 9, /^unknown key "durtion" \(expected one of: connections, duration, warmup, pipelining, timeout, connection\); did you mean "duration"\?$/],
       ['scenarios[1].budgets', MINIMAL + '  - name: b\n    request: { path: /b }\n    budgets: { p95: 20ms }\n', 'scenarios[1].budgets.p95', 9, /^unknown key "p95" \(expected one of: p50, p90, p99, max, rps, errors, queries, cpuPerRequest, rss\)/],
       ['scenarios[0].request', MINIMAL.replace('{ path: / }', '{ path: /, header: {} }'), 'scenarios[0].request.header', 6, /^unknown key "header" \(expected one of: method, path, headers, body\); did you mean "headers"\?$/],
     ];
     for (const [where, text, keyPath, line, message] of cases) {
       test(where, () => assertIssue(text, { path: keyPath, line, message }));
     }
+  });
+
+  test('load.connection accepts auto, keep-alive or close and names them otherwise', () => {
+    const issues = issuesOf(MINIMAL + 'defaults:\n  load: { connection: reuse }\n');
+    const issue = issues.find((i) => i.path.startsWith('defaults.load.connection'));
+    assert.ok(issue, JSON.stringify(issues));
+    assert.equal(issue.line, 8);
+    assert.match(issue.message, /auto/);
+    assert.match(issue.message, /keep-alive/);
+    assert.match(issue.message, /close/);
   });
 
   test('wrong type', () => {

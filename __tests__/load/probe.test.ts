@@ -1,7 +1,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { probeRequest, ScenarioError } from '../../src/load/index.js';
+import { probeRequest, ScenarioError, type ProbeOptions } from '../../src/load/index.js';
 import { ExitCode } from '../../src/errors.js';
 import { answerOnceThenClose, GET_ROOT, httpServer, tcpServer, type TestServer } from './servers.js';
 
@@ -15,9 +15,9 @@ async function track(server: Promise<TestServer>): Promise<TestServer> {
   return s;
 }
 
-async function probeFailure(baseUrl: string, request = GET_ROOT): Promise<ScenarioError> {
+async function probeFailure(baseUrl: string, request = GET_ROOT, options: ProbeOptions = {}): Promise<ScenarioError> {
   try {
-    await probeRequest(baseUrl, request);
+    await probeRequest(baseUrl, request, options);
   } catch (err) {
     assert.ok(err instanceof ScenarioError, `expected ScenarioError, got ${err}`);
     return err;
@@ -74,36 +74,88 @@ describe('probeRequest', () => {
     assert.ok(!err.details?.includes('TAIL'));
   });
 
-  test('refuses a server that answers Connection: close', async () => {
+  test('a keep-alive server: keep-alive rounds, no close observed', async () => {
+    const server = await track(httpServer((_req, res) => res.end('ok')));
+    const result = await probeRequest(server.baseUrl, GET_ROOT);
+    assert.equal(result.closesAfter, undefined);
+    assert.deepEqual(result.plan, { connectionMode: 'keep-alive' });
+  });
+
+  test('a server that answers Connection: close (gunicorn sync): a new connection per request, every probe answered', async () => {
+    let requests = 0;
     const server = await track(
       httpServer((_req, res) => {
+        requests++;
         res.setHeader('Connection', 'close');
         res.end('ok');
       }),
     );
-    const err = await probeFailure(server.baseUrl);
-    assert.equal(err.reason, 'connection-close');
-    assert.match(err.message, /Connection: close/);
-    assert.match(err.message, /keep-alive/);
+    const result = await probeRequest(server.baseUrl, GET_ROOT);
+    assert.equal(requests, 3);
+    assert.equal(result.requests, 3);
+    assert.equal(result.closesAfter, 1);
+    assert.deepEqual(result.plan, { connectionMode: 'close', requestsPerConnection: 1 });
   });
 
-  test('refuses a server that closes the socket after one request without saying so', async () => {
+  test('a server that closes the socket after one request without saying so: closesAfter 1', async () => {
     const server = await track(tcpServer(answerOnceThenClose));
-    const err = await probeFailure(server.baseUrl);
-    assert.equal(err.reason, 'socket-closed');
-    assert.match(err.message, /closed the keep-alive connection after 1 request/);
+    const result = await probeRequest(server.baseUrl, GET_ROOT);
+    assert.equal(result.closesAfter, 1);
+    assert.deepEqual(result.plan, { connectionMode: 'close', requestsPerConnection: 1 });
   });
 
-  test('refuses a node:http server capped at 2 requests per socket', async () => {
+  test('a node:http server capped at 2 requests per socket: a new connection every 2 requests', async () => {
     const server = await track(
       httpServer(
         (_req, res) => res.end('ok'),
         (s) => (s.maxRequestsPerSocket = 2),
       ),
     );
-    const err = await probeFailure(server.baseUrl);
-    // Node announces the last allowed request with `Connection: close`.
-    assert.ok(err.reason === 'connection-close' || err.reason === 'socket-closed', err.reason);
+    const result = await probeRequest(server.baseUrl, GET_ROOT, { count: 5 });
+    assert.equal(result.closesAfter, 2);
+    assert.deepEqual(result.plan, { connectionMode: 'close', requestsPerConnection: 2 });
+  });
+
+  test('a cap above the probe\'s requests, announced in Keep-Alive: max=N (node:http, Apache), is taken from the header', async () => {
+    const server = await track(
+      httpServer(
+        (_req, res) => res.end('ok'),
+        (s) => (s.maxRequestsPerSocket = 50),
+      ),
+    );
+    const result = await probeRequest(server.baseUrl, GET_ROOT);
+    assert.equal(result.closesAfter, 50);
+    assert.deepEqual(result.plan, { connectionMode: 'close', requestsPerConnection: 50 });
+  });
+
+  test('load.connection: keep-alive refuses a server that closes, with advice a gunicorn or uWSGI user can act on', async () => {
+    const server = await track(
+      httpServer((_req, res) => {
+        res.setHeader('Connection', 'close');
+        res.end('ok');
+      }),
+    );
+    const err = await probeFailure(server.baseUrl, GET_ROOT, { connection: 'keep-alive' });
+    assert.equal(err.reason, 'connection-close');
+    assert.equal(err.exitCode, ExitCode.environment);
+    assert.match(err.message, /Connection: close/);
+    assert.match(err.message, /load\.connection: auto/);
+    assert.match(err.message, /--worker-class gthread --keep-alive/);
+    assert.match(err.message, /--http-keepalive/);
+  });
+
+  test('pipelining against a server that closes is refused: it cannot be measured', async () => {
+    const server = await track(tcpServer(answerOnceThenClose));
+    const err = await probeFailure(server.baseUrl, GET_ROOT, { pipelining: 4 });
+    assert.equal(err.reason, 'socket-closed');
+    assert.match(err.message, /load\.pipelining: 1/);
+  });
+
+  test('load.connection: close measures a keep-alive server with a new connection per request', async () => {
+    const server = await track(httpServer((_req, res) => res.end('ok')));
+    const result = await probeRequest(server.baseUrl, GET_ROOT, { connection: 'close' });
+    assert.equal(result.closesAfter, undefined);
+    assert.deepEqual(result.plan, { connectionMode: 'close', requestsPerConnection: 1 });
   });
 
   test('reports a connection failure with where it tried', async () => {

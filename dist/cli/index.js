@@ -58905,7 +58905,7 @@ __nccwpck_require__.d(type_type_namespaceObject, {
   Array: () => (array_Array),
   AsyncIterator: () => (AsyncIterator),
   Awaited: () => (Awaited),
-  BigInt: () => (cli_BigInt),
+  BigInt: () => (bigint_BigInt),
   Boolean: () => (boolean_Boolean),
   Capitalize: () => (Capitalize),
   Composite: () => (Composite),
@@ -59783,7 +59783,7 @@ function Awaited(type, options) {
 
 
 /** `[JavaScript]` Creates a BigInt type */
-function cli_BigInt(options) {
+function bigint_BigInt(options) {
     return CreateType({ [Kind]: 'BigInt', type: 'bigint' }, options);
 }
 
@@ -60759,7 +60759,7 @@ function FromValue(value, root) {
                                 value_IsUndefined(value) ? Undefined() :
                                     value_IsNull(value) ? Null() :
                                         value_IsSymbol(value) ? symbol_Symbol() :
-                                            value_IsBigInt(value) ? cli_BigInt() :
+                                            value_IsBigInt(value) ? bigint_BigInt() :
                                                 value_IsNumber(value) ? Literal(value) :
                                                     value_IsBoolean(value) ? Literal(value) :
                                                         value_IsString(value) ? Literal(value) :
@@ -62460,7 +62460,7 @@ function* syntax_FromUnion(syntax) {
     const trim = syntax.trim().replace(/"|'/g, '');
     return (trim === 'boolean' ? yield boolean_Boolean() :
         trim === 'number' ? yield number_Number() :
-            trim === 'bigint' ? yield cli_BigInt() :
+            trim === 'bigint' ? yield bigint_BigInt() :
                 trim === 'string' ? yield string_String() :
                     yield (() => {
                         const literals = trim.split('|').map((literal) => Literal(literal.trim()));
@@ -63821,7 +63821,7 @@ function exact(n) {
 
 /** Built-in defaults, written as a user would write them in perfgate.yml. */
 const DEFAULTS = {
-    load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s' },
+    load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s', connection: 'auto' },
     // Rounds come in blocks of `rounds`. In rerun mode more blocks follow, up to maxRounds, while a metric
     // that can fail the check is inconclusive and the time budgets allow. Blocks of 10 up to 160 rounds
     // meet issue 12's targets at the per-round noise measured with alternating rounds (10.4%): ≤ 10% of
@@ -63926,6 +63926,10 @@ const LoadSchema = Type.Object({
     warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
     pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
     timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
+    connection: Type.Optional(StringEnum(['auto', 'keep-alive', 'close'], {
+        description: 'auto: keep connections open, or, when the server closes them (gunicorn\'s sync worker), a new connection per request (per N when it allows N), connection setup included in latency; keep-alive: refuse servers that close; close: always a new connection per request.',
+        default: DEFAULTS.load.connection,
+    })),
 }, { ...strict, description: 'How load is generated (autocannon, closed loop).' });
 const QueriesSchema = Type.Object({
     probes: Type.Optional(Count('Sequential probe requests whose SQL statements are counted.', 1, DEFAULTS.queries.probes)),
@@ -64679,6 +64683,8 @@ function normalizeLoad(raw, at, issues) {
         out.connections = raw.connections;
     if (raw.pipelining !== undefined)
         out.pipelining = raw.pipelining;
+    if (raw.connection !== undefined)
+        out.connection = raw.connection;
     if (raw.duration !== undefined)
         out.durationMs = positiveMs([...at, 'duration'], raw.duration, issues, true);
     if (raw.timeout !== undefined)
@@ -66768,6 +66774,8 @@ function headOnlyTable(s, r, _detail) {
     ];
     if (budget.has('maxUs'))
         rows.push(['max', latency(load.latencyUs.max), status('maxUs')]);
+    if (load.requestsPerConnection !== undefined)
+        rows.push(['connections', load.requestsPerConnection > 1 ? `new every ${load.requestsPerConnection} requests` : 'new connection per request', '']);
     const errorText = load.non2xx ? `${formatCount(load.errors + load.non2xx)} (${formatCount(load.non2xx)} non-2xx)` : formatCount(load.errors);
     rows.push(['errors', errorText, status('errors')]);
     if (load.cpuUsPerRequest !== undefined || budget.has('cpuUsPerRequest'))
@@ -66981,21 +66989,177 @@ function parseResults(text, source) {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: ./lib/load/errors.js
-
-/**
- * A scenario cannot be measured as configured. The pipeline records it as the scenario's `error`
- * and carries on with the other scenarios; exit code 3 if it ends the run.
- */
-class ScenarioError extends errors/* EnvironmentError */.eG {
-    reason;
-    status;
-    constructor(reason, message, options = {}) {
-        super(message, options.details);
-        this.reason = reason;
-        this.status = options.status;
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./lib/load/http-response.js
+// Where an HTTP/1.x response ends, from the bytes of one connection. Pure: bytes in, events out.
+//
+// Hand-written for the reconnecting load generator (reconnecting.ts): node:http's client cost ~1.7×
+// the CPU per request of a raw socket against a server that closes connections (measured here:
+// ~260 vs ~155 µs per request, both including the connect), and on a 2-core runner the load
+// generator's CPU is taken from the service. The client needs only the status, whether the server
+// will close, and where each response ends: by Content-Length, chunked transfer coding, or the
+// connection's end (RFC 9112 §6.3). Body bytes are skipped, never kept.
+/** Longest response head accepted; a larger one is a protocol error rather than unbounded buffering. */
+const MAX_HEAD_BYTES = 64 * 1024;
+const CRLF_CRLF = Buffer.from('\r\n\r\n');
+class ResponseFramer {
+    headRequest;
+    state = { kind: 'head' };
+    /** Unparsed bytes of a head, a chunk-size line or trailers, kept across chunks. */
+    pending = Buffer.alloc(0);
+    current;
+    /**
+     * `headRequest`: the requests are HEAD, whose responses have no body whatever their headers say
+     * (as 204 and 304 responses; RFC 9112 §6.3 rule 1).
+     */
+    constructor(headRequest = false) {
+        this.headRequest = headRequest;
+    }
+    /** True while a response has started but not ended. */
+    get inResponse() {
+        return this.state.kind !== 'head' || this.pending.length > 0;
+    }
+    /** Feeds bytes; returns the responses they complete, in order. Throws on a malformed response. */
+    push(chunk) {
+        const done = [];
+        let data = chunk;
+        while (data.length > 0)
+            data = this.step(data, done);
+        return done;
+    }
+    /**
+     * The connection ended. Returns the response this completes (a body delimited by the close), or
+     * undefined. `inResponse` afterwards says whether a response was cut off.
+     */
+    end() {
+        if (this.state.kind !== 'until-close')
+            return undefined;
+        const response = this.current;
+        this.reset();
+        return response;
+    }
+    reset() {
+        this.state = { kind: 'head' };
+        this.current = undefined;
+        this.pending = Buffer.alloc(0);
+    }
+    /** Consumes a prefix of `data`, returns the rest. */
+    step(data, done) {
+        const state = this.state;
+        switch (state.kind) {
+            case 'head': {
+                const joined = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+                const at = joined.indexOf(CRLF_CRLF);
+                if (at < 0) {
+                    if (joined.length > MAX_HEAD_BYTES)
+                        throw new Error(`response head longer than ${MAX_HEAD_BYTES} bytes`);
+                    this.pending = joined;
+                    return Buffer.alloc(0);
+                }
+                this.pending = Buffer.alloc(0);
+                this.startBody(joined.toString('latin1', 0, at), done);
+                return joined.subarray(at + 4);
+            }
+            case 'length': {
+                const take = Math.min(state.left, data.length);
+                state.left -= take;
+                if (state.left === 0)
+                    this.finish(done);
+                return data.subarray(take);
+            }
+            case 'chunk-size':
+            case 'trailers': {
+                const joined = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+                const at = joined.indexOf('\r\n');
+                if (at < 0) {
+                    if (joined.length > MAX_HEAD_BYTES)
+                        throw new Error('chunk-size line or trailer too long');
+                    this.pending = joined;
+                    return Buffer.alloc(0);
+                }
+                this.pending = Buffer.alloc(0);
+                const line = joined.toString('latin1', 0, at);
+                if (state.kind === 'trailers') {
+                    if (line === '')
+                        this.finish(done);
+                }
+                else {
+                    const size = parseInt(line.split(';', 1)[0].trim(), 16);
+                    if (!Number.isFinite(size) || size < 0 || !/^[0-9a-f]+$/i.test(line.split(';', 1)[0].trim())) {
+                        throw new Error(`bad chunk size line ${JSON.stringify(line.slice(0, 40))}`);
+                    }
+                    this.state = size === 0 ? { kind: 'trailers' } : { kind: 'chunk-data', left: size };
+                }
+                return joined.subarray(at + 2);
+            }
+            case 'chunk-data': {
+                const take = Math.min(state.left, data.length);
+                state.left -= take;
+                if (state.left === 0)
+                    this.state = { kind: 'chunk-crlf', left: 2 };
+                return data.subarray(take);
+            }
+            case 'chunk-crlf': {
+                const take = Math.min(state.left, data.length);
+                state.left -= take;
+                if (state.left === 0)
+                    this.state = { kind: 'chunk-size' };
+                return data.subarray(take);
+            }
+            case 'until-close':
+                return Buffer.alloc(0);
+        }
+    }
+    startBody(head, done) {
+        const lines = head.split('\r\n');
+        const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]);
+        if (!statusLine)
+            throw new Error(`bad status line ${JSON.stringify(lines[0].slice(0, 60))}`);
+        const http10 = statusLine[1] === '0';
+        const status = Number(statusLine[2]);
+        let contentLength;
+        let chunked = false;
+        let connection = '';
+        for (let i = 1; i < lines.length; i++) {
+            const line = lines[i];
+            const colon = line.indexOf(':');
+            if (colon <= 0)
+                continue;
+            const name = line.slice(0, colon).trim().toLowerCase();
+            const value = line.slice(colon + 1).trim();
+            if (name === 'content-length') {
+                if (!/^\d+$/.test(value))
+                    throw new Error(`bad Content-Length ${JSON.stringify(value)}`);
+                contentLength = Number(value);
+            }
+            else if (name === 'transfer-encoding')
+                chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+            else if (name === 'connection')
+                connection += `${value.toLowerCase()},`;
+        }
+        // 1xx answers (100 Continue) precede the real response on the same request.
+        if (status >= 100 && status < 200)
+            return;
+        const close = /\bclose\b/.test(connection) || (http10 && !/\bkeep-alive\b/.test(connection));
+        this.current = { status, close };
+        if (this.headRequest || status === 204 || status === 304)
+            this.finish(done);
+        else if (chunked)
+            this.state = { kind: 'chunk-size' };
+        else if (contentLength !== undefined) {
+            this.state = { kind: 'length', left: contentLength };
+            if (contentLength === 0)
+                this.finish(done);
+        }
+        else
+            this.state = { kind: 'until-close' };
+    }
+    finish(done) {
+        done.push(this.current);
+        this.reset();
     }
 }
 
@@ -67015,104 +67179,6 @@ function describeRequest(baseUrl, request) {
     return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
 }
 
-;// CONCATENATED MODULE: ./lib/load/probe.js
-// The probe sends a scenario's request a few times over one keep-alive socket before any load.
-// autocannon reconnects silently when a server closes the connection, so a server that answers
-// `Connection: close` or caps requests per socket loses about half the requests with 0 errors
-// reported (DESIGN.md). We refuse such scenarios here, with a message saying what to change.
-
-
-
-const BODY_EXCERPT_CHARS = 200;
-/**
- * Sends `request` `count` times (default 3) over ONE keep-alive socket and checks that each answer
- * is 2xx and keeps the connection open. Throws ScenarioError otherwise.
- */
-async function probeRequest(baseUrl, request, options = {}) {
-    const count = Math.max(2, options.count ?? 3);
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const what = describeRequest(baseUrl, request);
-    const agent = new external_node_http_namespaceObject.Agent({ keepAlive: true, maxSockets: 1 });
-    const latencyUs = [];
-    let previous;
-    let last;
-    try {
-        for (let i = 0; i < count; i++) {
-            let res;
-            try {
-                res = await send(agent, baseUrl, request, timeoutMs);
-            }
-            catch (err) {
-                const reused = err.reusedSocket === true;
-                if (i > 0 && reused)
-                    throw socketClosed(what, i);
-                throw new ScenarioError('connect', `probe ${what} failed: ${err.message}. Is the service listening there? ` +
-                    'Check service.ready.url (the base URL comes from its origin) and the request path.');
-            }
-            latencyUs.push(res.latencyUs);
-            if (res.status < 200 || res.status > 299) {
-                const excerpt = res.body.toString('utf8', 0, Math.min(res.body.length, BODY_EXCERPT_CHARS * 4));
-                throw new ScenarioError('status', `probe ${what} answered HTTP ${res.status}; load is only sent to a request that answers 2xx. ` +
-                    'Check the scenario request (method, path, headers, body) and the service log.', { status: res.status, details: `response body: ${excerpt.slice(0, BODY_EXCERPT_CHARS)}` });
-            }
-            if (/\bclose\b/i.test(res.connectionHeader)) {
-                throw new ScenarioError('connection-close', `probe ${what} answered "Connection: close". The load generator keeps connections open, ` +
-                    'and against a server that closes them it silently loses requests. Enable HTTP keep-alive in the service ' +
-                    '(and remove any "Connection: close" response header).', { status: res.status });
-            }
-            if (previous !== undefined && (res.socket !== previous || !res.reusedSocket))
-                throw socketClosed(what, i);
-            previous = res.socket;
-            last = res;
-        }
-    }
-    finally {
-        agent.destroy();
-    }
-    return { status: last.status, bodyBytes: last.body.length, requests: count, latencyUs };
-}
-function socketClosed(what, answered) {
-    return new ScenarioError('socket-closed', `probe ${what}: the server closed the keep-alive connection after ${answered} request(s). ` +
-        'The load generator reuses connections, and against a server that caps requests per connection it silently ' +
-        'loses requests. Raise or remove the per-connection request limit (e.g. keepalive_requests, ' +
-        'maxRequestsPerSocket) and make the keep-alive timeout longer than the scenario duration.');
-}
-function send(agent, baseUrl, request, timeoutMs) {
-    return new Promise((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const req = external_node_http_namespaceObject.request(requestUrl(baseUrl, request), {
-            agent,
-            method: request.method.toUpperCase(),
-            headers: request.headers,
-            timeout: timeoutMs,
-        });
-        let socket;
-        req.on('socket', (s) => (socket = s));
-        req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-        req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
-        req.on('response', (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('error', reject);
-            res.on('end', () => {
-                resolve({
-                    status: res.statusCode ?? 0,
-                    body: Buffer.concat(chunks),
-                    connectionHeader: String(res.headers.connection ?? ''),
-                    socket: socket,
-                    reusedSocket: req.reusedSocket,
-                    latencyUs: Math.round(Number(process.hrtime.bigint() - started) / 1000),
-                });
-            });
-        });
-        req.end(request.body ?? undefined);
-    });
-}
-
-;// CONCATENATED MODULE: external "node:perf_hooks"
-const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
-var autocannon = __nccwpck_require__(8174);
 // EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
 var hdr_histogram_js_dist = __nccwpck_require__(2960);
 ;// CONCATENATED MODULE: ./lib/load/histogram.js
@@ -67160,6 +67226,98 @@ function histogramOf(round) {
     return histogramOfRound.get(round);
 }
 
+;// CONCATENATED MODULE: ./lib/load/round-meter.js
+
+const RSS_SAMPLE_MS = 100;
+class RoundMeter {
+    meter;
+    onMeterError;
+    start = process.hrtime.bigint();
+    clientCpuStart = process.cpuUsage();
+    serviceCpuStart;
+    peakRss;
+    rssTimer;
+    sendingNs;
+    roundNs;
+    clientCpu = { user: 0, system: 0 };
+    serviceCpuUs = 0;
+    /** The first failure to read the meter (the service is gone): the round ends and rethrows it. */
+    error;
+    /** Starts the clock. `onMeterError` ends the round when the service can no longer be read. */
+    constructor(meter, onMeterError) {
+        this.meter = meter;
+        this.onMeterError = onMeterError;
+        this.serviceCpuStart = meter ? meter.readCpuUs() : 0;
+        this.peakRss = meter ? meter.readRssBytes() : 0;
+        if (meter)
+            this.rssTimer = setInterval(() => this.sampleRss(), RSS_SAMPLE_MS);
+    }
+    /** Milliseconds since the round started. */
+    elapsedMs() {
+        return Number(process.hrtime.bigint() - this.start) / 1e6;
+    }
+    /** Sending has stopped; what follows is the drain. */
+    stopSending() {
+        this.sendingNs ??= process.hrtime.bigint() - this.start;
+    }
+    /** The round is over: read the clock, the client's CPU and the service's CPU and RSS, once. */
+    end() {
+        if (this.roundNs !== undefined)
+            return;
+        this.roundNs = process.hrtime.bigint() - this.start;
+        this.sendingNs ??= this.roundNs;
+        this.clientCpu = process.cpuUsage(this.clientCpuStart);
+        clearInterval(this.rssTimer);
+        if (!this.meter)
+            return;
+        try {
+            this.serviceCpuUs = this.meter.readCpuUs() - this.serviceCpuStart;
+        }
+        catch (err) {
+            this.error ??= err;
+        }
+        this.sampleRss();
+    }
+    /** The round's result from its tally; its µs histogram stays attached (histogramOf). */
+    resultOf(tally, extra = {}) {
+        this.end();
+        const roundNs = this.roundNs;
+        const durationMs = Number(roundNs) / 1e6;
+        const { responses, errors, non2xx, histogram } = tally;
+        const round = {
+            rps: durationMs > 0 ? responses / (durationMs / 1000) : 0,
+            latencyUs: percentilesOf(histogram),
+            requests: responses,
+            errors,
+            non2xx,
+            durationMs,
+            drainMs: Number(roundNs - this.sendingNs) / 1e6,
+            ...extra,
+        };
+        // Per-request figures are left out, not NaN, when nothing completed.
+        if (responses > 0)
+            round.clientCpuUsPerRequest = (this.clientCpu.user + this.clientCpu.system) / responses;
+        if (this.meter) {
+            if (responses > 0)
+                round.cpuUsPerRequest = this.serviceCpuUs / responses;
+            round.peakRssBytes = this.peakRss;
+        }
+        attachHistogram(round, histogram);
+        return round;
+    }
+    sampleRss() {
+        try {
+            const rss = this.meter.readRssBytes();
+            if (rss > this.peakRss)
+                this.peakRss = rss;
+        }
+        catch (err) {
+            this.error ??= err;
+            this.onMeterError();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/load/tally.js
 // What one round counts, fed by autocannon's events. Kept apart from the runner so the per-request
 // path can be measured on its own (bench/load-handler-cost.ts). Pure: no I/O.
@@ -67193,6 +67351,231 @@ class RoundTally {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/load/reconnecting.js
+// One measured round of closed-loop load against a server that closes connections: each of
+// `connections` slots sends a request, waits for its answer, and opens a new connection whenever the
+// server closes one (after every response, or every N), the way wrk and ab do. Same contract and
+// semantics as runner.ts (the keep-alive rounds): the sending window is timed with hrtime, requests
+// still in flight when it ends are awaited and counted, timeouts count as errors, service CPU divides
+// by the requests that used it. Latency runs from the start of connecting (for a request on a new
+// connection) to the last byte of the answer: connection setup is part of what is measured.
+//
+// Why not autocannon (9.0, lib/httpClient.js): its `reconnectRate` option resets the connection
+// after the Nth response *instead of* emitting it (the `response` event is skipped), so every Nth
+// request goes uncounted; and when the server closes, the request it already wrote on the closing
+// socket stays in its queue: never counted, and the next response is timed from its send time
+// (DESIGN.md: half the requests vanish with 0 errors). Nor node:http: its client cost ~1.7× the CPU
+// per request of a raw socket here (http-response.ts), CPU a 2-core runner takes from the service.
+
+
+
+
+
+
+
+/** Past the per-request timeout, how long the drain may still wait before giving up on a slot. */
+const DRAIN_GRACE_MS = 2000;
+/** One measured round with a new connection per request (or per `requestsPerConnection`). */
+async function runReconnectingLoad(opts) {
+    opts.signal?.throwIfAborted();
+    const url = requestUrl(opts.baseUrl, opts.request);
+    if (url.protocol !== 'http:') {
+        throw new errors/* EnvironmentError */.eG(`${url.origin} closes connections, and perfgate measures servers that close connections over plain HTTP ` +
+            'only: point service.baseUrl at the service\'s http:// port, or enable keep-alive in it.');
+    }
+    const port = Number(url.port || 80);
+    const host = await reachableAddress(url.hostname.replace(/^\[|\]$/g, ''), port);
+    const perConnection = Math.max(1, Math.floor(opts.requestsPerConnection ?? 1));
+    const bytes = { keepOpen: requestBytes(url, opts.request, false), closing: requestBytes(url, opts.request, true) };
+    const headRequest = opts.request.method.toUpperCase() === 'HEAD';
+    const timeoutNs = BigInt(Math.round(opts.timeoutMs * 1e6));
+    const tally = new RoundTally();
+    const roundMeter = new RoundMeter(opts.meter, () => endRound());
+    let sending = true;
+    let inFlight = 0;
+    let resolveRound;
+    const roundEnded = new Promise((resolve) => (resolveRound = resolve));
+    /** Counts the request in flight as answered (or failed, without a response). */
+    const settle = (slot, response) => {
+        const elapsedNs = process.hrtime.bigint() - slot.startedNs;
+        slot.startedNs = undefined;
+        inFlight--;
+        if (response)
+            tally.onResponse(undefined, response.status, 0, Number(elapsedNs) / 1e6);
+        else
+            tally.onErrors(1);
+    };
+    /** A failed request: counted, and its connection closed (the slot goes on once 'close' is emitted). */
+    const fail = (slot) => {
+        if (slot.startedNs !== undefined)
+            settle(slot, undefined);
+        slot.socket.destroy();
+    };
+    const makeSlot = () => {
+        const slot = { socket: new external_node_net_.Socket(), framer: new ResponseFramer(headRequest), open: false, used: 0 };
+        const { socket } = slot;
+        socket.on('data', (chunk) => {
+            if (slot.startedNs === undefined)
+                return;
+            let ended;
+            try {
+                ended = slot.framer.push(chunk);
+            }
+            catch {
+                fail(slot); // a malformed response is a failed request
+                return;
+            }
+            // One request is in flight per slot, so at most one response ends here.
+            const response = ended[0];
+            if (!response)
+                return;
+            settle(slot, response);
+            if (response.close || slot.used >= perConnection)
+                socket.destroy();
+            else
+                next(slot);
+        });
+        // 'close' follows 'end', 'error' and destroy(): a body delimited by the close ends here;
+        // otherwise a request still in flight was lost (refused, reset, or closed without an answer).
+        socket.on('close', () => {
+            slot.open = false;
+            if (slot.startedNs !== undefined) {
+                const response = slot.framer.end();
+                settle(slot, response ? { ...response, close: true } : undefined);
+            }
+            next(slot);
+        });
+        socket.on('error', () => { });
+        return slot;
+    };
+    const slots = Array.from({ length: Math.max(1, opts.connections) }, makeSlot);
+    const next = (slot) => {
+        if (!sending || !tally.open) {
+            if (slot.open)
+                slot.socket.destroy();
+            if (inFlight === 0)
+                endRound();
+            return;
+        }
+        slot.startedNs = process.hrtime.bigint();
+        inFlight++;
+        if (!slot.open) {
+            slot.open = true;
+            slot.used = 0;
+            slot.framer = new ResponseFramer(headRequest);
+            slot.socket.connect({ port, host });
+        }
+        slot.used++;
+        slot.socket.write(slot.used >= perConnection ? bytes.closing : bytes.keepOpen);
+    };
+    let drainTimer;
+    function endRound() {
+        if (!tally.open)
+            return;
+        // What is still in flight when the drain bound is hit never answered: count it as failed.
+        tally.onErrors(inFlight);
+        tally.close();
+        roundMeter.end();
+        for (const slot of slots)
+            if (slot.open)
+                slot.socket.destroy();
+        resolveRound();
+    }
+    const stopSending = () => {
+        if (!sending || !tally.open)
+            return;
+        sending = false;
+        roundMeter.stopSending();
+        if (inFlight === 0)
+            endRound();
+        else
+            drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
+    };
+    // Per-request timeouts by sweeping the slots a few times a second rather than a timer per request.
+    const sweep = () => {
+        const now = process.hrtime.bigint();
+        for (const slot of slots) {
+            if (slot.startedNs !== undefined && now - slot.startedNs > timeoutNs)
+                fail(slot);
+        }
+    };
+    const sweepTimer = setInterval(sweep, Math.max(10, Math.min(100, opts.timeoutMs / 10)));
+    const windowTimer = setTimeout(stopSending, opts.durationMs);
+    const progressTimer = opts.onProgress
+        ? setInterval(() => opts.onProgress(roundMeter.elapsedMs(), tally.responses), 1000)
+        : undefined;
+    const onAbort = () => endRound();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        for (const slot of slots)
+            next(slot);
+        await roundEnded;
+    }
+    finally {
+        endRound();
+        clearTimeout(windowTimer);
+        if (drainTimer)
+            clearTimeout(drainTimer);
+        clearInterval(sweepTimer);
+        clearInterval(progressTimer);
+        opts.signal?.removeEventListener('abort', onAbort);
+    }
+    opts.signal?.throwIfAborted();
+    if (roundMeter.error !== undefined)
+        throw roundMeter.error;
+    return roundMeter.resultOf(tally, { requestsPerConnection: perConnection });
+}
+/**
+ * The address to connect to, resolved once: a name would otherwise be looked up for every
+ * connection. `localhost` may resolve to ::1 and 127.0.0.1 while the service listens on one of them,
+ * so the first address that accepts a connection is taken.
+ */
+async function reachableAddress(name, port) {
+    if (external_node_net_.isIP(name))
+        return name;
+    const addresses = await (0,external_node_dns_promises_namespaceObject.lookup)(name, { all: true });
+    for (const { address } of addresses) {
+        const accepted = await new Promise((resolve) => {
+            const socket = external_node_net_.connect({ host: address, port }, () => {
+                socket.destroy();
+                resolve(true);
+            });
+            socket.on('error', () => resolve(false));
+        });
+        if (accepted)
+            return address;
+    }
+    // None accepts: the round counts the refused connections as errors.
+    return addresses[0]?.address ?? name;
+}
+/** The request as bytes, written once per round and reused for every request. */
+function requestBytes(url, request, closing) {
+    const lines = [`${request.method.toUpperCase()} ${url.pathname}${url.search} HTTP/1.1`];
+    const own = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+    const headers = Object.entries(request.headers);
+    if (!headers.some(([name]) => name.toLowerCase() === 'host'))
+        lines.push(`Host: ${url.host}`);
+    for (const [name, value] of headers) {
+        if (/[\r\n]/.test(name) || /[\r\n]/.test(String(value))) {
+            throw new Error(`request header ${JSON.stringify(name)} contains a line break`);
+        }
+        if (!own.has(name.toLowerCase()))
+            lines.push(`${name}: ${value}`);
+    }
+    const body = request.body === null ? undefined : Buffer.from(request.body, 'utf8');
+    if (body || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method.toUpperCase())) {
+        lines.push(`Content-Length: ${body?.length ?? 0}`);
+    }
+    if (closing)
+        lines.push('Connection: close');
+    const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    return body ? Buffer.concat([head, body]) : head;
+}
+
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
+var autocannon = __nccwpck_require__(8174);
 ;// CONCATENATED MODULE: ./lib/load/runner.js
 // One measured round of closed-loop load with autocannon, driven in-process (not its workers mode:
 // worker events are not forwarded and the bundle would have to carry worker.js).
@@ -67214,7 +67597,7 @@ class RoundTally {
 
 
 
-const RSS_SAMPLE_MS = 100;
+const runner_RSS_SAMPLE_MS = 100;
 /** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
 const AUTOCANNON_SAMPLE_MS = 50;
 /** One measured round. The result's µs histogram is available through `histogramOf(result)`. */
@@ -67237,7 +67620,7 @@ async function runLoad(opts) {
             endRound();
         }
     };
-    const rssTimer = meter ? setInterval(sampleRss, RSS_SAMPLE_MS) : undefined;
+    const rssTimer = meter ? setInterval(sampleRss, runner_RSS_SAMPLE_MS) : undefined;
     const serviceCpuStart = meter ? meter.readCpuUs() : 0;
     const clientCpuStart = process.cpuUsage();
     // Whether perfgate's own thread kept up: its event-loop delay over the round.
@@ -67314,7 +67697,7 @@ async function runLoad(opts) {
         }
         // autocannon times out each request itself (counted as errors); this bound only guards against
         // a connection that neither answers nor times out.
-        drainTimer = setTimeout(endRound, opts.timeoutMs + DRAIN_GRACE_MS);
+        drainTimer = setTimeout(endRound, opts.timeoutMs + runner_DRAIN_GRACE_MS);
     };
     const windowTimer = setTimeout(stopSending, opts.durationMs);
     const progressTimer = opts.onProgress
@@ -67364,7 +67747,7 @@ async function runLoad(opts) {
     return round;
 }
 /** Past the per-request timeout, how long a drain may still wait before giving up on a connection. */
-const DRAIN_GRACE_MS = 2000;
+const runner_DRAIN_GRACE_MS = 2000;
 /**
  * Stops every client from sending new requests; each destroys itself once its last in-flight request
  * has answered (or timed out: autocannon then reconnects and asks for new requests, which a draining
@@ -67445,7 +67828,198 @@ function countLostRequests(client, onLost) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: ./lib/load/errors.js
+
+/**
+ * A scenario cannot be measured as configured. The pipeline records it as the scenario's `error`
+ * and carries on with the other scenarios; exit code 3 if it ends the run.
+ */
+class ScenarioError extends errors/* EnvironmentError */.eG {
+    reason;
+    status;
+    constructor(reason, message, options = {}) {
+        super(message, options.details);
+        this.reason = reason;
+        this.status = options.status;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/load/connection.js
+// How a scenario's load uses connections, decided from what the probe saw and `load.connection`.
+// Pure: no I/O.
+//
+// autocannon keeps connections open; against a server that closes them it silently loses requests
+// (DESIGN.md), so such servers are loaded by the reconnecting client (reconnecting.ts), which opens a
+// new connection per request, or per N requests when the server allows N, the way wrk and ab do.
+// Many real deployments close: gunicorn's default sync worker, uWSGI without http-keepalive, PHP's
+// built-in server, Python's http.server and wsgiref, proxies that close upstream connections.
+
+/** How a Python (or any) user can give the server keep-alive, for messages. */
+const KEEP_ALIVE_ADVICE = 'To measure with persistent connections, enable HTTP keep-alive in the service: gunicorn\'s default sync worker ' +
+    'closes every connection, run it with `--worker-class gthread --keep-alive 10` (or uvicorn/gevent workers); ' +
+    'uWSGI needs `--http-keepalive`; nginx and Node: raise keepalive_requests / maxRequestsPerSocket.';
+/**
+ * The plan for a scenario's rounds. Throws ScenarioError for what cannot be measured honestly:
+ * keep-alive forced against a server that closes, and pipelining on connections that close.
+ */
+function planConnections(setting, observed, options) {
+    const closes = observed.closesAfter !== undefined;
+    if (setting === 'close')
+        return { connectionMode: 'close', requestsPerConnection: 1 };
+    if (!closes)
+        return { connectionMode: 'keep-alive' };
+    const closesAfter = observed.closesAfter;
+    const saw = observed.announced
+        ? `answered "Connection: close" after ${closesAfter} request(s) on a connection`
+        : `closed the keep-alive connection after ${closesAfter} request(s)`;
+    const reason = observed.announced ? 'connection-close' : 'socket-closed';
+    if (setting === 'keep-alive') {
+        throw new ScenarioError(reason, `probe ${options.what}: the server ${saw}, and load.connection is keep-alive. The keep-alive load generator ` +
+            'would silently lose requests on connections the server closes. Set load.connection: auto (or close) to ' +
+            `measure with a new connection per request, connection setup included. ${KEEP_ALIVE_ADVICE}`);
+    }
+    if (options.pipelining > 1) {
+        throw new ScenarioError(reason, `probe ${options.what}: the server ${saw}, and load.pipelining is ${options.pipelining}: pipelined requests ` +
+            'behind a closed connection are never answered. Set load.pipelining: 1 to measure with a new connection ' +
+            `per request. ${KEEP_ALIVE_ADVICE}`);
+    }
+    return { connectionMode: 'close', requestsPerConnection: closesAfter };
+}
+/** "new connection per request" / "new connection every 5 requests", for reports and progress lines. */
+function describeConnections(requestsPerConnection) {
+    return requestsPerConnection <= 1 ? 'new connection per request' : `new connection every ${requestsPerConnection} requests`;
+}
+
+;// CONCATENATED MODULE: ./lib/load/probe.js
+// The probe sends a scenario's request a few times over one keep-alive connection before any load,
+// and watches what the server does with the connection. autocannon loses requests silently when a
+// server answers `Connection: close` or caps requests per connection (DESIGN.md), so the probe's
+// finding decides how the rounds connect (connection.ts): keep-alive when the connection stayed open,
+// otherwise a new connection per request (or per N) through the reconnecting client.
+
+
+
+
+const BODY_EXCERPT_CHARS = 200;
+/**
+ * Sends `request` `count` times (default 3), reusing the connection while the server keeps it, and
+ * checks that each answer is 2xx. Throws ScenarioError when the request fails, and when the server's
+ * connection handling cannot be measured as configured (planConnections).
+ */
+async function probeRequest(baseUrl, request, options = {}) {
+    const count = Math.max(2, options.count ?? 3);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const what = describeRequest(baseUrl, request);
+    const agent = new external_node_http_namespaceObject.Agent({ keepAlive: true, maxSockets: 1 });
+    const latencyUs = [];
+    let previous;
+    let last;
+    let observed;
+    /** Requests answered on the current connection, and whether the last one announced its close. */
+    let onSocket = 0;
+    let announced = false;
+    /** `Keep-Alive: max=N` on a connection's first response: the server's cap, announced (Node, Apache). */
+    let advertisedMax;
+    const connectionEnded = () => {
+        observed ??= { closesAfter: onSocket, announced };
+        onSocket = 0;
+        announced = false;
+    };
+    try {
+        for (let i = 0; i < count; i++) {
+            let res;
+            try {
+                res = await send(agent, baseUrl, request, timeoutMs);
+            }
+            catch (err) {
+                const reused = err.reusedSocket === true;
+                if (i > 0 && reused && previous !== undefined) {
+                    // The server closed the connection silently as the request went out: try it once more
+                    // on a new connection (which is not reused, so this cannot repeat).
+                    connectionEnded();
+                    previous = undefined;
+                    i--;
+                    continue;
+                }
+                throw new ScenarioError('connect', `probe ${what} failed: ${err.message}. Is the service listening there? ` +
+                    'Check service.ready.url (the base URL comes from its origin) and the request path.');
+            }
+            latencyUs.push(res.latencyUs);
+            if (res.status < 200 || res.status > 299) {
+                const excerpt = res.body.toString('utf8', 0, Math.min(res.body.length, BODY_EXCERPT_CHARS * 4));
+                throw new ScenarioError('status', `probe ${what} answered HTTP ${res.status}; load is only sent to a request that answers 2xx. ` +
+                    'Check the scenario request (method, path, headers, body) and the service log.', { status: res.status, details: `response body: ${excerpt.slice(0, BODY_EXCERPT_CHARS)}` });
+            }
+            if (previous !== undefined && (res.socket !== previous || !res.reusedSocket))
+                connectionEnded();
+            const max = /\bmax=(\d+)/i.exec(res.keepAliveHeader);
+            if (onSocket === 0 && max && Number(max[1]) > 0)
+                advertisedMax ??= Number(max[1]);
+            onSocket++;
+            announced = /\bclose\b/i.test(res.connectionHeader);
+            previous = res.socket;
+            last = res;
+        }
+    }
+    finally {
+        agent.destroy();
+    }
+    if (observed === undefined && announced)
+        observed = { closesAfter: onSocket, announced };
+    // A cap larger than the probe's requests is only seen in the header; without it keep-alive rounds
+    // would lose a request every N (counted as errors, but lost all the same).
+    if (observed === undefined && advertisedMax !== undefined)
+        observed = { closesAfter: advertisedMax, announced: true };
+    const plan = planConnections(options.connection ?? 'auto', observed ?? { announced: false }, {
+        what,
+        pipelining: options.pipelining ?? 1,
+    });
+    return {
+        status: last.status,
+        bodyBytes: last.body.length,
+        requests: count,
+        latencyUs,
+        ...(observed ? { closesAfter: observed.closesAfter } : {}),
+        plan,
+    };
+}
+function send(agent, baseUrl, request, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const req = external_node_http_namespaceObject.request(requestUrl(baseUrl, request), {
+            agent,
+            method: request.method.toUpperCase(),
+            headers: request.headers,
+            timeout: timeoutMs,
+        });
+        let socket;
+        req.on('socket', (s) => (socket = s));
+        req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+        req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
+        req.on('response', (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+                resolve({
+                    status: res.statusCode ?? 0,
+                    body: Buffer.concat(chunks),
+                    connectionHeader: String(res.headers.connection ?? ''),
+                    keepAliveHeader: String(res.headers['keep-alive'] ?? ''),
+                    socket: socket,
+                    reusedSocket: req.reusedSocket,
+                    latencyUs: Math.round(Number(process.hrtime.bigint() - started) / 1000),
+                });
+            });
+        });
+        req.end(request.body ?? undefined);
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/load/aggregate.js
+
 
 /** Share of one core the load generator may use before its own CPU may be what limits throughput. */
 const CLIENT_SATURATION_SHARE = 0.85;
@@ -67474,6 +68048,9 @@ function aggregateRounds(rounds, histograms = rounds.map(histogramOf)) {
     const rss = rounds.map((r) => r.peakRssBytes).filter((v) => v !== undefined);
     if (rss.length > 0)
         result.peakRssBytes = Math.max(...rss);
+    const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v) => v !== undefined);
+    if (perConnection.length > 0)
+        result.requestsPerConnection = Math.min(...perConnection);
     const warnings = loadWarnings(rounds);
     if (warnings.length > 0)
         result.warnings = warnings;
@@ -67494,6 +68071,11 @@ function loadWarnings(rounds) {
         warnings.push(`the load generator used ${Math.round(busiest * 100)}% of a CPU core in its busiest round: ` +
             'req/s may be limited by perfgate rather than the service. Compare service CPU per request instead, ' +
             'or run on a machine with more cores.');
+    }
+    const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v) => v !== undefined);
+    if (perConnection.length > 0) {
+        warnings.push(`${describeConnections(Math.min(...perConnection))}: the server closes connections, so latency includes ` +
+            'connection setup and is not comparable with keep-alive numbers.');
     }
     const silent = rounds.filter((r) => r.requests === 0).length;
     if (silent > 0) {
@@ -67549,7 +68131,6 @@ function aggregate_median(values) {
 }
 
 ;// CONCATENATED MODULE: ./lib/load/index.js
-// The load stage: probe a scenario's request, warm up, run measured rounds, aggregate them.
 
 
 
@@ -67557,8 +68138,22 @@ function aggregate_median(values) {
 
 
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
+
+/**
+ * One measured round: autocannon over keep-alive connections (runner.ts), or, when the server closes
+ * connections, the reconnecting client (reconnecting.ts), with the same contract and semantics.
+ */
+function load_runLoad(opts) {
+    return opts.connectionMode === 'close' ? runReconnectingLoad(opts) : runLoad(opts);
+}
+/**
+ * Warm-up as its own short run, so nothing of it reaches the measured numbers. Returns the round
+ * anyway: errors during warm-up are worth a warning.
+ */
+function load_runWarmup(opts) {
+    return load_runLoad({ ...opts, meter: undefined });
+}
+
 ;// CONCATENATED MODULE: ./lib/net/free-port.js
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
@@ -69361,6 +69956,7 @@ async function timeScenario(opts) {
         timeoutMs: scenario.load.timeoutMs,
         meter: s.service.meter,
         signal,
+        ...opts.plans.get(s.side),
     });
     const warm = await warmUp(opts, together, loadOptions);
     const p50s = warm.map((w) => (w.requests > 0 ? w.latencyUs.p50 : undefined)).filter((v) => v !== undefined);
@@ -69384,14 +69980,14 @@ async function timeScenario(opts) {
         // running first, or, in a simultaneous round, opening its connections first.
         const order = paired && Math.random() < 0.5 ? [...sides].reverse() : sides;
         if (together) {
-            const measured = await Promise.all(order.map((s) => runLoad(loadOptions(s, length.roundMs))));
+            const measured = await Promise.all(order.map((s) => load_runLoad(loadOptions(s, length.roundMs))));
             measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
             return;
         }
         for (const s of order) {
             if (signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
+            record(s, await load_runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
         }
     };
     const plan = planFor(scenario);
@@ -69450,7 +70046,7 @@ async function timeScenario(opts) {
         for (let r = 0; r < count; r++) {
             if (signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            record(head, await runLoad(loadOptions(head, length.roundMs)), `alone ${r + 1}/${count} (budgets)`, alone);
+            record(head, await load_runLoad(loadOptions(head, length.roundMs)), `alone ${r + 1}/${count} (budgets)`, alone);
         }
         solo = aggregateRounds(alone);
         for (const warning of solo.warnings ?? [])
@@ -69480,14 +70076,14 @@ async function warmUp(opts, together, loadOptions) {
     };
     if (together) {
         progress(`warm-up ${warmupMs / 1000}s (base and head at once)`);
-        const warm = await Promise.all(sides.map((s) => runWarmup(loadOptions(s, warmupMs))));
+        const warm = await Promise.all(sides.map((s) => load_runWarmup(loadOptions(s, warmupMs))));
         warm.forEach((w, i) => report(sides[i], w));
         return warm;
     }
     const warm = [];
     for (const s of sides) {
         progress(`${tag(s)}warm-up ${warmupMs / 1000}s`);
-        const w = await runWarmup(loadOptions(s, warmupMs));
+        const w = await load_runWarmup(loadOptions(s, warmupMs));
         report(s, w);
         warm.push(w);
     }
@@ -69545,6 +70141,7 @@ async function measure(options, onPartial) {
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
     const selected = config.scenarios.filter((s, i) => !options.scenarioFilter || options.scenarioFilter(s.name, i));
     const measured = selected.map(() => new Map());
+    const plans = selected.map(() => new Map());
     const passes = [];
     results.meta.passes = passes;
     const publish = () => {
@@ -69605,7 +70202,7 @@ async function measure(options, onPartial) {
                 for (const [i, scenario] of selected.entries()) {
                     if (options.signal?.aborted)
                         throw new errors/* EnvironmentError */.eG('interrupted');
-                    await countScenario(scenario, booted, measured[i].get(spec.side), specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+                    await countScenario(scenario, booted, measured[i].get(spec.side), plans[i], specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
                     publish();
                     onPartial(results);
                 }
@@ -69628,7 +70225,7 @@ async function measure(options, onPartial) {
             const out = measured[i];
             if (!counting)
                 for (const s of sides)
-                    await probeHttp(scenario, s, out.get(s.side), sides.length > 1, line);
+                    await probeHttp(scenario, s, out.get(s.side), plans[i], sides.length > 1, line);
             if (sides.some((s) => out.get(s.side).error !== undefined))
                 continue;
             const scenarioStarted = Date.now();
@@ -69639,6 +70236,7 @@ async function measure(options, onPartial) {
             const timing = await timeScenario({
                 scenario,
                 sides,
+                plans: plans[i],
                 schedule: config.baseline.schedule,
                 failOn: config.failOn,
                 progress: line,
@@ -69670,10 +70268,18 @@ async function measure(options, onPartial) {
         }
     }
 }
-/** The HTTP probe (one request, keep-alive behaviour): a failure is the scenario's error, not the run's. */
-async function probeHttp(scenario, side, out, paired, progress) {
+/**
+ * The HTTP probe (a few requests on one connection): whether the endpoint answers, and how the rounds
+ * must connect (a server that closes connections gets a new one per request). A failure is the
+ * scenario's error, not the run's.
+ */
+async function probeHttp(scenario, side, out, plans, paired, progress) {
     try {
-        await probeRequest(side.baseUrl, scenario.request);
+        const { plan } = await probeRequest(side.baseUrl, scenario.request, { connection: scenario.load.connection, pipelining: scenario.load.pipelining });
+        plans.set(side.side, plan);
+        if (plan.connectionMode === 'close') {
+            progress(`${paired ? `${side.side} ` : ''}${describeConnections(plan.requestsPerConnection ?? 1)}: the server closes connections (latency includes connecting)`);
+        }
         return true;
     }
     catch (error) {
@@ -69684,8 +70290,8 @@ async function probeHttp(scenario, side, out, paired, progress) {
         return false;
     }
 }
-async function countScenario(scenario, side, out, paired, progress) {
-    if (!(await probeHttp(scenario, side, out, paired, progress)))
+async function countScenario(scenario, side, out, plans, paired, progress) {
+    if (!(await probeHttp(scenario, side, out, plans, paired, progress)))
         return;
     if (!side.proxy && scenario.queries.header === undefined)
         return;

@@ -234,6 +234,7 @@ function normalizeLoad(raw: RawLoad | undefined, at: KeyPath, issues: Issues): P
   const out: Partial<LoadSettings> = {};
   if (raw.connections !== undefined) out.connections = raw.connections;
   if (raw.pipelining !== undefined) out.pipelining = raw.pipelining;
+  if (raw.connection !== undefined) out.connection = raw.connection;
   if (raw.duration !== undefined) out.durationMs = positiveMs([...at, 'duration'], raw.duration, issues, true);
   if (raw.timeout !== undefined) out.timeoutMs = positiveMs([...at, 'timeout'], raw.timeout, issues, true);
   const warmup = issues.parse([...at, 'warmup'], raw.warmup, (v) => parseDurationMs(v));

@@ -19,7 +19,7 @@ import {
 
 /** Built-in defaults, written as a user would write them in perfgate.yml. */
 export const DEFAULTS = {
-  load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s' },
+  load: { connections: 8, duration: '1s', warmup: '2s', pipelining: 1, timeout: '10s', connection: 'auto' },
   // Rounds come in blocks of `rounds`. In rerun mode more blocks follow, up to maxRounds, while a metric
   // that can fail the check is inconclusive and the time budgets allow. Blocks of 10 up to 160 rounds
   // meet issue 12's targets at the per-round noise measured with alternating rounds (10.4%): ≤ 10% of
@@ -150,6 +150,13 @@ const LoadSchema = Type.Object(
     warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
     pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
     timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
+    connection: Type.Optional(
+      StringEnum(['auto', 'keep-alive', 'close'] as const, {
+        description:
+          'auto: keep connections open, or, when the server closes them (gunicorn\'s sync worker), a new connection per request (per N when it allows N), connection setup included in latency; keep-alive: refuse servers that close; close: always a new connection per request.',
+        default: DEFAULTS.load.connection,
+      }),
+    ),
   },
   { ...strict, description: 'How load is generated (autocannon, closed loop).' },
 );

@@ -10,6 +10,8 @@ export interface LoadSettings {
   pipelining: number;
   /** Per-request timeout. */
   timeoutMs: number;
+  /** auto (also when absent): as the probe finds the server (keep-alive, or a new connection per request); or forced. */
+  connection?: 'auto' | 'keep-alive' | 'close';
 }
 
 export interface RequestSpec {

@@ -1,5 +1,6 @@
 // Rounds → one scenario result. Pure: data in, data out.
 import type { LatencyUs, LoadResult, RoundResult } from '../results/types.js';
+import { describeConnections } from './connection.js';
 import { histogramOf, mergeHistograms, percentilesOf, type LatencyHistogram } from './histogram.js';
 
 /** Share of one core the load generator may use before its own CPU may be what limits throughput. */
@@ -31,6 +32,8 @@ export function aggregateRounds(
   if (clientCpu !== undefined) result.clientCpuUsPerRequest = clientCpu;
   const rss = rounds.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
   if (rss.length > 0) result.peakRssBytes = Math.max(...rss);
+  const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v): v is number => v !== undefined);
+  if (perConnection.length > 0) result.requestsPerConnection = Math.min(...perConnection);
 
   const warnings = loadWarnings(rounds);
   if (warnings.length > 0) result.warnings = warnings;
@@ -53,6 +56,13 @@ export function loadWarnings(rounds: readonly RoundResult[]): string[] {
       `the load generator used ${Math.round(busiest * 100)}% of a CPU core in its busiest round: ` +
         'req/s may be limited by perfgate rather than the service. Compare service CPU per request instead, ' +
         'or run on a machine with more cores.',
+    );
+  }
+  const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v): v is number => v !== undefined);
+  if (perConnection.length > 0) {
+    warnings.push(
+      `${describeConnections(Math.min(...perConnection))}: the server closes connections, so latency includes ` +
+        'connection setup and is not comparable with keep-alive numbers.',
     );
   }
   const silent = rounds.filter((r) => r.requests === 0).length;

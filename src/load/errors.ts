@@ -6,9 +6,9 @@ export type ProbeFailure =
   | 'connect'
   /** The response status was not 2xx. */
   | 'status'
-  /** The server answered `Connection: close`. */
+  /** The server answered `Connection: close`, and load.connection or pipelining needs the connection kept. */
   | 'connection-close'
-  /** The server closed the keep-alive socket between requests (caps requests per connection). */
+  /** The server closed the keep-alive socket without saying so, and the configuration needs it kept. */
   | 'socket-closed';
 
 /**

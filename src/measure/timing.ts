@@ -8,7 +8,7 @@
 // few rounds alone, which carry its absolute numbers (budgets).
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
-import { aggregateRounds, runLoad, runWarmup, type LoadOptions } from '../load/index.js';
+import { aggregateRounds, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
 import { roundLength } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
@@ -20,6 +20,8 @@ export interface TimingOptions {
   scenario: ScenarioConfig;
   /** The sides to load, head first; two in rerun mode. */
   sides: BootedSide[];
+  /** Per side, how rounds connect (the probe's finding). */
+  plans: Map<Side, ConnectionPlan>;
   schedule: RerunSchedule;
   failOn: readonly FailOn[];
   progress: (line: string) => void;
@@ -46,7 +48,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   const together = paired && opts.schedule === 'simultaneous';
   const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
   const startedAt = Date.now();
-  const loadOptions = (s: BootedSide, durationMs: number): LoadOptions => ({
+  const loadOptions = (s: BootedSide, durationMs: number): RoundOptions => ({
     baseUrl: s.baseUrl,
     request: scenario.request,
     connections: scenario.load.connections,
@@ -55,6 +57,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     timeoutMs: scenario.load.timeoutMs,
     meter: s.service.meter,
     signal,
+    ...opts.plans.get(s.side),
   });
 
   const warm = await warmUp(opts, together, loadOptions);
@@ -159,7 +162,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
 async function warmUp(
   opts: TimingOptions,
   together: boolean,
-  loadOptions: (s: BootedSide, durationMs: number) => LoadOptions,
+  loadOptions: (s: BootedSide, durationMs: number) => RoundOptions,
 ): Promise<RoundResult[]> {
   const { scenario, sides, progress } = opts;
   const warmupMs = scenario.load.warmupMs;

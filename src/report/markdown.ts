@@ -403,6 +403,7 @@ function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail
     ['p99', latency(load.latencyUs.p99), status('p99Us')],
   ];
   if (budget.has('maxUs')) rows.push(['max', latency(load.latencyUs.max), status('maxUs')]);
+  if (load.requestsPerConnection !== undefined) rows.push(['connections', load.requestsPerConnection > 1 ? `new every ${load.requestsPerConnection} requests` : 'new connection per request', '']);
   const errorText = load.non2xx ? `${formatCount(load.errors + load.non2xx)} (${formatCount(load.non2xx)} non-2xx)` : formatCount(load.errors);
   rows.push(['errors', errorText, status('errors')]);
   if (load.cpuUsPerRequest !== undefined || budget.has('cpuUsPerRequest'))

@@ -26,6 +26,11 @@ export interface RoundResult {
   durationMs: number;
   /** Part of durationMs spent waiting for in-flight requests after sending stopped. */
   drainMs?: number;
+  /**
+   * Set when the server closes connections and the round opened a new one every this many requests
+   * (1: a new connection per request): latency then includes connection setup.
+   */
+  requestsPerConnection?: number;
   /** Service CPU time (user+system, whole process tree) per completed request. */
   cpuUsPerRequest?: number;
   peakRssBytes?: number;
@@ -55,6 +60,8 @@ export interface LoadResult {
   cpuUsPerRequest?: number;
   peakRssBytes?: number;
   clientCpuUsPerRequest?: number;
+  /** As in RoundResult: a new connection every this many requests, so latency includes connection setup. */
+  requestsPerConnection?: number;
   /** Human-readable caveats about the measurement (e.g. load generator saturated the CPU). */
   warnings?: string[];
 }
