@@ -69684,28 +69684,26 @@ async function bootSide(opts) {
 //
 // A fixed 1 s round fits a 5 ms endpoint (thousands of requests) but not a 2 s one, where a round
 // completed 0–8 requests and per-round rps swung by ±500%. A round must complete enough requests to
-// be a sample: at least MIN_REQUESTS_PER_ROUND at the latency the warm-up saw. Rounds drain (each
-// waits for its requests in flight), so a longer round is the only way to get more of them.
+// be a sample: at least MIN_REQUESTS_PER_ROUND at the rate the warm-up completed them. The rate, not
+// the warm-up's median latency: a handful of cold first requests on a fast endpoint can have a
+// median of hundreds of ms, while the rate is set by all of them together.
 /** Requests a round should complete; with fewer, one slow request moves the round's rps and p50. */
 const MIN_REQUESTS_PER_ROUND = 40;
 /** Longest a sized round may send for; slower endpoints get fewer requests per round (and a note). */
 const MAX_ROUND_MS = 15_000;
-/**
- * `configuredMs` unless the warm-up's median latency says a round that long completes fewer than
- * MIN_REQUESTS_PER_ROUND requests over `inFlight` concurrent requests (connections × pipelining).
- */
-function roundLength(configuredMs, warmupP50Us, inFlight) {
-    if (warmupP50Us === undefined || warmupP50Us <= 0 || inFlight <= 0)
+/** `configuredMs` unless, at the warm-up's rate (requests per second), a round that long completes fewer than MIN_REQUESTS_PER_ROUND. */
+function roundLength(configuredMs, warmupRps) {
+    if (warmupRps === undefined || !(warmupRps > 0))
         return { roundMs: configuredMs };
-    const neededMs = Math.ceil((MIN_REQUESTS_PER_ROUND * warmupP50Us) / 1000 / inFlight);
+    const neededMs = Math.ceil((MIN_REQUESTS_PER_ROUND / warmupRps) * 1000);
     if (neededMs <= configuredMs)
         return { roundMs: configuredMs };
     const roundMs = Math.min(MAX_ROUND_MS, Math.ceil(neededMs / 100) * 100);
-    const expected = Math.floor((roundMs * 1000 * inFlight) / warmupP50Us);
+    const expected = Math.floor((roundMs / 1000) * warmupRps);
     return {
         roundMs,
-        sizing: `rounds of ${formatSeconds(roundMs)} instead of ${formatSeconds(configuredMs)}: the warm-up's median latency was ` +
-            `${formatSeconds(warmupP50Us / 1000)} at ${inFlight} in flight, so a round completes about ${expected} requests` +
+        sizing: `rounds of ${formatSeconds(roundMs)} instead of ${formatSeconds(configuredMs)}: the warm-up completed ` +
+            `${warmupRps < 10 ? warmupRps.toFixed(1) : Math.round(warmupRps)} requests/s, so a round completes about ${expected} requests` +
             (roundMs === MAX_ROUND_MS && neededMs > MAX_ROUND_MS ? ` (capped at ${formatSeconds(MAX_ROUND_MS)}; ${MIN_REQUESTS_PER_ROUND} wanted)` : ''),
     };
 }
@@ -69959,8 +69957,9 @@ async function timeScenario(opts) {
         ...opts.plans.get(s.side),
     });
     const warm = await warmUp(opts, together, loadOptions);
-    const p50s = warm.map((w) => (w.requests > 0 ? w.latencyUs.p50 : undefined)).filter((v) => v !== undefined);
-    const length = roundLength(scenario.load.durationMs, p50s.length > 0 ? Math.max(...p50s) : undefined, scenario.load.connections * scenario.load.pipelining);
+    // The slowest side sets the length, so both sides' rounds are alike.
+    const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
+    const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
     if (length.sizing)
         progress(length.sizing);
     const rounds = new Map(sides.map((s) => [s.side, []]));

@@ -2,8 +2,9 @@
 //
 // A fixed 1 s round fits a 5 ms endpoint (thousands of requests) but not a 2 s one, where a round
 // completed 0–8 requests and per-round rps swung by ±500%. A round must complete enough requests to
-// be a sample: at least MIN_REQUESTS_PER_ROUND at the latency the warm-up saw. Rounds drain (each
-// waits for its requests in flight), so a longer round is the only way to get more of them.
+// be a sample: at least MIN_REQUESTS_PER_ROUND at the rate the warm-up completed them. The rate, not
+// the warm-up's median latency: a handful of cold first requests on a fast endpoint can have a
+// median of hundreds of ms, while the rate is set by all of them together.
 
 /** Requests a round should complete; with fewer, one slow request moves the round's rps and p50. */
 export const MIN_REQUESTS_PER_ROUND = 40;
@@ -17,21 +18,18 @@ export interface RoundLength {
   sizing?: string;
 }
 
-/**
- * `configuredMs` unless the warm-up's median latency says a round that long completes fewer than
- * MIN_REQUESTS_PER_ROUND requests over `inFlight` concurrent requests (connections × pipelining).
- */
-export function roundLength(configuredMs: number, warmupP50Us: number | undefined, inFlight: number): RoundLength {
-  if (warmupP50Us === undefined || warmupP50Us <= 0 || inFlight <= 0) return { roundMs: configuredMs };
-  const neededMs = Math.ceil((MIN_REQUESTS_PER_ROUND * warmupP50Us) / 1000 / inFlight);
+/** `configuredMs` unless, at the warm-up's rate (requests per second), a round that long completes fewer than MIN_REQUESTS_PER_ROUND. */
+export function roundLength(configuredMs: number, warmupRps: number | undefined): RoundLength {
+  if (warmupRps === undefined || !(warmupRps > 0)) return { roundMs: configuredMs };
+  const neededMs = Math.ceil((MIN_REQUESTS_PER_ROUND / warmupRps) * 1000);
   if (neededMs <= configuredMs) return { roundMs: configuredMs };
   const roundMs = Math.min(MAX_ROUND_MS, Math.ceil(neededMs / 100) * 100);
-  const expected = Math.floor((roundMs * 1000 * inFlight) / warmupP50Us);
+  const expected = Math.floor((roundMs / 1000) * warmupRps);
   return {
     roundMs,
     sizing:
-      `rounds of ${formatSeconds(roundMs)} instead of ${formatSeconds(configuredMs)}: the warm-up's median latency was ` +
-      `${formatSeconds(warmupP50Us / 1000)} at ${inFlight} in flight, so a round completes about ${expected} requests` +
+      `rounds of ${formatSeconds(roundMs)} instead of ${formatSeconds(configuredMs)}: the warm-up completed ` +
+      `${warmupRps < 10 ? warmupRps.toFixed(1) : Math.round(warmupRps)} requests/s, so a round completes about ${expected} requests` +
       (roundMs === MAX_ROUND_MS && neededMs > MAX_ROUND_MS ? ` (capped at ${formatSeconds(MAX_ROUND_MS)}; ${MIN_REQUESTS_PER_ROUND} wanted)` : ''),
   };
 }

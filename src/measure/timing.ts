@@ -61,8 +61,9 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   });
 
   const warm = await warmUp(opts, together, loadOptions);
-  const p50s = warm.map((w) => (w.requests > 0 ? w.latencyUs.p50 : undefined)).filter((v): v is number => v !== undefined);
-  const length = roundLength(scenario.load.durationMs, p50s.length > 0 ? Math.max(...p50s) : undefined, scenario.load.connections * scenario.load.pipelining);
+  // The slowest side sets the length, so both sides' rounds are alike.
+  const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
+  const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
   if (length.sizing) progress(length.sizing);
 
   const rounds = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
