@@ -116,3 +116,48 @@ describe('baseline artifacts', () => {
     assert.deepEqual(fake.problems, []);
   });
 });
+
+describe('baselineRunsWithArtifact', () => {
+  const fake = new FakeGitHub();
+  before(() => fake.start());
+  after(() => fake.stop());
+
+  test('pages past bot-command runs to the runs holding a live artifact, newest first, forks and expired skipped', async () => {
+    const { baselineRunsWithArtifact } = await import('../../src/github/baseline.js');
+    const { createOctokit } = await import('../../src/github/octokit.js');
+    const octokit = createOctokit(TOKEN, { baseUrl: fake.url, retryAfterBaseValue: 1 });
+    const done = (r: { id: number }) => (fake.completeRun(r.id, 'success'), r);
+    const older = done(fake.startRun({ event: 'push', headSha: 'a'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(older.id, 'perfgate-baseline', Buffer.from('zip'));
+    const expired = done(fake.startRun({ event: 'push', headSha: 'b'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(expired.id, 'perfgate-baseline', Buffer.from('zip')).expired = true;
+    done(fake.startRun({ event: 'push', headSha: 'c'.repeat(40), headBranch: 'main' })); // uploaded nothing
+    const dispatched = done(fake.startRun({ event: 'workflow_dispatch', headSha: 'd'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(dispatched.id, 'perfgate-baseline', Buffer.from('zip'));
+    const fork = done(fake.startRun({ event: 'push', headSha: 'e'.repeat(40), headBranch: 'main', headRepo: 'evil/Hello-World' }));
+    fake.addArtifact(fork.id, 'perfgate-baseline', Buffer.from('zip'));
+    // More bot commands than one page holds, all newer than every baseline.
+    for (let i = 0; i < 120; i++) done(fake.startRun({ event: 'issue_comment', headSha: 'a'.repeat(40), headBranch: 'main' }));
+
+    const query = { owner: OWNER, repo: REPO, workflowId: WORKFLOW_ID, branch: 'main', artifactName: 'perfgate-baseline' };
+    const all = [];
+    for await (const run of baselineRunsWithArtifact(octokit, query)) all.push(run);
+    assert.deepEqual(all.map((r) => r.runId), [dispatched.id, older.id]);
+    assert.deepEqual(Object.keys(all[0]!).sort(), ['artifactId', 'createdAt', 'event', 'headSha', 'runId', 'sizeBytes']);
+    assert.equal(all[1]!.event, 'push');
+    assert.ok(fake.log.some((l) => /\/actions\/workflows\/\d+\/runs\?.*page=2/.test(l)), 'read the second page');
+    const artifactCalls = fake.log.filter((l) => /\/actions\/runs\/\d+\/artifacts/.test(l)).length;
+    assert.equal(artifactCalls, 4, 'artifacts asked only of own push/dispatch runs, not of the 120 command runs');
+
+    const first = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, maxRuns: 1 })) first.push(run.runId);
+    assert.deepEqual(first, [dispatched.id]);
+    const exact = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, headSha: 'a'.repeat(40) })) exact.push(run.runId);
+    assert.deepEqual(exact, [older.id]);
+    const repoWide = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, workflowId: undefined, maxPages: 1 })) repoWide.push(run.runId);
+    assert.deepEqual(repoWide, [], 'one page of 100 command runs holds no baseline: the look-back is bounded');
+    assert.deepEqual(fake.problems, []);
+  });
+});
