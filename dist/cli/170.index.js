@@ -18,7 +18,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var proxy = __webpack_require__(3193);
+var proxy = __webpack_require__(5574);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
 var sql_tokenizer = __webpack_require__(8435);
 ;// CONCATENATED MODULE: ./lib/queries/mysql/framer.js

@@ -162,10 +162,11 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
 
   let accepted: Acceptance | undefined;
   if (acceptLabel) accepted = await acceptFromLabel(s, issue, pr.head.sha);
-  await uploadResultsForReport(s, paths, outcome);
   // A shard's comment comes from the merge job, once, for the whole matrix.
   const comment = s.settings.shard ? undefined : issue;
-  return publish(s, { outcome, paths, issue: comment, accepted });
+  // The upload (for the report workflow) and the comment wait on GitHub, not on each other.
+  const [, code] = await Promise.all([uploadResultsForReport(s, paths, outcome), publish(s, { outcome, paths, issue: comment, accepted })]);
+  return code;
 }
 
 async function findBaselineQuietly(s: Session, branch: string, preferSha: string): Promise<{ file?: string; problem?: string }> {

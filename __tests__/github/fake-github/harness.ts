@@ -51,6 +51,8 @@ export interface ActionInvocation {
   timeoutMs?: number;
   /** Extra environment for the action (and the service it starts). */
   env?: Record<string, string>;
+  /** Node arguments that start the action, when not ENTRY (another build, for a comparison). */
+  entry?: string[];
 }
 
 /** A workspace with the fixture service and a perfgate.yml that measures it for 0.3 s. */
@@ -114,7 +116,7 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
 
   const timeoutMs = inv.timeoutMs ?? 90_000;
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, inv.entry ?? ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let signalled = false;
