@@ -41,10 +41,13 @@ function overhead(run: ActionRun, timesFile: string): Overhead {
   return { beforeFirst: reqs.firstRequest - run.startedAt - serviceBoot, afterLast: run.exitedAt - reqs.lastRequest, serviceBoot };
 }
 
-function bare(bundle: string): number {
+/** Wall and CPU (user + system) ms of the bundle loading and exiting; CPU suffers less from a busy machine. */
+function bare(bundle: string): { wall: number; cpu: number } {
   const t = Date.now();
-  spawnSync(process.execPath, [bundle], { env: { PATH: process.env.PATH }, stdio: 'ignore' });
-  return Date.now() - t;
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, bundle], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+  const wall = Date.now() - t;
+  const [user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { wall, cpu: ((user ?? NaN) + (sys ?? NaN)) * 1000 };
 }
 
 const fake = new FakeGitHub();
@@ -63,7 +66,7 @@ const workspace = await makeWorkspace(await freePort());
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'perfgate-overhead-'));
 const sha = (c: string) => c.repeat(40);
 const samples: Record<string, Record<string, Overhead[]>> = {};
-const bareMs: Record<string, number[]> = {};
+const bareMs: Record<string, { wall: number; cpu: number }[]> = {};
 let n = 0;
 
 async function measure(name: string, bundle: string, kind: 'push' | 'pr'): Promise<void> {
@@ -99,12 +102,12 @@ rmSync(scratch, { recursive: true, force: true });
 
 const ms = (xs: number[]) => `${Math.round(median(xs))}`.padStart(6);
 console.log(`medians of ${ROUNDS} rounds, ms (start→first request beyond the service's boot; last request→exit)`);
-console.log('bundle  job   start→first  last→exit   total  service boot   bare start+exit');
+console.log('bundle  job   start→first  last→exit   total  service boot   bare start+exit (CPU)');
 for (const [name, byKind] of Object.entries(samples)) {
   for (const [kind, xs] of Object.entries(byKind)) {
     const total = xs.map((x) => x.beforeFirst + x.afterLast);
     console.log(
-      `${name.padEnd(7)} ${kind.padEnd(4)} ${ms(xs.map((x) => x.beforeFirst))}       ${ms(xs.map((x) => x.afterLast))}    ${ms(total)}  ${ms(xs.map((x) => x.serviceBoot))}        ${ms(bareMs[name]!)}`,
+      `${name.padEnd(7)} ${kind.padEnd(4)} ${ms(xs.map((x) => x.beforeFirst))}       ${ms(xs.map((x) => x.afterLast))}    ${ms(total)}  ${ms(xs.map((x) => x.serviceBoot))}        ${ms(bareMs[name]!.map((b) => b.wall))} (${ms(bareMs[name]!.map((b) => b.cpu)).trim()})`,
     );
   }
 }

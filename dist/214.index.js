@@ -1691,7 +1691,7 @@ exports.BinaryReader = BinaryReader;
 
 /***/ }),
 
-/***/ 75043:
+/***/ 97424:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -2334,7 +2334,7 @@ var binary_reader_1 = __webpack_require__(54595);
 Object.defineProperty(exports, "BinaryReader", ({ enumerable: true, get: function () { return binary_reader_1.BinaryReader; } }));
 Object.defineProperty(exports, "binaryReadOptions", ({ enumerable: true, get: function () { return binary_reader_1.binaryReadOptions; } }));
 // Standard IBinaryWriter implementation
-var binary_writer_1 = __webpack_require__(75043);
+var binary_writer_1 = __webpack_require__(97424);
 Object.defineProperty(exports, "BinaryWriter", ({ enumerable: true, get: function () { return binary_writer_1.BinaryWriter; } }));
 Object.defineProperty(exports, "binaryWriteOptions", ({ enumerable: true, get: function () { return binary_writer_1.binaryWriteOptions; } }));
 // Int64 and UInt64 implementations required for the binary format
@@ -2560,7 +2560,7 @@ const reflection_merge_partial_1 = __webpack_require__(14022);
 const json_typings_1 = __webpack_require__(94589);
 const json_format_contract_1 = __webpack_require__(88665);
 const reflection_equals_1 = __webpack_require__(23841);
-const binary_writer_1 = __webpack_require__(75043);
+const binary_writer_1 = __webpack_require__(97424);
 const binary_reader_1 = __webpack_require__(54595);
 const baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
 const messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
@@ -17771,7 +17771,7 @@ formatters.O = function (v) {
 
 var $defineProperty = __webpack_require__(31212);
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 
 var gopd = __webpack_require__(82264);
@@ -43778,7 +43778,7 @@ module.exports = function Get(O, P) {
 
 var GetIntrinsic = __webpack_require__(6864);
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 var callBound = __webpack_require__(83919);
 var isInteger = __webpack_require__(15901);
@@ -44283,7 +44283,7 @@ var GetIntrinsic = __webpack_require__(6864);
 var callBound = __webpack_require__(83919);
 
 var $RangeError = __webpack_require__(51715);
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 var $BigInt = GetIntrinsic('%BigInt%', true);
 
@@ -44432,7 +44432,7 @@ module.exports = function Set(O, P, V, Throw) {
 
 var GetIntrinsic = __webpack_require__(6864);
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 var isInteger = __webpack_require__(15901);
 var $Uint8Array = GetIntrinsic('%Uint8Array%', true);
@@ -44572,7 +44572,7 @@ var GetIntrinsic = __webpack_require__(6864);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
 var $TypeError = __webpack_require__(62572);
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 
 // https://262.ecma-international.org/14.0/#sec-stringtobigint
 
@@ -44652,7 +44652,7 @@ var GetIntrinsic = __webpack_require__(6864);
 var $BigInt = GetIntrinsic('%BigInt%', true);
 var $Number = GetIntrinsic('%Number%');
 var $TypeError = __webpack_require__(62572);
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 
 var StringToBigInt = __webpack_require__(15643);
 var ToPrimitive = __webpack_require__(34760);
@@ -45132,7 +45132,7 @@ module.exports = function ToUint8Clamp(argument) {
 
 
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 
 var IsArray = __webpack_require__(45531);
@@ -45191,7 +45191,7 @@ module.exports = function TypedArrayCreateFromConstructor(constructor, argumentL
 
 
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 var isInteger = __webpack_require__(15901);
 var whichTypedArray = __webpack_require__(86874);
@@ -45221,7 +45221,7 @@ module.exports = function TypedArrayElementSize(O) {
 
 
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 
 var whichTypedArray = __webpack_require__(86874);
@@ -45309,7 +45309,7 @@ module.exports = function TypedArrayLength(taRecord) {
 
 
 
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 
 var whichTypedArray = __webpack_require__(86874);
@@ -54865,13 +54865,20 @@ module.exports = index;
 /***/ 2214:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  DefaultArtifactClient: () => (/* reexport */ DefaultArtifactClient)
+  ArtifactNotFoundError: () => (/* reexport */ ArtifactNotFoundError),
+  DefaultArtifactClient: () => (/* reexport */ DefaultArtifactClient),
+  FilesNotFoundError: () => (/* reexport */ FilesNotFoundError),
+  GHESNotSupportedError: () => (/* reexport */ GHESNotSupportedError),
+  InvalidResponseError: () => (/* reexport */ InvalidResponseError),
+  NetworkError: () => (/* reexport */ NetworkError),
+  UsageError: () => (/* reexport */ UsageError),
+  "default": () => (/* binding */ artifact)
 });
-
-// UNUSED EXPORTS: ArtifactNotFoundError, FilesNotFoundError, GHESNotSupportedError, InvalidResponseError, NetworkError, UsageError, default
 
 // NAMESPACE OBJECT: ../../main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
 var mappers_namespaceObject = {};
@@ -107639,7 +107646,7 @@ If the error persists, please check whether Actions and API requests are operati
 
 
 const client = new DefaultArtifactClient();
-/* harmony default export */ const artifact = ((/* unused pure expression or super */ null && (client)));
+/* harmony default export */ const artifact = (client);
 //# sourceMappingURL=artifact.js.map
 
 /***/ }),

@@ -5,13 +5,14 @@ export const modules = {
 /***/ 39418:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  measure: () => (/* binding */ measure)
+  measure: () => (/* binding */ measure),
+  soloRoundsFor: () => (/* binding */ soloRoundsFor)
 });
-
-// UNUSED EXPORTS: soloRoundsFor
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(48161);

@@ -206,7 +206,7 @@ module.exports = ReferenceError;
 
 /***/ }),
 
-/***/ 97424:
+/***/ 75043:
 /***/ ((module) => {
 
 
@@ -381,7 +381,7 @@ var $Error = __webpack_require__(20398);
 var $EvalError = __webpack_require__(4566);
 var $RangeError = __webpack_require__(51715);
 var $ReferenceError = __webpack_require__(12063);
-var $SyntaxError = __webpack_require__(97424);
+var $SyntaxError = __webpack_require__(75043);
 var $TypeError = __webpack_require__(62572);
 var $URIError = __webpack_require__(49260);
 

@@ -143,6 +143,7 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
 
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
+  if (kind === 'baseline' || s.settings.shard) s.deps.artifacts.prepareUpload?.();
   const outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
   if (kind === 'baseline' && !s.settings.shard) {
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
@@ -156,6 +157,10 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   const issue: IssueRef = { ...s.repo, number: pr.number };
   const paths = outPaths(s);
 
+  // Both load while the baseline lookup waits on GitHub (runPipeline and upload take them from the
+  // module cache).
+  s.deps.artifacts.prepareUpload?.();
+  import('../measure.js').catch(() => {});
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
   const outcome = await s.deps.runPipeline(pipelineOptions(s, paths, lookup));
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);

@@ -24,6 +24,8 @@ export interface ArtifactStore {
    * and with an error carrying the HTTP status (404, 410) when it is gone.
    */
   download(id: number, dir: string, from: ArtifactSource, limits?: ExtractLimits): Promise<void>;
+  /** Starts loading the upload client now, while the job waits on other things (see upload). */
+  prepareUpload?(): void;
 }
 
 /** What perfgate's own artifacts hold (action/run.ts artifactFiles), each within the untrusted cap. */
@@ -42,12 +44,16 @@ export interface ArtifactStoreOptions {
 }
 
 export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStore {
+  // Loaded only by the jobs that upload: @actions/artifact (with Azure's storage client) is half of
+  // the bundle, and the report and command jobs never need it. ncc emits it as a chunk of its own.
+  let client: Promise<InstanceType<typeof import('@actions/artifact').DefaultArtifactClient>> | undefined;
+  const uploader = () => (client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient()));
   return {
+    prepareUpload() {
+      uploader().catch(() => {}); // a failure shows when upload() awaits the same promise
+    },
     async upload(name, files, rootDir, retentionDays) {
-      // Loaded only by the jobs that upload: @actions/artifact (with Azure's storage client) is a
-      // large part of the bundle, and the report, merge and command jobs never need it.
-      const { DefaultArtifactClient } = await import('@actions/artifact');
-      const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});
+      const { id } = await (await uploader()).uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});
       return id;
     },
     // The REST call (which answers with a redirect to blob storage) goes through the retrying

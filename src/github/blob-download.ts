@@ -2,6 +2,7 @@
 // time, retried on the faults a storage front end answers with (5xx, 429, 408, dropped connections)
 // by the same policy as every API call (octokit.ts: `retries` times, waits growing as the square).
 // The URL carries a signature: it never appears in a message.
+import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import { ArtifactTooLargeError } from './zip-reader.js';
 import { DEFAULT_RETRIES, retryWaitMs } from './octokit.js';
 
@@ -25,6 +26,7 @@ export async function downloadBlob(url: string, options: BlobDownloadOptions): P
     try {
       return await fetchOnce(url, options);
     } catch (error) {
+      if (error instanceof ArtifactTooLargeError) throw error;
       const retryable = error instanceof RetryableError || isNetworkError(error);
       if (!retryable || attempt >= retries) throw new Error(`downloading the artifact from ${scrub(url)} failed: ${(error as Error).message}`);
       const wait = retryWaitMs(attempt, options.retryAfterBaseValue);
@@ -35,34 +37,54 @@ export async function downloadBlob(url: string, options: BlobDownloadOptions): P
 }
 
 async function fetchOnce(url: string, options: BlobDownloadOptions): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
-  if (response.status >= 500 || response.status === 429 || response.status === 408) {
-    await response.body?.cancel();
-    throw new RetryableError(`blob storage answered ${response.status}`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // @actions/http-client, as @actions/artifact downloads: it goes through the runner's proxy
+  // settings (https_proxy, no_proxy), which Node's own fetch ignores.
+  // Its own idle timeout only backs up the deadline below (it fails without an error code).
+  const client = new HttpClient('perfgate', [], { socketTimeout: timeoutMs + 5000, keepAlive: false });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`no complete answer in ${timeoutMs} ms`)), timeoutMs);
+  });
+  let response: HttpClientResponse | undefined;
+  try {
+    response = await Promise.race([quiet(client.get(url)), deadline]);
+    return await Promise.race([quiet(readBody(response, options.maxBytes)), deadline]);
+  } finally {
+    clearTimeout(timer);
+    response?.message.destroy();
+    client.dispose();
   }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new Error(`blob storage answered ${response.status}`);
-  }
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > options.maxBytes) {
-    await response.body?.cancel();
-    throw new ArtifactTooLargeError(`the archive is ${declared} bytes, over the ${options.maxBytes} allowed`);
-  }
+}
+
+async function readBody(response: HttpClientResponse, maxBytes: number): Promise<Buffer> {
+  const status = response.message.statusCode ?? 0;
+  if (status >= 500 || status === 429 || status === 408) throw new RetryableError(`blob storage answered ${status}`);
+  if (status !== 200) throw new Error(`blob storage answered ${status}`);
+  const declared = Number(response.message.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) throw new ArtifactTooLargeError(`the archive is ${declared} bytes, over the ${maxBytes} allowed`);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of response.message as AsyncIterable<Buffer>) {
     total += chunk.length;
-    // Throwing out of the loop cancels the body.
-    if (total > options.maxBytes) throw new ArtifactTooLargeError(`the archive is over the ${options.maxBytes} bytes allowed`);
-    chunks.push(Buffer.from(chunk));
+    if (total > maxBytes) throw new ArtifactTooLargeError(`the archive is over the ${maxBytes} bytes allowed`);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
-/** fetch's own failures: refused, reset, timed out (TypeError / AbortSignal.timeout's TimeoutError). */
+class TimeoutError extends Error {}
+
+/** The same promise, marked handled: when the deadline wins the race, its later failure is expected. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Refused, reset, cut or timed out (ECONNRESET, EPIPE, UND_ERR_SOCKET, ...): worth another try. */
 function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError || (error as Error)?.name === 'TimeoutError';
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return error instanceof TimeoutError || (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_\w+)$/.test(code) && !code.startsWith('ERR'));
 }
 
 function scrub(url: string): string {
