@@ -3,11 +3,18 @@
 import * as core from '@actions/core';
 import { run, type Deps } from './action/run.js';
 import { createArtifactStore } from './github/artifacts.js';
-import { createOctokit } from './github/octokit.js';
+import { createOctokit, type Octokit } from './github/octokit.js';
 import { compareFiles, runPipeline } from './pipeline.js';
 import { installSignalTeardown } from './service/registry.js';
 
 export function productionDeps(): Deps {
+  // One client per token, shared by the API calls and the artifact downloads (one rate limiter).
+  const clients = new Map<string, Octokit>();
+  const octokit = (token: string): Octokit => {
+    let client = clients.get(token);
+    if (!client) clients.set(token, (client = createOctokit(token, { log: { warning: core.warning, info: core.info } })));
+    return client;
+  };
   return {
     core: {
       getInput: (name) => core.getInput(name),
@@ -20,8 +27,8 @@ export function productionDeps(): Deps {
       },
     },
     env: process.env,
-    octokit: (token) => createOctokit(token, { log: { warning: core.warning, info: core.info } }),
-    artifacts: createArtifactStore(),
+    octokit,
+    artifacts: createArtifactStore({ octokit, log: core.info }),
     runPipeline,
     compareFiles,
   };

@@ -9,7 +9,7 @@ import { compareRuns, decide, rerunBaseline } from './compare/compare.js';
 import { renderReport } from './report/markdown.js';
 import { readResultsFile } from './results/io.js';
 import type { Results } from './results/types.js';
-import { measure, type MeasureOptions } from './measure.js';
+import type { MeasureOptions } from './measure.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
 
 export interface RunOptions {
@@ -64,6 +64,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     signal: options.signal,
     baselineRef: options.baselineRef,
   };
+  // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
+  const { measure } = await import('./measure.js');
   const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
   writeResults(options.outFile, results);
   options.progress(`results written to ${options.outFile}`);

@@ -33,13 +33,15 @@ describe('baseline artifacts', () => {
     await fake.stop();
   });
 
+  const store = () => createArtifactStore({ octokit: (token) => createOctokit(token, { retryAfterBaseValue: 1 }), retryAfterBaseValue: 1 });
+
   async function uploadBaseline(sha: string, body: string, opts: { headRepo?: string } = {}) {
     const run = fake.startRun({ event: 'push', headSha: sha, headBranch: 'main', ...opts });
     process.env.ACTIONS_RUNTIME_TOKEN = fake.runtimeToken(run.id);
     const src = path.join(dir, `src-${run.id}`);
     await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
     await writeFile(path.join(src, 'results.json'), body);
-    const id = await createArtifactStore().upload('perfgate-baseline', [path.join(src, 'results.json')], src);
+    const id = await store().upload('perfgate-baseline', [path.join(src, 'results.json')], src);
     fake.completeRun(run.id, 'success');
     return { run, id };
   }
@@ -62,12 +64,12 @@ describe('baseline artifacts', () => {
     // A fork's branch named `main` succeeded later: never a baseline.
     await uploadBaseline('c'.repeat(40), '{"which":"fork"}', { headRepo: 'evil/Hello-World' });
 
-    const exact = await fetchBaseline(octokit, createArtifactStore(), query({ preferSha: 'a'.repeat(40) }));
+    const exact = await fetchBaseline(octokit, store(), query({ preferSha: 'a'.repeat(40) }));
     assert.equal(exact.found, true);
     assert.ok(exact.found && exact.runId === older.run.id);
     assert.deepEqual(JSON.parse(await readFile(exact.found ? exact.file : '', 'utf8')), { which: 'older' });
 
-    const newest = await fetchBaseline(octokit, createArtifactStore(), query({ preferSha: 'f'.repeat(40) }));
+    const newest = await fetchBaseline(octokit, store(), query({ preferSha: 'f'.repeat(40) }));
     assert.deepEqual(JSON.parse(await readFile(newest.found ? newest.file : '', 'utf8')), { which: 'newer' });
     assert.deepEqual(fake.problems, []);
   });
@@ -75,7 +77,7 @@ describe('baseline artifacts', () => {
   test('a baseline whose download answers 410 is reported as expired, not thrown', async () => {
     const octokit = createOctokit(TOKEN, { retryAfterBaseValue: 1 });
     for (const a of fake.artifacts.values()) a.gone = true;
-    const lookup = await fetchBaseline(octokit, createArtifactStore(), query());
+    const lookup = await fetchBaseline(octokit, store(), query());
     assert.equal(lookup.found, false);
     assert.match(lookup.found ? '' : lookup.reason, /expired/);
     assert.ok(fake.log.some((l) => /artifacts\/\d+\/zip -> 410/.test(l)));
@@ -96,23 +98,66 @@ describe('baseline artifacts', () => {
     const src = path.join(dir, 'forged');
     await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
     await writeFile(path.join(src, 'results.json'), JSON.stringify({ schema: 'perfgate/results@1', pr: 1, scenarios: 'rm -rf /' }));
-    await createArtifactStore().upload('perfgate-results', [path.join(src, 'results.json')], src);
-    await assert.rejects(
-      readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted')),
-      /not a perfgate results file/,
-    );
+    await store().upload('perfgate-results', [path.join(src, 'results.json')], src);
+    const forged = await readResultsArtifact(octokit, store(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted'));
+    assert.match('unreadable' in forged ? forged.unreadable : '', /results\.json is not a perfgate results file/);
     // Oversized artifacts are not even downloaded.
     const art = [...fake.artifacts.values()].find((a) => a.runId === forked.id)!;
     art.bytes = Buffer.alloc(11 * 1024 * 1024);
-    const big = await readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted2'));
-    assert.match('missing' in big ? big.missing : '', /over the \d+ allowed/);
+    const big = await readResultsArtifact(octokit, store(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted2'));
+    assert.match('unreadable' in big ? big.unreadable : '', /over the \d+ allowed/);
     // Small when zipped, huge when inflated: refused during extraction, nothing like it on disk.
     art.bytes = await zipBytes([{ name: 'results.json', data: Buffer.alloc(200 * 1024 * 1024) }]);
     assert.ok(art.bytes.length < 1024 * 1024);
-    const bomb = await readResultsArtifact(octokit, createArtifactStore(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted3'));
-    assert.match('missing' in bomb ? bomb.missing : '', /inflate to over \d+ bytes/);
+    const bomb = await readResultsArtifact(octokit, store(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, 'untrusted3'));
+    assert.match('unreadable' in bomb ? bomb.unreadable : '', /inflate to over \d+ bytes/);
     const written = path.join(dir, 'untrusted3', 'results.json');
     assert.ok(!existsSync(written) || statSync(written).size <= 30 * 1024 * 1024);
+    assert.deepEqual(fake.problems, []);
+  });
+});
+
+describe('baselineRunsWithArtifact', () => {
+  const fake = new FakeGitHub();
+  before(() => fake.start());
+  after(() => fake.stop());
+
+  test('pages past bot-command runs to the runs holding a live artifact, newest first, forks and expired skipped', async () => {
+    const { baselineRunsWithArtifact } = await import('../../src/github/baseline.js');
+    const { createOctokit } = await import('../../src/github/octokit.js');
+    const octokit = createOctokit(TOKEN, { baseUrl: fake.url, retryAfterBaseValue: 1 });
+    const done = (r: { id: number }) => (fake.completeRun(r.id, 'success'), r);
+    const older = done(fake.startRun({ event: 'push', headSha: 'a'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(older.id, 'perfgate-baseline', Buffer.from('zip'));
+    const expired = done(fake.startRun({ event: 'push', headSha: 'b'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(expired.id, 'perfgate-baseline', Buffer.from('zip')).expired = true;
+    done(fake.startRun({ event: 'push', headSha: 'c'.repeat(40), headBranch: 'main' })); // uploaded nothing
+    const dispatched = done(fake.startRun({ event: 'workflow_dispatch', headSha: 'd'.repeat(40), headBranch: 'main' }));
+    fake.addArtifact(dispatched.id, 'perfgate-baseline', Buffer.from('zip'));
+    const fork = done(fake.startRun({ event: 'push', headSha: 'e'.repeat(40), headBranch: 'main', headRepo: 'evil/Hello-World' }));
+    fake.addArtifact(fork.id, 'perfgate-baseline', Buffer.from('zip'));
+    // More bot commands than one page holds, all newer than every baseline.
+    for (let i = 0; i < 120; i++) done(fake.startRun({ event: 'issue_comment', headSha: 'a'.repeat(40), headBranch: 'main' }));
+
+    const query = { owner: OWNER, repo: REPO, workflowId: WORKFLOW_ID, branch: 'main', artifactName: 'perfgate-baseline' };
+    const all = [];
+    for await (const run of baselineRunsWithArtifact(octokit, query)) all.push(run);
+    assert.deepEqual(all.map((r) => r.runId), [dispatched.id, older.id]);
+    assert.deepEqual(Object.keys(all[0]!).sort(), ['artifactId', 'createdAt', 'event', 'headSha', 'runId', 'sizeBytes']);
+    assert.equal(all[1]!.event, 'push');
+    assert.ok(fake.log.some((l) => /\/actions\/workflows\/\d+\/runs\?.*page=2/.test(l)), 'read the second page');
+    const artifactCalls = fake.log.filter((l) => /\/actions\/runs\/\d+\/artifacts/.test(l)).length;
+    assert.equal(artifactCalls, 4, 'artifacts asked only of own push/dispatch runs, not of the 120 command runs');
+
+    const first = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, maxRuns: 1 })) first.push(run.runId);
+    assert.deepEqual(first, [dispatched.id]);
+    const exact = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, headSha: 'a'.repeat(40) })) exact.push(run.runId);
+    assert.deepEqual(exact, [older.id]);
+    const repoWide = [];
+    for await (const run of baselineRunsWithArtifact(octokit, { ...query, workflowId: undefined, maxPages: 1 })) repoWide.push(run.runId);
+    assert.deepEqual(repoWide, [], 'one page of 100 command runs holds no baseline: the look-back is bounded');
     assert.deepEqual(fake.problems, []);
   });
 });

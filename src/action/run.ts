@@ -1,7 +1,7 @@
 // The action's logic behind the one-line entry (src/main.ts): read inputs and the event, pick the job,
 // run it, then publish in a fixed order — results written → job summary → PR comment → outputs →
 // failure status last, so a failing check never loses its report. All I/O arrives through Deps.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, PerfgateError } from '../errors.js';
@@ -9,6 +9,7 @@ import type { CompareOptions, RunOptions, RunOutcome } from '../pipeline.js';
 import { readResultsFile } from '../results/io.js';
 import type { Results } from '../results/types.js';
 import type { ArtifactStore } from '../github/artifacts.js';
+import { ArtifactTooLargeError, ArtifactUnreadableError } from '../github/bounded-unzip.js';
 import { fetchBaseline, listRunArtifacts, type Repo } from '../github/baseline.js';
 import { canWrite, parseCommand, refusal, reply, rerunLatest } from '../github/commands.js';
 import {
@@ -28,6 +29,7 @@ import { Outputs, RESULTS_ARTIFACT, RESULTS_FILE, SHARD_ARTIFACT_PREFIX } from '
 import { readContext, type RunContext } from './context.js';
 import { decideJob, type Job } from './dispatch.js';
 import { readSettings, type ActionSettings } from './inputs.js';
+import { shortReason, unreadableReport } from './notice.js';
 
 /** The slice of @actions/core the action uses. */
 export interface ActionCore {
@@ -141,6 +143,7 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
 
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
+  if (kind === 'baseline' || s.settings.shard) s.deps.artifacts.prepareUpload?.();
   const outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
   if (kind === 'baseline' && !s.settings.shard) {
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
@@ -154,16 +157,21 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   const issue: IssueRef = { ...s.repo, number: pr.number };
   const paths = outPaths(s);
 
+  // Both load while the baseline lookup waits on GitHub (runPipeline and upload take them from the
+  // module cache).
+  s.deps.artifacts.prepareUpload?.();
+  import('../measure.js').catch(() => {});
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
   const outcome = await s.deps.runPipeline(pipelineOptions(s, paths, lookup));
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);
 
   let accepted: Acceptance | undefined;
   if (acceptLabel) accepted = await acceptFromLabel(s, issue, pr.head.sha);
-  await uploadResultsForReport(s, paths, outcome);
   // A shard's comment comes from the merge job, once, for the whole matrix.
   const comment = s.settings.shard ? undefined : issue;
-  return publish(s, { outcome, paths, issue: comment, accepted });
+  // The upload (for the report workflow) and the comment wait on GitHub, not on each other.
+  const [, code] = await Promise.all([uploadResultsForReport(s, paths, outcome), publish(s, { outcome, paths, issue: comment, accepted })]);
+  return code;
 }
 
 async function findBaselineQuietly(s: Session, branch: string, preferSha: string): Promise<{ file?: string; problem?: string }> {
@@ -250,11 +258,27 @@ async function reportJob(s: Session): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const read = await readResultsArtifact(s.octokit, s.deps.artifacts, s.repo, triggering.id, RESULTS_ARTIFACT, s.settings.token, dir);
   if ('missing' in read) return skip(s, read.missing);
+  const issue = { ...s.repo, number };
+  if ('unreadable' in read) {
+    // Nothing from it is kept: no half-extracted file may pass for results later.
+    rmSync(dir, { recursive: true, force: true });
+    return reportUnreadable(s, issue, read.unreadable);
+  }
   const paths = outPaths(s);
   copyFileSync(path.join(dir, RESULTS_FILE), paths.results);
-  const outcome = await compareStored(s, paths, read.base ? path.join(dir, BASELINE_FILE) : undefined);
+  const baseProblem = read.baseProblem ? `No baseline: ${read.baseProblem}. Only absolute budgets apply.` : undefined;
+  const outcome = await compareStored(s, paths, read.base ? path.join(dir, BASELINE_FILE) : undefined, baseProblem);
   // This workflow only reports: the PR's own check already carries the verdict.
-  return publish(s, { outcome, paths, issue: { ...s.repo, number }, reportOnly: true });
+  return publish(s, { outcome, paths, issue, reportOnly: true });
+}
+
+/** Report mode with an artifact that cannot be used: say so where the report would have been. */
+async function reportUnreadable(s: Session, issue: IssueRef, reason: string): Promise<number> {
+  s.deps.core.warning(`perfgate: ${shortReason(reason)}`);
+  await postReport(s, { markdown: unreadableReport(reason), state: { verdict: 'unreadable', regressions: 0, violations: 0 }, issue });
+  s.deps.core.setOutput(Outputs.Verdict, 'unreadable');
+  // This workflow only reports: the PR's own check carries the verdict.
+  return ExitCode.ok;
 }
 
 async function mergeJob(s: Session): Promise<number> {
@@ -271,7 +295,10 @@ async function mergeJob(s: Session): Promise<number> {
   const outcomes: OutcomeSummary[] = [];
   for (const part of parts) {
     const dir = path.join(s.ctx.workDir, 'shards', String(part.index));
-    await s.deps.artifacts.download(part.id, dir, { runId: s.ctx.runId, ...s.repo, token: s.settings.token });
+    await s.deps.artifacts.download(part.id, dir, { runId: s.ctx.runId, ...s.repo, token: s.settings.token }).catch((error: unknown) => {
+      if (!(error instanceof ArtifactUnreadableError || error instanceof ArtifactTooLargeError)) throw error;
+      throw new PerfgateError(`mode 'merge': artifact '${part.name}' is unreadable: ${error.message}`, ExitCode.environment);
+    });
     heads.push(readResultsFile(path.join(dir, RESULTS_FILE)));
     if (existsSync(path.join(dir, BASELINE_FILE))) bases.push(readResultsFile(path.join(dir, BASELINE_FILE)));
     if (existsSync(path.join(dir, OUTCOME_FILE))) outcomes.push(validateOutcome(JSON.parse(await readText(path.join(dir, OUTCOME_FILE))), part.name));
@@ -326,12 +353,12 @@ function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
   return out;
 }
 
-async function compareStored(s: Session, paths: Paths, baseFile: string | undefined): Promise<RunOutcome> {
+async function compareStored(s: Session, paths: Paths, baseFile: string | undefined, baselineProblem?: string): Promise<RunOutcome> {
   return s.deps.compareFiles({
     headFile: paths.results,
     // A missing baseline is a message in the report, not an error.
     baseFile,
-    baselineProblem: baseFile ? undefined : 'No baseline results were found for this run. Only absolute budgets apply.',
+    baselineProblem: baseFile ? undefined : (baselineProblem ?? 'No baseline results were found for this run. Only absolute budgets apply.'),
     configFile: existsSync(s.settings.configFile) ? s.settings.configFile : undefined,
     reportFile: paths.report,
     failOn: s.settings.failOn,
@@ -403,37 +430,7 @@ async function publish(s: Session, p: Publication): Promise<number> {
   const { outcome } = p;
   const markdown = outcome.reportMarkdown;
   writeFileSync(p.paths.report, markdown);
-
-  let accepted = p.accepted;
-  let commentNote: string | undefined;
-  let sticky: Awaited<ReturnType<typeof findSticky>>;
-  let login: string | undefined;
-  if (p.issue && s.settings.comment !== 'never') {
-    try {
-      login = await botLogin(s.octokit);
-      sticky = await findSticky(s.octokit, p.issue, s.settings.configFile, login);
-      accepted ??= sticky?.state?.accepted;
-    } catch (error) {
-      commentNote = describeCommentFailure(error);
-    }
-  }
-  const state: CommentState = { ...outcomeSummary(outcome), ...(accepted ? { accepted } : {}) };
-  try {
-    await core.writeSummary(composeBody(s.settings.configFile, state, markdown));
-  } catch (error) {
-    // The comment and the outputs still follow: a summary file that cannot be written must not cost them.
-    core.warning(`perfgate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-  }
-
-  if (p.issue && login && !commentNote) {
-    const result = await upsertSticky(s.octokit, { issue: p.issue, configFile: s.settings.configFile, state, markdown, policy: s.settings.comment, login, existing: sticky });
-    if (result.action === 'failed') commentNote = result.reason;
-    else core.info(`PR comment: ${result.action}${'url' in result ? ` ${result.url}` : ''}`);
-  }
-  if (commentNote) {
-    core.warning(`perfgate could not comment on the pull request: ${commentNote}. The report is in this job summary.`);
-    await core.writeSummary(`\n> [!WARNING]\n> The PR comment could not be posted: ${commentNote}\n`);
-  }
+  const accepted = await postReport(s, { markdown, state: outcomeSummary(outcome), issue: p.issue, accepted: p.accepted });
 
   core.setOutput(Outputs.Verdict, outcome.verdict);
   core.setOutput(Outputs.ReportPath, p.paths.report);
@@ -451,3 +448,47 @@ async function publish(s: Session, p: Publication): Promise<number> {
   return outcome.exitCode;
 }
 
+interface Post {
+  markdown: string;
+  state: CommentState;
+  issue?: IssueRef;
+  /** Accepted through a label in this very run. */
+  accepted?: Acceptance;
+}
+
+/** Job summary, then the sticky comment; resolves to the acceptance in force (this run's or recorded). */
+async function postReport(s: Session, p: Post): Promise<Acceptance | undefined> {
+  const { core } = s.deps;
+  const { markdown } = p;
+  let accepted = p.accepted;
+  let commentNote: string | undefined;
+  let sticky: Awaited<ReturnType<typeof findSticky>>;
+  let login: string | undefined;
+  if (p.issue && s.settings.comment !== 'never') {
+    try {
+      login = await botLogin(s.octokit);
+      sticky = await findSticky(s.octokit, p.issue, s.settings.configFile, login);
+      accepted ??= sticky?.state?.accepted;
+    } catch (error) {
+      commentNote = describeCommentFailure(error);
+    }
+  }
+  const state: CommentState = { ...p.state, ...(accepted ? { accepted } : {}) };
+  try {
+    await core.writeSummary(composeBody(s.settings.configFile, state, markdown));
+  } catch (error) {
+    // The comment and the outputs still follow: a summary file that cannot be written must not cost them.
+    core.warning(`perfgate could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  if (p.issue && login && !commentNote) {
+    const result = await upsertSticky(s.octokit, { issue: p.issue, configFile: s.settings.configFile, state, markdown, policy: s.settings.comment, login, existing: sticky });
+    if (result.action === 'failed') commentNote = result.reason;
+    else core.info(`PR comment: ${result.action}${'url' in result ? ` ${result.url}` : ''}`);
+  }
+  if (commentNote) {
+    core.warning(`perfgate could not comment on the pull request: ${commentNote}. The report is in this job summary.`);
+    await core.writeSummary(`\n> [!WARNING]\n> The PR comment could not be posted: ${commentNote}\n`);
+  }
+  return accepted;
+}

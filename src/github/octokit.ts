@@ -16,9 +16,17 @@ export interface OctokitOptions {
   baseUrl?: string;
 }
 
+export const DEFAULT_RETRIES = 3;
+const DEFAULT_RETRY_BASE_MS = 1000;
+
+/** @octokit/plugin-retry's wait before retry `attempt` (0-based): 1, 4, 9, … times the base. */
+export function retryWaitMs(attempt: number, retryAfterBaseValue = DEFAULT_RETRY_BASE_MS): number {
+  return (attempt + 1) ** 2 * retryAfterBaseValue;
+}
+
 export function createOctokit(token: string, options: OctokitOptions = {}): Octokit {
-  const retries = options.retries ?? 3;
-  const base = options.retryAfterBaseValue ?? 1000;
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const base = options.retryAfterBaseValue ?? DEFAULT_RETRY_BASE_MS;
   const log = options.log ?? { warning: () => {}, info: () => {} };
   const onLimit =
     (kind: string) =>

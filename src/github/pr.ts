@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { MAX_UNTRUSTED_RESULTS_BYTES, RESULTS_FILE } from '../action/constants.js';
 import { readResultsFile } from '../results/io.js';
-import { ArtifactTooLargeError } from './bounded-unzip.js';
+import { ArtifactTooLargeError, ArtifactUnreadableError } from './bounded-unzip.js';
 import type { Results } from '../results/types.js';
 import type { ArtifactStore } from './artifacts.js';
 import { listRunArtifacts, readJsonFile, type Repo } from './baseline.js';
@@ -65,9 +65,21 @@ export function validateOutcome(data: unknown, what: string): OutcomeSummary {
 export interface UntrustedReport {
   head: Results;
   base?: Results;
+  /** Why the artifact's baseline.json was left out (another schema version, not results, ...). */
+  baseProblem?: string;
   /** Where the validated files are, for compareFiles. */
   dir: string;
   outcome?: OutcomeSummary;
+}
+
+/** The run left no such artifact (it failed before uploading, or it expired): nothing to report. */
+export interface MissingArtifact {
+  missing: string;
+}
+
+/** The artifact is there but cannot be used: it is said in the comment and the job summary. */
+export interface UnreadableArtifact {
+  unreadable: string;
 }
 
 /** Downloads one run's results artifact and validates every file in it. */
@@ -79,29 +91,40 @@ export async function readResultsArtifact(
   name: string,
   token: string,
   dir: string,
-): Promise<UntrustedReport | { missing: string }> {
+): Promise<UntrustedReport | MissingArtifact | UnreadableArtifact> {
   const artifact = (await listRunArtifacts(octokit, repo, runId, name)).find((a) => a.name === name && !a.expired);
   if (!artifact) return { missing: `run ${runId} has no artifact '${name}'` };
+  const unreadable = (why: string): UnreadableArtifact => ({ unreadable: `artifact '${name}' of run ${runId} is unreadable: ${why}` });
   if (artifact.sizeInBytes > MAX_UNTRUSTED_RESULTS_BYTES) {
-    return { missing: `artifact '${name}' is ${artifact.sizeInBytes} bytes, over the ${MAX_UNTRUSTED_RESULTS_BYTES} allowed` };
+    return unreadable(`it is ${artifact.sizeInBytes} bytes, over the ${MAX_UNTRUSTED_RESULTS_BYTES} allowed`);
   }
   try {
     await store.download(artifact.id, dir, { runId, owner: repo.owner, repo: repo.repo, token });
   } catch (error) {
-    if (error instanceof ArtifactTooLargeError) return { missing: `artifact '${name}' of run ${runId}: ${error.message}` };
+    if (error instanceof ArtifactTooLargeError || error instanceof ArtifactUnreadableError) return unreadable(error.message);
     throw error;
   }
-  const read = async (file: string) => readJsonFile(path.join(dir, file), MAX_UNTRUSTED_RESULTS_BYTES);
-  // readResultsFile caps the size and validates the shape against the results schema.
-  const head = readResultsFile(path.join(dir, RESULTS_FILE), MAX_UNTRUSTED_RESULTS_BYTES);
+  // Messages name files by their place in the artifact, not the runner's temporary folder.
+  const inArtifact = (error: unknown) => String((error as Error)?.message ?? error).replaceAll(dir + path.sep, '');
+  const headFile = path.join(dir, RESULTS_FILE);
+  if (!existsSync(headFile)) return unreadable(`it holds no ${RESULTS_FILE}`);
+  let head: Results;
+  let outcome: OutcomeSummary | undefined;
+  try {
+    // readResultsFile caps the size and validates the shape against the results schema.
+    head = readResultsFile(headFile, MAX_UNTRUSTED_RESULTS_BYTES);
+    const outcomeFile = path.join(dir, OUTCOME_FILE);
+    if (existsSync(outcomeFile)) outcome = validateOutcome(await readJsonFile(outcomeFile, MAX_UNTRUSTED_RESULTS_BYTES), OUTCOME_FILE);
+  } catch (error) {
+    return unreadable(inArtifact(error));
+  }
+  // The head's results stand on their own: a baseline that cannot be read is left out and said so,
+  // as when the compare job's own baseline cannot be used.
   const baseFile = path.join(dir, BASELINE_FILE);
-  const base = existsSync(baseFile) ? readResultsFile(baseFile, MAX_UNTRUSTED_RESULTS_BYTES) : undefined;
-  const outcome = await read(OUTCOME_FILE).then(
-    (d) => validateOutcome(d, `${name}/${OUTCOME_FILE}`),
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    },
-  );
-  return { head, base, outcome, dir };
+  if (!existsSync(baseFile)) return { head, outcome, dir };
+  try {
+    return { head, base: readResultsFile(baseFile, MAX_UNTRUSTED_RESULTS_BYTES), outcome, dir };
+  } catch (error) {
+    return { head, baseProblem: `the ${BASELINE_FILE} in artifact '${name}' could not be used: ${inArtifact(error)}`, outcome, dir };
+  }
 }

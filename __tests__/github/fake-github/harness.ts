@@ -13,13 +13,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 
 /**
  * The built bundle (dist/index.js), as the runner runs it; CI checks first that dist/ matches src/.
- * PERFGATE_E2E_ENTRY=src runs the TypeScript sources instead, for a quick loop while developing.
+ * PERFGATE_E2E_ENTRY=src runs the TypeScript sources instead, for a quick loop while developing;
+ * PERFGATE_E2E_ENTRY=/path/to/index.js runs another bundle (an older build, to see a test fail).
  */
 export const ENTRY: string[] =
   process.env.PERFGATE_E2E_ENTRY === 'src'
     ? // resolved here: the action runs with the workspace as cwd, where `tsx` is not installed
       ['--import', import.meta.resolve('tsx'), path.join(root, 'src/main.ts')]
-    : [path.join(root, 'dist/index.js')];
+    : [process.env.PERFGATE_E2E_ENTRY?.endsWith('.js') ? path.resolve(process.env.PERFGATE_E2E_ENTRY) : path.join(root, 'dist/index.js')];
 
 export interface ActionRun {
   code: number | null;
@@ -27,6 +28,11 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** RUNNER_TEMP of the run: perfgate's scratch folder is `perfgate/` inside it. */
+  runnerTemp: string;
+  /** Date.now() just before the process was spawned and when it exited. */
+  startedAt: number;
+  exitedAt: number;
 }
 
 export interface ActionInvocation {
@@ -41,6 +47,12 @@ export interface ActionInvocation {
   token: string;
   /** Sends `signal` to the action process (as the runner does on cancel) once its stdout matches. */
   signalWhen?: { stdout: RegExp; signal: NodeJS.Signals };
+  /** The whole run must end within this (default 90 s), or the run is killed and the test fails. */
+  timeoutMs?: number;
+  /** Extra environment for the action (and the service it starts). */
+  env?: Record<string, string>;
+  /** Node arguments that start the action, when not ENTRY (another build, for a comparison). */
+  entry?: string[];
 }
 
 /** A workspace with the fixture service and a perfgate.yml that measures it for 0.3 s. */
@@ -100,8 +112,11 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  Object.assign(env, inv.env);
 
-  const child = spawn(process.execPath, ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const timeoutMs = inv.timeoutMs ?? 90_000;
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, inv.entry ?? ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let signalled = false;
@@ -115,13 +130,23 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
   child.stderr.on('data', (d) => (stderr += d));
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`action did not finish in 90 s\n${stdout}\n${stderr}`)), 90_000);
+      const timer = setTimeout(() => reject(new Error(`action did not finish in ${timeoutMs / 1000} s\n${stdout}\n${stderr}`)), timeoutMs);
       child.on('exit', (c) => {
         clearTimeout(timer);
         resolve(c);
       });
     });
-    return { code, stdout, stderr, outputs: parseOutputs(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') };
+    const exitedAt = Date.now();
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputs(await readFile(files.output, 'utf8')),
+      summary: await readFile(files.summary, 'utf8'),
+      runnerTemp: path.join(dir, 'temp'),
+      startedAt,
+      exitedAt,
+    };
   } finally {
     try {
       process.kill(-child.pid!, 'SIGKILL');

@@ -116,6 +116,18 @@ export class FakeGitHub {
     this.failNext(method, pattern, 403, 1, { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }, 'API rate limit exceeded for installation.');
   }
 
+  /** The next matching request hits a secondary rate limit (403 with retry-after, as GitHub answers). */
+  secondaryRateLimitNext(method: string, pattern: RegExp, retryAfterSeconds = 1): void {
+    this.failNext(method, pattern, 403, 1, { 'retry-after': String(retryAfterSeconds) }, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.');
+  }
+
+  /** An artifact of `runId` holding exactly `bytes` (which need not be a zip), already finalized. */
+  addArtifact(runId: number, name: string, bytes: Buffer): ArtifactRecord {
+    const a: ArtifactRecord = { id: ++this.nextId, runId, name, bytes, blocks: new Map(), expired: false, gone: false, finalized: true, createdAt: this.now() };
+    this.artifacts.set(a.id, a);
+    return a;
+  }
+
   private now(): string {
     this.clock += 60_000;
     return new Date(this.clock).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -198,16 +210,17 @@ export class FakeGitHub {
       const run = this.runs.get(Number(m[1]));
       return run ? reply(200, this.runJson(run)) : reply(404, notFound());
     }
-    if ((m = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(p)) && method === 'GET') {
+    if ((m = /^\/actions(?:\/workflows\/([^/]+))?\/runs$/.exec(p)) && method === 'GET') {
       const q = url.searchParams;
       const runs = [...this.runs.values()]
-        .filter((r) => String(r.workflowId) === m![1])
+        .filter((r) => m![1] === undefined || String(r.workflowId) === m![1])
         .filter((r) => !q.get('branch') || r.headBranch === q.get('branch'))
         .filter((r) => !q.get('event') || r.event === q.get('event'))
         .filter((r) => !q.get('head_sha') || r.headSha === q.get('head_sha'))
         .filter((r) => q.get('status') !== 'success' || r.conclusion === 'success')
         .sort((a, b) => b.id - a.id);
-      return reply(200, { total_count: runs.length, workflow_runs: runs.map((r) => this.runJson(r)) });
+      const { slice, headers } = page(url, runs);
+      return reply(200, { total_count: runs.length, workflow_runs: slice.map((r) => this.runJson(r)) }, headers);
     }
     if ((m = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(p)) && method === 'GET') {
       const name = url.searchParams.get('name');
@@ -228,16 +241,7 @@ export class FakeGitHub {
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(p))) {
       const issue = Number(m[1]);
       if (method === 'GET') {
-        const perPage = Number(url.searchParams.get('per_page') ?? 30);
-        const page = Number(url.searchParams.get('page') ?? 1);
-        const all = this.commentsOn(issue);
-        const slice = all.slice((page - 1) * perPage, page * perPage);
-        const headers: Record<string, string> = {};
-        if (page * perPage < all.length) {
-          const next = new URL(url);
-          next.searchParams.set('page', String(page + 1));
-          headers.link = `<${next.href}>; rel="next"`;
-        }
+        const { slice, headers } = page(url, this.commentsOn(issue));
         return reply(200, slice.map((c) => this.commentJson(c)), headers);
       }
       if (method === 'POST') {
@@ -407,6 +411,19 @@ export class FakeGitHub {
     }
     res.writeHead(400).end();
   }
+}
+
+/** One page of a list, as GitHub pages: `per_page` (default 30) and `page`, a `link` to the next. */
+function page<T>(url: URL, all: T[]): { slice: T[]; headers: Record<string, string> } {
+  const perPage = Number(url.searchParams.get('per_page') ?? 30);
+  const n = Number(url.searchParams.get('page') ?? 1);
+  const headers: Record<string, string> = {};
+  if (n * perPage < all.length) {
+    const next = new URL(url);
+    next.searchParams.set('page', String(n + 1));
+    headers.link = `<${next.href}>; rel="next"`;
+  }
+  return { slice: all.slice((n - 1) * perPage, n * perPage), headers };
 }
 
 function notFound() {
