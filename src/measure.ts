@@ -19,6 +19,7 @@ import { startQueryProxy, type QueryProxy } from './queries/proxy.js';
 import { RESULTS_SCHEMA, type LoadResult, type Results, type RoundResult, type ScenarioResult } from './results/types.js';
 import { runBuild, startService, type RunningService } from './service/index.js';
 import { registerChild } from './service/registry.js';
+import { createLogDir } from './service/log-dir.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -29,6 +30,8 @@ export interface MeasureOptions {
   env: Record<string, string>;
   signal?: AbortSignal;
   baselineRef?: string;
+  /** Keep the service and build logs even when the run succeeds (service/log-dir.ts). */
+  keepLogs?: boolean;
 }
 
 type Side = 'head' | 'base';
@@ -45,8 +48,7 @@ interface Target {
 export async function measure(options: MeasureOptions, onPartial: (partial: Results) => void): Promise<Results> {
   const { config, progress } = options;
   const rerun = config.baseline.source === 'rerun';
-  const logDir = path.join(os.tmpdir(), `perfgate-${process.pid}`);
-  mkdirSync(logDir, { recursive: true });
+  const logDir = createLogDir({ keep: options.keepLogs, progress });
   const results = emptyResults(config, rerun);
   const cleanups: (() => Promise<void>)[] = [];
   const started = Date.now();

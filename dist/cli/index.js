@@ -3557,7 +3557,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
 const codegen_1 = __nccwpck_require__(8762);
 const names_1 = __nccwpck_require__(8636);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const errors_1 = __nccwpck_require__(9905);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
@@ -4522,7 +4522,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const codegen_1 = __nccwpck_require__(8762);
 const names_1 = __nccwpck_require__(8636);
 const util_1 = __nccwpck_require__(7802);
@@ -4663,7 +4663,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -4785,7 +4785,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
 const codegen_1 = __nccwpck_require__(8762);
 const util_1 = __nccwpck_require__(7802);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4998,7 +4998,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
 const codegen_1 = __nccwpck_require__(8762);
 const util_1 = __nccwpck_require__(7802);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const def = {
     keyword: "items",
     type: "array",
@@ -5055,7 +5055,7 @@ exports["default"] = def;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const codegen_1 = __nccwpck_require__(8762);
 const util_1 = __nccwpck_require__(7802);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const additionalItems_1 = __nccwpck_require__(9810);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
@@ -5187,7 +5187,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const codegen_1 = __nccwpck_require__(8762);
 const util_1 = __nccwpck_require__(7802);
 const util_2 = __nccwpck_require__(7802);
@@ -5287,7 +5287,7 @@ exports["default"] = def;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const validate_1 = __nccwpck_require__(7391);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const util_1 = __nccwpck_require__(7802);
 const additionalProperties_1 = __nccwpck_require__(2089);
 const def = {
@@ -5404,7 +5404,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7941:
+/***/ 322:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5586,7 +5586,7 @@ exports["default"] = core;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
 const ref_error_1 = __nccwpck_require__(5268);
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const codegen_1 = __nccwpck_require__(8762);
 const names_1 = __nccwpck_require__(8636);
 const compile_1 = __nccwpck_require__(4992);
@@ -6276,7 +6276,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const util_1 = __nccwpck_require__(7802);
 const codegen_1 = __nccwpck_require__(8762);
 const error = {
@@ -6315,7 +6315,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7941);
+const code_1 = __nccwpck_require__(322);
 const codegen_1 = __nccwpck_require__(8762);
 const util_1 = __nccwpck_require__(7802);
 const error = {
@@ -68668,6 +68668,54 @@ function exitedError(name, status, logFile) {
 
 
 
+;// CONCATENATED MODULE: ./lib/service/log-dir.js
+// The folder a run's service and build logs go to, and whether it stays afterwards: kept when the run
+// fails (any non-zero exit code, including Ctrl-C) or when asked (`--keep-logs`, the action's
+// `keep-logs` input), removed at exit otherwise — one folder per run would otherwise pile up in the
+// temp folder. On GitHub it lives under $RUNNER_TEMP, which the runner empties after the job.
+
+
+
+/** `$RUNNER_TEMP/perfgate-<pid>` on GitHub, `<system temp>/perfgate-<pid>` elsewhere. */
+function logDirPath(env = process.env, pid = process.pid) {
+    return external_node_path_.join(env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `perfgate-${pid}`);
+}
+/** Whether the logs stay, given how the process ends. */
+function keepsLogs(exitCode, keepAsked) {
+    return keepAsked || exitCode !== 0;
+}
+const dirs = new Map();
+/**
+ * Creates this process's log folder (if needed) and returns its path. The decision to keep or remove
+ * it is taken once, on process exit, from the exit code: only then is it known whether the run failed.
+ */
+function createLogDir(opts) {
+    const dir = logDirPath(opts.env);
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const known = dirs.get(dir);
+    if (known) {
+        known.keep ||= Boolean(opts.keep);
+        return dir;
+    }
+    const entry = { keep: Boolean(opts.keep), progress: opts.progress };
+    dirs.set(dir, entry);
+    process.on('exit', (code) => settleLogDir(dir, entry, code));
+    return dir;
+}
+function settleLogDir(dir, entry, exitCode) {
+    if (keepsLogs(exitCode, entry.keep)) {
+        const why = exitCode !== 0 ? `the run ended with exit code ${exitCode}` : 'asked to keep them';
+        entry.progress(`service and build logs kept in ${dir} (${why})`);
+        return;
+    }
+    try {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // the process is exiting: a folder left in the temp folder is the worst case
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./lib/rerun/worktree.js
@@ -68778,8 +68826,7 @@ const TOOL_VERSION = '0.1.0';
 async function measure(options, onPartial) {
     const { config, progress } = options;
     const rerun = config.baseline.source === 'rerun';
-    const logDir = external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `perfgate-${process.pid}`);
-    (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
+    const logDir = createLogDir({ keep: options.keepLogs, progress });
     const results = emptyResults(config, rerun);
     const cleanups = [];
     const started = Date.now();
@@ -69049,6 +69096,7 @@ async function runPipeline(options) {
         env: options.env ?? {},
         signal: options.signal,
         baselineRef: options.baselineRef,
+        keepLogs: options.keepLogs,
     };
     const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
     writeResults(options.outFile, results);
@@ -69753,6 +69801,7 @@ function buildProgram() {
         .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
         .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
         .option('--no-print', 'do not print the report on stdout')
+        .option('--keep-logs', 'keep the service and build logs when the run passes (they are always kept when it fails)', false)
         .action(async (opts) => {
         const outcome = await runPipeline({
             configFile: opts.config,
@@ -69761,6 +69810,7 @@ function buildProgram() {
             reportFile: opts.report,
             failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
             baselineRef: opts.baseRef,
+            keepLogs: opts.keepLogs,
             progress,
         });
         process.exitCode = finishOutcome(outcome, opts.print);
