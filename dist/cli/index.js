@@ -68020,8 +68020,8 @@ class LogCap {
             size = (0,external_node_fs_.fstatSync)(fd).size;
             const start = Math.max(offset, size - this.limits.tailBytes);
             tail = readRange(fd, start, size);
-            // Whatever arrived while reading belongs to the tail too.
-            for (let grown = (0,external_node_fs_.fstatSync)(fd).size; grown > size; grown = (0,external_node_fs_.fstatSync)(fd).size) {
+            // Whatever arrived while reading belongs to the tail too (a few rounds: a writer may never pause).
+            for (let round = 0, grown = (0,external_node_fs_.fstatSync)(fd).size; round < 3 && grown > size; round++, grown = (0,external_node_fs_.fstatSync)(fd).size) {
                 tail = Buffer.concat([tail, readRange(fd, size, grown)]);
                 size = grown;
             }

@@ -123,8 +123,8 @@ export class LogCap {
       size = fstatSync(fd).size;
       const start = Math.max(offset, size - this.limits.tailBytes);
       tail = readRange(fd, start, size);
-      // Whatever arrived while reading belongs to the tail too.
-      for (let grown = fstatSync(fd).size; grown > size; grown = fstatSync(fd).size) {
+      // Whatever arrived while reading belongs to the tail too (a few rounds: a writer may never pause).
+      for (let round = 0, grown = fstatSync(fd).size; round < 3 && grown > size; round++, grown = fstatSync(fd).size) {
         tail = Buffer.concat([tail, readRange(fd, size, grown)]);
         size = grown;
       }
