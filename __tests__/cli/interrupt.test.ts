@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { cliEntry, repoRoot, tempDir, writeHelloConfig } from './helpers.js';
 
@@ -44,4 +44,5 @@ test('Ctrl-C during perfgate run lets the service shut down gracefully, exits 13
   assert.ok(logDir, stderr);
   assert.ok(stderr.includes(`service and build logs kept in ${logDir} (the run ended with exit code 130)`), stderr);
   assert.match(readFileSync(path.join(logDir, 'head-service.log'), 'utf8'), /hello-server listening/);
+  rmSync(logDir, { recursive: true, force: true });
 });

@@ -1,8 +1,8 @@
 // Service and build logs: a folder per run, removed when the run passes, kept (and said where) when
 // it fails or when asked — through the bundled CLI, as users run it.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempDir, writeHelloConfig } from './helpers.js';
 
@@ -15,10 +15,19 @@ function logDirOf(stderr: string): string {
 
 const perfgateDirs = (dir: string) => readdirSync(dir).filter((name) => /^perfgate-\d+$/.test(name));
 
+const made: string[] = [];
+after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+/** A temp folder removed after the tests (kept logs land in some of them). */
+const scratch = (prefix?: string) => {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+};
+
 describe('perfgate run: the log folder', () => {
   test('is removed when the run passes', async () => {
-    const dir = tempDir();
-    const tmp = tempDir('perfgate-tmpdir-');
+    const dir = scratch();
+    const tmp = scratch('perfgate-tmpdir-');
     const res = await runCli(['run', '-c', writeHelloConfig(dir), '--out', path.join(dir, 'r.json'), '--no-print'], { env: { TMPDIR: tmp, RUNNER_TEMP: '' } });
     assert.equal(res.code, 0, res.stderr);
     const logDir = logDirOf(res.stderr);
@@ -29,8 +38,8 @@ describe('perfgate run: the log folder', () => {
   });
 
   test('is kept with --keep-logs, and the progress output says where', async () => {
-    const dir = tempDir();
-    const tmp = tempDir('perfgate-tmpdir-');
+    const dir = scratch();
+    const tmp = scratch('perfgate-tmpdir-');
     const res = await runCli(['run', '-c', writeHelloConfig(dir), '--out', path.join(dir, 'r.json'), '--no-print', '--keep-logs'], { env: { TMPDIR: tmp, RUNNER_TEMP: '' } });
     assert.equal(res.code, 0, res.stderr);
     const logDir = logDirOf(res.stderr);
@@ -39,8 +48,8 @@ describe('perfgate run: the log folder', () => {
   });
 
   test('is kept when the run fails, with the exit code said', async () => {
-    const dir = tempDir();
-    const tmp = tempDir('perfgate-tmpdir-');
+    const dir = scratch();
+    const tmp = scratch('perfgate-tmpdir-');
     const res = await runCli(['run', '-c', writeHelloConfig(dir, { env: 'HELLO_CRASH: "1"' }), '--out', path.join(dir, 'r.json')], { env: { TMPDIR: tmp, RUNNER_TEMP: '' } });
     assert.equal(res.code, 3, res.stderr);
     const logDir = logDirOf(res.stderr);
@@ -49,8 +58,8 @@ describe('perfgate run: the log folder', () => {
   });
 
   test('lives under $RUNNER_TEMP on GitHub', async () => {
-    const dir = tempDir();
-    const runnerTemp = tempDir('perfgate-runner-temp-');
+    const dir = scratch();
+    const runnerTemp = scratch('perfgate-runner-temp-');
     const res = await runCli(['run', '-c', writeHelloConfig(dir), '--out', path.join(dir, 'r.json'), '--no-print', '--keep-logs'], { env: { RUNNER_TEMP: runnerTemp } });
     assert.equal(res.code, 0, res.stderr);
     assert.equal(path.dirname(logDirOf(res.stderr)), runnerTemp);
