@@ -27,6 +27,8 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** The run's RUNNER_TEMP (perfgate's log folders land here). */
+  runnerTemp: string;
 }
 
 export interface ActionInvocation {
@@ -121,7 +123,7 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
         resolve(c);
       });
     });
-    return { code, stdout, stderr, outputs: parseOutputs(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') };
+    return { code, stdout, stderr, outputs: parseOutputs(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8'), runnerTemp: env.RUNNER_TEMP! };
   } finally {
     try {
       process.kill(-child.pid!, 'SIGKILL');
