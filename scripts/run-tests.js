@@ -1,10 +1,13 @@
 // Runs the test suites with Node's built-in runner. Node 20's `--test` does not expand globs, so the
 // file list is collected here. `npm test` runs everything that needs only Node; `--suite debian`
 // runs the tests that need Debian packages (pgbench, wrk, pgbouncer, MariaDB), which .ci/run installs.
+// The CLI tests run the bundle users run (bin/perfgate.js → dist/), so dist/ is rebuilt first when the
+// source has changed since it was built, and checked to load nothing but Node built-ins at startup.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtStamp, sourceStamp } from './source-stamp.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,6 +33,15 @@ if (files.length === 0) {
   console.error(`no test files found for suite "${suite}"`);
   process.exit(1);
 }
+
+if (builtStamp(path.join(root, 'dist')) !== sourceStamp(root)) {
+  console.error('dist/ was built from other sources than src/ holds now: rebuilding (npm run build) before testing');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const bundleCheck = spawnSync(process.execPath, [path.join(root, 'scripts/check-bundle.js')], { cwd: root, stdio: 'inherit' });
+if (bundleCheck.status !== 0) process.exit(bundleCheck.status ?? 1);
+
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((f) => path.relative(root, f))],

@@ -43,7 +43,8 @@ export function buildProgram(): Command {
     .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
     .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
     .option('--no-print', 'do not print the report on stdout')
-    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; print: boolean }) => {
+    .option('--keep-logs', 'keep the service and build logs when the run passes (they are always kept when it fails)', false)
+    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; print: boolean; keepLogs: boolean }) => {
       const outcome = await runPipeline({
         configFile: opts.config,
         outFile: opts.out,
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
         reportFile: opts.report,
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
         baselineRef: opts.baseRef,
+        keepLogs: opts.keepLogs,
         progress,
       });
       process.exitCode = finishOutcome(outcome, opts.print);

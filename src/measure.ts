@@ -12,7 +12,6 @@
 // paired rounds (src/measure/timing.ts).
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
@@ -21,6 +20,7 @@ import { freePort } from './net/free-port.js';
 import { probeQueries } from './queries/probe.js';
 import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
 import { registerChild } from './service/registry.js';
+import { createLogDir } from './service/log-dir.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
 import { bootSide, type BootedSide, type PassKind, type Side, type SideSpec } from './measure/side.js';
 import { timeScenario } from './measure/timing.js';
@@ -35,6 +35,8 @@ export interface MeasureOptions {
   env: Record<string, string>;
   signal?: AbortSignal;
   baselineRef?: string;
+  /** Keep the service and build logs even when the run succeeds (service/log-dir.ts). */
+  keepLogs?: boolean;
 }
 
 /** Per scenario, per side: what has been measured so far. */
@@ -46,8 +48,7 @@ type Plans = Map<Side, ConnectionPlan>[];
 export async function measure(options: MeasureOptions, onPartial: (partial: Results) => void): Promise<Results> {
   const { config, progress } = options;
   const rerun = config.baseline.source === 'rerun';
-  const logDir = path.join(os.tmpdir(), `perfgate-${process.pid}`);
-  mkdirSync(logDir, { recursive: true });
+  const logDir = createLogDir({ keep: options.keepLogs, progress });
   const results = emptyResults(config, rerun);
   const cleanups: (() => Promise<void>)[] = [];
   const started = Date.now();

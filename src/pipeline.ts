@@ -35,6 +35,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Command a user can paste to reproduce this run locally (report footer). */
   reproduceCommand?: string;
+  /** Keep the service and build logs even when the run succeeds (`--keep-logs`). */
+  keepLogs?: boolean;
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -63,6 +65,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     env: options.env ?? {},
     signal: options.signal,
     baselineRef: options.baselineRef,
+    keepLogs: options.keepLogs,
   };
   // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
   const { measure } = await import('./measure.js');

@@ -49,7 +49,7 @@ describe('perfgate run with baseline.source: rerun', () => {
   test('measures base and head side by side in simultaneous rounds, then head alone, and flags the slowdown', async () => {
     const { dir, baseSha } = makeRepo('{ source: rerun, ref: main, schedule: simultaneous }');
     const out = path.join(dir, 'out', 'results.json');
-    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
     assert.match(res.stderr, /base: starting/);
     assert.match(res.stderr, /head: starting/);
@@ -83,7 +83,7 @@ describe('perfgate run with baseline.source: rerun', () => {
   test('the default schedule, alternating, runs the sides one after the other and keeps no solo rounds', async () => {
     const { dir } = makeRepo();
     const out = path.join(dir, 'out', 'results.json');
-    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(results.meta.schedule, 'alternating');
@@ -125,7 +125,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     const config = path.join(dir, 'perfgate.yml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('ref: main', 'ref: no-such-branch'));
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
     assert.equal(res.code, 3, res.stderr);
     assert.match(res.stderr, /no-such-branch/);
     assert.match(res.stderr, /fetch-depth: 0|baseline\.ref/);

@@ -16,7 +16,7 @@ const inputs = (values: Record<string, string>) => (name: string) => values[name
 describe('inputs', () => {
   test('defaults fill everything but the token', () => {
     const s = readSettings(inputs({ 'github-token': 't' }));
-    assert.deepEqual(s, { configFile: 'perfgate.yml', token: 't', mode: 'auto', baselineArtifact: 'perfgate-baseline', comment: 'always', failOn: undefined, shard: undefined });
+    assert.deepEqual(s, { configFile: 'perfgate.yml', token: 't', mode: 'auto', baselineArtifact: 'perfgate-baseline', comment: 'always', failOn: undefined, shard: undefined, keepLogs: false });
   });
   test('every input is parsed into the settings', () => {
     const s = readSettings(inputs({ 'github-token': 't', config: 'perf/a.yml', mode: 'merge', comment: 'on-change', 'fail-on': 'budget, regression', shard: '2/3' }));
@@ -24,10 +24,13 @@ describe('inputs', () => {
     assert.deepEqual(s.failOn, ['budget', 'regression']);
     assert.deepEqual(s.shard, { index: 2, total: 3 });
     assert.equal(s.configFile, 'perf/a.yml');
+    assert.equal(readSettings(inputs({ 'github-token': 't', 'keep-logs': 'true' })).keepLogs, true);
+    assert.equal(readSettings(inputs({ 'github-token': 't', 'keep-logs': 'False' })).keepLogs, false);
   });
   test('bad values name the input and what was expected', () => {
     assert.throws(() => readSettings(inputs({ 'github-token': 't', mode: 'fast' })), (e: Error) => e instanceof UsageError && /'mode' is 'fast': expected one of auto, baseline, compare, report, merge/.test(e.message));
     assert.throws(() => readSettings(inputs({ 'github-token': 't', 'fail-on': 'budgets' })), /'fail-on' is 'budgets'/);
+    assert.throws(() => readSettings(inputs({ 'github-token': 't', 'keep-logs': 'yes' })), /'keep-logs' is 'yes': expected true or false/);
     assert.throws(() => readSettings(inputs({})), /github-token/);
     assert.throws(() => parseShard('4/3'), /expected 'i\/n'/);
     assert.throws(() => parseShard('0/3'), UsageError);

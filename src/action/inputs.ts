@@ -27,6 +27,8 @@ export interface ActionSettings {
   /** Undefined: the config file's `failOn` decides (the pipeline's exit code). */
   failOn?: FailOnKind[];
   shard?: Shard;
+  /** Keep the service and build logs (under $RUNNER_TEMP) when the run passes. */
+  keepLogs: boolean;
 }
 
 /** Reads one input as the runner provides it (trimmed, '' when unset). */
@@ -49,7 +51,15 @@ export function readSettings(read: InputReader): ActionSettings {
     comment: oneOf(Inputs.Comment, read(Inputs.Comment) || Defaults.Comment, COMMENT_POLICIES),
     failOn: parseFailOn(read(Inputs.FailOn)),
     shard: parseShard(read(Inputs.Shard)),
+    keepLogs: parseBoolean(Inputs.KeepLogs, read(Inputs.KeepLogs)),
   };
+}
+
+/** The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema); empty is false. */
+export function parseBoolean(input: string, raw: string): boolean {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return false;
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  throw new UsageError(`input '${input}' is '${raw}': expected true or false`);
 }
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {

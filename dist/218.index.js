@@ -1,8 +1,8 @@
-export const id = 207;
-export const ids = [207];
+export const id = 218;
+export const ids = [218];
 export const modules = {
 
-/***/ 62207:
+/***/ 7218:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,8 +18,6 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: ./lib/errors.js
@@ -1752,6 +1750,56 @@ const RESULTS_SCHEMA = 'perfgate/results@1';
 
 // EXTERNAL MODULE: ./lib/service/registry.js
 var registry = __webpack_require__(75688);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+;// CONCATENATED MODULE: ./lib/service/log-dir.js
+// The folder a run's service and build logs go to, and whether it stays afterwards: kept when the run
+// fails (any non-zero exit code, including Ctrl-C) or when asked (`--keep-logs`, the action's
+// `keep-logs` input), removed at exit otherwise — one folder per run would otherwise pile up in the
+// temp folder. On GitHub it lives under $RUNNER_TEMP, which the runner empties after the job.
+
+
+
+/** `$RUNNER_TEMP/perfgate-<pid>` on GitHub, `<system temp>/perfgate-<pid>` elsewhere. */
+function logDirPath(env = process.env, pid = process.pid) {
+    return external_node_path_.join(env.RUNNER_TEMP || external_node_os_.tmpdir(), `perfgate-${pid}`);
+}
+/** Whether the logs stay, given how the process ends. */
+function keepsLogs(exitCode, keepAsked) {
+    return keepAsked || exitCode !== 0;
+}
+const dirs = new Map();
+/**
+ * Creates this process's log folder (if needed) and returns its path. The decision to keep or remove
+ * it is taken once, on process exit, from the exit code: only then is it known whether the run failed.
+ */
+function createLogDir(opts) {
+    const dir = logDirPath(opts.env);
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const known = dirs.get(dir);
+    if (known) {
+        known.keep ||= Boolean(opts.keep);
+        return dir;
+    }
+    const entry = { keep: Boolean(opts.keep), progress: opts.progress };
+    dirs.set(dir, entry);
+    process.on('exit', (code) => settleLogDir(dir, entry, code));
+    return dir;
+}
+function settleLogDir(dir, entry, exitCode) {
+    if (keepsLogs(exitCode, entry.keep)) {
+        const why = exitCode !== 0 ? `the run ended with exit code ${exitCode}` : 'asked to keep them';
+        entry.progress(`service and build logs kept in ${dir} (${why})`);
+        return;
+    }
+    try {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // the process is exiting: a folder left in the temp folder is the worst case
+    }
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(57975);
 ;// CONCATENATED MODULE: ./lib/rerun/worktree.js
@@ -1879,6 +1927,158 @@ function tailLog(logFile, count = 40) {
 function logDetails(logFile, count = 40) {
     const tail = tailLog(logFile, count);
     return tail ? `last ${count} lines of ${logFile}:\n${tail}` : `(${logFile} is empty)`;
+}
+
+;// CONCATENATED MODULE: ./lib/service/log-cap.js
+// Caps a log file that a service appends to directly (its stdout and stderr are the file, log.ts):
+// once it outgrows the cap, the middle is cut and the head and tail are kept, with a line in the file
+// saying how many bytes were cut there. A chatty service logged 200 MB into the temp folder before.
+//
+// How: the file cannot be swapped under the service (it holds the descriptor), so it is cut in place.
+// `fallocate --collapse-range` removes a block-aligned range atomically with respect to the service's
+// appends (ext4, XFS — GitHub's runners): nothing is lost. Where the filesystem cannot do that
+// (tmpfs), the tail is copied, the file truncated after the head and the tail appended again: what
+// the service writes in the microseconds between the last read and the truncation is lost (and not
+// counted), and what it writes between the truncation and the append lands before the tail. A cut
+// after the service has stopped loses nothing either way.
+
+
+
+
+/** 1 MiB of start-up and 4 MiB of the end: what a failure report or a reader needs, 5 MiB per log. */
+const DEFAULT_LOG_CAP = { headBytes: 1 << 20, tailBytes: 4 << 20 };
+/** The line that replaces the cut part; fixed width, so a later cut rewrites it in place. */
+function cutMarker(cutBytes, limits) {
+    return `\n--- perfgate: log capped: ${String(cutBytes).padStart(15)} bytes cut here (kept: the first ${limits.headBytes} and the last ${limits.tailBytes} bytes) ---\n`;
+}
+/** Where the kept head ends, the marker being its last bytes: block-aligned, as collapse-range needs. */
+function headEnd(limits, blockSize) {
+    return roundUp(limits.headBytes + cutMarker(0, limits).length, blockSize);
+}
+/**
+ * The range to cut from a file of `size` bytes, or undefined while it is within the cap. It waits for a
+ * quarter of the tail (at least a block) beyond the cap, so a steady writer is not cut on every check.
+ */
+function planCut(size, limits, blockSize) {
+    const offset = headEnd(limits, blockSize);
+    const slack = Math.max(blockSize, Math.floor(limits.tailBytes / 4));
+    if (size <= offset + limits.tailBytes + slack)
+        return undefined;
+    const length = roundDown(size - limits.tailBytes - offset, blockSize);
+    return length > 0 ? { offset, length } : undefined;
+}
+const runFile = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+class LogCap {
+    file;
+    limits;
+    /** 'collapse' until the filesystem (or a missing `fallocate`) says no. */
+    mode;
+    /** Bytes of the service's output cut so far (the marker's count). */
+    cutBytes = 0;
+    blockSize;
+    running;
+    constructor(file, limits = DEFAULT_LOG_CAP, opts = {}) {
+        this.file = file;
+        this.limits = limits;
+        this.mode = opts.collapse === false ? 'rewrite' : 'collapse';
+        let blockSize = 4096;
+        try {
+            blockSize = (0,external_node_fs_.statfsSync)(external_node_path_.dirname(file)).bsize || blockSize;
+        }
+        catch {
+            // keep the common block size
+        }
+        this.blockSize = blockSize;
+    }
+    /** Cuts the middle if the file has outgrown the cap. One cut at a time; never throws. */
+    check() {
+        this.running ??= this.cutIfNeeded()
+            .catch(() => {
+            // a log that cannot be capped is still a log: never fail the run over it
+        })
+            .finally(() => (this.running = undefined));
+        return this.running;
+    }
+    /** After the writers have stopped: waits for a cut in progress, then cuts to the cap. */
+    async settle() {
+        await this.running;
+        await this.check();
+    }
+    async cutIfNeeded() {
+        const plan = planCut((0,external_node_fs_.statSync)(this.file).size, this.limits, this.blockSize);
+        if (!plan)
+            return;
+        const first = this.cutBytes === 0;
+        let removed;
+        if (this.mode === 'collapse') {
+            try {
+                await runFile('fallocate', ['--collapse-range', '--offset', String(plan.offset), '--length', String(plan.length), this.file]);
+                removed = plan.length;
+            }
+            catch {
+                this.mode = 'rewrite'; // tmpfs, an old kernel, or no util-linux
+                removed = this.rewrite(plan.offset);
+            }
+        }
+        else {
+            removed = this.rewrite(plan.offset);
+        }
+        // The first cut also overwrites the head's last bytes with the marker: those count as cut too.
+        const marker = cutMarker(0, this.limits).length;
+        this.cutBytes += removed + (first ? marker : 0);
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        try {
+            (0,external_node_fs_.writeSync)(fd, cutMarker(this.cutBytes, this.limits), plan.offset - marker);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    /** Copy the tail, truncate after the head, append the tail: returns the bytes removed. */
+    rewrite(offset) {
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        let tail;
+        let size;
+        try {
+            size = (0,external_node_fs_.fstatSync)(fd).size;
+            const start = Math.max(offset, size - this.limits.tailBytes);
+            tail = readRange(fd, start, size);
+            // Whatever arrived while reading belongs to the tail too (a few rounds: a writer may never pause).
+            for (let round = 0, grown = (0,external_node_fs_.fstatSync)(fd).size; round < 3 && grown > size; round++, grown = (0,external_node_fs_.fstatSync)(fd).size) {
+                tail = Buffer.concat([tail, readRange(fd, size, grown)]);
+                size = grown;
+            }
+            (0,external_node_fs_.ftruncateSync)(fd, offset);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        const append = (0,external_node_fs_.openSync)(this.file, 'a'); // O_APPEND: lands after anything written meanwhile
+        try {
+            (0,external_node_fs_.writeSync)(append, tail);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(append);
+        }
+        return size - offset - tail.length;
+    }
+}
+function readRange(fd, start, end) {
+    const buffer = Buffer.alloc(end - start);
+    let done = 0;
+    while (done < buffer.length) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, done, buffer.length - done, start + done);
+        if (n === 0)
+            break;
+        done += n;
+    }
+    return buffer.subarray(0, done);
+}
+function roundUp(n, block) {
+    return Math.ceil(n / block) * block;
+}
+function roundDown(n, block) {
+    return Math.floor(n / block) * block;
 }
 
 ;// CONCATENATED MODULE: ./lib/service/proc.js
@@ -2097,6 +2297,7 @@ class ProcessTracker {
 
 
 
+
 /** After SIGKILL, how long to wait for the kernel to take the processes away. */
 const KILL_WAIT_MS = 3000;
 const POLL_MS = 50;
@@ -2136,7 +2337,11 @@ function spawnGroup(opts) {
         throw new errors/* EnvironmentError */.eG(`could not start \`${opts.command}\` in ${opts.cwd}`, `spawning /bin/sh failed${spawnError ? `: ${spawnError.message}` : ''}; check that the directory exists and /bin/sh is available`);
     }
     const tracker = new ProcessTracker(pid, marker);
-    const watcher = setInterval(() => tracker.scan(false), opts.scanIntervalMs ?? 1000);
+    const logCap = new LogCap(opts.logFile, opts.logCap ?? DEFAULT_LOG_CAP);
+    const watcher = setInterval(() => {
+        tracker.scan(false);
+        void logCap.check();
+    }, opts.scanIntervalMs ?? 1000);
     watcher.unref();
     const signalAll = (signal) => {
         try {
@@ -2172,6 +2377,7 @@ function spawnGroup(opts) {
                 signalAll('SIGKILL');
                 await (0,external_node_timers_promises_.setTimeout)(POLL_MS);
             }
+            await logCap.settle(); // nothing writes any more: this cut loses nothing
             unregister();
         })();
         return stopping;
@@ -3125,8 +3331,7 @@ const TOOL_VERSION = '0.1.0';
 async function measure(options, onPartial) {
     const { config, progress } = options;
     const rerun = config.baseline.source === 'rerun';
-    const logDir = external_node_path_.join(external_node_os_.tmpdir(), `perfgate-${process.pid}`);
-    (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
+    const logDir = createLogDir({ keep: options.keepLogs, progress });
     const results = emptyResults(config, rerun);
     const cleanups = [];
     const started = Date.now();

@@ -1,0 +1,112 @@
+// Service and build logs are capped while the service runs: the head and the tail stay, and the log
+// says how much was cut between them. A real chatty service writes straight into the file (no pipe).
+import assert from 'node:assert/strict';
+import { openSync, closeSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { spawnGroup } from '../../src/service/group.js';
+import { cutMarker, headEnd, LogCap, planCut, type LogCapLimits } from '../../src/service/log-cap.js';
+import { openLog } from '../../src/service/log.js';
+import { fixtures, tempDir } from './helpers.js';
+
+const { dir, cleanup } = tempDir();
+after(cleanup);
+
+const LINES = 200_000;
+const lineText = (i: number) => `line ${String(i).padStart(7, '0')} ${'x'.repeat(80)}\n`;
+const serviceBytes = LINES * lineText(0).length + 'done\n'.length;
+const limits: LogCapLimits = { headBytes: 64 * 1024, tailBytes: 256 * 1024 };
+const blockSize = statfsSync(dir).bsize;
+const markerLength = cutMarker(0, limits).length;
+const MARKER = /\n--- perfgate: log capped: +(\d+) bytes cut here \(kept: the first 65536 and the last 262144 bytes\) ---\n/g;
+
+describe('planCut', () => {
+  test('leaves a log alone until it outgrows the cap by a quarter of the tail', () => {
+    const end = headEnd(limits, 4096);
+    assert.equal(end % 4096, 0);
+    assert.ok(end >= limits.headBytes + markerLength);
+    assert.equal(planCut(end + limits.tailBytes + limits.tailBytes / 4, limits, 4096), undefined);
+    assert.ok(planCut(end + limits.tailBytes + limits.tailBytes / 4 + 1, limits, 4096));
+  });
+  test('cuts a block-aligned range right after the head and keeps at least the tail', () => {
+    const size = 10_000_123;
+    const cut = planCut(size, limits, 4096)!;
+    assert.equal(cut.offset, headEnd(limits, 4096));
+    assert.equal(cut.length % 4096, 0);
+    const kept = size - cut.offset - cut.length;
+    assert.ok(kept >= limits.tailBytes && kept < limits.tailBytes + 4096, `tail kept: ${kept}`);
+  });
+});
+
+interface Capped {
+  text: string;
+  header: string;
+  cut: number;
+  maxSeen: number;
+}
+
+/** Runs the chatty service into `logFile` while `start` caps it; watches how large the file gets. */
+async function runChatty(logFile: string, start: () => { exited: Promise<unknown>; finish: () => Promise<void> }): Promise<Capped> {
+  let maxSeen = 0;
+  const watch = setInterval(() => (maxSeen = Math.max(maxSeen, statSync(logFile).size)), 5);
+  const run = start();
+  await run.exited;
+  clearInterval(watch);
+  await run.finish();
+  const text = readFileSync(logFile, 'latin1');
+  const markers = [...text.matchAll(MARKER)];
+  assert.equal(markers.length, 1, 'one cut marker');
+  const header = text.slice(0, text.indexOf('\n') + 1);
+  assert.match(header, /^--- perfgate .*: node chatty\.mjs\n$/);
+  return { text, header, cut: Number(markers[0]![1]), maxSeen };
+}
+
+function assertHeadAndTail(c: Capped, tailContiguous: boolean): void {
+  const [head, tail] = c.text.slice(c.header.length).split(MARKER) as [string, string, string];
+  const headLines = head.split('\n').slice(0, -1); // the last one is cut short
+  assert.ok(headLines.length > 600);
+  headLines.forEach((line, i) => assert.equal(line + '\n', lineText(i)));
+  assert.ok(c.text.endsWith(`${lineText(LINES - 1)}done\n`));
+  if (tailContiguous) {
+    const tailLines = c.text.slice(c.text.lastIndexOf(' ---\n') + 5).split('\n').slice(1, -2); // first one is cut short; then done
+    assert.ok(tailLines.length > 2000);
+    const first = LINES - tailLines.length;
+    tailLines.forEach((line, i) => assert.equal(line + '\n', lineText(first + i)));
+  }
+}
+
+test('a chatty service\'s log is capped while it runs: head, tail and the count of what was cut', async () => {
+  const logFile = join(dir, 'chatty-service.log');
+  let group: ReturnType<typeof spawnGroup> | undefined;
+  const capped = await runChatty(logFile, () => {
+    group = spawnGroup({ command: 'node chatty.mjs', cwd: fixtures, env: { ...process.env, CHATTY_LINES: String(LINES) }, logFile, stopTimeoutMs: 500, scanIntervalMs: 20, logCap: limits });
+    return { exited: group.exited, finish: () => group!.stop() };
+  });
+  const size = Buffer.byteLength(capped.text, 'latin1');
+  assert.ok(size <= headEnd(limits, blockSize) + limits.tailBytes + Math.max(blockSize, limits.tailBytes / 4), `capped size ${size}`);
+  assert.ok(capped.maxSeen < serviceBytes / 4, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
+  // Nothing lost, nothing counted twice: what is in the file plus what was cut is what the service wrote.
+  assert.equal(size - markerLength + capped.cut, capped.header.length + serviceBytes);
+  assertHeadAndTail(capped, true);
+});
+
+test('where the filesystem cannot collapse a range, the log is rewritten: still capped, the count never too high', async () => {
+  const logFile = join(dir, 'chatty-rewrite.log');
+  const cap = new LogCap(logFile, limits, { collapse: false });
+  const capped = await runChatty(logFile, () => {
+    const fd = openLog(logFile, 'node chatty.mjs');
+    const child = spawn(process.execPath, ['chatty.mjs'], { cwd: fixtures, env: { ...process.env, CHATTY_LINES: String(LINES) }, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const checks = setInterval(() => void cap.check(), 20);
+    const exited = new Promise((resolve) => child.once('exit', resolve)).finally(() => clearInterval(checks));
+    return { exited, finish: () => cap.settle() };
+  });
+  assert.equal(cap.mode, 'rewrite');
+  const size = Buffer.byteLength(capped.text, 'latin1');
+  assert.ok(size <= headEnd(limits, blockSize) + limits.tailBytes + Math.max(blockSize, limits.tailBytes / 4), `capped size ${size}`);
+  assert.ok(capped.maxSeen < serviceBytes / 4, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
+  // A line written during a cut may be lost here (log-cap.ts): the count may only fall short.
+  assert.ok(size - markerLength + capped.cut <= capped.header.length + serviceBytes);
+  assertHeadAndTail(capped, false);
+});
