@@ -36,7 +36,7 @@ describe('perfgate run against a service that closes connections', () => {
       const dir = tempDir();
       const out = path.join(dir, 'results.json');
       const report = path.join(dir, 'report.md');
-      const res = await runCli(['run', '-c', writeConfig(dir, closeAfter), '--out', out, '--report', report], { bundle: true });
+      const res = await runCli(['run', '-c', writeConfig(dir, closeAfter), '--out', out, '--report', report], {});
       assert.equal(res.code, 0, res.stderr);
       const load = JSON.parse(readFileSync(out, 'utf8')).scenarios[0].load;
       const counted = load.rounds.reduce((n: number, r: { requests: number }) => n + r.requests, 0);
@@ -54,7 +54,7 @@ describe('perfgate run against a service that closes connections', () => {
   test('load.connection: keep-alive refuses it (not measured: exit 1) with the gunicorn and uWSGI settings to change', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', writeConfig(dir, 1, ', connection: keep-alive'), '--out', out], { bundle: true });
+    const res = await runCli(['run', '-c', writeConfig(dir, 1, ', connection: keep-alive'), '--out', out], {});
     // An unmeasured scenario fails the run's verdict (exit 1), as any refused probe does.
     assert.equal(res.code, 1, res.stderr);
     assert.match(res.stderr, /Connection: close/);

@@ -72,7 +72,7 @@ describe('database.timing: direct — count through the proxy, time without it',
     const dir = tempDir('perfgate-passes-');
     const config = writeConfig(dir, { scenarios: BOOK_BY_ID });
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
     assert.equal(res.code, 0, res.stderr);
     const [countPort, timingPort, ...more] = boots(dir);
     assert.equal(more.length, 0, 'two boots');
@@ -102,7 +102,7 @@ describe('database.timing: direct — count through the proxy, time without it',
     const dir = tempDir('perfgate-passes-');
     const config = writeConfig(dir, { scenarios: BOOK_BY_ID, database: ', timing: proxied' });
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
     assert.equal(res.code, 0, res.stderr);
     const ports = boots(dir);
     assert.equal(ports.length, 1);
@@ -121,7 +121,7 @@ describe('database.timing: direct — count through the proxy, time without it',
       prelude: `if [ "$PERFGATE_DB_PORT" = "${db.port}" ]; then echo "refusing to talk to the database directly" >&2; exit 7; fi; `,
     });
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
     assert.equal(res.code, 3, res.stderr);
     assert.match(res.stderr, /timing pass/);
     assert.match(res.stderr, /refusing to talk to the database directly/);
@@ -144,7 +144,7 @@ describe('counts never depend on what ran before', () => {
       const dir = tempDir('perfgate-quiet-');
       const config = writeConfig(dir, { scenarios: SLOW_THEN_ONE, database: `, timing: ${timing}` });
       const out = path.join(dir, 'results.json');
-      const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+      const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
       assert.equal(res.code, 0, res.stderr);
       const [slow, one] = JSON.parse(readFileSync(out, 'utf8')).scenarios;
       assert.equal(slow.queries.perRequest, 5);
@@ -168,7 +168,7 @@ describe('counts never depend on what ran before', () => {
     execFileSync('git', ['add', '-A'], { cwd: dir });
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'base'], { cwd: dir });
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     for (const side of [results.scenarios, results.base.scenarios]) {
@@ -193,7 +193,7 @@ describe('rounds sized to the endpoint', () => {
 `,
     });
     const out = path.join(dir, 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir });
     assert.equal(res.code, 0, res.stderr);
     const [scenario] = JSON.parse(readFileSync(out, 'utf8')).scenarios;
     assert.ok(scenario.stop.roundMs > 200, `round length ${scenario.stop.roundMs} ms`);

@@ -104,7 +104,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     const config = path.join(dir, 'perfgate.yml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n'));
     const out = path.join(dir, 'out', 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, bundle: true, env: { GITHUB_SHA: '' } });
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, res.stderr);
     const stop = JSON.parse(readFileSync(out, 'utf8')).scenarios[0].stop;
     assert.equal(stop.schedule, 'alternating');

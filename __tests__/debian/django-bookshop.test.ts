@@ -24,7 +24,6 @@ before(async () => {
   const out = path.join(dir, 'results.json');
   const reportFile = path.join(dir, 'report.md');
   run = await runCli(['run', '-c', path.join(DJANGO_EXAMPLE, 'perfgate.yml'), '--out', out, '--report', reportFile], {
-    bundle: true,
     timeoutMs: 300_000,
     env: {
       PYTHON,
