@@ -80,7 +80,7 @@ describe('valid configs', () => {
         rounds: 20,
         budgets: {},
         regression: { p50: 0.05, p90: 0.1, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
-        queries: { probes: 5, warmupRequests: 3, nPlusOneThreshold: 3 },
+        queries: { probes: 11, warmupRequests: 3, nPlusOneThreshold: 3 },
       },
     ]);
   });

@@ -23,7 +23,9 @@ export const DEFAULTS = {
   // 20 one-second rounds: the sign-test interval then tolerates a few outlier rounds, and a rerun
   // comparison (both sides) stays within 60 s of load per scenario. See docs/verdicts.md.
   rounds: 20,
-  queries: { probes: 5, warmup: 3, nPlusOneThreshold: 3 },
+  // 11 probes: an odd count has a real median probe, and 11 per-call times per side give the
+  // 99% rank interval of a statement's time change some room (5 is the least that is finite).
+  queries: { probes: 11, warmup: 3, nPlusOneThreshold: 3 },
   regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',

@@ -9,6 +9,7 @@ import { requestUrl } from '../load/request.js';
 import type { QueryResult } from '../results/types.js';
 import { attributeStatements, type ProbeWindow } from './attribution.js';
 import { buildQueryResult, medianIndex } from './nplusone.js';
+import { withDbTime } from './db-time.js';
 import type { QueryProxy } from './proxy.js';
 
 /**
@@ -51,12 +52,14 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
     opts.proxy.drain(); // warm-up statements are not part of the measurement
     const wasRecording = opts.proxy.setRecording(true);
     const windows: ProbeWindow[] = [];
+    const latenciesUs: number[] = [];
     let statements;
     let probingEnded: bigint | undefined;
     try {
       for (let i = 0; i < scenario.queries.probes; i++) {
         const sentAt = process.hrtime.bigint();
         await send(opts.baseUrl, scenario, agent);
+        latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
         await sleep(settleMs);
         windows.push({ sentAt, endAt: process.hrtime.bigint() });
         // A quiet gap before the next window (and before draining, after the last): a statement
@@ -69,11 +72,12 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
       opts.proxy.setRecording(wasRecording);
     }
     const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-    return buildQueryResult(perWindow, {
+    const counted = buildQueryResult(perWindow, {
       dialect: opts.dialect ?? 'postgres',
       nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
       background: background.length,
     });
+    return withDbTime(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
   } finally {
     agent.destroy();
   }
