@@ -5,6 +5,7 @@ import type { Results, ScenarioResult } from '../results/types.js';
 import { type BudgetCheck, checkBudgets } from './budgets.js';
 import {
   type CrossMachinePolicy,
+  DB_TIME_METRIC,
   DEFAULT_REGRESSION,
   formatThreshold,
   METRICS,
@@ -17,6 +18,7 @@ import {
 } from './metrics.js';
 import { type Interval, median, pairedShift, type ShiftEstimate, unpairedShift } from './stats.js';
 import { classifyShift, compareQueries, type MetricVerdict, naturalInterval, type QueryComparison, VERDICT_CONFIDENCE } from './verdict.js';
+import { blameRegression, compareDbTimePerRequest, compareStatementTimes, type DbTimeComparison, type RegressionBlame } from './statement-times.js';
 
 /** 'paired': head round k against base round k of the same run (rerun mode). 'unpaired': another machine/job. */
 export type Pairing = 'paired' | 'unpaired';
@@ -51,6 +53,8 @@ export interface ScenarioComparison {
   notes: string[];
   metrics: MetricComparison[];
   queries?: QueryComparison;
+  /** Database time per statement shape against the base, and how much of the extra latency it explains. */
+  db?: DbTimeComparison & { blame?: RegressionBlame };
   budgets: BudgetCheck[];
   rounds: { head: number; base?: number };
 }
@@ -182,6 +186,15 @@ function compareScenario(
   for (const def of METRICS) {
     const m = compareMetric(def, headRounds.map(def.read), baseRounds.map(def.read), thresholds[def.threshold], opts.pairing);
     if (m) result.metrics.push(m);
+  }
+  if (head.queries && base.queries) {
+    const statements = compareStatementTimes(head.queries, base.queries, thresholds.dbTime);
+    result.db = { ...statements, blame: blameRegression(head.queries, base.queries, statements) };
+    const db = compareDbTimePerRequest(head.queries, base.queries, thresholds.dbTime);
+    if (db) {
+      const { label, unit } = DB_TIME_METRIC;
+      result.metrics.push({ metric: DB_TIME_METRIC.key, label, unit, ...db, threshold: thresholds.dbTime });
+    }
   }
   return result;
 }

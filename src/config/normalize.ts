@@ -257,6 +257,7 @@ function normalizeBudgets(raw: RawBudgets | undefined, at: KeyPath, issues: Issu
     errors: raw.errors,
     queries: raw.queries,
     cpuUsPerRequest: latency('cpuPerRequest'),
+    dbTimeUs: latency('dbTime'),
     rssBytes: issues.parse([...at, 'rss'], raw.rss, parseSizeBytes),
   };
   return dropUndefined(out);
@@ -272,6 +273,7 @@ function builtinRegression(): RegressionThresholds {
     cpu: parsePercent(r.cpu),
     rss: parsePercent(r.rss),
     queries: r.queries,
+    dbTime: parsePercent(r.dbTime),
   };
 }
 
@@ -286,6 +288,7 @@ function normalizeRegression(raw: RawRegression | undefined, at: KeyPath, issues
     cpu: percent('cpu'),
     rss: percent('rss'),
     queries: raw.queries,
+    dbTime: percent('dbTime'),
   });
 }
 

@@ -26,7 +26,7 @@ export const DEFAULTS = {
   // 11 probes: an odd count has a real median probe, and 11 per-call times per side give the
   // 99% rank interval of a statement's time change some room (5 is the least that is finite).
   queries: { probes: 11, warmup: 3, nPlusOneThreshold: 3 },
-  regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
+  regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0, dbTime: '20%' },
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
@@ -192,6 +192,7 @@ const BudgetsSchema = Type.Object(
         examples: ['200MB', '1.5GiB'],
       }),
     ),
+    dbTime: Type.Optional(LatencyBudget('Maximum database time per request (the sum of its statements on the wire, median over the query probes).')),
   },
   { ...strict, description: 'Absolute limits checked on this run; a violation fails the run when failOn includes budget.' },
 );
@@ -205,6 +206,9 @@ const RegressionSchema = Type.Object(
     cpu: Type.Optional(Percent('Allowed increase of service CPU time per request.', DEFAULTS.regression.cpu)),
     rss: Type.Optional(Percent('Allowed increase of peak resident memory.', DEFAULTS.regression.rss)),
     queries: Type.Optional(Count('Allowed increase of SQL statements per request (an exact count).', 0, DEFAULTS.regression.queries)),
+    dbTime: Type.Optional(
+      Percent('Allowed increase of database time per request, and of one statement shape\'s time per call.', DEFAULTS.regression.dbTime),
+    ),
   },
   {
     ...strict,

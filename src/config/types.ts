@@ -33,6 +33,8 @@ export interface Budgets {
   queries?: number;
   cpuUsPerRequest?: number;
   rssBytes?: number;
+  /** Maximum database time per request (median over the query probes), µs. */
+  dbTimeUs?: number;
 }
 
 /** Allowed worsening against the baseline, as fractions (0.05 = 5%), queries as an absolute count. */
@@ -44,6 +46,8 @@ export interface RegressionThresholds {
   cpu: number;
   rss: number;
   queries: number;
+  /** Database time per request (count pass, sequential probes). */
+  dbTime: number;
 }
 
 export interface QueryProbeSettings {
