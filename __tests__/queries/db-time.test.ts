@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildQueryResult } from '../../src/queries/nplusone.js';
-import { exampleParamsOf, percentileOfSorted, withDbTime } from '../../src/queries/db-time.js';
+import { exampleCallOf, percentileOfSorted, withDbTime } from '../../src/queries/db-time.js';
 import type { ExecutedStatement } from '../../src/queries/types.js';
 
 /** A statement that ran for `us` microseconds. */
@@ -32,7 +32,10 @@ test('per request: the sum of its statements, median over probes; per shape: cal
   assert.equal(one.perRequestUs, 10);
   assert.equal(one.p99Us, 30);
   // Parameters stay in memory for EXPLAIN and never reach the JSON.
-  assert.deepEqual(exampleParamsOf(r, counted.statements.find((s) => s.sql.includes('email'))!.fingerprint), ['a@x']);
+  assert.deepEqual(exampleCallOf(r, counted.statements.find((s) => s.sql.includes('email'))!.fingerprint), {
+    sql: 'SELECT * FROM users WHERE email = $1',
+    params: ['a@x'],
+  });
   assert.doesNotMatch(JSON.stringify(r), /a@x/);
 });
 

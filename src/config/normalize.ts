@@ -166,7 +166,12 @@ function checkDbVariables(raw: RawConfig['service'], issues: Issues): void {
 
 function normalizeDatabase(raw: NonNullable<RawConfig['database']>, issues: Issues): DatabaseConfig | undefined {
   const upstream = issues.parse(['database', 'upstream'], raw.upstream, parseHostPort);
-  return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream };
+  if (!upstream) return undefined;
+  const database: DatabaseConfig = { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream };
+  if (raw.explain) {
+    database.explain = { url: raw.explain.url.trim(), analyze: raw.explain.analyze ?? false, seqScanRows: raw.explain.seqScanRows ?? DEFAULTS.database.seqScanRows };
+  }
+  return database;
 }
 
 interface Inherited {

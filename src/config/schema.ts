@@ -32,7 +32,7 @@ export const DEFAULTS = {
   method: 'GET',
   baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'simultaneous' },
   failOn: ['budget', 'regression'],
-  database: { protocol: 'postgres' },
+  database: { protocol: 'postgres', seqScanRows: 10_000 },
 } as const;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -299,6 +299,24 @@ const ServiceSchema = Type.Object(
   { ...strict, description: 'The service under test: how to build, start and reach it.' },
 );
 
+const ExplainSchema = Type.Object(
+  {
+    url: Type.String({
+      description:
+        "perfgate's own connection for EXPLAIN of new and slower statements (postgres://… or mysql://…; a read-only role is enough). Empty: plans are skipped, with one line in the report.",
+      examples: ['${PERFGATE_EXPLAIN_URL:-}'],
+    }),
+    analyze: Type.Optional(
+      Type.Boolean({
+        description: 'EXPLAIN ANALYZE (executes the statement, in a read-only transaction that is rolled back). Only ever applied to SELECT.',
+        default: false,
+      }),
+    ),
+    seqScanRows: Type.Optional(Count('A sequential scan is flagged on tables with at least this many rows.', 0, DEFAULTS.database.seqScanRows)),
+  },
+  { ...strict, description: 'Plans of statements that are new or slower on head.' },
+);
+
 const DatabaseSchema = Type.Object(
   {
     protocol: Type.Optional(StringEnum(['postgres', 'mysql'] as const, { description: 'Wire protocol of the database.', default: DEFAULTS.database.protocol })),
@@ -307,6 +325,7 @@ const DatabaseSchema = Type.Object(
       description: 'The real database server as host:port; perfgate proxies it on a free loopback port.',
       examples: ['127.0.0.1:5432'],
     }),
+    explain: Type.Optional(ExplainSchema),
   },
   { ...strict, description: 'Turns on SQL query counting through a wire-protocol proxy.' },
 );

@@ -102,6 +102,14 @@ export interface ServiceConfig {
 export interface DatabaseConfig {
   protocol: 'postgres' | 'mysql';
   upstream: { host: string; port: number };
+  /** EXPLAIN of new and slower statements over perfgate's own connection (url '' = off). */
+  explain?: ExplainConfig;
+}
+
+export interface ExplainConfig {
+  url: string;
+  analyze: boolean;
+  seqScanRows: number;
 }
 
 export type FailOn = 'budget' | 'regression';

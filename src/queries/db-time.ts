@@ -14,12 +14,21 @@ import { median } from '../compare/stats.js';
 /** Per-call samples kept per statement shape: enough for a rank interval, bounded for N+1 shapes. */
 export const MAX_CALL_SAMPLES = 200;
 
-/** Parameters of one call per shape, kept in memory only (never in results JSON: they may be personal data). */
-const exampleParams = new WeakMap<QueryResult, Map<string, (string | null)[]>>();
+/** One call of a shape as sent: its exact text and, when the wire showed them, its parameters. */
+export interface ExampleCall {
+  sql: string;
+  params?: (string | null)[];
+}
 
-/** The parameters seen with one call of `fingerprint` in this (in-memory) result, for EXPLAIN. */
-export function exampleParamsOf(result: QueryResult, fingerprint: string): (string | null)[] | undefined {
-  return exampleParams.get(result)?.get(fingerprint);
+/**
+ * One call per shape, kept in memory only, beside the result object: never in results JSON, since
+ * parameters and literals may be personal data. EXPLAIN (src/queries/explain/) reads them.
+ */
+const exampleCalls = new WeakMap<QueryResult, Map<string, ExampleCall>>();
+
+/** A call of `fingerprint` seen by this (in-memory) result, for EXPLAIN. */
+export function exampleCallOf(result: QueryResult, fingerprint: string): ExampleCall | undefined {
+  return exampleCalls.get(result)?.get(fingerprint);
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -41,7 +50,7 @@ function evenly<T>(values: readonly T[], max: number): T[] {
 export function withDbTime(result: QueryResult, perProbe: readonly ExecutedStatement[][], latenciesUs: readonly number[], dialect: Dialect): QueryResult {
   const probes = perProbe.length;
   if (probes === 0) return result;
-  const shapes = new Map<string, { calls: number[]; perProbe: number[]; params?: (string | null)[] }>();
+  const shapes = new Map<string, { calls: number[]; perProbe: number[]; example?: ExampleCall }>();
   const perProbeDbTimeUs = perProbe.map((statements, i) => {
     let sum = 0;
     for (const s of statements) {
@@ -53,15 +62,18 @@ export function withDbTime(result: QueryResult, perProbe: readonly ExecutedState
       if (!shape) shapes.set(fp, (shape = { calls: [], perProbe: new Array<number>(probes).fill(0) }));
       shape.calls.push(us);
       shape.perProbe[i]! += us;
-      if (shape.params === undefined && s.params !== undefined) shape.params = s.params;
+      // Prefer a call whose parameters the wire showed: EXPLAIN needs them.
+      if (shape.example === undefined || (shape.example.params === undefined && s.params !== undefined)) {
+        shape.example = s.params === undefined ? { sql: s.sql } : { sql: s.sql, params: s.params };
+      }
     }
     return Math.round(sum);
   });
-  const params = new Map<string, (string | null)[]>();
+  const examples = new Map<string, ExampleCall>();
   const statements = result.statements.map((st) => {
     const shape = shapes.get(st.fingerprint);
     if (!shape) return st;
-    if (shape.params) params.set(st.fingerprint, shape.params);
+    if (shape.example) examples.set(st.fingerprint, shape.example);
     const sorted = [...shape.calls].sort((a, b) => a - b);
     const time: StatementTime = {
       calls: shape.calls.length,
@@ -83,6 +95,6 @@ export function withDbTime(result: QueryResult, perProbe: readonly ExecutedState
     out.latencyUs = Math.round(median(latenciesUs));
     out.perProbeLatencyUs = latenciesUs.map((us) => Math.round(us));
   }
-  exampleParams.set(out, params);
+  exampleCalls.set(out, examples);
   return out;
 }

@@ -113,6 +113,8 @@ export interface StatementPlan {
   /** Why it was explained. */
   reason: 'new' | 'slower';
   analyze: boolean;
+  /** E.g. why ANALYZE was not used for this statement. */
+  note?: string;
   /** The plan as the server printed it (text), or the error EXPLAIN gave. */
   text?: string;
   error?: string;
