@@ -5,11 +5,13 @@
 // - every EXPLAIN runs inside BEGIN READ ONLY … ROLLBACK, with a statement timeout, so even a SELECT
 //   that calls a writing function cannot change data, and nothing outlives the check;
 // - the text goes over the extended protocol (one statement per message), so SQL text holding
-//   several statements is refused by the server instead of run;
+//   several statements is refused by the server instead of run (a generic plan, for statements
+//   whose parameters were not seen, needs the simple protocol: only for text that is one statement);
 // - errors are reported without the connection URL or its password.
 import pg from 'pg';
 import type { StatementPlan } from '../../results/types.js';
 import { classifyStatement, countPlaceholders } from '../fingerprint.js';
+import { splitStatements } from '../sql-tokenizer.js';
 import { flagPgPlan, renderPgPlan, seqScannedTables, type PgPlanNode } from './pg-plan.js';
 import { redactUrl, type ExplainRequest, type ExplainSettings } from './request.js';
 
@@ -47,19 +49,27 @@ async function explainOne(client: pg.Client, r: ExplainRequest, settings: Explai
   } else if (settings.analyze) {
     plan.note = 'ANALYZE refused: only SELECT statements are executed; plain EXPLAIN shown';
   }
-  let values: (string | null)[] | undefined = r.params;
-  if (values === undefined && countPlaceholders(r.sql, 'postgres') > 0) {
+  // Parameters or not, the extended protocol (one statement per message) unless a generic plan is needed.
+  let values: (string | null)[] | undefined = r.params ?? [];
+  if (r.params === undefined && countPlaceholders(r.sql, 'postgres') > 0) {
     // PostgreSQL 16+ plans a parameterized statement without values; older servers cannot.
     if (version < 160000 || plan.analyze) {
       plan.error = "the statement's parameters were not visible on the wire, so it cannot be planned with them";
       return plan;
     }
+    // Bound values (even NULLs) would be planned with; a generic plan needs the simple protocol,
+    // which accepts several statements in one text: only ever send it one.
+    if (splitStatements(r.sql, 'postgres').length !== 1) {
+      plan.error = 'the text holds more than one statement; not explained';
+      return plan;
+    }
     options.push('GENERIC_PLAN');
-    values = [];
+    values = undefined;
   }
   try {
     await client.query('BEGIN READ ONLY');
-    const res = await client.query({ text: `EXPLAIN (${options.join(', ')}) ${r.sql}`, values: values ?? [], queryMode: 'extended' } as pg.QueryConfig);
+    const text = `EXPLAIN (${options.join(', ')}) ${r.sql}`;
+    const res = await client.query(values === undefined ? text : ({ text, values, queryMode: 'extended' } as pg.QueryConfig));
     const root = (res.rows[0]?.['QUERY PLAN'] as { Plan: PgPlanNode }[] | undefined)?.[0]?.Plan;
     if (!root) throw new Error('EXPLAIN returned no plan');
     const tableRows = await tableSizes(client, seqScannedTables(root));
@@ -74,14 +84,15 @@ async function explainOne(client: pg.Client, r: ExplainRequest, settings: Explai
 }
 
 /**
- * Rows per table: the planner's count (reltuples, -1 before the first ANALYZE) or the statistics
- * collector's live rows, whichever is larger; never a count(*), which would scan the table.
+ * Rows per table: the planner's count (reltuples, kept by ANALYZE, VACUUM and CREATE INDEX), or
+ * before any of those ran (-1) the statistics collector's live rows; never a count(*), which would
+ * scan the table.
  */
 async function tableSizes(client: pg.Client, tables: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const table of tables) {
     const res = await client.query(
-      `SELECT GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0))::float8 AS rows
+      `SELECT (CASE WHEN c.reltuples >= 0 THEN c.reltuples ELSE COALESCE(s.n_live_tup, 0) END)::float8 AS rows
          FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
         WHERE c.oid = to_regclass(quote_ident($1))`,
       [table],
