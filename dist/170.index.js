@@ -1,8 +1,8 @@
-export const id = 588;
-export const ids = [588];
+export const id = 170;
+export const ids = [170];
 export const modules = {
 
-/***/ 47588:
+/***/ 80170:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,9 +18,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var proxy = __webpack_require__(85981);
+var proxy = __webpack_require__(93193);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
-var sql_tokenizer = __webpack_require__(60768);
+var sql_tokenizer = __webpack_require__(98435);
 ;// CONCATENATED MODULE: ./lib/queries/mysql/framer.js
 // Incremental framer for the MySQL client/server protocol: bytes in, logical packets out, no I/O.
 //
@@ -390,6 +390,11 @@ function decodeParams(values, offset, nullBitmap, types) {
 // such as the `mariadb` connector pipeline several commands before reading any reply). The only bytes
 // ever changed are the capability flags in the server's first packet, so that neither TLS nor
 // compression is negotiated and the stream stays readable.
+//
+// Timing: each chunk is stamped once on arrival. A statement starts at the chunk holding its
+// COM_QUERY / COM_STMT_EXECUTE, but never before the previous reply on the connection completed (the
+// server answers one command at a time); it completes at the chunk that ends its reply (OK, ERR, or
+// the result set's final EOF/OK). The statements of a multi-statement COM_QUERY follow each other.
 
 
 
@@ -495,6 +500,10 @@ class MysqlTap {
     pending = [];
     statements = new Map();
     lastPreparedId = -1;
+    /** Arrival time of the chunk being read. */
+    chunkAt = 0n;
+    /** When the server last completed a reply (or one statement of a multi-statement query). */
+    lastDoneAt = 0n;
     constructor(connectionId, onStatement, now = process.hrtime.bigint) {
         this.connectionId = connectionId;
         this.onStatement = onStatement;
@@ -509,6 +518,7 @@ class MysqlTap {
         return this.pending.length;
     }
     fromServer(chunk) {
+        this.chunkAt = this.now();
         try {
             if (this.serverHeld !== null)
                 return this.holdGreeting(chunk);
@@ -521,6 +531,7 @@ class MysqlTap {
         return { forward: chunk };
     }
     fromClient(chunk) {
+        this.chunkAt = this.now();
         try {
             if (this.clientHeld !== null && this.serverHeld === null)
                 return this.holdHandshakeResponse(chunk);
@@ -680,13 +691,13 @@ class MysqlTap {
         switch (packet.first) {
             case Command.QUERY: {
                 const sql = payload.toString('utf8', 1);
-                this.pending.push({ kind: 'query', sql, pieces: null, index: 0, reader: new ResultReader(deprecateEof) });
+                this.pending.push({ kind: 'query', sql, pieces: null, index: 0, reader: new ResultReader(deprecateEof), sentAt: this.chunkAt });
                 break;
             }
             case Command.STMT_EXECUTE:
             case Command.STMT_BULK_EXECUTE:
                 // Copied: its parameters are decoded when the reply completes, after the chunk's memory is reused (WireTap).
-                this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false });
+                this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false, sentAt: this.chunkAt });
                 break;
             case Command.STMT_PREPARE:
                 this.pending.push({ kind: 'prepare', sql: payload.toString('utf8', 1), remaining: -1 });
@@ -742,6 +753,7 @@ class MysqlTap {
         if (cmd === undefined)
             return; // unsolicited (e.g. an ERR before the server closes an idle connection)
         if (this.replyCompletes(cmd, packet)) {
+            this.lastDoneAt = this.chunkAt;
             this.pending.shift();
             this.applyNoReplyHead();
         }
@@ -754,7 +766,7 @@ class MysqlTap {
                 const result = cmd.reader.next(packet);
                 if (result === null)
                     return false;
-                this.emit(this.nthStatement(cmd, result.more), undefined, result.outcome);
+                this.emit(this.nthStatement(cmd, result.more), undefined, result.outcome, cmd.sentAt);
                 return !result.more;
             }
             case 'execute': {
@@ -765,7 +777,7 @@ class MysqlTap {
                     cmd.failed = true;
                 if (result.more)
                     return false; // a CALL's several results are still one execute
-                this.emitExecute(cmd.payload, cmd.failed ? 'failed' : 'ok');
+                this.emitExecute(cmd.payload, cmd.failed ? 'failed' : 'ok', cmd.sentAt);
                 return true;
             }
             case 'prepare':
@@ -821,18 +833,18 @@ class MysqlTap {
         cmd.pieces ??= (0,sql_tokenizer/* splitStatements */.X)(cmd.sql, 'mysql');
         return cmd.pieces[index] ?? cmd.sql;
     }
-    emitExecute(payload, outcome) {
+    emitExecute(payload, outcome, sentAt) {
         const rawId = payload.length >= 5 ? payload.readUInt32LE(1) : -1;
         // MariaDB lets a pipelined execute name "the statement just prepared" as id 0xFFFFFFFF.
         const id = rawId === 0xffffffff ? this.lastPreparedId : rawId;
         const stmt = this.statements.get(id);
         if (!stmt) {
-            this.emit(`/* unknown prepared statement ${rawId} */`, undefined, outcome);
+            this.emit(`/* unknown prepared statement ${rawId} */`, undefined, outcome, sentAt);
             return;
         }
         const params = payload[0] === Command.STMT_EXECUTE ? this.executeParams(stmt, payload) : undefined;
         stmt.longData = false;
-        this.emit(stmt.sql, params, outcome);
+        this.emit(stmt.sql, params, outcome, sentAt);
     }
     /** COM_STMT_EXECUTE: id(4) flags(1) iterations(4) [null bitmap, new-params-bound(1), types, values]. */
     executeParams(stmt, payload) {
@@ -854,8 +866,11 @@ class MysqlTap {
             return undefined;
         return decodeParams(payload, at, bitmap, stmt.types);
     }
-    emit(sql, params, outcome) {
-        const statement = { sql, outcome, connectionId: this.connectionId, completedAt: this.now() };
+    emit(sql, params, outcome, sentAt) {
+        const completedAt = this.chunkAt;
+        const statement = { sql, outcome, connectionId: this.connectionId, completedAt };
+        statement.startedAt = sentAt > this.lastDoneAt ? sentAt : this.lastDoneAt;
+        this.lastDoneAt = completedAt;
         if (params !== undefined)
             statement.params = params;
         this.onStatement(statement);
@@ -874,7 +889,7 @@ function completePacketLength(buf) {
     const total = 4 + buf.readUIntLE(0, 3);
     return buf.length >= total ? total : null;
 }
-const createMysqlTap = (connectionId, onStatement) => new MysqlTap(connectionId, onStatement);
+const createMysqlTap = (connectionId, onStatement, now) => new MysqlTap(connectionId, onStatement, now);
 
 ;// CONCATENATED MODULE: ./lib/queries/mysql/index.js
 // Plugs the MySQL/MariaDB wire tap into the protocol-agnostic proxy. Importing this module is what
