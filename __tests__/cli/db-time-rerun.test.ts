@@ -5,14 +5,12 @@
 // flagged "sequential scan on users (≈100k rows)", read "≈" for the other endpoint's statement, and
 // not blame the CPU endpoint's slowdown on the database.
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { postgresUrl } from '../../src/demo/embedded-postgres.js';
-import { repoRoot, runCli, tempDir } from './helpers.js';
+import { repoRoot, runCli } from './helpers.js';
+import { assertDbTimeReport, makeDbTimeRepo } from './db-time-fixture.js';
 
 let db: PostgresServer;
 
@@ -48,10 +46,6 @@ after(async () => {
   await db.stop();
 });
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
-
 /** The service: runs migrate.sql on start, then serves /user (lookup by email) and /cpu (spin + lookup by id). */
 const SERVER = (pgPath: string) => `
 import http from 'node:http';
@@ -76,78 +70,25 @@ http.createServer(async (req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-function makeRepo(): string {
-  const dir = tempDir('perfgate-dbtime-');
-  writeFileSync(path.join(dir, 'server.mjs'), SERVER(path.join(repoRoot, 'node_modules/pg/lib/index.js')));
-  writeFileSync(path.join(dir, 'migrate.sql'), 'CREATE INDEX IF NOT EXISTS users_email ON users (email);\n');
-  writeFileSync(path.join(dir, 'spin-us'), '0\n');
-  writeFileSync(
-    path.join(dir, 'perfgate.yml'),
-    `service:
-  start: exec node server.mjs
-  env:
-    PORT: "\${PERFGATE_PORT}"
-    DATABASE_URL: "postgres://${db.user}:\${DB_PASSWORD}@\${PERFGATE_DB_HOST}:\${PERFGATE_DB_PORT}/${db.database}_\${PERFGATE_SIDE}"
-  ready: { url: "http://127.0.0.1:\${PERFGATE_PORT}/health", timeout: 20s }
-database:
-  upstream: 127.0.0.1:${db.port}
-  explain: { url: "\${PERFGATE_EXPLAIN_URL:-}" }
-defaults:
-  load: { connections: 2, duration: 0.3s, warmup: 0.2s }
-  rounds: 8
-scenarios:
-  - name: user by email
-    request: { path: /user }
-  - name: cpu burn
-    request: { path: /cpu }
-baseline: { source: rerun, ref: main }
-failOn: [regression]
-`,
-  );
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A');
-  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'base');
-  git(dir, 'checkout', '-q', '-b', 'feature');
-  // Head: a migration that drops the index, and 3 ms more CPU on the other endpoint.
-  writeFileSync(path.join(dir, 'migrate.sql'), 'DROP INDEX IF EXISTS users_email;\n');
-  writeFileSync(path.join(dir, 'spin-us'), '3000\n');
-  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-am', 'drop the email index; more CPU');
-  return dir;
-}
-
 test('rerun mode names the slower statement, shows its plan flagged, reads ≈ elsewhere and does not blame CPU on the database', async () => {
-  const dir = makeRepo();
+  const dir = makeDbTimeRepo({
+    server: SERVER(path.join(repoRoot, 'node_modules/pg/lib/index.js')),
+    protocol: 'postgres',
+    upstreamPort: db.port,
+    databaseUrl: `postgres://${db.user}:\${DB_PASSWORD}@\${PERFGATE_DB_HOST}:\${PERFGATE_DB_PORT}/${db.database}_\${PERFGATE_SIDE}`,
+    migrations: { base: 'CREATE INDEX IF NOT EXISTS users_email ON users (email);\n', head: 'DROP INDEX IF EXISTS users_email;\n' },
+  });
   const out = path.join(dir, 'out', 'results.json');
-  const explainUrl = postgresUrl({ ...db, database: dbName('head') });
   const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], {
     cwd: dir,
     bundle: true,
-    env: { GITHUB_SHA: '', DB_PASSWORD: db.password, PERFGATE_EXPLAIN_URL: explainUrl },
+    env: { GITHUB_SHA: '', DB_PASSWORD: db.password, PERFGATE_EXPLAIN_URL: postgresUrl({ ...db, database: dbName('head') }) },
     timeoutMs: 240_000,
   });
-  assert.equal(res.code, 1, `the dropped index must fail the run\n${res.stderr}`);
-  const report = res.stdout;
-
-  // Both endpoints regressed; the report says which is the database's doing.
-  assert.match(report, /\*\*user by email\*\*: \+[\d.]+ ms per request, of which \+[\d.]+ ms in “select id, email from users where email = \$1”/, report);
-  assert.match(report, /\*\*cpu burn\*\*: not the database/, report);
-  // The slower statement, with base → head time per call and the endpoint using it.
-  assert.match(report, /\*\*Slower statements\*\*/);
-  assert.match(report, /\| select id, email from users where email = \$1 +\| +[\d.]+ µs → [\d.]+ ms +\| \+[\d.]+%[^|]*\| +1 → 1 +\| user by email +\|/, report);
-  // Its plan, flagged.
-  assert.match(report, /⚠️ sequential scan on users \(≈100k rows\)/);
-  assert.match(report, /Seq Scan on users/);
-  // The other endpoint's statement did not change.
-  assert.match(report, /\| select id, email from users where id = \$1 +\| cpu burn +\| +1 → 1 +\|[^\n]*\| ≈/, report);
-  // No credential anywhere a reviewer or a log reader sees.
-  for (const text of [report, res.stderr, readFileSync(out, 'utf8')]) assert.ok(!text.includes(db.password), 'the database password leaked');
-
-  const results = JSON.parse(readFileSync(out, 'utf8'));
-  const [user, cpu] = results.scenarios;
-  const [baseUser] = results.base.scenarios;
-  assert.ok(user.queries.dbTimeUs > 5 * baseUser.queries.dbTimeUs, `head ${user.queries.dbTimeUs} µs vs base ${baseUser.queries.dbTimeUs} µs`);
-  assert.equal(user.queries.plans.length, 1);
-  assert.deepEqual(user.queries.plans[0].flags, ['sequential scan on users (≈100k rows)']);
-  assert.equal(cpu.queries.plans, undefined, 'nothing new or slower on the CPU endpoint');
-  assert.ok(cpu.queries.latencyUs > cpu.queries.dbTimeUs + 2000, 'the CPU endpoint spends its time outside the database');
+  assertDbTimeReport(res, out, {
+    lookupSql: 'select id, email from users where email = $1',
+    otherSql: 'select id, email from users where id = $1',
+    flag: 'sequential scan on users (≈100k rows)',
+    secret: db.password,
+  });
 });

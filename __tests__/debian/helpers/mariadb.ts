@@ -69,6 +69,8 @@ export async function startTestMariadb(): Promise<MariadbServer> {
       // LOAD DATA LOCAL INFILE in the protocol tests.
       `GRANT FILE ON *.* TO '${app.user}'@'%';`,
       `GRANT SELECT ON performance_schema.* TO '${native.user}'@'%';`,
+      // Databases of their own per side (base, head) in the rerun-mode tests.
+      `GRANT ALL ON \`${database}\\_%\`.* TO '${native.user}'@'%';`,
     ].join('\n'),
   );
   if (asRoot) spawnSync('chown', ['-R', 'mysql:mysql', dataDir]);
