@@ -12,8 +12,34 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 }
 
+/**
+ * server.mjs: `prelude` (driver-specific) defines `async function firstRow(sql, params)` and runs
+ * migrate.sql; the rest serves /user (lookup by email), /cpu (spin-us of CPU, then a lookup by id)
+ * and /health. `placeholder(n)` writes the driver's n-th parameter ($1 or ?).
+ */
+export function dbTimeService(prelude: string, placeholder: (n: number) => string): string {
+  return `
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+${prelude}
+const spinUs = Number(readFileSync('spin-us', 'utf8'));
+function spin(us) { const end = process.hrtime.bigint() + BigInt(us * 1000); while (process.hrtime.bigint() < end); }
+http.createServer(async (req, res) => {
+  try {
+    const n = 1 + Math.floor(Math.random() * 100000);
+    if (req.url.startsWith('/user')) {
+      res.end(JSON.stringify(await firstRow('SELECT id, email FROM users WHERE email = ${placeholder(1)}', ['user' + n + '@example.com'])));
+    } else if (req.url.startsWith('/cpu')) {
+      spin(spinUs);
+      res.end(JSON.stringify(await firstRow('SELECT id, email FROM users WHERE id = ${placeholder(1)}', [n])));
+    } else res.end('ok');
+  } catch (e) { res.statusCode = 500; res.end(String(e)); }
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+}
+
 export interface DbTimeRepoOptions {
-  /** server.mjs: runs migrate.sql on start, serves /user (lookup by email), /cpu (spin-us of CPU, then a lookup by id), /health. */
+  /** server.mjs, from dbTimeService. */
   server: string;
   protocol: 'postgres' | 'mysql';
   upstreamPort: number;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { postgresUrl } from '../../src/demo/embedded-postgres.js';
 import { repoRoot, runCli } from './helpers.js';
-import { assertDbTimeReport, makeDbTimeRepo } from './db-time-fixture.js';
+import { assertDbTimeReport, dbTimeService, makeDbTimeRepo } from './db-time-fixture.js';
 
 let db: PostgresServer;
 
@@ -46,33 +46,17 @@ after(async () => {
   await db.stop();
 });
 
-/** The service: runs migrate.sql on start, then serves /user (lookup by email) and /cpu (spin + lookup by id). */
-const SERVER = (pgPath: string) => `
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
+/** The service on node-postgres (extended protocol: the tap sees the parameters). */
+const PRELUDE = (pgPath: string) => `
 import pg from ${JSON.stringify(pgPath)};
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
 await pool.query(readFileSync('migrate.sql', 'utf8'));
-const spinUs = Number(readFileSync('spin-us', 'utf8'));
-function spin(us) { const end = process.hrtime.bigint() + BigInt(us * 1000); while (process.hrtime.bigint() < end); }
-http.createServer(async (req, res) => {
-  try {
-    const n = 1 + Math.floor(Math.random() * 100000);
-    if (req.url.startsWith('/user')) {
-      const r = await pool.query('SELECT id, email FROM users WHERE email = $1', ['user' + n + '@example.com']);
-      res.end(JSON.stringify(r.rows[0]));
-    } else if (req.url.startsWith('/cpu')) {
-      spin(spinUs);
-      const r = await pool.query('SELECT id, email FROM users WHERE id = $1', [n]);
-      res.end(JSON.stringify(r.rows[0]));
-    } else res.end('ok');
-  } catch (e) { res.statusCode = 500; res.end(String(e)); }
-}).listen(Number(process.env.PORT), '127.0.0.1');
+async function firstRow(sql, params) { return (await pool.query(sql, params)).rows[0]; }
 `;
 
 test('rerun mode names the slower statement, shows its plan flagged, reads ≈ elsewhere and does not blame CPU on the database', async () => {
   const dir = makeDbTimeRepo({
-    server: SERVER(path.join(repoRoot, 'node_modules/pg/lib/index.js')),
+    server: dbTimeService(PRELUDE(path.join(repoRoot, 'node_modules/pg/lib/index.js')), (n) => `$${n}`),
     protocol: 'postgres',
     upstreamPort: db.port,
     databaseUrl: `postgres://${db.user}:\${DB_PASSWORD}@\${PERFGATE_DB_HOST}:\${PERFGATE_DB_PORT}/${db.database}_\${PERFGATE_SIDE}`,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { startTestMariadb, type MariadbServer } from './helpers/mariadb.js';
 import { repoRoot, runCli } from '../cli/helpers.js';
-import { assertDbTimeReport, makeDbTimeRepo } from '../cli/db-time-fixture.js';
+import { assertDbTimeReport, dbTimeService, makeDbTimeRepo } from '../cli/db-time-fixture.js';
 
 let server: MariadbServer;
 const dbName = (side: string) => `${server.database}_${side}`;
@@ -29,34 +29,18 @@ after(async () => {
   await server?.stop();
 });
 
-/** The service, on mysql2 prepared statements (COM_STMT_EXECUTE: the tap sees the parameters). */
-const SERVER = (mysql2Path: string) => `
-import http from 'node:http';
-import { readFileSync } from 'node:fs';
+/** The service on mysql2 prepared statements (COM_STMT_EXECUTE: the tap sees the parameters). */
+const PRELUDE = (mysql2Path: string) => `
 import mysql from ${JSON.stringify(mysql2Path)};
 const pool = mysql.createPool({ uri: process.env.DATABASE_URL, connectionLimit: 4 });
 for (const stmt of readFileSync('migrate.sql', 'utf8').split(';').map((s) => s.trim()).filter(Boolean)) await pool.query(stmt);
-const spinUs = Number(readFileSync('spin-us', 'utf8'));
-function spin(us) { const end = process.hrtime.bigint() + BigInt(us * 1000); while (process.hrtime.bigint() < end); }
-http.createServer(async (req, res) => {
-  try {
-    const n = 1 + Math.floor(Math.random() * 100000);
-    if (req.url.startsWith('/user')) {
-      const [rows] = await pool.execute('SELECT id, email FROM users WHERE email = ?', ['user' + n + '@example.com']);
-      res.end(JSON.stringify(rows[0]));
-    } else if (req.url.startsWith('/cpu')) {
-      spin(spinUs);
-      const [rows] = await pool.execute('SELECT id, email FROM users WHERE id = ?', [n]);
-      res.end(JSON.stringify(rows[0]));
-    } else res.end('ok');
-  } catch (e) { res.statusCode = 500; res.end(String(e)); }
-}).listen(Number(process.env.PORT), '127.0.0.1');
+async function firstRow(sql, params) { return (await pool.execute(sql, params))[0][0]; }
 `;
 
 test('rerun mode on MariaDB names the slower statement, flags the full table scan, reads ≈ elsewhere, does not blame CPU', async () => {
   const { user, password } = server.native;
   const dir = makeDbTimeRepo({
-    server: SERVER(path.join(repoRoot, 'node_modules/mysql2/promise.js')),
+    server: dbTimeService(PRELUDE(path.join(repoRoot, 'node_modules/mysql2/promise.js')), () => '?'),
     protocol: 'mysql',
     upstreamPort: server.port,
     databaseUrl: `mysql://${user}:\${DB_PASSWORD}@\${PERFGATE_DB_HOST}:\${PERFGATE_DB_PORT}/${server.database}_\${PERFGATE_SIDE}`,
