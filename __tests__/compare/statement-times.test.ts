@@ -133,3 +133,18 @@ test('budgets.dbTime limits database time per request (median over the probes)',
   assert.equal(checkBudgets({ dbTimeUs: 10_000 }, s)[0]!.status, 'pass');
   assert.equal(checkBudgets({ dbTimeUs: 10_000 }, scenario('no queries', rounds))[0]!.status, 'no-data');
 });
+
+describe('results files', () => {
+  test('database time reads back; an older file without it still reads; forged samples are refused', async () => {
+    const { parseResults } = await import('../../src/results/io.js');
+    const rounds = pairedRounds({ rps: 1000, p50Us: 900 }, { n: 3, seed: 1 }).head;
+    const withTime = results([scenario('user by email', rounds, { queries: timed([shape(LOOKUP, 'fp-lookup', 6000, 4)], 6900, 6) })]);
+    const back = parseResults(JSON.stringify(withTime), 'head.json');
+    assert.deepEqual(back.scenarios[0]!.queries!.statements[0]!.time, withTime.scenarios[0]!.queries!.statements[0]!.time);
+    const old = results([scenario('user by email', rounds, { queries: queries({ perRequest: 1, statements: [{ fingerprint: 'f', sql: 'select 1', count: 1 }] }) })]);
+    assert.equal(parseResults(JSON.stringify(old), 'old.json').scenarios[0]!.queries!.dbTimeUs, undefined);
+    const forged = JSON.parse(JSON.stringify(withTime));
+    forged.scenarios[0].queries.statements[0].time.samplesUs = 'many';
+    assert.throws(() => parseResults(JSON.stringify(forged), 'forged.json'), /samplesUs/);
+  });
+});

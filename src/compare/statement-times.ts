@@ -11,6 +11,9 @@ import { DB_TIME_METRIC, naturalChange } from './metrics.js';
 import { type Interval, median, unpairedShift } from './stats.js';
 import { classifyShift, type MetricVerdict, naturalInterval, VERDICT_CONFIDENCE } from './verdict.js';
 
+/** Per-call samples a run keeps per statement shape (src/queries/db-time.ts keeps the same). */
+export const MAX_CALL_SAMPLES = 200;
+
 /**
  * Differences smaller than this per request are never called slower, whatever the ratio: a
  * statement timed on the wire includes a loopback hop and the proxy's read (tens of µs, jittery on
@@ -89,7 +92,8 @@ export function compareStatementTimes(head: QueryResult, base: QueryResult, thre
     };
     if (b && h.time && b.time && h.time.samplesUs.length > 0 && b.time.samplesUs.length > 0) {
       const delta = h.time.perRequestUs - b.time.perRequestUs;
-      const c = classify(h.time.samplesUs, b.time.samplesUs, threshold, delta);
+      // As many samples as a run keeps (a forged baseline could hold more: all pairs are compared).
+      const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta);
       entry.change = c.change;
       if (c.changeCi) entry.changeCi = c.changeCi;
       if (c.verdict === 'regressed') entry.verdict = 'slower';
@@ -129,8 +133,8 @@ export interface DbTimeMetric {
 }
 
 export function compareDbTimePerRequest(head: QueryResult, base: QueryResult, threshold: number): DbTimeMetric | undefined {
-  const h = head.perProbeDbTimeUs;
-  const b = base.perProbeDbTimeUs;
+  const h = head.perProbeDbTimeUs?.slice(0, MAX_CALL_SAMPLES);
+  const b = base.perProbeDbTimeUs?.slice(0, MAX_CALL_SAMPLES);
   if (!h?.length || !b?.length) return undefined;
   // No statement on either side: nothing to compare (a ratio of nothing to nothing).
   if (h.every((v) => v === 0) && b.every((v) => v === 0)) return undefined;

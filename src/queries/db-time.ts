@@ -10,9 +10,7 @@ import type { QueryResult, StatementTime } from '../results/types.js';
 import { fingerprintSql, type Dialect } from './fingerprint.js';
 import { statementDurationUs, type ExecutedStatement } from './types.js';
 import { median } from '../compare/stats.js';
-
-/** Per-call samples kept per statement shape: enough for a rank interval, bounded for N+1 shapes. */
-export const MAX_CALL_SAMPLES = 200;
+import { MAX_CALL_SAMPLES } from '../compare/statement-times.js';
 
 /** One call of a shape as sent: its exact text and, when the wire showed them, its parameters. */
 export interface ExampleCall {
