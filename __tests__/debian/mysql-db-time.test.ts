@@ -2,20 +2,16 @@
 // MariaDB (Debian mariadb-server).
 //
 // The server's view: performance_schema.events_statements_history_long, TIMER_WAIT of each
-// statement (picoseconds, measured inside the server from command start to end). The proxy's time
-// adds what the server cannot see: one loopback round trip proxy ↔ server and the wake-ups of the
-// server thread and of the proxy's event loop. So, per shape, over 15 calls each:
-//   median(wire) ≥ median(server) − 0.1 ms
-//   median(wire) ≤ median(server) × 1.15 + 1.5 ms
-// (the same tolerance, for the same reasons, as the PostgreSQL check in
-// __tests__/queries/db-time-server.test.ts). Measured here: +0.2 to +0.6 ms on medians of 5, 20 and 83 ms.
+// statement (picoseconds, measured inside the server from command start to end), in EVENT_ID order.
+// Checked call by call with the same tolerance, for the same reasons, as the PostgreSQL check
+// (__tests__/queries/db-time-server.test.ts, __tests__/queries/db-time-tolerance.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { startTestMariadb, type MariadbServer } from './helpers/mariadb.js';
 import { startQueryProxy } from '../../src/queries/proxy.js';
 import { statementDurationUs, type ExecutedStatement } from '../../src/queries/types.js';
-import { median } from '../../src/compare/stats.js';
+import { assertWithinTolerance } from '../queries/db-time-tolerance.js';
 import { explainMysql } from '../../src/queries/explain/mysql.js';
 
 let server: MariadbServer;
@@ -50,16 +46,11 @@ test('statement times on the wire match performance_schema within the stated tol
   const c = await mysql.createConnection(direct());
   try {
     for (const sql of SHAPES) {
-      const [rows] = await c.query('SELECT TIMER_WAIT FROM performance_schema.events_statements_history_long WHERE SQL_TEXT = ?', [sql]);
+      const [rows] = await c.query('SELECT TIMER_WAIT FROM performance_schema.events_statements_history_long WHERE SQL_TEXT = ? ORDER BY EVENT_ID', [sql]);
       const server = (rows as { TIMER_WAIT: number | string }[]).map((r) => Number(r.TIMER_WAIT) / 1e9); // ps → ms
       assert.equal(server.length, CALLS, `performance_schema saw every call of ${sql}`);
       const wire = seen.filter((s) => s.sql === sql).map((s) => statementDurationUs(s)! / 1000);
-      assert.equal(wire.length, CALLS);
-      const w = median(wire);
-      const sv = median(server);
-      process.stderr.write(`# ${sql}: wire median ${w.toFixed(3)} ms, server median ${sv.toFixed(3)} ms (+${(w - sv).toFixed(3)} ms)\n`);
-      assert.ok(w >= sv - 0.1, `${sql}: wire ${w} ms is below the server's ${sv} ms`);
-      assert.ok(w <= sv * 1.15 + 1.5, `${sql}: wire ${w} ms exceeds the server's ${sv} ms by more than the tolerance`);
+      assertWithinTolerance(sql, wire, server);
     }
   } finally {
     await c.end();

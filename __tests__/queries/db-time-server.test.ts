@@ -1,23 +1,27 @@
 // Per-statement time on the wire against PostgreSQL's own view of the same statements: the server
 // logs each statement's duration (log_min_duration_statement = 0: parse, plan and execute of a
-// simple Query, measured inside the backend). The proxy's time for a statement is that plus what
-// the server cannot see: one loopback round trip proxy ↔ server and the wake-ups of the backend and
-// of the proxy's event loop. So, per shape, over 15 calls each:
-//   median(wire) ≥ median(server) − 0.1 ms   (the log rounds to µs; clocks differ by nothing else)
-//   median(wire) ≤ median(server) × 1.15 + 1.5 ms
-// The additive 1.5 ms is a loopback round trip (~0.1 ms) plus scheduling delays on a shared 2-core
-// runner where the backend and the proxy wait for a core (medians keep single long waits out); the
-// 15% covers a backend slowed between its own clock reads and the reply reaching the socket.
-// Statements of 5-50 ms make a timer that reads the wrong messages (start taken at the completion,
-// or one statement charged with its neighbour's time) miss by far more than this.
-// Measured here (2 cores, shared): +0.4 to +0.9 ms on medians of 5, 20 and 54 ms.
+// simple Query, measured inside the backend). Calls are matched in order, per statement text.
+//
+// Neither clock brackets the other exactly. The proxy sees the Query before the backend reads it
+// (half a loopback round trip) and the reply after it is written (the other half, plus the wake-up
+// of the proxy's event loop); but the backend may stop its clock after the reply is out —
+// PostgreSQL logs the duration after CommandComplete, once the transaction is finished; MariaDB
+// closes the statement event after the final EOF. So per call, wire − server = loopback and
+// wake-ups − server work after the reply. Over 15 calls of each of three shapes (5-100 ms):
+//   min (wire − server) ≤ 1.5 ms: wake-up delays are sporadic on a shared 2-core runner (measured:
+//     median excess +0.4 to +0.9 ms when quiet, up to +3 ms during a parallel build, single calls
+//     +10 ms), but a systematic error — a neighbour statement's time, or the client's think time,
+//     charged to each call — adds to every call, the least delayed too;
+//   median (wire − server) ≥ −(0.5 ms + 2% of the server's time): the work after the reply is small
+//     (measured −0.5 ms median on a 107 ms MariaDB statement), while a start or end taken at the
+//     wrong message would miss by most of the statement.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startEmbeddedPostgres, type PostgresServer } from '../../src/demo/embedded-postgres.js';
 import { startQueryProxy, type QueryProxy } from '../../src/queries/proxy.js';
 import { statementDurationUs, type ExecutedStatement } from '../../src/queries/types.js';
-import { median } from '../../src/compare/stats.js';
+import { assertWithinTolerance } from './db-time-tolerance.js';
 
 let db: PostgresServer;
 const serverLog: string[] = [];
@@ -64,11 +68,6 @@ test('statement times on the wire match the server’s logged durations within t
     const server = loggedMs(sql);
     assert.equal(server.length, CALLS, `server logged every call of ${sql}`);
     const wire = seen.filter((s) => s.sql === sql).map((s) => statementDurationUs(s)! / 1000);
-    assert.equal(wire.length, CALLS);
-    const w = median(wire);
-    const s = median(server);
-    process.stderr.write(`# ${sql}: wire median ${w.toFixed(3)} ms, server median ${s.toFixed(3)} ms (+${(w - s).toFixed(3)} ms)\n`);
-    assert.ok(w >= s - 0.1, `${sql}: wire ${w} ms is below the server's ${s} ms`);
-    assert.ok(w <= s * 1.15 + 1.5, `${sql}: wire ${w} ms exceeds the server's ${s} ms by more than the tolerance`);
+    assertWithinTolerance(sql, wire, server);
   }
 });

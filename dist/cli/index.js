@@ -65977,6 +65977,8 @@ function compareQueries(head, base, threshold) {
 
 
 
+/** Per-call samples a run keeps per statement shape (src/queries/db-time.ts keeps the same). */
+const MAX_CALL_SAMPLES = 200;
 /**
  * Differences smaller than this per request are never called slower, whatever the ratio: a
  * statement timed on the wire includes a loopback hop and the proxy's read (tens of µs, jittery on
@@ -66027,7 +66029,8 @@ function compareStatementTimes(head, base, threshold) {
         };
         if (b && h.time && b.time && h.time.samplesUs.length > 0 && b.time.samplesUs.length > 0) {
             const delta = h.time.perRequestUs - b.time.perRequestUs;
-            const c = classify(h.time.samplesUs, b.time.samplesUs, threshold, delta);
+            // As many samples as a run keeps (a forged baseline could hold more: all pairs are compared).
+            const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta);
             entry.change = c.change;
             if (c.changeCi)
                 entry.changeCi = c.changeCi;
@@ -66060,8 +66063,8 @@ function compareStatementTimes(head, base, threshold) {
     return { statements: out };
 }
 function compareDbTimePerRequest(head, base, threshold) {
-    const h = head.perProbeDbTimeUs;
-    const b = base.perProbeDbTimeUs;
+    const h = head.perProbeDbTimeUs?.slice(0, MAX_CALL_SAMPLES);
+    const b = base.perProbeDbTimeUs?.slice(0, MAX_CALL_SAMPLES);
     if (!h?.length || !b?.length)
         return undefined;
     // No statement on either side: nothing to compare (a ratio of nothing to nothing).
@@ -66968,6 +66971,8 @@ function planBlock(sql, plan, sqlMax) {
     if (plan) {
         for (const f of plan.flags)
             parts.push(`- ⚠️ ${escapeCell(f)}`);
+        if (plan.note)
+            parts.push(`_${escapeCell(plan.note)}_`);
         if (plan.error)
             parts.push(`EXPLAIN failed: ${escapeCell(plan.error)}`);
         if (plan.text) {
@@ -67481,7 +67486,22 @@ const Round = Type.Object({
     peakRssBytes: Type.Optional(Num),
     clientCpuUsPerRequest: Type.Optional(Num),
 });
-const Statement = Type.Object({ fingerprint: Type.String({ maxLength: 200 }), sql: Type.String({ maxLength: 100_000 }), count: Num });
+// Database time (src/queries/db-time.ts): read by the per-statement comparison, so bounded too.
+const Samples = Type.Array(Num, { maxItems: 1000 });
+const StatementTime = Type.Object({ calls: Num, callsPerRequest: Num, perRequestUs: Num, p50Us: Num, p99Us: Num, samplesUs: Samples });
+const Statement = Type.Object({
+    fingerprint: Type.String({ maxLength: 200 }),
+    sql: Type.String({ maxLength: 100_000 }),
+    count: Num,
+    time: Type.Optional(StatementTime),
+});
+const Plan = Type.Object({
+    fingerprint: Type.String({ maxLength: 200 }),
+    sql: Type.String({ maxLength: 100_000 }),
+    text: Type.Optional(Type.String({ maxLength: 200_000 })),
+    error: Type.Optional(Type.String({ maxLength: 10_000 })),
+    flags: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 }),
+});
 const Load = Type.Object({
     rounds: Type.Array(Round, { maxItems: 10_000 }),
     rps: Num,
@@ -67500,6 +67520,11 @@ const Queries = Type.Object({
     statements: Type.Array(Statement, { maxItems: 10_000 }),
     nPlusOne: Type.Array(Statement, { maxItems: 10_000 }),
     duplicates: Type.Optional(Type.Array(Statement, { maxItems: 10_000 })),
+    dbTimeUs: Type.Optional(Num),
+    perProbeDbTimeUs: Type.Optional(Samples),
+    latencyUs: Type.Optional(Num),
+    perProbeLatencyUs: Type.Optional(Samples),
+    plans: Type.Optional(Type.Array(Plan, { maxItems: 1000 })),
 });
 const Scenario = Type.Object({
     name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -68214,8 +68239,7 @@ function statementDurationUs(s) {
 
 
 
-/** Per-call samples kept per statement shape: enough for a rank interval, bounded for N+1 shapes. */
-const MAX_CALL_SAMPLES = 200;
+
 /**
  * One call per shape, kept in memory only, beside the result object: never in results JSON, since
  * parameters and literals may be personal data. EXPLAIN (src/queries/explain/) reads them.

@@ -80,6 +80,7 @@ function planBlock(sql: string, plan: StatementPlan | undefined, sqlMax: number)
   const parts = [codeBlock(truncate(sql, sqlMax), 'sql')];
   if (plan) {
     for (const f of plan.flags) parts.push(`- ⚠️ ${escapeCell(f)}`);
+    if (plan.note) parts.push(`_${escapeCell(plan.note)}_`);
     if (plan.error) parts.push(`EXPLAIN failed: ${escapeCell(plan.error)}`);
     if (plan.text) {
       const title = `Plan${plan.analyze ? ' (EXPLAIN ANALYZE)' : ' (EXPLAIN)'}${plan.flags.length ? '' : ': nothing flagged'}`;
