@@ -148,3 +148,15 @@ describe('results files', () => {
     assert.throws(() => parseResults(JSON.stringify(forged), 'forged.json'), /samplesUs/);
   });
 });
+
+test('an interval too wide for a verdict, on a statement so fast that its upper end is under the floor, reads unchanged', () => {
+  // 11 calls of ~30 µs each side, noisy: the ratio interval is wide, but +X% of 30 µs stays far below 100 µs.
+  const noisy = (seed: number): StatementCount => {
+    const rand = mulberry32(seed);
+    const s = Array.from({ length: 11 }, () => Math.round(30 * Math.exp(0.6 * gaussian(rand))));
+    return { fingerprint: 'f', sql: 'select f', count: 1, time: { calls: 11, callsPerRequest: 1, perRequestUs: 30, p50Us: 30, p99Us: Math.max(...s), samplesUs: s } };
+  };
+  const st = compareStatementTimes(queries({ perRequest: 1, statements: [noisy(1)] }), queries({ perRequest: 1, statements: [noisy(2)] }), 0.2).statements[0]!;
+  assert.equal(st.verdict, '≈');
+  assert.match(st.note!, /at most \+\d+ µs per request: below the 100 µs floor/);
+});

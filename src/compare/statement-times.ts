@@ -52,24 +52,25 @@ function timeOf(t: StatementTime | undefined): { p50?: number; perRequest?: numb
 /** log of a time, with zero (a statement faster than the clock's µs) read as 1 µs. */
 const logUs = (us: number) => Math.log(Math.max(us, 1));
 
-/** The verdict on a change in time given samples, threshold and the per-request difference. */
-function classify(headUs: readonly number[], baseUs: readonly number[], threshold: number, perRequestDeltaUs: number) {
+/**
+ * The verdict on a change in time given samples, threshold, the per-request difference and the
+ * base's time per request (to turn the interval into µs per request for the floor).
+ */
+function classify(headUs: readonly number[], baseUs: readonly number[], threshold: number, perRequestDeltaUs: number, basePerRequestUs: number) {
   const shift = unpairedShift(headUs.map(logUs), baseUs.map(logUs), VERDICT_CONFIDENCE);
   const cls = classifyShift(DB_TIME_METRIC, shift, threshold);
-  const small = Math.abs(perRequestDeltaUs) < DB_TIME_FLOOR_US;
+  const changeCi = shift.ci ? naturalInterval(DB_TIME_METRIC, shift.ci) : undefined;
   let verdict: MetricVerdict = cls.verdict;
   let note = cls.note;
-  if ((verdict === 'regressed' || verdict === 'improved') && small) {
+  if ((verdict === 'regressed' || verdict === 'improved') && Math.abs(perRequestDeltaUs) < DB_TIME_FLOOR_US) {
     verdict = 'unchanged';
     note = `${Math.round(perRequestDeltaUs)} µs per request: below the ${DB_TIME_FLOOR_US} µs floor`;
+  } else if (verdict === 'inconclusive' && changeCi && changeCi.hi * basePerRequestUs < DB_TIME_FLOOR_US) {
+    // The largest increase the interval allows is below the floor: nothing worth calling slower is possible.
+    verdict = 'unchanged';
+    note = `at most +${Math.round(changeCi.hi * basePerRequestUs)} µs per request: below the ${DB_TIME_FLOOR_US} µs floor`;
   }
-  return {
-    verdict,
-    note,
-    shift,
-    change: naturalChange(DB_TIME_METRIC, shift.estimate),
-    changeCi: shift.ci ? naturalInterval(DB_TIME_METRIC, shift.ci) : undefined,
-  };
+  return { verdict, note, shift, change: naturalChange(DB_TIME_METRIC, shift.estimate), changeCi };
 }
 
 /** Per statement shape: new, gone, more calls, slower (backed by an interval) or "≈". */
@@ -93,7 +94,7 @@ export function compareStatementTimes(head: QueryResult, base: QueryResult, thre
     if (b && h.time && b.time && h.time.samplesUs.length > 0 && b.time.samplesUs.length > 0) {
       const delta = h.time.perRequestUs - b.time.perRequestUs;
       // As many samples as a run keeps (a forged baseline could hold more: all pairs are compared).
-      const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta);
+      const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta, b.time.perRequestUs);
       entry.change = c.change;
       if (c.changeCi) entry.changeCi = c.changeCi;
       if (c.verdict === 'regressed') entry.verdict = 'slower';
@@ -138,7 +139,7 @@ export function compareDbTimePerRequest(head: QueryResult, base: QueryResult, th
   if (!h?.length || !b?.length) return undefined;
   // No statement on either side: nothing to compare (a ratio of nothing to nothing).
   if (h.every((v) => v === 0) && b.every((v) => v === 0)) return undefined;
-  const c = classify(h, b, threshold, median(h) - median(b));
+  const c = classify(h, b, threshold, median(h) - median(b), median(b));
   return { base: median(b), head: median(h), change: c.change, changeCi: c.changeCi, verdict: c.verdict, note: c.note, shift: c.shift };
 }
 

@@ -15,8 +15,12 @@ export interface ExplainOptions {
   progress: (line: string) => void;
 }
 
-/** Shapes to explain: new or slower on head, once per fingerprint, with one call's text and parameters. */
-export function statementsToExplain(config: PerfgateConfig, head: Results, base: Results | undefined): ExplainRequest[] {
+/**
+ * Shapes to explain: new or slower on head, once per fingerprint, with one call's text and
+ * parameters. `unseen`: shapes to explain whose call text this process did not keep (e.g. results
+ * read from a file): they cannot be explained.
+ */
+export function statementsToExplain(config: PerfgateConfig, head: Results, base: Results | undefined, unseen: string[] = []): ExplainRequest[] {
   if (!base) return [];
   const baseBy = new Map(base.scenarios.map((s) => [s.name, s]));
   const thresholdOf = (name: string) => (config.scenarios.find((s) => s.name === name)?.regression ?? DEFAULT_REGRESSION).dbTime;
@@ -27,7 +31,10 @@ export function statementsToExplain(config: PerfgateConfig, head: Results, base:
     for (const st of compareStatementTimes(s.queries, b, thresholdOf(s.name)).statements) {
       if ((st.verdict !== 'new' && st.verdict !== 'slower') || out.has(st.fingerprint)) continue;
       const call = exampleCallOf(s.queries, st.fingerprint);
-      if (!call || !call.sql) continue; // text not seen (e.g. an unknown prepared statement)
+      if (!call || !call.sql) {
+        unseen.push(st.sql); // text not seen (an unknown prepared statement, or results not measured here)
+        continue;
+      }
       out.set(st.fingerprint, { fingerprint: st.fingerprint, sql: call.sql, reason: st.verdict, ...(call.params ? { params: call.params } : {}) });
     }
   }
@@ -39,7 +46,9 @@ export async function explainChangedStatements(opts: ExplainOptions): Promise<bo
   const database = opts.config.database;
   const settings = database?.explain;
   if (!database || !settings || settings.url === '') return false;
-  const requests = statementsToExplain(opts.config, opts.head, opts.base);
+  const unseen: string[] = [];
+  const requests = statementsToExplain(opts.config, opts.head, opts.base, unseen);
+  for (const sql of unseen) opts.progress(`EXPLAIN skipped for ${sql.slice(0, 80)}: no call of it was seen on the wire in this run`);
   if (requests.length === 0) return false;
   opts.progress(`EXPLAIN${settings.analyze ? ' (ANALYZE for SELECT)' : ''} of ${requests.length} new or slower statement(s) over ${describeUrl(settings.url)}`);
   const plans: StatementPlan[] =
