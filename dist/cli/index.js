@@ -65973,12 +65973,26 @@ function compareQueries(head, base, threshold) {
     return comparison;
 }
 
-;// CONCATENATED MODULE: ./lib/compare/statement-times.js
-
-
-
-/** Per-call samples a run keeps per statement shape (src/queries/db-time.ts keeps the same). */
+;// CONCATENATED MODULE: ./lib/results/types.js
+// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
+// baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
+const RESULTS_SCHEMA = 'perfgate/results@1';
+/** Per-call samples a run keeps per statement shape: enough for a rank interval, bounded for N+1 shapes. */
 const MAX_CALL_SAMPLES = 200;
+
+;// CONCATENATED MODULE: ./lib/compare/statement-times.js
+// Database time against the baseline: per request (a metric like the timing ones) and per statement
+// shape (new, gone, called more often, slower). Pure: two QueryResults in, data out.
+//
+// Both sides' times come from their count pass: sequential probe requests, one statement at a time
+// on a quiet service, measured on the wire. The two sides' probes are independent samples (not
+// paired rounds), so changes are Hodges–Lehmann shifts of log time with the Moses rank interval,
+// classified exactly like a timing metric: "slower" only when the interval is above 0 and the
+// estimate reaches the threshold; anything else reads "≈".
+
+
+
+
 /**
  * Differences smaller than this per request are never called slower, whatever the ratio: a
  * statement timed on the wire includes a loopback hop and the proxy's read (tens of µs, jittery on
@@ -65990,24 +66004,26 @@ function timeOf(t) {
 }
 /** log of a time, with zero (a statement faster than the clock's µs) read as 1 µs. */
 const logUs = (us) => Math.log(Math.max(us, 1));
-/** The verdict on a change in time given samples, threshold and the per-request difference. */
-function classify(headUs, baseUs, threshold, perRequestDeltaUs) {
+/**
+ * The verdict on a change in time given samples, threshold, the per-request difference and the
+ * base's time per request (to turn the interval into µs per request for the floor).
+ */
+function classify(headUs, baseUs, threshold, perRequestDeltaUs, basePerRequestUs) {
     const shift = unpairedShift(headUs.map(logUs), baseUs.map(logUs), VERDICT_CONFIDENCE);
     const cls = classifyShift(DB_TIME_METRIC, shift, threshold);
-    const small = Math.abs(perRequestDeltaUs) < DB_TIME_FLOOR_US;
+    const changeCi = shift.ci ? naturalInterval(DB_TIME_METRIC, shift.ci) : undefined;
     let verdict = cls.verdict;
     let note = cls.note;
-    if ((verdict === 'regressed' || verdict === 'improved') && small) {
+    if ((verdict === 'regressed' || verdict === 'improved') && Math.abs(perRequestDeltaUs) < DB_TIME_FLOOR_US) {
         verdict = 'unchanged';
         note = `${Math.round(perRequestDeltaUs)} µs per request: below the ${DB_TIME_FLOOR_US} µs floor`;
     }
-    return {
-        verdict,
-        note,
-        shift,
-        change: naturalChange(DB_TIME_METRIC, shift.estimate),
-        changeCi: shift.ci ? naturalInterval(DB_TIME_METRIC, shift.ci) : undefined,
-    };
+    else if (verdict === 'inconclusive' && changeCi && changeCi.hi * basePerRequestUs < DB_TIME_FLOOR_US) {
+        // The largest increase the interval allows is below the floor: nothing worth calling slower is possible.
+        verdict = 'unchanged';
+        note = `at most +${Math.round(changeCi.hi * basePerRequestUs)} µs per request: below the ${DB_TIME_FLOOR_US} µs floor`;
+    }
+    return { verdict, note, shift, change: naturalChange(DB_TIME_METRIC, shift.estimate), changeCi };
 }
 /** Per statement shape: new, gone, more calls, slower (backed by an interval) or "≈". */
 function compareStatementTimes(head, base, threshold) {
@@ -66030,7 +66046,7 @@ function compareStatementTimes(head, base, threshold) {
         if (b && h.time && b.time && h.time.samplesUs.length > 0 && b.time.samplesUs.length > 0) {
             const delta = h.time.perRequestUs - b.time.perRequestUs;
             // As many samples as a run keeps (a forged baseline could hold more: all pairs are compared).
-            const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta);
+            const c = classify(h.time.samplesUs.slice(0, MAX_CALL_SAMPLES), b.time.samplesUs.slice(0, MAX_CALL_SAMPLES), threshold, delta, b.time.perRequestUs);
             entry.change = c.change;
             if (c.changeCi)
                 entry.changeCi = c.changeCi;
@@ -66070,7 +66086,7 @@ function compareDbTimePerRequest(head, base, threshold) {
     // No statement on either side: nothing to compare (a ratio of nothing to nothing).
     if (h.every((v) => v === 0) && b.every((v) => v === 0))
         return undefined;
-    const c = classify(h, b, threshold, median(h) - median(b));
+    const c = classify(h, b, threshold, median(h) - median(b), median(b));
     return { base: median(b), head: median(h), change: c.change, changeCi: c.changeCi, verdict: c.verdict, note: c.note, shift: c.shift };
 }
 /** Share of the extra latency the database must explain to be named as the cause. */
@@ -68465,11 +68481,6 @@ function probe_send(baseUrl, scenario, agent) {
 
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
 var queries_proxy = __nccwpck_require__(93193);
-;// CONCATENATED MODULE: ./lib/results/types.js
-// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
-// baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
-const RESULTS_SCHEMA = 'perfgate/results@1';
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./lib/service/log.js
@@ -69646,8 +69657,12 @@ var request = __nccwpck_require__(82502);
 
 
 
-/** Shapes to explain: new or slower on head, once per fingerprint, with one call's text and parameters. */
-function statementsToExplain(config, head, base) {
+/**
+ * Shapes to explain: new or slower on head, once per fingerprint, with one call's text and
+ * parameters. `unseen`: shapes to explain whose call text this process did not keep (e.g. results
+ * read from a file): they cannot be explained.
+ */
+function statementsToExplain(config, head, base, unseen = []) {
     if (!base)
         return [];
     const baseBy = new Map(base.scenarios.map((s) => [s.name, s]));
@@ -69661,8 +69676,10 @@ function statementsToExplain(config, head, base) {
             if ((st.verdict !== 'new' && st.verdict !== 'slower') || out.has(st.fingerprint))
                 continue;
             const call = exampleCallOf(s.queries, st.fingerprint);
-            if (!call || !call.sql)
-                continue; // text not seen (e.g. an unknown prepared statement)
+            if (!call || !call.sql) {
+                unseen.push(st.sql); // text not seen (an unknown prepared statement, or results not measured here)
+                continue;
+            }
             out.set(st.fingerprint, { fingerprint: st.fingerprint, sql: call.sql, reason: st.verdict, ...(call.params ? { params: call.params } : {}) });
         }
     }
@@ -69674,7 +69691,10 @@ async function explainChangedStatements(opts) {
     const settings = database?.explain;
     if (!database || !settings || settings.url === '')
         return false;
-    const requests = statementsToExplain(opts.config, opts.head, opts.base);
+    const unseen = [];
+    const requests = statementsToExplain(opts.config, opts.head, opts.base, unseen);
+    for (const sql of unseen)
+        opts.progress(`EXPLAIN skipped for ${sql.slice(0, 80)}: no call of it was seen on the wire in this run`);
     if (requests.length === 0)
         return false;
     opts.progress(`EXPLAIN${settings.analyze ? ' (ANALYZE for SELECT)' : ''} of ${requests.length} new or slower statement(s) over ${(0,request/* describeUrl */.N)(settings.url)}`);

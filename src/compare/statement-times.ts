@@ -6,13 +6,11 @@
 // paired rounds), so changes are Hodges–Lehmann shifts of log time with the Moses rank interval,
 // classified exactly like a timing metric: "slower" only when the interval is above 0 and the
 // estimate reaches the threshold; anything else reads "≈".
-import type { QueryResult, StatementTime } from '../results/types.js';
+import { MAX_CALL_SAMPLES, type QueryResult, type StatementTime } from '../results/types.js';
 import { DB_TIME_METRIC, naturalChange } from './metrics.js';
 import { type Interval, median, unpairedShift } from './stats.js';
 import { classifyShift, type MetricVerdict, naturalInterval, VERDICT_CONFIDENCE } from './verdict.js';
 
-/** Per-call samples a run keeps per statement shape (src/queries/db-time.ts keeps the same). */
-export const MAX_CALL_SAMPLES = 200;
 
 /**
  * Differences smaller than this per request are never called slower, whatever the ratio: a

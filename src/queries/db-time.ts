@@ -6,11 +6,10 @@
 // time). Per-call times are kept (a bounded, evenly picked sample) because "slower" is a claim the
 // comparison must back with an interval (src/compare/statement-times.ts).
 
-import type { QueryResult, StatementTime } from '../results/types.js';
+import { MAX_CALL_SAMPLES, type QueryResult, type StatementTime } from '../results/types.js';
 import { fingerprintSql, type Dialect } from './fingerprint.js';
 import { statementDurationUs, type ExecutedStatement } from './types.js';
 import { median } from '../compare/stats.js';
-import { MAX_CALL_SAMPLES } from '../compare/statement-times.js';
 
 /** One call of a shape as sent: its exact text and, when the wire showed them, its parameters. */
 export interface ExampleCall {

@@ -56,6 +56,9 @@ export interface StatementCount {
   time?: StatementTime;
 }
 
+/** Per-call samples a run keeps per statement shape: enough for a rank interval, bounded for N+1 shapes. */
+export const MAX_CALL_SAMPLES = 200;
+
 /**
  * Time the database spent on one statement shape, from the wire (docs/queries.md): from the message
  * that started a call to its completion, never counting a pipelined call's wait behind earlier ones.
