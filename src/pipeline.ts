@@ -11,6 +11,7 @@ import { readResultsFile } from './results/io.js';
 import type { Results } from './results/types.js';
 import type { MeasureOptions } from './measure.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
+import { explainChangedStatements } from './queries/explain/index.js';
 
 export interface RunOptions {
   configFile: string;
@@ -82,6 +83,12 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   } else if (config.baseline.source === 'file' && config.baseline.file) {
     ({ results: baseline, problem: baselineProblem } = readBaseline(path.resolve(path.dirname(config.file), config.baseline.file)));
   }
+  // Plans of new and slower statements join the results already written (rewritten once).
+  const explained = await explainChangedStatements({ config, head: results, base: baseline, progress: options.progress }).catch((error: unknown) => {
+    options.progress(`EXPLAIN skipped: ${(error as Error).message}`);
+    return false;
+  });
+  if (explained) writeResults(options.outFile, results);
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
   return finish({
     config,

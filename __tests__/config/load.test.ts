@@ -81,8 +81,8 @@ describe('valid configs', () => {
         maxRounds: 160,
         timeBudgetMs: 300_000,
         budgets: {},
-        regression: { p50: 0.05, p90: 0.1, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
-        queries: { probes: 5, warmupRequests: 3, nPlusOneThreshold: 3 },
+        regression: { p50: 0.05, p90: 0.1, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0, dbTime: 0.2 },
+        queries: { probes: 11, warmupRequests: 3, nPlusOneThreshold: 3 },
       },
     ]);
   });
@@ -185,7 +185,7 @@ describe('valid configs', () => {
       cpuUsPerRequest: 400,
       rssBytes: 200_000_000,
     });
-    assert.deepEqual(list.regression, { p50: 0.025, p90: 0.1, p99: 0.2, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 1 });
+    assert.deepEqual(list.regression, { p50: 0.025, p90: 0.1, p99: 0.2, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 1, dbTime: 0.2 });
     assert.deepEqual(list.queries, { probes: 7, warmupRequests: 3, header: 'X-Query-Count', nPlusOneThreshold: 3 });
 
     assert.deepEqual(create.request, {
@@ -337,7 +337,7 @@ describe('errors name the file, the line, the key path and what was expected', (
       ['root', MINIMAL + 'scenario: []\n', 'scenario', 7, /^unknown key "scenario" \(expected one of: \$schema, version, service, database, defaults, scenarios, baseline, failOn\); did you mean "scenarios"\?$/],
       ['service.ready', MINIMAL.replace('{ url:', '{ timout: 5s, url:'), 'service.ready.timout', 3, /^unknown key "timout" \(expected one of: url, timeout, interval\); did you mean "timeout"\?$/],
       ['defaults.load', MINIMAL + 'defaults:\n  load:\n    durtion: 10s\n', 'defaults.load.durtion', 9, /^unknown key "durtion" \(expected one of: connections, duration, warmup, pipelining, timeout, connection\); did you mean "duration"\?$/],
-      ['scenarios[1].budgets', MINIMAL + '  - name: b\n    request: { path: /b }\n    budgets: { p95: 20ms }\n', 'scenarios[1].budgets.p95', 9, /^unknown key "p95" \(expected one of: p50, p90, p99, max, rps, errors, queries, cpuPerRequest, rss\)/],
+      ['scenarios[1].budgets', MINIMAL + '  - name: b\n    request: { path: /b }\n    budgets: { p95: 20ms }\n', 'scenarios[1].budgets.p95', 9, /^unknown key "p95" \(expected one of: p50, p90, p99, max, rps, errors, queries, cpuPerRequest, rss, dbTime\)/],
       ['scenarios[0].request', MINIMAL.replace('{ path: / }', '{ path: /, header: {} }'), 'scenarios[0].request.header', 6, /^unknown key "header" \(expected one of: method, path, headers, body\); did you mean "headers"\?$/],
     ];
     for (const [where, text, keyPath, line, message] of cases) {

@@ -79,7 +79,7 @@ function scenario(name: string, p: string): ScenarioConfig {
     maxRounds: 1,
     timeBudgetMs: 60_000,
     budgets: {},
-    regression: { p50: 0.05, p90: 0.05, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0 },
+    regression: { p50: 0.05, p90: 0.05, p99: 0.1, rps: 0.05, cpu: 0.05, rss: 0.1, queries: 0, dbTime: 0.2 },
     queries: { probes: 5, warmupRequests: 2, nPlusOneThreshold: 3 },
   };
 }

@@ -29,6 +29,13 @@ test('the inspector prints each statement as it passes and summarizes by fingerp
       ['select $1::int as id', 3],
       ['select * from missing', 1],
     ]);
+    // Every shape carries its database time: total ≥ p99 ≥ p50 > 0, and a statement over loopback
+    // takes well under a second.
+    for (const f of summary.byFingerprint) {
+      assert.ok(f.time, `${f.sql} has a time`);
+      assert.ok(f.time.p50Us > 0 && f.time.p50Us <= f.time.p99Us && f.time.p99Us <= f.time.totalUs, JSON.stringify(f.time));
+      assert.ok(f.time.totalUs < 1_000_000 * f.count, JSON.stringify(f.time));
+    }
     assert.equal(lines.length, 4);
     assert.match(lines[0]!, /^\[conn 1\] ok +select \$1::int as id$/);
     assert.match(lines[3]!, /FAILED select \* from missing/);

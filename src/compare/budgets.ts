@@ -58,6 +58,7 @@ const BUDGETS: readonly BudgetDef[] = [
   { key: 'queries', kind: 'max', unit: 'queries', actual: (s) => s.queries?.perRequest },
   { key: 'cpuUsPerRequest', kind: 'max', unit: 'us', actual: (s) => alone(s)?.cpuUsPerRequest },
   { key: 'rssBytes', kind: 'max', unit: 'bytes', actual: (s) => alone(s)?.peakRssBytes },
+  { key: 'dbTimeUs', kind: 'max', unit: 'us', actual: (s) => s.queries?.dbTimeUs },
 ];
 
 /** One check per configured budget; a metric the run did not record is 'no-data', never a pass. */
@@ -87,4 +88,5 @@ export const BUDGET_LABEL: Record<BudgetCheck['budget'], string> = {
   queries: 'queries/request',
   cpuUsPerRequest: 'CPU/request',
   rssBytes: 'peak RSS',
+  dbTimeUs: 'DB time/request',
 };

@@ -6,6 +6,7 @@ import { BUDGET_LABEL, type BudgetCheck, checkBudgets } from './budgets.js';
 import { formatValue } from '../report/format.js';
 import {
   type CrossMachinePolicy,
+  DB_TIME_METRIC,
   DEFAULT_REGRESSION,
   formatThreshold,
   METRICS,
@@ -20,6 +21,7 @@ import {
 } from './metrics.js';
 import { type Interval, median, pairedShift, type ShiftEstimate, unpairedShift } from './stats.js';
 import { classifyShift, compareQueries, type MetricVerdict, naturalInterval, type QueryComparison, VERDICT_CONFIDENCE } from './verdict.js';
+import { blameRegression, compareDbTimePerRequest, compareStatementTimes, type DbTimeComparison, type RegressionBlame } from './statement-times.js';
 
 /** 'paired': head round k against base round k of the same run (rerun mode). 'unpaired': another machine/job. */
 export type Pairing = 'paired' | 'unpaired';
@@ -59,6 +61,8 @@ export interface ScenarioComparison {
   notes: string[];
   metrics: MetricComparison[];
   queries?: QueryComparison;
+  /** Database time per statement shape against the base, and how much of the extra latency it explains. */
+  db?: DbTimeComparison & { blame?: RegressionBlame };
   budgets: BudgetCheck[];
   rounds: { head: number; base?: number };
 }
@@ -192,6 +196,15 @@ function compareScenario(
   // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
   const confidence = opts.pairing === 'paired' ? Math.max(VERDICT_CONFIDENCE, head.stop?.confidence ?? VERDICT_CONFIDENCE) : VERDICT_CONFIDENCE;
   result.metrics = judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence);
+  if (head.queries && base.queries) {
+    const statements = compareStatementTimes(head.queries, base.queries, thresholds.dbTime);
+    result.db = { ...statements, blame: blameRegression(head.queries, base.queries, statements) };
+    const db = compareDbTimePerRequest(head.queries, base.queries, thresholds.dbTime);
+    if (db) {
+      const { label, unit } = DB_TIME_METRIC;
+      result.metrics.push({ metric: DB_TIME_METRIC.key, label, unit, ...db, threshold: thresholds.dbTime, confidence: VERDICT_CONFIDENCE });
+    }
+  }
   return result;
 }
 

@@ -3,7 +3,7 @@
 import type { RegressionThresholds } from '../config/types.js';
 import type { RoundResult } from '../results/types.js';
 
-export type MetricKey = 'rps' | 'p50' | 'p90' | 'p99' | 'cpuUsPerRequest' | 'peakRssBytes';
+export type MetricKey = 'rps' | 'p50' | 'p90' | 'p99' | 'cpuUsPerRequest' | 'peakRssBytes' | 'dbTimeUs';
 export type MetricUnit = 'rps' | 'us' | 'bytes';
 
 export interface MetricDef {
@@ -39,8 +39,21 @@ export const METRICS: readonly MetricDef[] = [
   },
 ];
 
+/**
+ * Database time per request. Not per round: it comes from the count pass's sequential probes
+ * (src/compare/statement-times.ts compares it), so it is not in METRICS.
+ */
+export const DB_TIME_METRIC: MetricDef = {
+  key: 'dbTimeUs',
+  label: 'DB time/req',
+  unit: 'us',
+  higherIsBetter: false,
+  threshold: 'dbTime',
+  read: () => undefined,
+};
+
 export function metricDef(key: MetricKey): MetricDef {
-  const def = METRICS.find((m) => m.key === key);
+  const def = [...METRICS, DB_TIME_METRIC].find((m) => m.key === key);
   if (!def) throw new Error(`unknown metric ${key}`);
   return def;
 }
@@ -83,6 +96,7 @@ export const DEFAULT_REGRESSION: RegressionThresholds = {
   cpu: 0.05,
   rss: 0.1,
   queries: 0,
+  dbTime: 0.2,
 };
 
 /**
@@ -100,5 +114,5 @@ export function widenForCrossMachine(
   policy: CrossMachinePolicy = DEFAULT_CROSS_MACHINE,
 ): RegressionThresholds {
   const w = (x: number) => Math.max(x * policy.scale, policy.floor);
-  return { p50: w(t.p50), p90: w(t.p90), p99: w(t.p99), rps: w(t.rps), cpu: w(t.cpu), rss: w(t.rss), queries: t.queries };
+  return { p50: w(t.p50), p90: w(t.p90), p99: w(t.p99), rps: w(t.rps), cpu: w(t.cpu), rss: w(t.rss), queries: t.queries, dbTime: w(t.dbTime) };
 }

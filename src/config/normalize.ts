@@ -170,7 +170,12 @@ function checkDbVariables(raw: RawConfig['service'], issues: Issues): void {
 
 function normalizeDatabase(raw: NonNullable<RawConfig['database']>, issues: Issues): DatabaseConfig | undefined {
   const upstream = issues.parse(['database', 'upstream'], raw.upstream, parseHostPort);
-  return upstream && { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream, timing: raw.timing ?? DEFAULTS.database.timing };
+  if (!upstream) return undefined;
+  const database: DatabaseConfig = { protocol: raw.protocol ?? DEFAULTS.database.protocol, upstream, timing: raw.timing ?? DEFAULTS.database.timing };
+  if (raw.explain) {
+    database.explain = { url: raw.explain.url.trim(), analyze: raw.explain.analyze ?? false, seqScanRows: raw.explain.seqScanRows ?? DEFAULTS.database.seqScanRows };
+  }
+  return database;
 }
 
 interface Inherited {
@@ -275,6 +280,7 @@ function normalizeBudgets(raw: RawBudgets | undefined, at: KeyPath, issues: Issu
     errors: raw.errors,
     queries: raw.queries,
     cpuUsPerRequest: latency('cpuPerRequest'),
+    dbTimeUs: latency('dbTime'),
     rssBytes: issues.parse([...at, 'rss'], raw.rss, parseSizeBytes),
   };
   return dropUndefined(out);
@@ -290,6 +296,7 @@ function builtinRegression(): RegressionThresholds {
     cpu: parsePercent(r.cpu),
     rss: parsePercent(r.rss),
     queries: r.queries,
+    dbTime: parsePercent(r.dbTime),
   };
 }
 
@@ -304,6 +311,7 @@ function normalizeRegression(raw: RawRegression | undefined, at: KeyPath, issues
     cpu: percent('cpu'),
     rss: percent('rss'),
     queries: raw.queries,
+    dbTime: percent('dbTime'),
   });
 }
 

@@ -29,14 +29,16 @@ export const DEFAULTS = {
   maxRounds: 160,
   timeBudget: '5m',
   runTimeBudget: '30m',
-  queries: { probes: 5, warmup: 3, nPlusOneThreshold: 3 },
-  regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0 },
+  // 11 probes: an odd count has a real median probe, and 11 per-call times per side give the
+  // 99% rank interval of a statement's time change some room (5 is the least that is finite).
+  queries: { probes: 11, warmup: 3, nPlusOneThreshold: 3 },
+  regression: { p50: '5%', p90: '10%', p99: '10%', rps: '5%', cpu: '5%', rss: '10%', queries: 0, dbTime: '20%' },
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
   baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating' },
   failOn: ['budget', 'regression'],
-  database: { protocol: 'postgres', timing: 'direct' },
+  database: { protocol: 'postgres', timing: 'direct', seqScanRows: 10_000 },
 } as const;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -203,6 +205,7 @@ const BudgetsSchema = Type.Object(
         examples: ['200MB', '1.5GiB'],
       }),
     ),
+    dbTime: Type.Optional(LatencyBudget('Maximum database time per request (the sum of its statements on the wire, median over the query probes).')),
   },
   { ...strict, description: 'Absolute limits checked on this run; a violation fails the run when failOn includes budget.' },
 );
@@ -216,6 +219,9 @@ const RegressionSchema = Type.Object(
     cpu: Type.Optional(Percent('Allowed increase of service CPU time per request.', DEFAULTS.regression.cpu)),
     rss: Type.Optional(Percent('Allowed increase of peak resident memory.', DEFAULTS.regression.rss)),
     queries: Type.Optional(Count('Allowed increase of SQL statements per request (an exact count).', 0, DEFAULTS.regression.queries)),
+    dbTime: Type.Optional(
+      Percent('Allowed increase of database time per request, and of one statement shape\'s time per call.', DEFAULTS.regression.dbTime),
+    ),
   },
   {
     ...strict,
@@ -326,6 +332,24 @@ const ServiceSchema = Type.Object(
   { ...strict, description: 'The service under test: how to build, start and reach it.' },
 );
 
+const ExplainSchema = Type.Object(
+  {
+    url: Type.String({
+      description:
+        "perfgate's own connection for EXPLAIN of new and slower statements (postgres://… or mysql://…; a read-only role is enough). Empty: plans are skipped, with one line in the report.",
+      examples: ['${PERFGATE_EXPLAIN_URL:-}'],
+    }),
+    analyze: Type.Optional(
+      Type.Boolean({
+        description: 'EXPLAIN ANALYZE (executes the statement, in a read-only transaction that is rolled back). Only ever applied to SELECT.',
+        default: false,
+      }),
+    ),
+    seqScanRows: Type.Optional(Count('A sequential scan is flagged on tables with at least this many rows.', 0, DEFAULTS.database.seqScanRows)),
+  },
+  { ...strict, description: 'Plans of statements that are new or slower on head.' },
+);
+
 const DatabaseSchema = Type.Object(
   {
     protocol: Type.Optional(StringEnum(['postgres', 'mysql'] as const, { description: 'Wire protocol of the database.', default: DEFAULTS.database.protocol })),
@@ -341,6 +365,7 @@ const DatabaseSchema = Type.Object(
         default: DEFAULTS.database.timing,
       }),
     ),
+    explain: Type.Optional(ExplainSchema),
   },
   { ...strict, description: 'Turns on SQL query counting through a wire-protocol proxy.' },
 );

@@ -35,6 +35,8 @@ export interface Budgets {
   queries?: number;
   cpuUsPerRequest?: number;
   rssBytes?: number;
+  /** Maximum database time per request (median over the query probes), µs. */
+  dbTimeUs?: number;
 }
 
 /** Allowed worsening against the baseline, as fractions (0.05 = 5%), queries as an absolute count. */
@@ -46,6 +48,8 @@ export interface RegressionThresholds {
   cpu: number;
   rss: number;
   queries: number;
+  /** Database time per request (count pass, sequential probes). */
+  dbTime: number;
 }
 
 export interface QueryProbeSettings {
@@ -110,6 +114,14 @@ export interface DatabaseConfig {
    * itself. proxied: one boot, timings include the proxy's hop.
    */
   timing: 'direct' | 'proxied';
+  /** EXPLAIN of new and slower statements over perfgate's own connection (url '' = off). */
+  explain?: ExplainConfig;
+}
+
+export interface ExplainConfig {
+  url: string;
+  analyze: boolean;
+  seqScanRows: number;
 }
 
 export type FailOn = 'budget' | 'regression';

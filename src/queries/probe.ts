@@ -9,6 +9,7 @@ import { requestUrl } from '../load/request.js';
 import type { QueryResult } from '../results/types.js';
 import { attributeStatements, type ProbeWindow } from './attribution.js';
 import { buildQueryResult, medianIndex } from './nplusone.js';
+import { withDbTime } from './db-time.js';
 import type { QueryProxy } from './proxy.js';
 
 /**
@@ -73,12 +74,14 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
     // Warm-up statements are not part of the measurement, nor anything else still arriving.
     const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
     const windows: ProbeWindow[] = [];
+    const latenciesUs: number[] = [];
     let statements;
     let probingEnded: bigint | undefined;
     try {
       for (let i = 0; i < scenario.queries.probes; i++) {
         const sentAt = process.hrtime.bigint();
         await send(opts.baseUrl, scenario, agent);
+        latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
         await sleep(settleMs);
         windows.push({ sentAt, endAt: process.hrtime.bigint() });
         // A quiet gap before the next window (and before draining, after the last): a statement
@@ -91,18 +94,18 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
       opts.proxy.setRecording(wasRecording);
     }
     const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-    const result = buildQueryResult(perWindow, {
+    const counted = buildQueryResult(perWindow, {
       dialect: opts.dialect ?? 'postgres',
       nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
       background: background.length,
     });
     if (!quiet.reached) {
-      result.notes = [
+      counted.notes = [
         `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
           '(a background job, or requests still running); probe counts may include some of them',
       ];
     }
-    return result;
+    return withDbTime(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
   } finally {
     agent.destroy();
   }

@@ -13,7 +13,24 @@ export interface ExecutedStatement {
   connectionId: number;
   /** process.hrtime.bigint() when the server's completion was seen. */
   completedAt: bigint;
+  /**
+   * When the server could start it, on the same clock: the later of the moment the message that
+   * starts it was seen (Query; the first of Parse/Bind/Execute; COM_QUERY / COM_STMT_EXECUTE) and the
+   * completion of the reply before it on the same connection. A server runs one connection's
+   * statements one at a time, so a pipelined statement's time does not include its wait behind the
+   * earlier ones (docs/queries.md). Absent when the tap did not see what started it.
+   */
+  startedAt?: bigint;
 }
+
+/** Time the database spent on a statement as seen on the wire, in µs (undefined when unknown). */
+export function statementDurationUs(s: ExecutedStatement): number | undefined {
+  if (s.startedAt === undefined || s.completedAt < s.startedAt) return undefined;
+  return Number(s.completedAt - s.startedAt) / 1000;
+}
+
+/** The taps' clock: process.hrtime.bigint(), or a stand-in in tests. */
+export type Clock = () => bigint;
 
 /** What to do with a chunk of bytes seen by the proxy. Omitted fields mean "nothing". */
 export interface TapDecision {
@@ -38,4 +55,4 @@ export interface WireTap {
 
 export type StatementListener = (statement: ExecutedStatement) => void;
 
-export type WireTapFactory = (connectionId: number, onStatement: StatementListener) => WireTap;
+export type WireTapFactory = (connectionId: number, onStatement: StatementListener, now?: Clock) => WireTap;

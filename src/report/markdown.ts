@@ -10,6 +10,7 @@ import type { FailOn } from '../config/types.js';
 import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
 import { describeStop } from './stop.js';
+import { dbBlameLines, statementTimesSection } from './statements.js';
 import {
   codeBlock,
   escapeCell,
@@ -88,6 +89,8 @@ export function renderReport(comparison: Comparison, ctx: ReportContext): string
 
 function render(comparison: Comparison, ctx: ReportContext, decision: Decision, detail: Detail, collapsed: boolean): string {
   const parts: string[] = [headline(comparison, decision, ctx)];
+  const blame = dbBlameLines(comparison);
+  if (blame.length) parts.push(limitLines(blame, detail.maxRows).join('\n'));
   // Inconclusive metrics are explained row by row in the table; the list is for what failed the run.
   if (decision.verdict === 'fail') {
     parts.push(limitLines(decision.reasons.map((r) => `- ${escapeCell(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
@@ -108,6 +111,8 @@ function render(comparison: Comparison, ctx: ReportContext, decision: Decision, 
     if (budgets) parts.push('#### Budgets', budgets);
     const queries = queriesSection(comparison, detail);
     if (queries) parts.push('#### Queries', queries);
+    const times = statementTimesSection(comparison, ctx.head, detail);
+    if (times) parts.push(times);
     const chart = detail.chart ? renderChart(comparison) : undefined;
     if (chart) parts.push(chart);
   }

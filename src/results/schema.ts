@@ -17,7 +17,22 @@ const Round = Type.Object({
   peakRssBytes: Type.Optional(Num),
   clientCpuUsPerRequest: Type.Optional(Num),
 });
-const Statement = Type.Object({ fingerprint: Type.String({ maxLength: 200 }), sql: Type.String({ maxLength: 100_000 }), count: Num });
+// Database time (src/queries/db-time.ts): read by the per-statement comparison, so bounded too.
+const Samples = Type.Array(Num, { maxItems: 1000 });
+const StatementTime = Type.Object({ calls: Num, callsPerRequest: Num, perRequestUs: Num, p50Us: Num, p99Us: Num, samplesUs: Samples });
+const Statement = Type.Object({
+  fingerprint: Type.String({ maxLength: 200 }),
+  sql: Type.String({ maxLength: 100_000 }),
+  count: Num,
+  time: Type.Optional(StatementTime),
+});
+const Plan = Type.Object({
+  fingerprint: Type.String({ maxLength: 200 }),
+  sql: Type.String({ maxLength: 100_000 }),
+  text: Type.Optional(Type.String({ maxLength: 200_000 })),
+  error: Type.Optional(Type.String({ maxLength: 10_000 })),
+  flags: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 }),
+});
 const Load = Type.Object({
   rounds: Type.Array(Round, { maxItems: 10_000 }),
   rps: Num,
@@ -36,6 +51,11 @@ const Queries = Type.Object({
   statements: Type.Array(Statement, { maxItems: 10_000 }),
   nPlusOne: Type.Array(Statement, { maxItems: 10_000 }),
   duplicates: Type.Optional(Type.Array(Statement, { maxItems: 10_000 })),
+  dbTimeUs: Type.Optional(Num),
+  perProbeDbTimeUs: Type.Optional(Samples),
+  latencyUs: Type.Optional(Num),
+  perProbeLatencyUs: Type.Optional(Samples),
+  plans: Type.Optional(Type.Array(Plan, { maxItems: 1000 })),
 });
 const Scenario = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),

@@ -70,6 +70,28 @@ export interface StatementCount {
   fingerprint: string;
   sql: string;
   count: number;
+  /** Database time of this statement shape over all probes (count pass, src/queries/db-time.ts). */
+  time?: StatementTime;
+}
+
+/** Per-call samples a run keeps per statement shape: enough for a rank interval, bounded for N+1 shapes. */
+export const MAX_CALL_SAMPLES = 200;
+
+/**
+ * Time the database spent on one statement shape, from the wire (docs/queries.md): from the message
+ * that started a call to its completion, never counting a pipelined call's wait behind earlier ones.
+ */
+export interface StatementTime {
+  /** Calls over all probes, and per request (calls / probes). */
+  calls: number;
+  callsPerRequest: number;
+  /** Time in this shape per request: the median over the probes of the sum of its calls, µs. */
+  perRequestUs: number;
+  /** Per call, µs. */
+  p50Us: number;
+  p99Us: number;
+  /** Per-call times, µs (at most MAX_CALL_SAMPLES, evenly picked): what a comparison tests. */
+  samplesUs: number[];
 }
 
 export interface NPlusOneFinding extends StatementCount {
@@ -96,6 +118,31 @@ export interface QueryResult {
   background?: number;
   /** Caveats about the counts (e.g. the database was not quiet before probing). */
   notes?: string[];
+  /** Database time per request (sum over its statements), median over the probes, µs. */
+  dbTimeUs?: number;
+  /** Database time of each probe request, µs, in probe order. */
+  perProbeDbTimeUs?: number[];
+  /** The probe requests' own latency, median, µs (sequential single requests, beside dbTimeUs). */
+  latencyUs?: number;
+  perProbeLatencyUs?: number[];
+  /** EXPLAIN of statements new or slower on this side (src/queries/explain/). */
+  plans?: StatementPlan[];
+}
+
+/** One statement's plan as perfgate's own connection saw it, with the problems it flags. */
+export interface StatementPlan {
+  fingerprint: string;
+  sql: string;
+  /** Why it was explained. */
+  reason: 'new' | 'slower';
+  analyze: boolean;
+  /** E.g. why ANALYZE was not used for this statement. */
+  note?: string;
+  /** The plan as the server printed it (text), or the error EXPLAIN gave. */
+  text?: string;
+  error?: string;
+  /** One line per classic problem found (sequential scan on a big table, sort spilling to disk, ...). */
+  flags: string[];
 }
 
 export interface ScenarioResult {

@@ -68,6 +68,9 @@ export async function startTestMariadb(): Promise<MariadbServer> {
       `GRANT ALL ON mysqlslap.* TO '${app.user}'@'%';`,
       // LOAD DATA LOCAL INFILE in the protocol tests.
       `GRANT FILE ON *.* TO '${app.user}'@'%';`,
+      `GRANT SELECT ON performance_schema.* TO '${native.user}'@'%';`,
+      // Databases of their own per side (base, head) in the rerun-mode tests.
+      `GRANT ALL ON \`${database}\\_%\`.* TO '${native.user}'@'%';`,
     ].join('\n'),
   );
   if (asRoot) spawnSync('chown', ['-R', 'mysql:mysql', dataDir]);
@@ -93,6 +96,11 @@ export async function startTestMariadb(): Promise<MariadbServer> {
       '--max-connections=200',
       // Rows over 16 MiB exercise packet continuation in the protocol tests.
       '--max-allowed-packet=64M',
+      // The server's own per-statement times, which the proxy's are checked against.
+      '--performance-schema=ON',
+      // MariaDB leaves the statement consumers off; history_long is fed through the current one.
+      '--performance-schema-consumer-events-statements-current=ON',
+      '--performance-schema-consumer-events-statements-history-long=ON',
     ],
     { detached: true, stdio: 'ignore' },
   );

@@ -5,8 +5,13 @@
 // such as the `mariadb` connector pipeline several commands before reading any reply). The only bytes
 // ever changed are the capability flags in the server's first packet, so that neither TLS nor
 // compression is negotiated and the stream stays readable.
+//
+// Timing: each chunk is stamped once on arrival. A statement starts at the chunk holding its
+// COM_QUERY / COM_STMT_EXECUTE, but never before the previous reply on the connection completed (the
+// server answers one command at a time); it completes at the chunk that ends its reply (OK, ERR, or
+// the result set's final EOF/OK). The statements of a multi-statement COM_QUERY follow each other.
 
-import type { ExecutedStatement, StatementListener, TapDecision, WireTap, WireTapFactory } from '../types.js';
+import type { Clock, ExecutedStatement, StatementListener, TapDecision, WireTap, WireTapFactory } from '../types.js';
 import { splitStatements } from '../sql-tokenizer.js';
 import { MysqlFramer, encodePacket, type MysqlPacket } from './framer.js';
 import {
@@ -117,8 +122,8 @@ class ResultReader {
 }
 
 type Pending =
-  | { kind: 'query'; sql: string; pieces: string[] | null; index: number; reader: ResultReader }
-  | { kind: 'execute'; payload: Buffer; reader: ResultReader; failed: boolean }
+  | { kind: 'query'; sql: string; pieces: string[] | null; index: number; reader: ResultReader; sentAt: bigint }
+  | { kind: 'execute'; payload: Buffer; reader: ResultReader; failed: boolean; sentAt: bigint }
   | { kind: 'prepare'; sql: string; remaining: number }
   | { kind: 'drain'; reader: ResultReader } // result sets that are not statements (FETCH, FIELD_LIST, PROCESS_INFO)
   | { kind: 'single' } // one reply packet of any kind
@@ -146,11 +151,15 @@ export class MysqlTap implements WireTap {
   private readonly pending: Pending[] = [];
   private readonly statements = new Map<number, PreparedStatement>();
   private lastPreparedId = -1;
+  /** Arrival time of the chunk being read. */
+  private chunkAt = 0n;
+  /** When the server last completed a reply (or one statement of a multi-statement query). */
+  private lastDoneAt = 0n;
 
   constructor(
     private readonly connectionId: number,
     private readonly onStatement: StatementListener,
-    private readonly now: () => bigint = process.hrtime.bigint,
+    private readonly now: Clock = process.hrtime.bigint,
   ) {}
 
   /** Capabilities both sides agreed on (after the proxy's rewrite); 0 before the client answered. */
@@ -164,6 +173,7 @@ export class MysqlTap implements WireTap {
   }
 
   fromServer(chunk: Buffer): TapDecision {
+    this.chunkAt = this.now();
     try {
       if (this.serverHeld !== null) return this.holdGreeting(chunk);
       if (this.phase !== 'opaque') this.onServerBytes(chunk);
@@ -174,6 +184,7 @@ export class MysqlTap implements WireTap {
   }
 
   fromClient(chunk: Buffer): TapDecision {
+    this.chunkAt = this.now();
     try {
       if (this.clientHeld !== null && this.serverHeld === null) return this.holdHandshakeResponse(chunk);
       if (this.phase !== 'opaque') this.onClientBytes(chunk);
@@ -331,13 +342,13 @@ export class MysqlTap implements WireTap {
     switch (packet.first) {
       case Command.QUERY: {
         const sql = payload.toString('utf8', 1);
-        this.pending.push({ kind: 'query', sql, pieces: null, index: 0, reader: new ResultReader(deprecateEof) });
+        this.pending.push({ kind: 'query', sql, pieces: null, index: 0, reader: new ResultReader(deprecateEof), sentAt: this.chunkAt });
         break;
       }
       case Command.STMT_EXECUTE:
       case Command.STMT_BULK_EXECUTE:
         // Copied: its parameters are decoded when the reply completes, after the chunk's memory is reused (WireTap).
-        this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false });
+        this.pending.push({ kind: 'execute', payload: Buffer.from(payload), reader: new ResultReader(deprecateEof), failed: false, sentAt: this.chunkAt });
         break;
       case Command.STMT_PREPARE:
         this.pending.push({ kind: 'prepare', sql: payload.toString('utf8', 1), remaining: -1 });
@@ -392,6 +403,7 @@ export class MysqlTap implements WireTap {
     const cmd = this.pending[0];
     if (cmd === undefined) return; // unsolicited (e.g. an ERR before the server closes an idle connection)
     if (this.replyCompletes(cmd, packet)) {
+      this.lastDoneAt = this.chunkAt;
       this.pending.shift();
       this.applyNoReplyHead();
     }
@@ -404,7 +416,7 @@ export class MysqlTap implements WireTap {
       case 'query': {
         const result = cmd.reader.next(packet);
         if (result === null) return false;
-        this.emit(this.nthStatement(cmd, result.more), undefined, result.outcome);
+        this.emit(this.nthStatement(cmd, result.more), undefined, result.outcome, cmd.sentAt);
         return !result.more;
       }
       case 'execute': {
@@ -412,7 +424,7 @@ export class MysqlTap implements WireTap {
         if (result === null) return false;
         if (result.outcome === 'failed') cmd.failed = true;
         if (result.more) return false; // a CALL's several results are still one execute
-        this.emitExecute(cmd.payload, cmd.failed ? 'failed' : 'ok');
+        this.emitExecute(cmd.payload, cmd.failed ? 'failed' : 'ok', cmd.sentAt);
         return true;
       }
       case 'prepare':
@@ -467,18 +479,18 @@ export class MysqlTap implements WireTap {
     return cmd.pieces[index] ?? cmd.sql;
   }
 
-  private emitExecute(payload: Buffer, outcome: 'ok' | 'failed'): void {
+  private emitExecute(payload: Buffer, outcome: 'ok' | 'failed', sentAt: bigint): void {
     const rawId = payload.length >= 5 ? payload.readUInt32LE(1) : -1;
     // MariaDB lets a pipelined execute name "the statement just prepared" as id 0xFFFFFFFF.
     const id = rawId === 0xffffffff ? this.lastPreparedId : rawId;
     const stmt = this.statements.get(id);
     if (!stmt) {
-      this.emit(`/* unknown prepared statement ${rawId} */`, undefined, outcome);
+      this.emit(`/* unknown prepared statement ${rawId} */`, undefined, outcome, sentAt);
       return;
     }
     const params = payload[0] === Command.STMT_EXECUTE ? this.executeParams(stmt, payload) : undefined;
     stmt.longData = false;
-    this.emit(stmt.sql, params, outcome);
+    this.emit(stmt.sql, params, outcome, sentAt);
   }
 
   /** COM_STMT_EXECUTE: id(4) flags(1) iterations(4) [null bitmap, new-params-bound(1), types, values]. */
@@ -498,8 +510,11 @@ export class MysqlTap implements WireTap {
     return decodeParams(payload, at, bitmap, stmt.types);
   }
 
-  private emit(sql: string, params: (string | null)[] | undefined, outcome: 'ok' | 'failed'): void {
-    const statement: ExecutedStatement = { sql, outcome, connectionId: this.connectionId, completedAt: this.now() };
+  private emit(sql: string, params: (string | null)[] | undefined, outcome: 'ok' | 'failed', sentAt: bigint): void {
+    const completedAt = this.chunkAt;
+    const statement: ExecutedStatement = { sql, outcome, connectionId: this.connectionId, completedAt };
+    statement.startedAt = sentAt > this.lastDoneAt ? sentAt : this.lastDoneAt;
+    this.lastDoneAt = completedAt;
     if (params !== undefined) statement.params = params;
     this.onStatement(statement);
   }
@@ -520,4 +535,4 @@ function completePacketLength(buf: Buffer): number | null {
   return buf.length >= total ? total : null;
 }
 
-export const createMysqlTap: WireTapFactory = (connectionId, onStatement) => new MysqlTap(connectionId, onStatement);
+export const createMysqlTap: WireTapFactory = (connectionId, onStatement, now) => new MysqlTap(connectionId, onStatement, now);

@@ -4,8 +4,12 @@
 // Pure: bytes in, decisions out. Bytes are always forwarded unchanged and at once; the only bytes
 // not forwarded are SSLRequest/GSSENCRequest, which the tap answers itself with 'N' (the proxy
 // does not terminate TLS, so the client continues in plaintext).
+// Timing: each chunk is stamped once on arrival (one clock read per chunk, not per message). A
+// statement starts at the chunk holding its Query, or the first Parse/Bind/Execute of its batch, but
+// never before the previous reply on the connection completed; it completes at the chunk holding its
+// CommandComplete/EmptyQueryResponse/ErrorResponse.
 
-import type { ExecutedStatement, StatementListener, TapDecision, WireTap, WireTapFactory } from '../types.js';
+import type { Clock, ExecutedStatement, StatementListener, TapDecision, WireTap, WireTapFactory } from '../types.js';
 import { splitStatements } from '../sql-tokenizer.js';
 import {
   B,
@@ -26,9 +30,9 @@ const MAX_PENDING = 100_000;
 
 type Pending =
   /** A simple query: its statements in order, the index of the next to complete. */
-  | { kind: 'query'; statements: string[]; sql: string; next: number; failed: boolean }
-  | { kind: 'parse'; sql: string }
-  | { kind: 'execute'; sql: string; params: (string | null)[] | undefined; portal: Portal | undefined }
+  | { kind: 'query'; statements: string[]; sql: string; next: number; failed: boolean; sentAt: bigint }
+  | { kind: 'parse'; sql: string; sentAt: bigint }
+  | { kind: 'execute'; sql: string; params: (string | null)[] | undefined; portal: Portal | undefined; sentAt: bigint }
   | { kind: 'sync' };
 
 interface Portal {
@@ -54,14 +58,22 @@ export class PostgresTap implements WireTap {
   private readonly portals = new Map<string, Portal>();
   private readonly onClientFrame = (f: Frame): void => this.clientMessage(f);
   private readonly onServerFrame = (f: Frame): void => this.serverMessage(f);
+  /** Arrival time of the chunk being read. */
+  private chunkAt = 0n;
+  /** First Parse/Bind of the extended-protocol batch not yet closed by an Execute. */
+  private batchSentAt: bigint | undefined;
+  /** When the server last finished something on this connection (a statement, ReadyForQuery). */
+  private lastDoneAt = 0n;
 
   constructor(
     private readonly connectionId: number,
     private readonly onStatement: StatementListener,
+    private readonly now: Clock = process.hrtime.bigint,
   ) {}
 
   fromClient(chunk: Buffer): TapDecision {
     if (this.blind) return { forward: chunk };
+    this.chunkAt = this.now();
     if (this.startup !== undefined) return this.startupBytes(chunk);
     try {
       this.client.push(chunk, this.onClientFrame);
@@ -74,6 +86,7 @@ export class PostgresTap implements WireTap {
 
   fromServer(chunk: Buffer): TapDecision {
     if (this.blind) return { forward: chunk };
+    this.chunkAt = this.now();
     try {
       this.server.push(chunk, this.onServerFrame);
       if (this.server.broken) this.blind = true;
@@ -131,27 +144,31 @@ export class PostgresTap implements WireTap {
       case F.Query: {
         const { sql } = decodeQuery(f.body!);
         const statements = splitStatements(sql, 'postgres');
-        this.pending.push({ kind: 'query', statements, sql, next: 0, failed: false });
+        this.pending.push({ kind: 'query', statements, sql, next: 0, failed: false, sentAt: this.chunkAt });
         break;
       }
       case F.Parse: {
         const { name, sql } = decodeParse(f.body!);
         this.statements.set(name, sql);
-        this.pending.push({ kind: 'parse', sql });
+        this.batchSentAt ??= this.chunkAt;
+        this.pending.push({ kind: 'parse', sql, sentAt: this.batchSentAt });
         break;
       }
       case F.Bind: {
         const bind = decodeBind(f.body!);
+        this.batchSentAt ??= this.chunkAt;
         this.portals.set(bind.portal, { sql: this.statements.get(bind.statement) ?? '', params: bind.params, counted: false });
         break;
       }
       case F.Execute: {
         const { portal } = decodeExecute(f.body!);
         const p = this.portals.get(portal);
-        this.pending.push({ kind: 'execute', sql: p?.sql ?? '', params: p?.params, portal: p });
+        this.pending.push({ kind: 'execute', sql: p?.sql ?? '', params: p?.params, portal: p, sentAt: this.batchSentAt ?? this.chunkAt });
+        this.batchSentAt = undefined;
         break;
       }
       case F.Sync:
+        this.batchSentAt = undefined;
         this.pending.push({ kind: 'sync' });
         break;
       case F.Close: {
@@ -184,12 +201,14 @@ export class PostgresTap implements WireTap {
         const head = this.pending[0];
         if (head?.kind !== 'execute') break;
         this.pending.shift();
-        if (head.portal === undefined || !head.portal.counted) this.emit(head.sql, head.params, 'ok');
+        if (head.portal === undefined || !head.portal.counted) this.emit(head.sql, head.params, 'ok', head.sentAt);
         if (head.portal !== undefined) head.portal.counted = true;
+        this.lastDoneAt = this.chunkAt;
         break;
       }
       case B.ReadyForQuery:
         this.closeCycle();
+        this.lastDoneAt = this.chunkAt;
         break;
       default:
         break;
@@ -203,17 +222,17 @@ export class PostgresTap implements WireTap {
     const head = this.pending[0];
     if (head === undefined || head.kind === 'sync') {
       // Nothing we know of asked for this (e.g. bytes we could not decode): still, the server ran it.
-      this.emit('', undefined, outcome);
+      this.emit('', undefined, outcome, undefined);
       return;
     }
     if (head.kind === 'query') {
-      this.emit(this.queryText(head), undefined, outcome);
+      this.emit(this.queryText(head), undefined, outcome, head.sentAt);
       head.next++;
       return;
     }
     if (head.kind === 'execute') {
       this.pending.shift();
-      if (head.portal?.counted !== true) this.emit(head.sql, head.params, outcome);
+      if (head.portal?.counted !== true) this.emit(head.sql, head.params, outcome, head.sentAt);
     }
   }
 
@@ -222,12 +241,12 @@ export class PostgresTap implements WireTap {
     if (head === undefined || head.kind === 'sync') return; // e.g. an authentication or Sync-time error
     if (head.kind === 'query') {
       // The rest of a multi-statement query is aborted; ReadyForQuery closes it.
-      if (!head.failed) this.emit(this.queryText(head), undefined, 'failed');
+      if (!head.failed) this.emit(this.queryText(head), undefined, 'failed', head.sentAt);
       head.failed = true;
       return;
     }
     // Extended protocol: the failing Parse/Bind/Execute counts once; the server skips to Sync.
-    this.emit(head.sql, head.kind === 'execute' ? head.params : undefined, 'failed');
+    this.emit(head.sql, head.kind === 'execute' ? head.params : undefined, 'failed', head.sentAt);
     while (this.pending.length > 0 && this.pending[0]!.kind !== 'sync') this.pending.shift();
   }
 
@@ -243,8 +262,11 @@ export class PostgresTap implements WireTap {
     return q.statements[q.next] ?? q.sql;
   }
 
-  private emit(sql: string, params: (string | null)[] | undefined, outcome: 'ok' | 'failed'): void {
-    const s: ExecutedStatement = { sql, outcome, connectionId: this.connectionId, completedAt: process.hrtime.bigint() };
+  private emit(sql: string, params: (string | null)[] | undefined, outcome: 'ok' | 'failed', sentAt: bigint | undefined): void {
+    const completedAt = this.chunkAt;
+    const s: ExecutedStatement = { sql, outcome, connectionId: this.connectionId, completedAt };
+    if (sentAt !== undefined) s.startedAt = sentAt > this.lastDoneAt ? sentAt : this.lastDoneAt;
+    this.lastDoneAt = completedAt;
     if (params !== undefined) s.params = params;
     try {
       this.onStatement(s);
@@ -254,4 +276,4 @@ export class PostgresTap implements WireTap {
   }
 }
 
-export const createPostgresTap: WireTapFactory = (connectionId, onStatement) => new PostgresTap(connectionId, onStatement);
+export const createPostgresTap: WireTapFactory = (connectionId, onStatement, now) => new PostgresTap(connectionId, onStatement, now);

@@ -1,8 +1,8 @@
-export const id = 48;
-export const ids = [48];
+export const id = 706;
+export const ids = [706];
 export const modules = {
 
-/***/ 4048:
+/***/ 43706:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,17 +14,17 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: soloRoundsFor
 
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
+var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
+var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __webpack_require__(452);
 // EXTERNAL MODULE: external "node:dns/promises"
-var promises_ = __webpack_require__(1553);
+var promises_ = __webpack_require__(71553);
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
+var external_node_net_ = __webpack_require__(77030);
 ;// CONCATENATED MODULE: ./lib/load/http-response.js
 // Where an HTTP/1.x response ends, from the bytes of one connection. Pure: bytes in, events out.
 //
@@ -212,7 +212,7 @@ function describeRequest(baseUrl, request) {
 }
 
 // EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
-var dist = __webpack_require__(2960);
+var dist = __webpack_require__(32960);
 ;// CONCATENATED MODULE: ./lib/load/histogram.js
 // Latency histograms in integer microseconds. autocannon's own histogram has a lowest value of 1 ms, so
 // a 0.4 ms endpoint reads p50 = 0 there; we record autocannon's fractional-ms response times here.
@@ -607,7 +607,7 @@ function requestBytes(url, request, closing) {
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __webpack_require__(643);
 // EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
-var autocannon = __webpack_require__(8174);
+var autocannon = __webpack_require__(88174);
 ;// CONCATENATED MODULE: ./lib/load/runner.js
 // One measured round of closed-loop load with autocannon, driven in-process (not its workers mode:
 // worker events are not forwarded and the bundle would have to carry worker.js).
@@ -861,7 +861,7 @@ function countLostRequests(client, onLost) {
 }
 
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
+var external_node_http_ = __webpack_require__(37067);
 ;// CONCATENATED MODULE: ./lib/load/errors.js
 
 /**
@@ -1203,7 +1203,7 @@ function freePort(host = '127.0.0.1') {
 }
 
 // EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(8500);
+var external_node_timers_promises_ = __webpack_require__(58500);
 ;// CONCATENATED MODULE: ./lib/queries/attribution.js
 // Attribution of executed statements to probe requests. Probes are sequential, so every statement
 // that completes inside a request's window belongs to it, whichever pooled connection ran it.
@@ -1233,7 +1233,7 @@ function attributeStatements(statements, windows, until) {
 }
 
 // EXTERNAL MODULE: ./lib/queries/fingerprint.js
-var queries_fingerprint = __webpack_require__(8616);
+var queries_fingerprint = __webpack_require__(28616);
 ;// CONCATENATED MODULE: ./lib/queries/nplusone.js
 // From statements per probe request to the QueryResult of results JSON: the median count, the
 // statement shapes of the median probe, N+1 suspects and duplicate queries. Pure.
@@ -1316,9 +1316,12 @@ function analyzeRequest(statements, dialect, threshold) {
     return { statements: counts.sort(byCount), nPlusOne: nPlusOne.sort(byCount), duplicates: duplicates.sort(byCount), transactionControl };
 }
 
+// EXTERNAL MODULE: ./lib/queries/db-time.js
+var db_time = __webpack_require__(43600);
 ;// CONCATENATED MODULE: ./lib/queries/probe.js
 // Query probes: a scenario's request sent a few times, one at a time, with the statements the
 // database executed meanwhile attributed to each (or, in header mode, the count the service reports).
+
 
 
 
@@ -1372,12 +1375,14 @@ async function probeQueries(opts) {
         // Warm-up statements are not part of the measurement, nor anything else still arriving.
         const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
         const windows = [];
+        const latenciesUs = [];
         let statements;
         let probingEnded;
         try {
             for (let i = 0; i < scenario.queries.probes; i++) {
                 const sentAt = process.hrtime.bigint();
                 await probe_send(opts.baseUrl, scenario, agent);
+                latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
                 await (0,external_node_timers_promises_.setTimeout)(settleMs);
                 windows.push({ sentAt, endAt: process.hrtime.bigint() });
                 // A quiet gap before the next window (and before draining, after the last): a statement
@@ -1391,18 +1396,18 @@ async function probeQueries(opts) {
             opts.proxy.setRecording(wasRecording);
         }
         const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-        const result = buildQueryResult(perWindow, {
+        const counted = buildQueryResult(perWindow, {
             dialect: opts.dialect ?? 'postgres',
             nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
             background: background.length,
         });
         if (!quiet.reached) {
-            result.notes = [
+            counted.notes = [
                 `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
                     '(a background job, or requests still running); probe counts may include some of them',
             ];
         }
-        return result;
+        return (0,db_time/* withDbTime */.a$)(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
     }
     finally {
         agent.destroy();
@@ -1481,15 +1486,12 @@ function probe_send(baseUrl, scenario, agent) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/results/types.js
-// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
-// baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
-const RESULTS_SCHEMA = 'perfgate/results@1';
-
+// EXTERNAL MODULE: ./lib/results/types.js
+var types = __webpack_require__(61727);
 // EXTERNAL MODULE: ./lib/service/registry.js
-var registry = __webpack_require__(5688);
+var registry = __webpack_require__(75688);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+var external_node_fs_ = __webpack_require__(73024);
 ;// CONCATENATED MODULE: ./lib/service/log-dir.js
 // The folder a run's service and build logs go to, and whether it stays afterwards: kept when the run
 // fails (any non-zero exit code, including Ctrl-C) or when asked (`--keep-logs`, the action's
@@ -1539,7 +1541,7 @@ function settleLogDir(dir, entry, exitCode) {
 }
 
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
+var external_node_util_ = __webpack_require__(57975);
 ;// CONCATENATED MODULE: ./lib/rerun/worktree.js
 // Rerun mode checks the base commit out beside the head so both can be built and measured on the
 // same runner. git is run with argument arrays (never a shell): refs can come from a pull request.
@@ -1616,11 +1618,11 @@ async function prepareBaseWorktree(opts) {
 }
 
 // EXTERNAL MODULE: ./lib/config/expand.js
-var expand = __webpack_require__(9392);
+var expand = __webpack_require__(69392);
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var queries_proxy = __webpack_require__(5981);
+var queries_proxy = __webpack_require__(85981);
 // EXTERNAL MODULE: ./lib/service/index.js + 12 modules
-var lib_service = __webpack_require__(4267);
+var lib_service = __webpack_require__(74267);
 ;// CONCATENATED MODULE: ./lib/measure/side.js
 // One side (head or base) booted for one pass. With a database, the count pass reaches it through
 // perfgate's query proxy and the timing pass reaches it directly: perfgate's exports
@@ -1729,15 +1731,15 @@ function formatSeconds(ms) {
 }
 
 // EXTERNAL MODULE: ./lib/report/format.js
-var format = __webpack_require__(7703);
+var format = __webpack_require__(87703);
 // EXTERNAL MODULE: ./lib/report/stop.js
-var report_stop = __webpack_require__(8596);
+var report_stop = __webpack_require__(88596);
 // EXTERNAL MODULE: ./lib/compare/compare.js
-var compare = __webpack_require__(7172);
+var compare = __webpack_require__(17172);
 // EXTERNAL MODULE: ./lib/compare/metrics.js
-var metrics = __webpack_require__(2174);
+var metrics = __webpack_require__(62174);
 // EXTERNAL MODULE: ./lib/compare/verdict.js
-var verdict = __webpack_require__(3474);
+var verdict = __webpack_require__(93474);
 ;// CONCATENATED MODULE: ./lib/compare/sequential.js
 // The stopping rule of adaptive rounds: after each block of rounds every metric is judged again, and
 // measuring stops once all are conclusive. Judging the same growing data several times with a 99%
@@ -2122,7 +2124,7 @@ function describeRound(round) {
 }
 
 // EXTERNAL MODULE: ./lib/version.js
-var version = __webpack_require__(3411);
+var version = __webpack_require__(13411);
 ;// CONCATENATED MODULE: ./lib/measure.js
 // Measuring: bring the service(s) up, count each scenario's queries, then time each scenario.
 //
@@ -2327,7 +2329,7 @@ async function countScenario(scenario, side, out, plans, paired, progress) {
 }
 function emptyResults(config, rerun) {
     return {
-        schema: RESULTS_SCHEMA,
+        schema: types/* RESULTS_SCHEMA */.B,
         tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
         meta: {
             commit: process.env.GITHUB_SHA ?? gitHeadCommit(external_node_path_.dirname(config.file)),

@@ -1,8 +1,8 @@
-export const id = 218;
-export const ids = [218];
+export const id = 21;
+export const ids = [21];
 export const modules = {
 
-/***/ 7218:
+/***/ 98021:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1233,269 +1233,8 @@ function attributeStatements(statements, windows, until) {
     return { perWindow, background };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
-// EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
-var sql_tokenizer = __webpack_require__(60768);
-;// CONCATENATED MODULE: ./lib/queries/fingerprint.js
-// SQL fingerprints: one identity per statement shape, so `... where author_id = 7` and `... = 9`
-// group together. Built on our own tokenizer (see docs/fingerprints.md for why not libpg-query).
-// Pure; results are cached by exact text because services repeat the same strings endlessly.
-
-
-/** Words after which "-"/"+" is a sign, not subtraction. */
-const SIGN_CONTEXT = new Set([
-    'select', 'where', 'and', 'or', 'not', 'then', 'else', 'when', 'in', 'values', 'between', 'like',
-    'return', 'returning', 'limit', 'offset', 'set', 'by', 'is', 'case', 'on', 'having', 'as', 'interval',
-]);
-/** Quoted identifiers equal to their unquoted form, except words the parser treats specially. */
-const RESERVED = new Set([
-    'user', 'order', 'group', 'select', 'from', 'where', 'table', 'column', 'limit', 'offset', 'all',
-    'and', 'or', 'not', 'null', 'true', 'false', 'case', 'end', 'default', 'check', 'to', 'desc', 'asc',
-]);
-const PLAIN_IDENT = /^[a-z_][a-z0-9_$]*$/;
-const CACHE_LIMIT = 10_000;
-const cache = new Map();
-function cached(sql, dialect) {
-    const key = dialect === 'postgres' ? sql : `m:${sql}`;
-    let hit = cache.get(key);
-    if (hit === undefined) {
-        hit = analyze(sql, dialect);
-        // A crude bound: services have few distinct texts, but unbounded literals would grow forever.
-        if (cache.size >= CACHE_LIMIT)
-            cache.clear();
-        cache.set(key, hit);
-    }
-    return hit;
-}
-function fingerprintSql(sql, dialect = 'postgres') {
-    const a = cached(sql, dialect);
-    return { fingerprint: a.fingerprint, normalized: a.normalized };
-}
-/** How many bind placeholders (`$n`, or `?` in MySQL) the statement has. */
-function countPlaceholders(sql, dialect = 'postgres') {
-    return cached(sql, dialect).placeholders;
-}
-/** The literal values of a statement in order (strings and numbers, as written), for N+1 detection. */
-function extractLiterals(sql, dialect = 'postgres') {
-    return cached(sql, dialect).literals;
-}
-function classifyStatement(sql, dialect = 'postgres') {
-    return cached(sql, dialect).kind;
-}
-function analyze(sql, dialect) {
-    const tokens = (0,sql_tokenizer/* tokenize */.q)(sql, dialect).filter((t) => t.kind !== 'comment');
-    const out = [];
-    const literals = [];
-    let placeholders = 0;
-    const text = (t) => sql.slice(t.start, t.end);
-    for (let i = 0; i < tokens.length; i++) {
-        const tok = tokens[i];
-        switch (tok.kind) {
-            case 'string':
-            case 'number':
-                literals.push(text(tok));
-                out.push('?');
-                break;
-            case 'param':
-                placeholders++;
-                out.push(text(tok));
-                break;
-            case 'ident': {
-                const raw = text(tok);
-                const inner = raw.slice(1, -1);
-                out.push(PLAIN_IDENT.test(inner) && !RESERVED.has(inner) ? inner : raw);
-                break;
-            }
-            case 'word': {
-                const w = text(tok).toLowerCase();
-                // true/false/null are literals too: `flag = true` and `flag = false` are one shape.
-                if (w === 'true' || w === 'false') {
-                    literals.push(w);
-                    out.push('?');
-                }
-                else
-                    out.push(w);
-                break;
-            }
-            default: {
-                const op = text(tok);
-                const nextTok = tokens[i + 1];
-                if ((op === '-' || op === '+') && nextTok?.kind === 'number' && isSignPosition(out)) {
-                    literals.push(op + text(nextTok));
-                    out.push('?');
-                    i++;
-                }
-                else
-                    out.push(op);
-            }
-        }
-    }
-    // A trailing semicolon is not part of the statement: `begin;` and `begin` are one shape.
-    while (out[out.length - 1] === ';')
-        out.pop();
-    const folded = renumberPlaceholders(collapseLists(out));
-    const normalized = join(folded);
-    const fingerprint = (0,external_node_crypto_.createHash)('sha1').update(normalized).digest('hex').slice(0, 16);
-    return { fingerprint, normalized, literals, placeholders, kind: classify(out) };
-}
-function isSignPosition(out) {
-    const prev = out[out.length - 1];
-    if (prev === undefined)
-        return true;
-    if (prev === ')' || prev === ']' || prev === '?' || /^\$\d+$/.test(prev))
-        return false;
-    if (SIGN_CONTEXT.has(prev))
-        return true;
-    // Any other operator or punctuation ("=", "(", ",", "<") puts a sign in front of a value.
-    return !/^[a-z_0-9"`]/.test(prev);
-}
-const LIST_ITEM = (s) => s === '?' || /^\$\d+$/.test(s);
-/** `in (?, ?, ?)` → `in (...)` and `array[?, ?]` → `array[...]`, so list length is not identity. */
-function collapseLists(out) {
-    const res = [];
-    for (let i = 0; i < out.length; i++) {
-        const tok = out[i];
-        res.push(tok);
-        const open = out[i + 1];
-        if (!((tok === 'in' && open === '(') || (tok === 'array' && open === '[')))
-            continue;
-        const close = open === '(' ? ')' : ']';
-        let j = i + 2;
-        let items = 0;
-        // Items are literals/placeholders, each optionally cast (`?::int`), separated by commas.
-        for (;;) {
-            if (!LIST_ITEM(out[j] ?? ''))
-                break;
-            j++;
-            if (out[j] === '::' && out[j + 1] !== undefined)
-                j += 2;
-            items++;
-            if (out[j] === ',') {
-                j++;
-                continue;
-            }
-            break;
-        }
-        if (items > 0 && out[j] === close) {
-            res.push(open, '...', close);
-            i = j;
-        }
-    }
-    return res;
-}
-/**
- * `$n` numbered by first appearance after lists collapsed: `in ($1, $2) and s = $3` and
- * `in ($1) and s = $2` are one shape, `… (...) and s = $1`. A repeated `$n` keeps one number.
- */
-function renumberPlaceholders(tokens) {
-    const numbers = new Map();
-    return tokens.map((t) => {
-        if (!/^\$\d+$/.test(t))
-            return t;
-        let n = numbers.get(t);
-        if (n === undefined)
-            numbers.set(t, (n = `$${numbers.size + 1}`));
-        return n;
-    });
-}
-const NO_SPACE_BEFORE = new Set([',', ')', ']', '.', '::', ';']);
-const NO_SPACE_AFTER = new Set(['(', '[', '.', '::']);
-/** Keywords a parenthesis follows with a space: `from (select …)`, `exists (…)`, `over (…)`. */
-const SPACED_BEFORE_PAREN = new Set([
-    ...SIGN_CONTEXT, 'from', 'join', 'lateral', 'exists', 'using', 'over', 'filter', 'within', 'into', 'table', 'union', 'all', 'intersect', 'except',
-]);
-/** Function calls and subscripts read better glued (`count(*)`, `arr[1]`); column lists do not. */
-function gluesToParen(tokens, i) {
-    const prev = tokens[i - 1];
-    if (!/^[a-z_][a-z0-9_$]*$/.test(prev) || SPACED_BEFORE_PAREN.has(prev))
-        return false;
-    const before = tokens[i - 2];
-    // `insert into t (a, b)`, `create table t (…)`: the name is a relation, not a function.
-    return !(before === 'into' || before === 'table' || (before === '.' && (tokens[i - 4] === 'into' || tokens[i - 4] === 'table')));
-}
-function join(tokens) {
-    let s = '';
-    for (let i = 0; i < tokens.length; i++) {
-        const t = tokens[i];
-        if (i > 0 && !NO_SPACE_BEFORE.has(t) && !NO_SPACE_AFTER.has(tokens[i - 1])) {
-            if (!((t === '(' || t === '[') && gluesToParen(tokens, i)))
-                s += ' ';
-        }
-        s += t;
-    }
-    return s;
-}
-const CATALOG_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'mysql', 'performance_schema', 'sys']);
-function classify(words) {
-    let i = 0;
-    while (words[i] === '(')
-        i++;
-    const first = words[i];
-    switch (first) {
-        case 'select':
-        case 'values':
-        case 'table':
-            return readsCatalog(words) ? 'catalog' : 'select';
-        case 'with':
-            return classifyWith(words, i + 1);
-        case 'insert':
-        case 'replace':
-            return 'insert';
-        case 'update':
-            return 'update';
-        case 'delete':
-            return 'delete';
-        case 'begin':
-        case 'start':
-        case 'commit':
-        case 'end':
-        case 'rollback':
-        case 'abort':
-        case 'savepoint':
-        case 'release':
-            return 'transaction';
-        case 'prepare':
-        case 'xa':
-            return words[i + 1] === 'transaction' || first === 'xa' ? 'transaction' : 'other';
-        case 'set':
-        case 'show':
-        case 'reset':
-        case 'discard':
-        case 'use':
-            return 'set-show';
-        default:
-            return 'other';
-    }
-}
-/** WITH ... AS (...) [, ...] <verb>: the verb at parenthesis depth 0 decides. */
-function classifyWith(words, from) {
-    let depth = 0;
-    for (let i = from; i < words.length; i++) {
-        const w = words[i];
-        if (w === '(')
-            depth++;
-        else if (w === ')')
-            depth--;
-        else if (depth === 0 && (w === 'select' || w === 'insert' || w === 'update' || w === 'delete')) {
-            if (w === 'select')
-                return readsCatalog(words) ? 'catalog' : 'select';
-            return w;
-        }
-    }
-    return 'other';
-}
-function readsCatalog(words) {
-    for (let i = 0; i < words.length; i++) {
-        const w = words[i];
-        if (CATALOG_SCHEMAS.has(w) && words[i + 1] === '.')
-            return true;
-        if ((w === 'from' || w === 'join') && /^pg_/.test(words[i + 1] ?? ''))
-            return true;
-    }
-    return false;
-}
-
+// EXTERNAL MODULE: ./lib/queries/fingerprint.js
+var queries_fingerprint = __webpack_require__(28616);
 ;// CONCATENATED MODULE: ./lib/queries/nplusone.js
 // From statements per probe request to the QueryResult of results JSON: the median count, the
 // statement shapes of the median probe, N+1 suspects and duplicate queries. Pure.
@@ -1540,8 +1279,8 @@ function analyzeRequest(statements, dialect, threshold) {
     const groups = new Map();
     let transactionControl = 0;
     for (const s of statements) {
-        const fp = fingerprintSql(s.sql, dialect);
-        const kind = classifyStatement(s.sql, dialect);
+        const fp = (0,queries_fingerprint/* fingerprintSql */.B_)(s.sql, dialect);
+        const kind = (0,queries_fingerprint/* classifyStatement */.cp)(s.sql, dialect);
         if (kind === 'transaction')
             transactionControl++;
         let g = groups.get(fp.fingerprint);
@@ -1561,8 +1300,8 @@ function analyzeRequest(statements, dialect, threshold) {
             // A call is its bound values and the literals written into its text (inline literals can come
             // with zero bound parameters, over the extended protocol too). Placeholders whose values the
             // tap could not decode say nothing: count such a call as distinct rather than as a repeat.
-            const unknown = s.params === undefined && countPlaceholders(s.sql, dialect) > 0;
-            const key = unknown ? `unknown ${i}` : JSON.stringify([s.params ?? [], extractLiterals(s.sql, dialect)]);
+            const unknown = s.params === undefined && (0,queries_fingerprint/* countPlaceholders */.E_)(s.sql, dialect) > 0;
+            const key = unknown ? `unknown ${i}` : JSON.stringify([s.params ?? [], (0,queries_fingerprint/* extractLiterals */.On)(s.sql, dialect)]);
             sets.set(key, (sets.get(key) ?? 0) + 1);
         }
         if (g.instances.length >= threshold && sets.size >= 2) {
@@ -1578,9 +1317,12 @@ function analyzeRequest(statements, dialect, threshold) {
     return { statements: counts.sort(byCount), nPlusOne: nPlusOne.sort(byCount), duplicates: duplicates.sort(byCount), transactionControl };
 }
 
+// EXTERNAL MODULE: ./lib/queries/db-time.js + 1 modules
+var db_time = __webpack_require__(95000);
 ;// CONCATENATED MODULE: ./lib/queries/probe.js
 // Query probes: a scenario's request sent a few times, one at a time, with the statements the
 // database executed meanwhile attributed to each (or, in header mode, the count the service reports).
+
 
 
 
@@ -1634,12 +1376,14 @@ async function probeQueries(opts) {
         // Warm-up statements are not part of the measurement, nor anything else still arriving.
         const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
         const windows = [];
+        const latenciesUs = [];
         let statements;
         let probingEnded;
         try {
             for (let i = 0; i < scenario.queries.probes; i++) {
                 const sentAt = process.hrtime.bigint();
                 await probe_send(opts.baseUrl, scenario, agent);
+                latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
                 await (0,external_node_timers_promises_.setTimeout)(settleMs);
                 windows.push({ sentAt, endAt: process.hrtime.bigint() });
                 // A quiet gap before the next window (and before draining, after the last): a statement
@@ -1653,18 +1397,18 @@ async function probeQueries(opts) {
             opts.proxy.setRecording(wasRecording);
         }
         const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-        const result = buildQueryResult(perWindow, {
+        const counted = buildQueryResult(perWindow, {
             dialect: opts.dialect ?? 'postgres',
             nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
             background: background.length,
         });
         if (!quiet.reached) {
-            result.notes = [
+            counted.notes = [
                 `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
                     '(a background job, or requests still running); probe counts may include some of them',
             ];
         }
-        return result;
+        return (0,db_time/* withDbTime */.a$)(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
     }
     finally {
         agent.destroy();
@@ -1743,11 +1487,8 @@ function probe_send(baseUrl, scenario, agent) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/results/types.js
-// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
-// baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
-const RESULTS_SCHEMA = 'perfgate/results@1';
-
+// EXTERNAL MODULE: ./lib/results/types.js
+var types = __webpack_require__(61727);
 // EXTERNAL MODULE: ./lib/service/registry.js
 var registry = __webpack_require__(75688);
 // EXTERNAL MODULE: external "node:fs"
@@ -1883,6 +1624,8 @@ var expand = __webpack_require__(69392);
 var queries_proxy = __webpack_require__(85981);
 // EXTERNAL MODULE: ./lib/service/child-env.js
 var child_env = __webpack_require__(62083);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./lib/service/log.js
 // The service's stdout/stderr go straight to a file descriptor (no pipe through perfgate), so a chatty
 // service can never block on a full pipe and its output survives perfgate crashing.
@@ -2957,14 +2700,14 @@ function spendingLookConfidence(plan, look, spending) {
 function boundaries(plan, spending) {
     checkPlan(plan);
     const key = `${spending}:${plan.maxLooks}:${plan.confidence}`;
-    let b = sequential_cache.get(key);
+    let b = cache.get(key);
     if (!b) {
         b = computeBoundaries(plan.maxLooks, 1 - plan.confidence, spending);
-        sequential_cache.set(key, b);
+        cache.set(key, b);
     }
     return b;
 }
-const sequential_cache = new Map();
+const cache = new Map();
 function checkPlan(plan) {
     if (!Number.isInteger(plan.maxLooks) || plan.maxLooks < 1) {
         throw new RangeError(`maxLooks must be a positive integer, got ${plan.maxLooks}`);
@@ -3503,7 +3246,7 @@ async function countScenario(scenario, side, out, plans, paired, progress) {
 }
 function emptyResults(config, rerun) {
     return {
-        schema: RESULTS_SCHEMA,
+        schema: types/* RESULTS_SCHEMA */.B,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         meta: {
             commit: process.env.GITHUB_SHA ?? gitHeadCommit(external_node_path_.dirname(config.file)),
@@ -3838,6 +3581,10 @@ function decodeErrorResponse(body) {
 // Pure: bytes in, decisions out. Bytes are always forwarded unchanged and at once; the only bytes
 // not forwarded are SSLRequest/GSSENCRequest, which the tap answers itself with 'N' (the proxy
 // does not terminate TLS, so the client continues in plaintext).
+// Timing: each chunk is stamped once on arrival (one clock read per chunk, not per message). A
+// statement starts at the chunk holding its Query, or the first Parse/Bind/Execute of its batch, but
+// never before the previous reply on the connection completed; it completes at the chunk holding its
+// CommandComplete/EmptyQueryResponse/ErrorResponse.
 
 
 const NO_ENCRYPTION = Buffer.from('N');
@@ -3849,6 +3596,7 @@ const BACKEND_BODIES = new Set();
 class PostgresTap {
     connectionId;
     onStatement;
+    now;
     client = new MessageFramer({ keepBodies: FRONTEND_BODIES });
     server = new MessageFramer({ keepBodies: BACKEND_BODIES });
     /** Startup phase: client bytes held until a whole untyped message is seen (a few bytes, once). */
@@ -3860,13 +3608,21 @@ class PostgresTap {
     portals = new Map();
     onClientFrame = (f) => this.clientMessage(f);
     onServerFrame = (f) => this.serverMessage(f);
-    constructor(connectionId, onStatement) {
+    /** Arrival time of the chunk being read. */
+    chunkAt = 0n;
+    /** First Parse/Bind of the extended-protocol batch not yet closed by an Execute. */
+    batchSentAt;
+    /** When the server last finished something on this connection (a statement, ReadyForQuery). */
+    lastDoneAt = 0n;
+    constructor(connectionId, onStatement, now = process.hrtime.bigint) {
         this.connectionId = connectionId;
         this.onStatement = onStatement;
+        this.now = now;
     }
     fromClient(chunk) {
         if (this.blind)
             return { forward: chunk };
+        this.chunkAt = this.now();
         if (this.startup !== undefined)
             return this.startupBytes(chunk);
         try {
@@ -3882,6 +3638,7 @@ class PostgresTap {
     fromServer(chunk) {
         if (this.blind)
             return { forward: chunk };
+        this.chunkAt = this.now();
         try {
             this.server.push(chunk, this.onServerFrame);
             if (this.server.broken)
@@ -3944,27 +3701,31 @@ class PostgresTap {
             case F.Query: {
                 const { sql } = decodeQuery(f.body);
                 const statements = (0,sql_tokenizer/* splitStatements */.X)(sql, 'postgres');
-                this.pending.push({ kind: 'query', statements, sql, next: 0, failed: false });
+                this.pending.push({ kind: 'query', statements, sql, next: 0, failed: false, sentAt: this.chunkAt });
                 break;
             }
             case F.Parse: {
                 const { name, sql } = decodeParse(f.body);
                 this.statements.set(name, sql);
-                this.pending.push({ kind: 'parse', sql });
+                this.batchSentAt ??= this.chunkAt;
+                this.pending.push({ kind: 'parse', sql, sentAt: this.batchSentAt });
                 break;
             }
             case F.Bind: {
                 const bind = decodeBind(f.body);
+                this.batchSentAt ??= this.chunkAt;
                 this.portals.set(bind.portal, { sql: this.statements.get(bind.statement) ?? '', params: bind.params, counted: false });
                 break;
             }
             case F.Execute: {
                 const { portal } = decodeExecute(f.body);
                 const p = this.portals.get(portal);
-                this.pending.push({ kind: 'execute', sql: p?.sql ?? '', params: p?.params, portal: p });
+                this.pending.push({ kind: 'execute', sql: p?.sql ?? '', params: p?.params, portal: p, sentAt: this.batchSentAt ?? this.chunkAt });
+                this.batchSentAt = undefined;
                 break;
             }
             case F.Sync:
+                this.batchSentAt = undefined;
                 this.pending.push({ kind: 'sync' });
                 break;
             case F.Close: {
@@ -4002,13 +3763,15 @@ class PostgresTap {
                     break;
                 this.pending.shift();
                 if (head.portal === undefined || !head.portal.counted)
-                    this.emit(head.sql, head.params, 'ok');
+                    this.emit(head.sql, head.params, 'ok', head.sentAt);
                 if (head.portal !== undefined)
                     head.portal.counted = true;
+                this.lastDoneAt = this.chunkAt;
                 break;
             }
             case B.ReadyForQuery:
                 this.closeCycle();
+                this.lastDoneAt = this.chunkAt;
                 break;
             default:
                 break;
@@ -4022,18 +3785,18 @@ class PostgresTap {
         const head = this.pending[0];
         if (head === undefined || head.kind === 'sync') {
             // Nothing we know of asked for this (e.g. bytes we could not decode): still, the server ran it.
-            this.emit('', undefined, outcome);
+            this.emit('', undefined, outcome, undefined);
             return;
         }
         if (head.kind === 'query') {
-            this.emit(this.queryText(head), undefined, outcome);
+            this.emit(this.queryText(head), undefined, outcome, head.sentAt);
             head.next++;
             return;
         }
         if (head.kind === 'execute') {
             this.pending.shift();
             if (head.portal?.counted !== true)
-                this.emit(head.sql, head.params, outcome);
+                this.emit(head.sql, head.params, outcome, head.sentAt);
         }
     }
     failHead() {
@@ -4043,12 +3806,12 @@ class PostgresTap {
         if (head.kind === 'query') {
             // The rest of a multi-statement query is aborted; ReadyForQuery closes it.
             if (!head.failed)
-                this.emit(this.queryText(head), undefined, 'failed');
+                this.emit(this.queryText(head), undefined, 'failed', head.sentAt);
             head.failed = true;
             return;
         }
         // Extended protocol: the failing Parse/Bind/Execute counts once; the server skips to Sync.
-        this.emit(head.sql, head.kind === 'execute' ? head.params : undefined, 'failed');
+        this.emit(head.sql, head.kind === 'execute' ? head.params : undefined, 'failed', head.sentAt);
         while (this.pending.length > 0 && this.pending[0].kind !== 'sync')
             this.pending.shift();
     }
@@ -4063,8 +3826,12 @@ class PostgresTap {
         // More completions than pieces means our split disagreed with the server's; the whole text is the honest answer.
         return q.statements[q.next] ?? q.sql;
     }
-    emit(sql, params, outcome) {
-        const s = { sql, outcome, connectionId: this.connectionId, completedAt: process.hrtime.bigint() };
+    emit(sql, params, outcome, sentAt) {
+        const completedAt = this.chunkAt;
+        const s = { sql, outcome, connectionId: this.connectionId, completedAt };
+        if (sentAt !== undefined)
+            s.startedAt = sentAt > this.lastDoneAt ? sentAt : this.lastDoneAt;
+        this.lastDoneAt = completedAt;
         if (params !== undefined)
             s.params = params;
         try {
@@ -4075,7 +3842,7 @@ class PostgresTap {
         }
     }
 }
-const createPostgresTap = (connectionId, onStatement) => new PostgresTap(connectionId, onStatement);
+const createPostgresTap = (connectionId, onStatement, now) => new PostgresTap(connectionId, onStatement, now);
 
 ;// CONCATENATED MODULE: ./lib/queries/relay.js
 // Moves bytes between a client socket and its upstream, one RelayDirection per direction, showing
@@ -4223,7 +3990,7 @@ function registerTapFactory(protocol, factory) {
 async function loadFactory(protocol) {
     if (!factories.has(protocol) && protocol === 'mysql') {
         try {
-            await __webpack_require__.e(/* import() */ 588).then(__webpack_require__.bind(__webpack_require__, 47588)); // registers itself
+            await __webpack_require__.e(/* import() */ 207).then(__webpack_require__.bind(__webpack_require__, 47588)); // registers itself
         }
         catch {
             // Reported below as "no wire tap registered".
@@ -4337,268 +4104,6 @@ async function startQueryProxy(opts) {
             server.close(() => resolve());
         }),
     };
-}
-
-
-/***/ }),
-
-/***/ 60768:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ splitStatements),
-/* harmony export */   q: () => (/* binding */ tokenize)
-/* harmony export */ });
-// A small SQL lexer: enough to strip literals, drop comments and find statement boundaries for
-// PostgreSQL and MySQL text. It is not a parser and never rejects input: anything it does not
-// recognise becomes a one-character 'op' token, so every byte of the text lands in some token.
-function isDigit(c) {
-    return c >= 48 /* C.Zero */ && c <= 57 /* C.Nine */;
-}
-function isIdentStart(c) {
-    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
-}
-function isIdentPart(c) {
-    return isIdentStart(c) || isDigit(c) || c === 36 /* C.Dollar */;
-}
-function isSpace(c) {
-    return c === 32 /* C.Space */ || c === 9 /* C.Tab */ || c === 10 /* C.Nl */ || c === 13 /* C.Cr */ || c === 12 || c === 11;
-}
-/** Characters that combine into multi-character operators (Postgres' operator alphabet). */
-const OPERATOR_CHARS = new Set('+-*/<>=~!@#%^&|?'.split('').map((c) => c.charCodeAt(0)));
-/** Signs an operator run may not end in (Postgres's rule for operator names). */
-const TRAILING_SIGN = new Set([43 /* C.Plus */, 45 /* C.Minus */]);
-/** End of a quoted run closed by `quote`, where a doubled quote is an escaped quote. */
-function endOfQuoted(sql, from, quote, backslashEscapes) {
-    let i = from;
-    const n = sql.length;
-    while (i < n) {
-        const c = sql.charCodeAt(i);
-        if (backslashEscapes && c === 92 /* C.Backslash */) {
-            i += 2;
-            continue;
-        }
-        if (c === quote) {
-            if (sql.charCodeAt(i + 1) === quote) {
-                i += 2;
-                continue;
-            }
-            return i + 1;
-        }
-        i++;
-    }
-    return n; // unterminated: the rest of the text is the literal
-}
-/** Returns the end of a $tag$...$tag$ string starting at `from`, or -1 if `from` does not open one. */
-function endOfDollarQuoted(sql, from) {
-    let i = from + 1;
-    while (i < sql.length && sql.charCodeAt(i) !== 36 /* C.Dollar */) {
-        const c = sql.charCodeAt(i);
-        if (!(isIdentStart(c) || (i > from + 1 && isDigit(c))))
-            return -1;
-        i++;
-    }
-    if (i >= sql.length)
-        return -1;
-    const tag = sql.slice(from, i + 1);
-    const close = sql.indexOf(tag, i + 1);
-    return close === -1 ? sql.length : close + tag.length;
-}
-function tokenize(sql, dialect) {
-    const tokens = [];
-    const n = sql.length;
-    const mysql = dialect === 'mysql';
-    let i = 0;
-    const push = (kind, start, end) => {
-        tokens.push({ kind, start, end });
-        i = end;
-    };
-    while (i < n) {
-        const c = sql.charCodeAt(i);
-        const next = i + 1 < n ? sql.charCodeAt(i + 1) : 0;
-        if (isSpace(c)) {
-            i++;
-            continue;
-        }
-        // Comments. MySQL wants whitespace after "--"; "#" is a comment only in MySQL.
-        if (c === 45 /* C.Minus */ && next === 45 /* C.Minus */ && (!mysql || isSpace(sql.charCodeAt(i + 2)) || i + 2 >= n)) {
-            const nl = sql.indexOf('\n', i);
-            push('comment', i, nl === -1 ? n : nl);
-            continue;
-        }
-        if (mysql && c === 35 /* C.Hash */) {
-            const nl = sql.indexOf('\n', i);
-            push('comment', i, nl === -1 ? n : nl);
-            continue;
-        }
-        if (c === 47 /* C.Slash */ && next === 42 /* C.Star */) {
-            // Postgres nests block comments; MySQL does not.
-            let depth = 1;
-            let j = i + 2;
-            while (j < n && depth > 0) {
-                if (sql.charCodeAt(j) === 42 /* C.Star */ && sql.charCodeAt(j + 1) === 47 /* C.Slash */) {
-                    depth--;
-                    j += 2;
-                }
-                else if (!mysql && sql.charCodeAt(j) === 47 /* C.Slash */ && sql.charCodeAt(j + 1) === 42 /* C.Star */) {
-                    depth++;
-                    j += 2;
-                }
-                else
-                    j++;
-            }
-            push('comment', i, Math.min(j, n));
-            continue;
-        }
-        if (c === 39 /* C.Quote */) {
-            // MySQL's default sql_mode treats backslash as an escape; Postgres (standard strings) does not.
-            push('string', i, endOfQuoted(sql, i + 1, 39 /* C.Quote */, mysql));
-            continue;
-        }
-        if (c === 34 /* C.DQuote */) {
-            if (mysql)
-                push('string', i, endOfQuoted(sql, i + 1, 34 /* C.DQuote */, true));
-            else
-                push('ident', i, endOfQuoted(sql, i + 1, 34 /* C.DQuote */, false));
-            continue;
-        }
-        if (mysql && c === 96 /* C.Backtick */) {
-            push('ident', i, endOfQuoted(sql, i + 1, 96 /* C.Backtick */, false));
-            continue;
-        }
-        // Prefixed strings: E'..' (backslash escapes), B'..', X'..', N'..', U&'..'; MySQL _charset'..'.
-        if (isIdentStart(c)) {
-            const lower = c | 0x20;
-            if (next === 39 /* C.Quote */ && (lower === 101 || lower === 98 || lower === 120 || lower === 110)) {
-                push('string', i, endOfQuoted(sql, i + 2, 39 /* C.Quote */, lower === 101 || mysql));
-                continue;
-            }
-            if (lower === 117 && next === 38 && sql.charCodeAt(i + 2) === 39 /* C.Quote */) {
-                push('string', i, endOfQuoted(sql, i + 3, 39 /* C.Quote */, false));
-                continue;
-            }
-            let j = i + 1;
-            while (j < n && isIdentPart(sql.charCodeAt(j)))
-                j++;
-            push('word', i, j);
-            continue;
-        }
-        if (c === 36 /* C.Dollar */) {
-            if (isDigit(next)) {
-                let j = i + 1;
-                while (j < n && isDigit(sql.charCodeAt(j)))
-                    j++;
-                push('param', i, j);
-                continue;
-            }
-            if (!mysql) {
-                const end = endOfDollarQuoted(sql, i);
-                if (end !== -1) {
-                    push('string', i, end);
-                    continue;
-                }
-            }
-        }
-        if (isDigit(c) || (c === 46 /* C.Dot */ && isDigit(next))) {
-            let j = i;
-            if (c === 48 /* C.Zero */ && (next | 0x20) === 120) {
-                j += 2;
-                while (j < n && /[0-9a-fA-F_]/.test(sql[j]))
-                    j++;
-            }
-            else {
-                while (j < n && (isDigit(sql.charCodeAt(j)) || sql.charCodeAt(j) === 95))
-                    j++;
-                if (sql.charCodeAt(j) === 46 /* C.Dot */ && sql.charCodeAt(j + 1) !== 46 /* C.Dot */) {
-                    j++;
-                    while (j < n && isDigit(sql.charCodeAt(j)))
-                        j++;
-                }
-                if ((sql.charCodeAt(j) | 0x20) === 101) {
-                    let k = j + 1;
-                    if (sql.charCodeAt(k) === 43 /* C.Plus */ || sql.charCodeAt(k) === 45 /* C.Minus */)
-                        k++;
-                    if (isDigit(sql.charCodeAt(k))) {
-                        j = k;
-                        while (j < n && isDigit(sql.charCodeAt(j)))
-                            j++;
-                    }
-                }
-            }
-            push('number', i, j);
-            continue;
-        }
-        // In Postgres "?" is a jsonb operator (drivers send $n); in MySQL it is a placeholder.
-        if (c === 63 /* C.Question */ && mysql) {
-            push('param', i, i + 1);
-            continue;
-        }
-        if (c === 58 /* C.Colon */ && next === 58 /* C.Colon */) {
-            push('op', i, i + 2);
-            continue;
-        }
-        if (OPERATOR_CHARS.has(c)) {
-            let j = i + 1;
-            // "-" or "/" starting a comment ends the operator; otherwise the run is one operator.
-            while (j < n && OPERATOR_CHARS.has(sql.charCodeAt(j))) {
-                const d = sql.charCodeAt(j);
-                if ((d === 45 /* C.Minus */ && sql.charCodeAt(j + 1) === 45 /* C.Minus */) || (d === 47 /* C.Slash */ && sql.charCodeAt(j + 1) === 42 /* C.Star */))
-                    break;
-                if ((mysql && d === 63 /* C.Question */) || (mysql && d === 35 /* C.Hash */) || d === 96 /* C.Backtick */)
-                    break;
-                // MySQL has no user-defined operators: a sign never continues one (`a=-5` is `=` then `-5`).
-                if (mysql && (d === 45 /* C.Minus */ || d === 43 /* C.Plus */))
-                    break;
-                j++;
-            }
-            // Postgres: a multi-character operator cannot end in + or - unless it also holds one of
-            // ~ ! @ # % ^ & | ` ?, so `=-5` is `=` and `-5` (what the server parses too).
-            while (!mysql && j - i > 1 && TRAILING_SIGN.has(sql.charCodeAt(j - 1)) && !/[~!@#%^&|`?]/.test(sql.slice(i, j)))
-                j--;
-            push('op', i, j);
-            continue;
-        }
-        push('op', i, i + 1);
-    }
-    return tokens;
-}
-/**
- * Splits a multi-statement text at top-level semicolons, dropping empty pieces (the server does
- * not execute them either). Each piece is the original text, trimmed.
- */
-function splitStatements(sql, dialect) {
-    const tokens = tokenize(sql, dialect);
-    const pieces = [];
-    let start = -1;
-    let last = -1;
-    // SQL-standard function bodies (BEGIN ATOMIC ... END) contain semicolons that do not end the statement.
-    let atomicDepth = 0;
-    for (let t = 0; t < tokens.length; t++) {
-        const tok = tokens[t];
-        if (tok.kind === 'comment')
-            continue;
-        if (tok.kind === 'word' && tok.end - tok.start <= 6) {
-            const w = sql.slice(tok.start, tok.end).toLowerCase();
-            if (w === 'atomic' && t > 0 && sql.slice(tokens[t - 1].start, tokens[t - 1].end).toLowerCase() === 'begin')
-                atomicDepth++;
-            else if (w === 'case' && atomicDepth > 0)
-                atomicDepth++;
-            else if (w === 'end' && atomicDepth > 0)
-                atomicDepth--;
-        }
-        if (tok.kind === 'op' && tok.end - tok.start === 1 && sql.charCodeAt(tok.start) === 59 && atomicDepth === 0) {
-            if (start !== -1)
-                pieces.push(sql.slice(start, last).trim());
-            start = -1;
-            continue;
-        }
-        if (start === -1)
-            start = tok.start;
-        last = tok.end;
-    }
-    if (start !== -1)
-        pieces.push(sql.slice(start, last).trim());
-    return pieces;
 }
 
 
