@@ -26,7 +26,7 @@ test('Ctrl-C during perfgate run lets the service shut down gracefully, exits 13
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (/head: ready at /.test(stderr)) resolve();
+      if (/head: ready in [\d.]+ s at /.test(stderr)) resolve();
     });
     void exited.then(() => reject(new Error(`perfgate run ended before the service was ready:\n${stderr}`)));
   });

@@ -1677,7 +1677,7 @@ async function bootSide(opts) {
     const bootAt = Date.now();
     let running;
     try {
-        running = await (0,lib_service/* startService */.iL)({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, `${spec.side}-${opts.pass}-service.log`), progress });
+        running = await (0,lib_service/* startService */.iL)({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress });
     }
     catch (error) {
         // Name the pass: a service that boots through the proxy but not straight to the database (or

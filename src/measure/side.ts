@@ -90,7 +90,7 @@ export async function bootSide(opts: BootOptions): Promise<BootedSide> {
   const bootAt = Date.now();
   let running: RunningService;
   try {
-    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, `${spec.side}-${opts.pass}-service.log`), progress });
+    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress });
   } catch (error) {
     // Name the pass: a service that boots through the proxy but not straight to the database (or
     // the other way round) is a different problem from one that never boots.
