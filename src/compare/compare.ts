@@ -3,6 +3,7 @@
 import type { FailOn, PerfgateConfig, RegressionThresholds, ScenarioConfig } from '../config/types.js';
 import type { Results, ScenarioResult } from '../results/types.js';
 import { type BudgetCheck, checkBudgets } from './budgets.js';
+import { historySeries, judgeAgainstHistory, type HistorySummary, type MetricHistory, orderHistory, summarizeHistory } from './history.js';
 import {
   type CrossMachinePolicy,
   DEFAULT_REGRESSION,
@@ -12,6 +13,7 @@ import {
   type MetricKey,
   type MetricUnit,
   naturalChange,
+  sampleValue,
   widenForCrossMachine,
   worseLog,
 } from './metrics.js';
@@ -38,6 +40,8 @@ export interface MetricComparison {
   threshold: number;
   verdict: MetricVerdict;
   note?: string;
+  /** Unpaired with history: how many runs of main judged this metric (see history.ts). */
+  history?: MetricHistory;
 }
 
 export type ScenarioStatus = 'added' | 'removed' | 'compared' | 'no-baseline' | 'error';
@@ -73,6 +77,8 @@ export interface Comparison {
   crossMachine: boolean;
   scenarios: ScenarioComparison[];
   totals: ComparisonTotals;
+  /** Unpaired comparisons given main's history: its size and whether it could gate timings. */
+  history?: HistorySummary;
 }
 
 export interface CompareOptions {
@@ -82,6 +88,8 @@ export interface CompareOptions {
   config: PerfgateConfig;
   pairing: Pairing;
   crossMachine?: CrossMachinePolicy;
+  /** Unpaired only: main's recent baseline runs, the noise model of cross-run timing verdicts. */
+  history?: Results[];
 }
 
 /** A rerun-mode results file carries its base side inside; lift it into a Results of its own. */
@@ -101,12 +109,14 @@ export function compareRuns(opts: CompareOptions): Comparison {
   const configByName = new Map(opts.config.scenarios.map((s) => [s.name, s]));
   const baseByName = new Map((base?.scenarios ?? []).map((s) => [s.name, s]));
   const headNames = new Set(opts.head.scenarios.map((s) => s.name));
+  const history = crossMachine && opts.history ? orderHistory([...opts.history, base]) : undefined;
 
   const scenarios: ScenarioComparison[] = opts.head.scenarios.map((head) =>
     compareScenario(head, base ? baseByName.get(head.name) ?? null : undefined, configByName.get(head.name), {
       pairing: opts.pairing,
       crossMachine: opts.crossMachine,
       widen: crossMachine,
+      history,
     }),
   );
   for (const removed of base?.scenarios ?? []) {
@@ -120,13 +130,15 @@ export function compareRuns(opts: CompareOptions): Comparison {
       rounds: { head: 0, base: removed.load?.rounds.length ?? 0 },
     });
   }
-  return { pairing: opts.pairing, hasBaseline: base !== undefined, crossMachine, scenarios, totals: totalsOf(scenarios) };
+  const comparison: Comparison = { pairing: opts.pairing, hasBaseline: base !== undefined, crossMachine, scenarios, totals: totalsOf(scenarios) };
+  return history ? { ...comparison, history: summarizeHistory(history) } : comparison;
 }
 
 interface ScenarioOptions {
   pairing: Pairing;
   crossMachine?: CrossMachinePolicy;
   widen: boolean;
+  history?: Results[];
 }
 
 /** base: undefined = no baseline run at all; null = the baseline run lacks this scenario. */
@@ -181,21 +193,9 @@ function compareScenario(
   }
   for (const def of METRICS) {
     const m = compareMetric(def, headRounds.map(def.read), baseRounds.map(def.read), thresholds[def.threshold], opts.pairing);
-    if (m) result.metrics.push(m);
+    if (m) result.metrics.push(opts.history ? withHistory(m, def, head.name, opts.history, thresholds0[def.threshold]) : m);
   }
   return result;
-}
-
-// A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
-// count against its side (a hung head would otherwise pass on the rounds that still answered). It
-// enters as a rate far below any real one; log(0) would be −∞, and two dead rounds of a pair would
-// make ∞ − ∞. Latency and CPU of such a round are undefined and are left out.
-const DEAD_ROUND_RPS = 1e-3;
-
-function sampleValue(def: MetricDef, v: number | undefined): number | undefined {
-  if (v === undefined || !Number.isFinite(v)) return undefined;
-  if (v > 0) return v;
-  return def.higherIsBetter && v === 0 ? DEAD_ROUND_RPS : undefined;
 }
 
 function compareMetric(
@@ -246,6 +246,10 @@ function compareMetric(
     verdict: cls.verdict,
     note: cls.note,
   };
+}
+
+function withHistory(m: MetricComparison, def: MetricDef, scenario: string, history: Results[], threshold: number): MetricComparison {
+  return { ...m, ...judgeAgainstHistory(def, m.head, historySeries(history, scenario, def), threshold, VERDICT_CONFIDENCE, m) };
 }
 
 function totalsOf(scenarios: ScenarioComparison[]): ComparisonTotals {
