@@ -8,6 +8,7 @@ import { ExitCode, PerfgateError } from './errors.js';
 import { compareRuns, decide, rerunBaseline } from './compare/compare.js';
 import { renderReport } from './report/markdown.js';
 import { readResultsFile } from './results/io.js';
+import { readHistory } from './results/history-files.js';
 import type { Results } from './results/types.js';
 import { measure, type MeasureOptions } from './measure.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
@@ -35,6 +36,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Command a user can paste to reproduce this run locally (report footer). */
   reproduceCommand?: string;
+  /** Main's recent results files (or folders of them): the noise model of cross-run verdicts. */
+  historyFiles?: string[];
+  /** The same, already read (the action downloads them). */
+  history?: Results[];
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -56,6 +61,8 @@ export interface RunOutcome {
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
   if (options.failOn) config.failOn = options.failOn;
+  // Read before measuring: a bad history file should cost seconds, not a whole run.
+  const history = historyOf(options);
   const measureOptions: MeasureOptions = {
     config,
     progress: options.progress,
@@ -87,6 +94,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     reportFile: options.reportFile,
     reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
     progress: options.progress,
+    history,
   });
 }
 
@@ -99,11 +107,14 @@ export interface CompareOptions {
   reportFile?: string;
   failOn?: PerfgateConfig['failOn'];
   progress: (line: string) => void;
+  historyFiles?: string[];
+  history?: Results[];
 }
 
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
   const head = readResultsFile(options.headFile);
+  const history = historyOf(options);
   // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
   // `solo` rounds against the base's shared ones would not be like with like.)
   const ownBase = options.baseFile ? undefined : rerunBaseline(head);
@@ -125,6 +136,7 @@ export async function compareFiles(options: CompareOptions): Promise<RunOutcome>
     reportFile: options.reportFile,
     reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
     progress: options.progress,
+    history,
   });
 }
 
@@ -137,11 +149,12 @@ interface FinishInput {
   reportFile?: string;
   reproduceCommand: string;
   progress: (line: string) => void;
+  history?: Results[];
 }
 
 function finish(input: FinishInput): RunOutcome {
   const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
-  const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing });
+  const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
   const decision = decide(comparison, input.config.failOn);
   const reportMarkdown = renderReport(comparison, {
     head: input.head,
@@ -152,6 +165,7 @@ function finish(input: FinishInput): RunOutcome {
     mode: input.mode,
     failOn: input.config.failOn,
     decision,
+    history: input.history,
   });
   if (input.reportFile) {
     mkdirSync(path.dirname(path.resolve(input.reportFile)), { recursive: true });
@@ -169,6 +183,11 @@ function finish(input: FinishInput): RunOutcome {
     violations: comparison.totals.violations,
     reasons: decision.reasons,
   };
+}
+
+function historyOf(options: { history?: Results[]; historyFiles?: string[] }): Results[] | undefined {
+  if (options.history) return options.history;
+  return options.historyFiles && options.historyFiles.length > 0 ? readHistory(options.historyFiles) : undefined;
 }
 
 /** A missing or unreadable baseline is a message in the report, never a crash. */

@@ -3,27 +3,7 @@ import { describe, test } from 'node:test';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { MIN_HISTORY_RUNS, orderHistory, predictionShift } from '../../src/compare/history.js';
 import { studentTCdf, studentTQuantile } from '../../src/compare/student-t.js';
-import type { Results } from '../../src/results/types.js';
-import { config, gaussian, mulberry32, queries, results, round, scenario, scenarioConfig } from './builders.js';
-
-const books = { rps: 2400, p50Us: 850, cpuUs: 310 };
-
-/** One run of main (or a PR) on a machine `factor` slower than nominal, rounds with 2% own noise. */
-function run(factor: number, seed: number, i: number, extra: { perRequest?: number } = {}): Results {
-  const rand = mulberry32(seed);
-  const rounds = Array.from({ length: 10 }, () => round(books, factor * Math.exp(0.02 * gaussian(rand))));
-  const q = extra.perRequest === undefined ? undefined : queries({ perRequest: extra.perRequest });
-  return results([scenario('books', rounds, { queries: q })], {
-    commit: `c${String(i).padStart(39, '0')}`,
-    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString(),
-  });
-}
-
-/** Main's last n runs, each on a machine whose speed varies ±cv (log-normal) from run to run. */
-function mainHistory(n: number, cv: number, seed = 1): Results[] {
-  const rand = mulberry32(seed);
-  return Array.from({ length: n }, (_, i) => run(Math.exp(cv * gaussian(rand)), seed * 1000 + i, i, { perRequest: 3 }));
-}
+import { config, gaussian, mainHistory, mulberry32, run, scenarioConfig } from './builders.js';
 
 const cfg = config([scenarioConfig('books')]);
 
