@@ -38,8 +38,10 @@ export interface RunOptions {
   reproduceCommand?: string;
   /** Main's recent results files (or folders of them): the noise model of cross-run verdicts. */
   historyFiles?: string[];
-  /** The same, already read (the action downloads them). */
+  /** The same, already read. */
   history?: Results[];
+  /** Fetches the history only when a cross-run comparison needs it (the action: from GitHub). */
+  loadHistory?: () => Promise<Results[]>;
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -55,6 +57,8 @@ export interface RunOutcome {
   regressions: number;
   violations: number;
   reasons: string[];
+  /** The config the run was judged by (its regression thresholds size change points on main). */
+  config?: PerfgateConfig;
 }
 
 /** `perfgate run`: measure the service described by the config, then compare and report. */
@@ -85,6 +89,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     ({ results: baseline, problem: baselineProblem } = readBaseline(path.resolve(path.dirname(config.file), config.baseline.file)));
   }
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
+  const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
   return finish({
     config,
     head: results,
@@ -94,7 +99,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     reportFile: options.reportFile,
     reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
     progress: options.progress,
-    history,
+    history: crossRunHistory,
   });
 }
 
@@ -182,6 +187,7 @@ function finish(input: FinishInput): RunOutcome {
     regressions: comparison.totals.regressions,
     violations: comparison.totals.violations,
     reasons: decision.reasons,
+    config: input.config,
   };
 }
 

@@ -69385,6 +69385,7 @@ async function runPipeline(options) {
         ({ results: baseline, problem: baselineProblem } = readBaseline(external_node_path_.resolve(external_node_path_.dirname(config.file), config.baseline.file)));
     }
     const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
+    const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
     return finish({
         config,
         head: results,
@@ -69394,7 +69395,7 @@ async function runPipeline(options) {
         reportFile: options.reportFile,
         reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
         progress: options.progress,
-        history,
+        history: crossRunHistory,
     });
 }
 /** `perfgate compare`: the same verdict logic over two stored results files. */
@@ -69456,6 +69457,7 @@ function finish(input) {
         regressions: comparison.totals.regressions,
         violations: comparison.totals.violations,
         reasons: decision.reasons,
+        config: input.config,
     };
 }
 function historyOf(options) {

@@ -28,6 +28,8 @@ import { Outputs, RESULTS_ARTIFACT, RESULTS_FILE, SHARD_ARTIFACT_PREFIX } from '
 import { readContext, type RunContext } from './context.js';
 import { decideJob, type Job } from './dispatch.js';
 import { readSettings, type ActionSettings } from './inputs.js';
+import { baselineRunsWithArtifact } from '../github/baseline-runs-interim.js';
+import { loadHistoryQuietly, reportShifts, type HistoryDeps } from './history.js';
 
 /** The slice of @actions/core the action uses. */
 export interface ActionCore {
@@ -141,8 +143,10 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
 
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
-  const outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
+  let outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
   if (kind === 'baseline' && !s.settings.shard) {
+    const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
+    outcome = reportShifts(historyDeps(s), outcome, await loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s)));
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
   }
   await uploadShard(s, paths, outcome);
@@ -155,7 +159,8 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   const paths = outPaths(s);
 
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
-  const outcome = await s.deps.runPipeline(pipelineOptions(s, paths, lookup));
+  const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s));
+  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory });
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);
 
   let accepted: Acceptance | undefined;
@@ -194,6 +199,16 @@ async function findBaselineQuietly(s: Session, branch: string, preferSha: string
 async function currentWorkflowId(s: Session): Promise<number> {
   const { data } = await s.octokit.rest.actions.getWorkflowRun({ ...s.repo, run_id: s.ctx.runId });
   return data.workflow_id;
+}
+
+function historyDeps(s: Session): HistoryDeps {
+  const gh = { octokit: s.octokit, ...s.repo };
+  const { token, baselineArtifact: artifactName } = s.settings;
+  return { core: s.deps.core, artifacts: s.deps.artifacts, baselineRuns: (q) => baselineRunsWithArtifact(gh, q), ...s.repo, token, workDir: s.ctx.workDir, artifactName };
+}
+
+async function workflowIdQuietly(s: Session): Promise<number | undefined> {
+  return currentWorkflowId(s).catch(() => undefined);
 }
 
 async function acceptFromLabel(s: Session, issue: IssueRef, headSha: string): Promise<Acceptance | undefined> {

@@ -11,11 +11,11 @@ export function commitRange(s: MainShift): string {
   return `${sha(s.from.commit)}..${sha(s.to.commit)}`;
 }
 
-/** One line, for an annotation or a log: what moved, by how much, where. */
-export function describeShift(s: MainShift): string {
+/** One line, for an annotation or a log: what moved, by how much, where. `name` escapes the scenario's name for markdown. */
+export function describeShift(s: MainShift, name: (scenario: string) => string = (x) => x): string {
   const p = s.p < 0.001 ? 'p<0.001' : `p=${s.p.toFixed(3)}`;
   return (
-    `${s.scenario}: ${s.label} ${s.worse ? 'worsened' : 'improved'} ${formatPercent(s.change)} ` +
+    `${name(s.scenario)}: ${s.label} ${s.worse ? 'worsened' : 'improved'} ${formatPercent(s.change)} ` +
     `(${formatValue(s.unit, s.before)} → ${formatValue(s.unit, s.after)}, ${p}) between ${commitRange(s)}`
   );
 }
@@ -26,6 +26,6 @@ export function renderShifts(shifts: readonly MainShift[], runs: number): string
   if (shifts.length === 0) {
     return `${head}\n\nNo lasting shift in any scenario's p50, p99, CPU/request or rps (E-divisive means, Student t, p < 0.0001, at least the regression threshold).`;
   }
-  const lines = shifts.map((s) => `- ${s.worse ? '❌' : '✅'} ${escapeCell(describeShift(s))}`);
+  const lines = shifts.map((s) => `- ${s.worse ? '❌' : '✅'} ${describeShift(s, escapeCell)}`);
   return `${head}\n\n${lines.join('\n')}\n\nThe shift started in the commits of that range (\`git log ${commitRange(shifts[0]!)}\`).`;
 }
