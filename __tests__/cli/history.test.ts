@@ -67,3 +67,28 @@ describe('perfgate compare --history', () => {
     assert.match(res.stderr, /notes\.json is not a perfgate results file/);
   });
 });
+
+describe('perfgate run --history', () => {
+  test('a real run against a baseline and a one-run history reports timing changes without gating on them', async () => {
+    const { writeHelloConfig } = await import('./helpers.js');
+    const dir = tempDir();
+    const config = writeHelloConfig(dir);
+    const main = path.join(dir, 'main.json');
+    const first = await runCli(['run', '-c', config, '--out', main, '--no-print'], { bundle: true });
+    assert.equal(first.code, 0, first.stderr);
+    const res = await runCli(['run', '-c', config, '--out', path.join(dir, 'head.json'), '--baseline', main, '--history', main], { bundle: true });
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    assert.match(res.stdout, /Main's history has 1 run of the 5 needed/);
+  });
+
+  test('a bad --history fails before measuring (exit 2, no results written)', async () => {
+    const { writeHelloConfig } = await import('./helpers.js');
+    const dir = tempDir();
+    const config = writeHelloConfig(dir);
+    const out = path.join(dir, 'head.json');
+    const res = await runCli(['run', '-c', config, '--out', out, '--history', path.join(dir, 'missing')], { bundle: true });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /--history .*missing: no such file or folder/);
+    assert.doesNotMatch(res.stderr, /round 1/);
+  });
+});
