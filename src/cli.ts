@@ -50,8 +50,9 @@ export function buildProgram(): Command {
     .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
     .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
     .option('--history <path>', HISTORY_HELP, collect, [])
+    .option('--confirm-ref <ref>', 'confirm timing regressions found against --baseline by re-measuring those scenarios paired with this base ref (git) on this machine; only confirmed ones fail')
     .option('--no-print', 'do not print the report on stdout')
-    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; history: string[]; print: boolean }) => {
+    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; history: string[]; confirmRef?: string; print: boolean }) => {
       const outcome = await runPipeline({
         configFile: opts.config,
         outFile: opts.out,
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
         baselineRef: opts.baseRef,
         historyFiles: opts.history,
+        confirmRef: opts.confirmRef,
         progress,
       });
       process.exitCode = finishOutcome(outcome, opts.print);

@@ -11,6 +11,8 @@ import { readResultsFile } from './results/io.js';
 import { readHistory } from './results/history-files.js';
 import type { Results } from './results/types.js';
 import { measure, type MeasureOptions } from './measure.js';
+import { confirmByRerun } from './confirm-rerun.js';
+import type { Comparison } from './compare/compare.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
 
 export interface RunOptions {
@@ -42,6 +44,11 @@ export interface RunOptions {
   history?: Results[];
   /** Fetches the history only when a cross-run comparison needs it (the action: from GitHub). */
   loadHistory?: () => Promise<Results[]>;
+  /**
+   * Confirm cross-run timing regressions on this runner: the flagged scenarios are measured again
+   * paired against this base ref (rerun machinery), and only confirmed regressions fail.
+   */
+  confirmRef?: string;
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -90,6 +97,19 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   }
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
   const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
+  const confirmRef = options.confirmRef;
+  const confirm =
+    confirmRef && !results.base && baseline
+      ? (comparison: Comparison) =>
+          confirmByRerun({
+            comparison,
+            config,
+            measureOptions,
+            ref: confirmRef,
+            write: (r) => writeResults(confirmFileFor(options.outFile), r),
+            progress: options.progress,
+          })
+      : undefined;
   return finish({
     config,
     head: results,
@@ -100,6 +120,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
     progress: options.progress,
     history: crossRunHistory,
+    confirm,
   });
 }
 
@@ -155,11 +176,14 @@ interface FinishInput {
   reproduceCommand: string;
   progress: (line: string) => void;
   history?: Results[];
+  /** Re-judges flagged cross-run regressions (confirmation by rerun). */
+  confirm?: (comparison: Comparison) => Promise<Comparison>;
 }
 
-function finish(input: FinishInput): RunOutcome {
+async function finish(input: FinishInput): Promise<RunOutcome> {
   const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
-  const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
+  const compared = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
+  const comparison = input.confirm ? await input.confirm(compared) : compared;
   const decision = decide(comparison, input.config.failOn);
   const reportMarkdown = renderReport(comparison, {
     head: input.head,
@@ -189,6 +213,12 @@ function finish(input: FinishInput): RunOutcome {
     reasons: decision.reasons,
     config: input.config,
   };
+}
+
+/** `results.json` → `results.confirm.json`, beside it. */
+function confirmFileFor(outFile: string): string {
+  const ext = path.extname(outFile);
+  return `${outFile.slice(0, outFile.length - ext.length)}.confirm${ext || '.json'}`;
 }
 
 function historyOf(options: { history?: Results[]; historyFiles?: string[] }): Results[] | undefined {

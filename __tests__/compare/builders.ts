@@ -184,3 +184,18 @@ export function mainHistory(n: number, cv: number, seed = 1): Results[] {
   const rand = mulberry32(seed);
   return Array.from({ length: n }, (_, i) => run(Math.exp(cv * gaussian(rand)), seed * 1000 + i, i, { perRequest: 3 }));
 }
+
+/** The same run on a machine `factor` slower: latency and CPU × factor, rps ÷ factor. */
+export function onMachine(r: Results, factor: number, commit: string, timestamp: string): Results {
+  const copy: Results = JSON.parse(JSON.stringify(r));
+  copy.meta.commit = commit;
+  copy.meta.timestamp = timestamp;
+  for (const s of copy.scenarios) {
+    for (const round of s.load?.rounds ?? []) {
+      round.rps /= factor;
+      for (const k of ['p50', 'p90', 'p99', 'max'] as const) round.latencyUs[k] = Math.round(round.latencyUs[k] * factor);
+      if (round.cpuUsPerRequest !== undefined) round.cpuUsPerRequest *= factor;
+    }
+  }
+  return copy;
+}

@@ -3,7 +3,9 @@
 // derived from a real measurement (each on a "machine" a few percent faster or slower).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { ARTIFACT_LIMITS } from '../../src/github/artifacts.js';
@@ -14,26 +16,12 @@ import { FakeGitHub, READONLY_TOKEN, TOKEN } from './fake-github/server.js';
 import { makeWorkspace, pushToMain, runAction, type ActionRun } from './fake-github/harness.js';
 import { FULL_NAME, pullRequestEvent, type PrShape } from './fake-github/payloads.js';
 import { zipBytes } from './zip.js';
+import { onMachine } from '../compare/builders.js';
 
 const sha = (c: string) => c.repeat(40);
 
 function explain(r: ActionRun): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-2000)}`;
-}
-
-/** The same run on a machine `factor` slower: latency and CPU × factor, rps ÷ factor. */
-function onMachine(r: Results, factor: number, commit: string, timestamp: string): Results {
-  const copy: Results = JSON.parse(JSON.stringify(r));
-  copy.meta.commit = commit;
-  copy.meta.timestamp = timestamp;
-  for (const s of copy.scenarios) {
-    for (const round of s.load?.rounds ?? []) {
-      round.rps /= factor;
-      for (const k of ['p50', 'p90', 'p99', 'max'] as const) round.latencyUs[k] = Math.round(round.latencyUs[k] * factor);
-      if (round.cpuUsPerRequest !== undefined) round.cpuUsPerRequest *= factor;
-    }
-  }
-  return copy;
 }
 
 describe('main\'s history in the action', { concurrency: false }, () => {
@@ -171,6 +159,54 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     assert.match(r.summary, /#### Change points on main \(last 13 runs\)/);
     assert.match(r.summary, /- ❌ hello: \S+ worsened [+-]\d+\.\d% \(.+ → .+, p<0\.001\) between 7777777\.\.aaaaaaa/);
     assert.match(r.stdout, /::warning::perfgate change point: hello: \S+ worsened .* between 7777777\.\.aaaaaaa/);
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('a regression flagged against main\'s history is re-measured paired on this runner and, unconfirmed, does not fail', async () => {
+    // A git checkout of the service: the base commit and a PR commit that changes no code.
+    const repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-e2e-git-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    await copyFile(fileURLToPath(new URL('./fake-github/service.mjs', import.meta.url)), path.join(repo, 'service.mjs'));
+    await writeFile(path.join(repo, 'notes.txt'), 'base\n');
+    await writeFile(
+      path.join(repo, 'perfgate.yml'),
+      [
+        'service:',
+        '  start: node service.mjs',
+        '  env: { PORT: "${PERFGATE_PORT}" }',
+        '  ready: { url: "http://127.0.0.1:${PERFGATE_PORT}/health", timeout: 20s }',
+        'defaults:',
+        '  load: { connections: 1, duration: 0.3s, warmup: 0.1s }',
+        '  rounds: 8',
+        'scenarios:',
+        '  - { name: hello, request: { method: GET, path: /hello } }',
+        '  - { name: world, request: { method: GET, path: /world } }',
+        'failOn: [budget, regression]',
+        '',
+      ].join('\n'),
+    );
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'base');
+    const baseSha = git('rev-parse', 'HEAD');
+    await writeFile(path.join(repo, 'notes.txt'), 'docs only\n');
+    git('-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-am', 'docs');
+
+    // Main's history: six runs on a machine twice as fast as this one.
+    for (const a of fake.artifacts.values()) if (a.name === 'perfgate-baseline') a.expired = true;
+    for (const [i, f] of [0.5, 0.505, 0.495, 0.5, 0.503, 0.498].entries()) {
+      await seed(onMachine(measured, f, sha(String.fromCharCode(0x6f + i)), new Date(Date.now() - (6 - i) * 60_000).toISOString()));
+    }
+    const shape: PrShape = { number: 5, headSha: sha('5'), headRef: 'five', baseSha };
+    fake.addPull(shape);
+    const run = fake.startRun({ event: 'pull_request', headSha: shape.headSha, headBranch: shape.headRef });
+    const r = await runAction({ fake, workspace: repo, eventName: 'pull_request', payload: pullRequestEvent(shape), sha: sha('9'), ref: 'refs/pull/5/merge', runId: run.id, token: TOKEN });
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stdout, /confirming [12] flagged scenario\(s\) on this runner: base [0-9a-f]{40} and head, paired rounds/);
+    const body = fake.commentsOn(5)[0]!.body;
+    assert.match(body, /across runs, not confirmed by a paired rerun on this runner/);
+    assert.doesNotMatch(body, /❌ regressed/);
+    assert.equal(git('worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
     assert.deepEqual(fake.problems, []);
   });
 });

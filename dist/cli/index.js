@@ -69328,6 +69328,84 @@ function gitHeadCommit(cwd) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/compare/confirm.js
+// Confirmation by rerun: a timing regression found across runs (against an artifact baseline and
+// main's history) is re-measured on this runner with base and head paired round by round, and the
+// paired verdict replaces the cross-run one. Only what the paired comparison confirms can fail.
+// Pure: the two comparisons in, the confirmed comparison out.
+
+function pct(x) {
+    return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+}
+/** Scenarios with a timing metric that regressed in a cross-run comparison: the ones to re-measure. */
+function flaggedTimingScenarios(c) {
+    if (!c.crossMachine)
+        return [];
+    return c.scenarios.filter((s) => s.metrics.some((m) => m.verdict === 'regressed')).map((s) => s.name);
+}
+function confirmMetric(m, paired) {
+    if (m.verdict !== 'regressed')
+        return m;
+    const p = paired?.metrics.find((x) => x.metric === m.metric);
+    if (!p) {
+        return { ...m, verdict: 'inconclusive', note: `${pct(m.change)} across runs, not re-measured by the paired rerun on this runner: not failing` };
+    }
+    const ci = p.changeCi ? ` [${pct(p.changeCi.lo)}, ${pct(p.changeCi.hi)}]` : '';
+    if (p.verdict === 'regressed') {
+        return { ...m, note: `confirmed by a paired rerun on this runner: ${pct(p.change)}${ci}` };
+    }
+    return {
+        ...m,
+        verdict: p.verdict,
+        note: `${pct(m.change)} across runs, not confirmed by a paired rerun on this runner (${pct(p.change)}${ci}, ${p.verdict})${p.note ? `: ${p.note}` : ''}`,
+    };
+}
+/** The cross-run comparison with each flagged metric judged by the paired rerun instead. */
+function applyConfirmation(c, paired) {
+    const byName = new Map(paired.scenarios.map((s) => [s.name, s]));
+    const scenarios = c.scenarios.map((s) => ({ ...s, metrics: s.metrics.map((m) => confirmMetric(m, byName.get(s.name))) }));
+    return { ...c, scenarios, totals: totalsOf(scenarios) };
+}
+/** Confirmation could not run (no base commit, the base would not start): the flagged metrics say so and stand. */
+function confirmationFailed(c, reason) {
+    const scenarios = c.scenarios.map((s) => ({
+        ...s,
+        metrics: s.metrics.map((m) => (m.verdict === 'regressed' ? { ...m, note: `could not be confirmed by a paired rerun: ${reason}` } : m)),
+    }));
+    return { ...c, scenarios };
+}
+
+;// CONCATENATED MODULE: ./lib/confirm-rerun.js
+// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions, measure
+// just the flagged scenarios again with the base commit checked out beside the head on this runner
+// (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
+
+
+
+async function confirmByRerun(input) {
+    const flagged = new Set(flaggedTimingScenarios(input.comparison));
+    if (flagged.size === 0)
+        return input.comparison;
+    input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds`);
+    const outer = input.measureOptions.scenarioFilter;
+    try {
+        const results = await measure({
+            ...input.measureOptions,
+            config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
+            baselineRef: input.ref,
+            scenarioFilter: (name, index) => flagged.has(name) && (outer ? outer(name, index) : true),
+        }, input.write);
+        input.write(results);
+        const paired = compareRuns({ head: results, config: input.config, pairing: 'paired' });
+        return applyConfirmation(input.comparison, paired);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        input.progress(`confirmation by rerun failed: ${reason}`);
+        return confirmationFailed(input.comparison, reason);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/config/defaults-for.js
 // `perfgate compare` without `-c`: thresholds and failOn come from the same defaults a config file
 // would get, so there is one source of defaults (the schema), not a second copy here.
@@ -69345,6 +69423,7 @@ function defaultsConfigFor(head, source) {
 ;// CONCATENATED MODULE: ./lib/pipeline.js
 // The one engine behind both front doors (cli.ts and main.ts): config → service → probes → results
 // (written first) → compare → report. Only orchestration lives here; each stage is its own module.
+
 
 
 
@@ -69386,6 +69465,17 @@ async function runPipeline(options) {
     }
     const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
     const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
+    const confirmRef = options.confirmRef;
+    const confirm = confirmRef && !results.base && baseline
+        ? (comparison) => confirmByRerun({
+            comparison,
+            config,
+            measureOptions,
+            ref: confirmRef,
+            write: (r) => writeResults(confirmFileFor(options.outFile), r),
+            progress: options.progress,
+        })
+        : undefined;
     return finish({
         config,
         head: results,
@@ -69396,6 +69486,7 @@ async function runPipeline(options) {
         reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
         progress: options.progress,
         history: crossRunHistory,
+        confirm,
     });
 }
 /** `perfgate compare`: the same verdict logic over two stored results files. */
@@ -69427,9 +69518,10 @@ async function compareFiles(options) {
         history,
     });
 }
-function finish(input) {
+async function finish(input) {
     const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
-    const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
+    const compared = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
+    const comparison = input.confirm ? await input.confirm(compared) : compared;
     const decision = decide(comparison, input.config.failOn);
     const reportMarkdown = renderReport(comparison, {
         head: input.head,
@@ -69459,6 +69551,11 @@ function finish(input) {
         reasons: decision.reasons,
         config: input.config,
     };
+}
+/** `results.json` → `results.confirm.json`, beside it. */
+function confirmFileFor(outFile) {
+    const ext = external_node_path_.extname(outFile);
+    return `${outFile.slice(0, outFile.length - ext.length)}.confirm${ext || '.json'}`;
 }
 function historyOf(options) {
     if (options.history)
@@ -70083,6 +70180,7 @@ function buildProgram() {
         .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
         .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
         .option('--history <path>', HISTORY_HELP, cli_collect, [])
+        .option('--confirm-ref <ref>', 'confirm timing regressions found against --baseline by re-measuring those scenarios paired with this base ref (git) on this machine; only confirmed ones fail')
         .option('--no-print', 'do not print the report on stdout')
         .action(async (opts) => {
         const outcome = await runPipeline({
@@ -70093,6 +70191,7 @@ function buildProgram() {
             failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
             baselineRef: opts.baseRef,
             historyFiles: opts.history,
+            confirmRef: opts.confirmRef,
             progress,
         });
         process.exitCode = finishOutcome(outcome, opts.print);

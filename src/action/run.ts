@@ -160,7 +160,8 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
 
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
   const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s));
-  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory });
+  // Cross-run timing regressions are confirmed on this runner against the PR's base commit before they fail.
+  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory, confirmRef: pr.base.sha });
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);
 
   let accepted: Acceptance | undefined;

@@ -252,7 +252,7 @@ function withHistory(m: MetricComparison, def: MetricDef, scenario: string, hist
   return { ...m, ...judgeAgainstHistory(def, m.head, historySeries(history, scenario, def), threshold, VERDICT_CONFIDENCE, m) };
 }
 
-function totalsOf(scenarios: ScenarioComparison[]): ComparisonTotals {
+export function totalsOf(scenarios: ScenarioComparison[]): ComparisonTotals {
   const t: ComparisonTotals = { regressions: 0, improvements: 0, inconclusive: 0, violations: 0, errors: 0 };
   for (const s of scenarios) {
     if (s.status === 'error') t.errors++;
