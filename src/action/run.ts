@@ -30,6 +30,7 @@ import { decideJob, type Job } from './dispatch.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import { baselineRunsWithArtifact } from '../github/baseline-runs-interim.js';
 import { loadHistoryQuietly, reportShifts, type HistoryDeps } from './history.js';
+import type { BaselineRunsQuery } from '../github/history.js';
 
 /** The slice of @actions/core the action uses. */
 export interface ActionCore {
@@ -203,9 +204,9 @@ async function currentWorkflowId(s: Session): Promise<number> {
 }
 
 function historyDeps(s: Session): HistoryDeps {
-  const gh = { octokit: s.octokit, ...s.repo };
   const { token, baselineArtifact: artifactName } = s.settings;
-  return { core: s.deps.core, artifacts: s.deps.artifacts, baselineRuns: (q) => baselineRunsWithArtifact(gh, q), ...s.repo, token, workDir: s.ctx.workDir, artifactName };
+  const baselineRuns = (q: BaselineRunsQuery) => baselineRunsWithArtifact(s.octokit, { ...s.repo, ...q });
+  return { core: s.deps.core, artifacts: s.deps.artifacts, baselineRuns, ...s.repo, token, workDir: s.ctx.workDir, artifactName };
 }
 
 async function workflowIdQuietly(s: Session): Promise<number | undefined> {

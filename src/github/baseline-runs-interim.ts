@@ -1,17 +1,14 @@
 // INTERIM, to be deleted when gh19's rewrite of src/github/baseline.ts is merged: a stand-in with
-// exactly the signature of its `baselineRunsWithArtifact(gh, { branch, workflowId?, artifactName,
-// maxRuns? })`, so src/github/history.ts is written against that API already. Only run.ts's one
-// call site names this file.
+// the signature of its `baselineRunsWithArtifact(octokit, { owner, repo, branch, workflowId?,
+// artifactName, maxRuns? })`, so src/github/history.ts is written against that API already. Only
+// run.ts's one import names this file: point it at './baseline.js' and delete this one.
 import type { Octokit } from './octokit.js';
 import type { Repo } from './baseline.js';
 import type { BaselineRunRef, BaselineRunsQuery } from './history.js';
 
-export interface InterimGitHub extends Repo {
-  octokit: Octokit;
-}
-
 /** Successful non-PR runs of the branch in this repository that still hold the artifact, newest first. */
-export async function* baselineRunsWithArtifact(gh: InterimGitHub, q: BaselineRunsQuery): AsyncGenerator<BaselineRunRef> {
+export async function* baselineRunsWithArtifact(octokit: Octokit, q: BaselineRunsQuery & Repo): AsyncGenerator<BaselineRunRef> {
+  const gh = { octokit, owner: q.owner, repo: q.repo };
   const own = `${gh.owner}/${gh.repo}`.toLowerCase();
   const max = q.maxRuns ?? Infinity;
   let yielded = 0;
