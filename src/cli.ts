@@ -18,6 +18,13 @@ function parseFailOn(value: string): ('budget' | 'regression')[] {
   return parts as ('budget' | 'regression')[];
 }
 
+const HISTORY_HELP =
+  "main's recent results (a file, or a folder of *.json; repeatable): cross-run timing verdicts are judged against how much they move run to run";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function finishOutcome(outcome: RunOutcome, printReport: boolean): number {
   if (printReport) process.stdout.write(outcome.reportMarkdown + '\n');
   progress(`verdict: ${outcome.verdict}${outcome.reasons.length ? ` — ${outcome.reasons.join('; ')}` : ''}`);
@@ -42,9 +49,11 @@ export function buildProgram(): Command {
     .option('-r, --report <file>', 'also write the markdown report here')
     .option('--fail-on <list>', 'what fails the run: budget,regression (default from config)')
     .option('--base-ref <ref>', 'git ref of the base in rerun mode (default: the PR base, else main)')
+    .option('--history <path>', HISTORY_HELP, collect, [])
+    .option('--confirm-ref <ref>', 'confirm timing regressions found against --baseline by re-measuring those scenarios paired with this base ref (git) on this machine; only confirmed ones fail')
     .option('--no-print', 'do not print the report on stdout')
     .option('--keep-logs', 'keep the service and build logs when the run passes (they are always kept when it fails)', false)
-    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; print: boolean; keepLogs: boolean }) => {
+    .action(async (opts: { config: string; out: string; baseline?: string; report?: string; failOn?: string; baseRef?: string; history: string[]; confirmRef?: string; print: boolean; keepLogs: boolean }) => {
       const outcome = await runPipeline({
         configFile: opts.config,
         outFile: opts.out,
@@ -53,6 +62,8 @@ export function buildProgram(): Command {
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
         baselineRef: opts.baseRef,
         keepLogs: opts.keepLogs,
+        historyFiles: opts.history,
+        confirmRef: opts.confirmRef,
         progress,
       });
       process.exitCode = finishOutcome(outcome, opts.print);
@@ -66,14 +77,16 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file for budgets and thresholds (default: built-in thresholds, no budgets)')
     .option('-r, --report <file>', 'also write the markdown report here')
     .option('--fail-on <list>', 'what fails the run: budget,regression')
+    .option('--history <path>', HISTORY_HELP, collect, [])
     .option('--no-print', 'do not print the report on stdout')
-    .action(async (base: string, head: string, opts: { config?: string; report?: string; failOn?: string; print: boolean }) => {
+    .action(async (base: string, head: string, opts: { config?: string; report?: string; failOn?: string; history: string[]; print: boolean }) => {
       const outcome = await compareFiles({
         baseFile: base,
         headFile: head,
         configFile: opts.config,
         reportFile: opts.report,
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
+        historyFiles: opts.history,
         progress,
       });
       process.exitCode = finishOutcome(outcome, opts.print);

@@ -8,8 +8,11 @@ import { ExitCode, PerfgateError } from './errors.js';
 import { compareRuns, decide, rerunBaseline } from './compare/compare.js';
 import { renderReport } from './report/markdown.js';
 import { readResultsFile } from './results/io.js';
+import { readHistory } from './results/history-files.js';
 import type { Results } from './results/types.js';
 import type { MeasureOptions } from './measure.js';
+import { confirmByRerun } from './confirm-rerun.js';
+import type { Comparison } from './compare/compare.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
 import { explainChangedStatements } from './queries/explain/index.js';
 
@@ -38,6 +41,17 @@ export interface RunOptions {
   reproduceCommand?: string;
   /** Keep the service and build logs even when the run succeeds (`--keep-logs`). */
   keepLogs?: boolean;
+  /** Main's recent results files (or folders of them): the noise model of cross-run verdicts. */
+  historyFiles?: string[];
+  /** The same, already read. */
+  history?: Results[];
+  /** Fetches the history only when a cross-run comparison needs it (the action: from GitHub). */
+  loadHistory?: () => Promise<Results[]>;
+  /**
+   * Confirm cross-run timing regressions on this runner: the flagged scenarios are measured again
+   * paired against this base ref (rerun machinery), and only confirmed regressions fail.
+   */
+  confirmRef?: string;
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -53,12 +67,16 @@ export interface RunOutcome {
   regressions: number;
   violations: number;
   reasons: string[];
+  /** The config the run was judged by (its regression thresholds size change points on main). */
+  config?: PerfgateConfig;
 }
 
 /** `perfgate run`: measure the service described by the config, then compare and report. */
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
   if (options.failOn) config.failOn = options.failOn;
+  // Read before measuring: a bad history file should cost seconds, not a whole run.
+  const history = historyOf(options);
   const measureOptions: MeasureOptions = {
     config,
     progress: options.progress,
@@ -90,6 +108,20 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   });
   if (explained) writeResults(options.outFile, results);
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
+  const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
+  const confirmRef = options.confirmRef;
+  const confirm =
+    confirmRef && !results.base && baseline
+      ? (comparison: Comparison) =>
+          confirmByRerun({
+            comparison,
+            config,
+            measureOptions,
+            ref: confirmRef,
+            write: (r) => writeResults(confirmFileFor(options.outFile), r),
+            progress: options.progress,
+          })
+      : undefined;
   return finish({
     config,
     head: results,
@@ -99,6 +131,8 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     reportFile: options.reportFile,
     reproduceCommand: options.reproduceCommand ?? reproduceFor(config),
     progress: options.progress,
+    history: crossRunHistory,
+    confirm,
   });
 }
 
@@ -111,11 +145,14 @@ export interface CompareOptions {
   reportFile?: string;
   failOn?: PerfgateConfig['failOn'];
   progress: (line: string) => void;
+  historyFiles?: string[];
+  history?: Results[];
 }
 
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
   const head = readResultsFile(options.headFile);
+  const history = historyOf(options);
   // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
   // `solo` rounds against the base's shared ones would not be like with like.)
   const ownBase = options.baseFile ? undefined : rerunBaseline(head);
@@ -137,6 +174,7 @@ export async function compareFiles(options: CompareOptions): Promise<RunOutcome>
     reportFile: options.reportFile,
     reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
     progress: options.progress,
+    history,
   });
 }
 
@@ -149,11 +187,15 @@ interface FinishInput {
   reportFile?: string;
   reproduceCommand: string;
   progress: (line: string) => void;
+  history?: Results[];
+  /** Re-judges flagged cross-run regressions (confirmation by rerun). */
+  confirm?: (comparison: Comparison) => Promise<Comparison>;
 }
 
-function finish(input: FinishInput): RunOutcome {
+async function finish(input: FinishInput): Promise<RunOutcome> {
   const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
-  const comparison = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing });
+  const compared = compareRuns({ head: input.head, base: input.baseline, config: input.config, pairing, history: input.history });
+  const comparison = input.confirm ? await input.confirm(compared) : compared;
   const decision = decide(comparison, input.config.failOn);
   const reportMarkdown = renderReport(comparison, {
     head: input.head,
@@ -164,6 +206,7 @@ function finish(input: FinishInput): RunOutcome {
     mode: input.mode,
     failOn: input.config.failOn,
     decision,
+    history: input.history,
   });
   if (input.reportFile) {
     mkdirSync(path.dirname(path.resolve(input.reportFile)), { recursive: true });
@@ -180,7 +223,19 @@ function finish(input: FinishInput): RunOutcome {
     regressions: comparison.totals.regressions,
     violations: comparison.totals.violations,
     reasons: decision.reasons,
+    config: input.config,
   };
+}
+
+/** `results.json` → `results.confirm.json`, beside it. */
+function confirmFileFor(outFile: string): string {
+  const ext = path.extname(outFile);
+  return `${outFile.slice(0, outFile.length - ext.length)}.confirm${ext || '.json'}`;
+}
+
+function historyOf(options: { history?: Results[]; historyFiles?: string[] }): Results[] | undefined {
+  if (options.history) return options.history;
+  return options.historyFiles && options.historyFiles.length > 0 ? readHistory(options.historyFiles) : undefined;
 }
 
 /** A missing or unreadable baseline is a message in the report, never a crash. */

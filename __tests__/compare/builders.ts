@@ -167,3 +167,37 @@ export function config(scenarios: ScenarioConfig[], extra: Partial<PerfgateConfi
     ...extra,
   };
 }
+
+const historyProfile = { rps: 2400, p50Us: 850, cpuUs: 310 };
+
+/** One run of a 'books' scenario (main or a PR) on a machine `factor` slower than nominal, rounds with 2% own noise. */
+export function run(factor: number, seed: number, i: number, extra: { perRequest?: number } = {}): Results {
+  const rand = mulberry32(seed);
+  const rounds = Array.from({ length: 10 }, () => round(historyProfile, factor * Math.exp(0.02 * gaussian(rand))));
+  const q = extra.perRequest === undefined ? undefined : queries({ perRequest: extra.perRequest });
+  return results([scenario('books', rounds, { queries: q })], {
+    commit: `c${String(i).padStart(39, '0')}`,
+    timestamp: new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString(),
+  });
+}
+
+/** Main's last n runs, each on a machine whose speed varies ±cv (log-normal) from run to run. */
+export function mainHistory(n: number, cv: number, seed = 1): Results[] {
+  const rand = mulberry32(seed);
+  return Array.from({ length: n }, (_, i) => run(Math.exp(cv * gaussian(rand)), seed * 1000 + i, i, { perRequest: 3 }));
+}
+
+/** The same run on a machine `factor` slower: latency and CPU × factor, rps ÷ factor. */
+export function onMachine(r: Results, factor: number, commit: string, timestamp: string): Results {
+  const copy: Results = JSON.parse(JSON.stringify(r));
+  copy.meta.commit = commit;
+  copy.meta.timestamp = timestamp;
+  for (const s of copy.scenarios) {
+    for (const round of s.load?.rounds ?? []) {
+      round.rps /= factor;
+      for (const k of ['p50', 'p90', 'p99', 'max'] as const) round.latencyUs[k] = Math.round(round.latencyUs[k] * factor);
+      if (round.cpuUsPerRequest !== undefined) round.cpuUsPerRequest *= factor;
+    }
+  }
+  return copy;
+}

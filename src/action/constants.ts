@@ -17,6 +17,7 @@ export const Outputs = {
   ResultsPath: 'results-path',
   Regressions: 'regressions',
   Violations: 'violations',
+  ChangePoints: 'change-points',
 } as const;
 
 export const Defaults = {

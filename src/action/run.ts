@@ -30,6 +30,9 @@ import { readContext, type RunContext } from './context.js';
 import { decideJob, type Job } from './dispatch.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import { shortReason, unreadableReport } from './notice.js';
+import { baselineRunsWithArtifact } from '../github/baseline.js';
+import { loadHistoryQuietly, reportShifts, type HistoryDeps } from './history.js';
+import type { BaselineRunsQuery } from '../github/history.js';
 
 /** The slice of @actions/core the action uses. */
 export interface ActionCore {
@@ -145,8 +148,10 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
   if (kind === 'baseline' || s.settings.shard) s.deps.artifacts.prepareUpload?.();
-  const outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
+  let outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
   if (kind === 'baseline' && !s.settings.shard) {
+    const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
+    outcome = reportShifts(historyDeps(s), outcome, await loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s)));
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
   }
   await uploadShard(s, paths, outcome);
@@ -163,7 +168,9 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   s.deps.artifacts.prepareUpload?.();
   import('../measure.js').catch(() => {});
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
-  const outcome = await s.deps.runPipeline(pipelineOptions(s, paths, lookup));
+  const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s));
+  // Cross-run timing regressions are confirmed on this runner against the PR's base commit before they fail.
+  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory, confirmRef: pr.base.sha });
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);
 
   let accepted: Acceptance | undefined;
@@ -203,6 +210,16 @@ async function findBaselineQuietly(s: Session, branch: string, preferSha: string
 async function currentWorkflowId(s: Session): Promise<number> {
   const { data } = await s.octokit.rest.actions.getWorkflowRun({ ...s.repo, run_id: s.ctx.runId });
   return data.workflow_id;
+}
+
+function historyDeps(s: Session): HistoryDeps {
+  const { token, baselineArtifact: artifactName } = s.settings;
+  const baselineRuns = (q: BaselineRunsQuery) => baselineRunsWithArtifact(s.octokit, { ...s.repo, ...q });
+  return { core: s.deps.core, artifacts: s.deps.artifacts, baselineRuns, ...s.repo, token, workDir: s.ctx.workDir, artifactName };
+}
+
+async function workflowIdQuietly(s: Session): Promise<number | undefined> {
+  return currentWorkflowId(s).catch(() => undefined);
 }
 
 async function acceptFromLabel(s: Session, issue: IssueRef, headSha: string): Promise<Acceptance | undefined> {

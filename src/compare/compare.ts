@@ -4,6 +4,7 @@ import type { FailOn, PerfgateConfig, RegressionThresholds, ScenarioConfig } fro
 import type { Results, RoundResult, ScenarioResult } from '../results/types.js';
 import { BUDGET_LABEL, type BudgetCheck, checkBudgets } from './budgets.js';
 import { formatValue } from '../report/format.js';
+import { historySeries, judgeAgainstHistory, type HistorySummary, type MetricHistory, orderHistory, summarizeHistory } from './history.js';
 import {
   type CrossMachinePolicy,
   DB_TIME_METRIC,
@@ -16,6 +17,7 @@ import {
   type MetricUnit,
   naturalChange,
   thresholdWorseLog,
+  sampleValue,
   widenForCrossMachine,
   worseLog,
 } from './metrics.js';
@@ -48,6 +50,8 @@ export interface MetricComparison {
   threshold: number;
   verdict: MetricVerdict;
   note?: string;
+  /** Unpaired with history: how many runs of main judged this metric (see history.ts). */
+  history?: MetricHistory;
 }
 
 export type ScenarioStatus = 'added' | 'removed' | 'compared' | 'no-baseline' | 'error';
@@ -85,6 +89,8 @@ export interface Comparison {
   crossMachine: boolean;
   scenarios: ScenarioComparison[];
   totals: ComparisonTotals;
+  /** Unpaired comparisons given main's history: its size and whether it could gate timings. */
+  history?: HistorySummary;
 }
 
 export interface CompareOptions {
@@ -94,6 +100,8 @@ export interface CompareOptions {
   config: PerfgateConfig;
   pairing: Pairing;
   crossMachine?: CrossMachinePolicy;
+  /** Unpaired only: main's recent baseline runs, the noise model of cross-run timing verdicts. */
+  history?: Results[];
 }
 
 /** A rerun-mode results file carries its base side inside; lift it into a Results of its own. */
@@ -113,12 +121,14 @@ export function compareRuns(opts: CompareOptions): Comparison {
   const configByName = new Map(opts.config.scenarios.map((s) => [s.name, s]));
   const baseByName = new Map((base?.scenarios ?? []).map((s) => [s.name, s]));
   const headNames = new Set(opts.head.scenarios.map((s) => s.name));
+  const history = crossMachine && opts.history ? orderHistory([...opts.history, base]) : undefined;
 
   const scenarios: ScenarioComparison[] = opts.head.scenarios.map((head) =>
     compareScenario(head, base ? baseByName.get(head.name) ?? null : undefined, configByName.get(head.name), {
       pairing: opts.pairing,
       crossMachine: opts.crossMachine,
       widen: crossMachine,
+      history,
     }),
   );
   for (const removed of base?.scenarios ?? []) {
@@ -132,13 +142,15 @@ export function compareRuns(opts: CompareOptions): Comparison {
       rounds: { head: 0, base: removed.load?.rounds.length ?? 0 },
     });
   }
-  return { pairing: opts.pairing, hasBaseline: base !== undefined, crossMachine, scenarios, totals: totalsOf(scenarios) };
+  const comparison: Comparison = { pairing: opts.pairing, hasBaseline: base !== undefined, crossMachine, scenarios, totals: totalsOf(scenarios) };
+  return history ? { ...comparison, history: summarizeHistory(history) } : comparison;
 }
 
 interface ScenarioOptions {
   pairing: Pairing;
   crossMachine?: CrossMachinePolicy;
   widen: boolean;
+  history?: Results[];
 }
 
 /** base: undefined = no baseline run at all; null = the baseline run lacks this scenario. */
@@ -195,7 +207,14 @@ function compareScenario(
   // measuring; the final verdict must use that level, or the guarantee over all looks is lost. Never
   // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
   const confidence = opts.pairing === 'paired' ? Math.max(VERDICT_CONFIDENCE, head.stop?.confidence ?? VERDICT_CONFIDENCE) : VERDICT_CONFIDENCE;
-  result.metrics = judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence);
+  const judged = judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence);
+  const history = opts.history;
+  result.metrics = history
+    ? judged.map((m) => {
+        const def = metricDef(m.metric);
+        return withHistory(m, def, head.name, history, thresholds0[def.threshold]);
+      })
+    : judged;
   if (head.queries && base.queries) {
     const statements = compareStatementTimes(head.queries, base.queries, thresholds.dbTime);
     result.db = { ...statements, blame: blameRegression(head.queries, base.queries, statements) };
@@ -240,18 +259,6 @@ function judgeRounds(
     if (m) metrics.push(m);
   }
   return metrics;
-}
-
-// A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
-// count against its side (a hung head would otherwise pass on the rounds that still answered). It
-// enters as a rate far below any real one; log(0) would be −∞, and two dead rounds of a pair would
-// make ∞ − ∞. Latency and CPU of such a round are undefined and are left out.
-const DEAD_ROUND_RPS = 1e-3;
-
-function sampleValue(def: MetricDef, v: number | undefined): number | undefined {
-  if (v === undefined || !Number.isFinite(v)) return undefined;
-  if (v > 0) return v;
-  return def.higherIsBetter && v === 0 ? DEAD_ROUND_RPS : undefined;
 }
 
 function compareMetric(
@@ -306,7 +313,11 @@ function compareMetric(
   };
 }
 
-function totalsOf(scenarios: ScenarioComparison[]): ComparisonTotals {
+function withHistory(m: MetricComparison, def: MetricDef, scenario: string, history: Results[], threshold: number): MetricComparison {
+  return { ...m, ...judgeAgainstHistory(def, m.head, historySeries(history, scenario, def), threshold, VERDICT_CONFIDENCE, m) };
+}
+
+export function totalsOf(scenarios: ScenarioComparison[]): ComparisonTotals {
   const t: ComparisonTotals = { regressions: 0, improvements: 0, inconclusive: 0, violations: 0, errors: 0 };
   for (const s of scenarios) {
     if (s.status === 'error') t.errors++;

@@ -58,6 +58,18 @@ export function metricDef(key: MetricKey): MetricDef {
   return def;
 }
 
+// A round in which nothing completed has rps 0: the worst throughput, not a missing one, so it must
+// count against its side (a hung head would otherwise pass on the rounds that still answered). It
+// enters as a rate far below any real one; log(0) would be −∞, and two dead rounds of a pair would
+// make ∞ − ∞. Latency and CPU of such a round are undefined and are left out.
+const DEAD_ROUND_RPS = 1e-3;
+
+export function sampleValue(def: MetricDef, v: number | undefined): number | undefined {
+  if (v === undefined || !Number.isFinite(v)) return undefined;
+  if (v > 0) return v;
+  return def.higherIsBetter && v === 0 ? DEAD_ROUND_RPS : undefined;
+}
+
 /** A threshold as users write it: 5% stays "5%", 2.5% stays "2.5%" (not rounded to 3%). */
 export function formatThreshold(t: number): string {
   return `${Number((t * 100).toFixed(1))}%`;

@@ -16,8 +16,11 @@ export interface Interval {
 }
 
 export interface ShiftEstimate {
-  /** 'sign-test': paired rounds; 'hodges-lehmann': unpaired rounds (Mann–Whitney). */
-  method: 'sign-test' | 'hodges-lehmann';
+  /**
+   * 'sign-test': paired rounds; 'hodges-lehmann': unpaired rounds (Mann–Whitney); 'history-t': the
+   * head's run against main's run-to-run spread (a t prediction interval, see history.ts).
+   */
+  method: 'sign-test' | 'hodges-lehmann' | 'history-t';
   /** Point estimate of the worse-log shift (positive = head worse). */
   estimate: number;
   /** CI of the shift at the requested confidence, absent when there are too few samples for a finite interval. */

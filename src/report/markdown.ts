@@ -11,6 +11,7 @@ import type { LoadResult, Results, ScenarioResult, StatementCount } from '../res
 import { renderChart } from './chart.js';
 import { describeStop } from './stop.js';
 import { dbBlameLines, statementTimesSection } from './statements.js';
+import { renderTrends } from './trend.js';
 import {
   codeBlock,
   escapeCell,
@@ -43,6 +44,8 @@ export interface ReportContext {
   decision?: Decision;
   /** Why a requested baseline is missing (e.g. "no baseline artifact on main yet"). */
   baselineProblem?: string;
+  /** Main's recent runs (unpaired comparisons): trends and the noise model's note. */
+  history?: readonly Results[];
 }
 
 /** How much detail one rendering carries; the renderer steps down these until the text fits. */
@@ -105,6 +108,8 @@ function render(comparison: Comparison, ctx: ReportContext, decision: Decision, 
     parts.push(...headOnlySections(comparison, ctx.head, detail));
   } else {
     parts.push('#### Timing', timingTable(comparison, ctx.head, detail));
+    const trends = ctx.history && comparison.crossMachine ? renderTrends({ ...ctx, history: ctx.history, summary: comparison.history, maxRows: detail.maxRows }) : undefined;
+    if (trends) parts.push(trends);
     const warnings = measurementWarnings(ctx.head, ctx.base, detail);
     if (warnings) parts.push(warnings);
     const budgets = budgetTable(comparison, detail);
@@ -483,6 +488,11 @@ function footer(c: Comparison, ctx: ReportContext): string {
     lines.push(
       `**Mode:** paired — base and head ran round by round on the same runner, ${how}; per round, the log-ratio head/base is one sample; ` +
         `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`,
+    );
+  } else if (c.history?.gating) {
+    lines.push(
+      `**Mode:** unpaired — base was measured in another job; timing is judged against main's last ${c.history.runs} runs ` +
+        `(log-scale t prediction interval, ${VERDICT_CONFIDENCE_LABEL}; configured thresholds). Query counts compare exactly.`,
     );
   } else {
     const p = DEFAULT_CROSS_MACHINE;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeGitHub } from './server.js';
-import { FULL_NAME } from './payloads.js';
+import { FULL_NAME, pushEvent } from './payloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -162,4 +162,12 @@ export function parseOutputs(text: string): Record<string, string> {
   const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
   for (const m of text.matchAll(re)) out[m[1]] = m[3];
   return out;
+}
+
+/** A push to main: a run of the workflow, the action on it, the run completed by the action's exit code. */
+export async function pushToMain(fake: FakeGitHub, workspace: string, headSha: string, token: string): Promise<{ run: { id: number }; r: ActionRun }> {
+  const run = fake.startRun({ event: 'push', headSha, headBranch: 'main' });
+  const r = await runAction({ fake, workspace, eventName: 'push', payload: pushEvent(headSha), sha: headSha, ref: 'refs/heads/main', runId: run.id, token });
+  fake.completeRun(run.id, r.code === 0 ? 'success' : 'failure');
+  return { run, r };
 }

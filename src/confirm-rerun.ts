@@ -1,0 +1,45 @@
+// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions, measure
+// just the flagged scenarios again with the base commit checked out beside the head on this runner
+// (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
+import { compareRuns, type Comparison } from './compare/compare.js';
+import { applyConfirmation, confirmationFailed, flaggedTimingScenarios } from './compare/confirm.js';
+import type { PerfgateConfig } from './config/types.js';
+import { measure, type MeasureOptions } from './measure.js';
+import type { Results } from './results/types.js';
+
+export interface ConfirmInput {
+  /** The cross-run comparison as it stands. */
+  comparison: Comparison;
+  config: PerfgateConfig;
+  measureOptions: MeasureOptions;
+  /** The base commit (or a ref resolving to it) to build and run beside the head. */
+  ref: string;
+  /** Where the confirmation's own results are written (before anything that can fail). */
+  write: (results: Results) => void;
+  progress: (line: string) => void;
+}
+
+export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
+  const flagged = new Set(flaggedTimingScenarios(input.comparison));
+  if (flagged.size === 0) return input.comparison;
+  input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds`);
+  const outer = input.measureOptions.scenarioFilter;
+  try {
+    const results = await measure(
+      {
+        ...input.measureOptions,
+        config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
+        baselineRef: input.ref,
+        scenarioFilter: (name, index) => flagged.has(name) && (outer ? outer(name, index) : true),
+      },
+      input.write,
+    );
+    input.write(results);
+    const paired = compareRuns({ head: results, config: input.config, pairing: 'paired' });
+    return applyConfirmation(input.comparison, paired);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    input.progress(`confirmation by rerun failed: ${reason}`);
+    return confirmationFailed(input.comparison, reason);
+  }
+}
