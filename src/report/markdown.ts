@@ -9,18 +9,11 @@ import { type QueryComparison, VERDICT_CONFIDENCE_LABEL } from '../compare/verdi
 import type { FailOn } from '../config/types.js';
 import type { LoadResult, Results, ScenarioResult, StatementCount } from '../results/types.js';
 import { renderChart } from './chart.js';
-import {
-  codeBlock,
-  escapeCell,
-  escapeHtml,
-  formatCount,
-  formatInterval,
-  formatLatencyUs,
-  formatPercent,
-  formatRps,
-  formatValue,
-  truncate,
-} from './format.js';
+import { codeBlock, codeSpan, htmlText, inlineText, MAX_CHARS, truncate } from './escape.js';
+import { formatCount, formatInterval, formatLatencyUs, formatPercent, formatRps, formatValue } from './format.js';
+
+/** A scenario name from results (untrusted): capped and escaped for inline markdown. */
+const nameText = (name: string): string => inlineText(name, MAX_CHARS.name);
 
 /** GitHub's comment limit is 65,536 characters; stay clear of it with room for a marker line. */
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -89,12 +82,12 @@ function render(comparison: Comparison, ctx: ReportContext, decision: Decision, 
   const parts: string[] = [headline(comparison, decision, ctx)];
   // Inconclusive metrics are explained row by row in the table; the list is for what failed the run.
   if (decision.verdict === 'fail') {
-    parts.push(limitLines(decision.reasons.map((r) => `- ${escapeCell(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
+    parts.push(limitLines(decision.reasons.map((r) => `- ${inlineText(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
   }
   if (!comparison.hasBaseline) {
     if (ctx.mode !== 'head-only' || ctx.baselineProblem) {
       parts.push(
-        `> **No baseline to compare against**${ctx.baselineProblem ? ` (${escapeCell(ctx.baselineProblem)})` : ''}: ` +
+        `> **No baseline to compare against**${ctx.baselineProblem ? ` (${inlineText(ctx.baselineProblem)})` : ''}: ` +
           'only absolute budgets apply. The next run on the base branch records one.',
       );
     }
@@ -125,7 +118,7 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
   const t = c.totals;
   const budgets = c.scenarios.flatMap((s) => s.budgets);
   const budgetsTotal = budgets.length;
-  const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
+  const name = ctx.configName ? ` · ${inlineText(ctx.configName, MAX_CHARS.name)}` : '';
   const bits: string[] = [];
   if (c.hasBaseline) bits.push(plural(t.regressions, 'regression'));
   if (budgetsTotal > 0) {
@@ -147,7 +140,7 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
 function measurementWarnings(head: Results, base: Results | undefined, detail: Detail): string | undefined {
   const lines: string[] = [];
   const add = (scenario: string, side: string, load: LoadResult | undefined): void => {
-    for (const w of load?.warnings ?? []) lines.push(`> ⚠️ ${escapeCell(scenario)}${side}: ${escapeCell(w)}`);
+    for (const w of load?.warnings ?? []) lines.push(`> ⚠️ ${nameText(scenario)}${side}: ${inlineText(w)}`);
   };
   for (const s of head.scenarios) {
     add(s.name, base ? ' (head)' : '', s.load);
@@ -199,13 +192,13 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
   const headByName = new Map(head.scenarios.map((s) => [s.name, s]));
   const rows: string[][] = [];
   for (const s of c.scenarios) {
-    const name = escapeCell(s.name);
+    const name = nameText(s.name);
     if (s.status === 'removed') {
       rows.push([name, '', '', '', '', '', 'removed from head']);
       continue;
     }
     if (s.status === 'error') {
-      rows.push([name, '', '', '', '', '', `💥 not measured: ${escapeCell(s.error ?? '')}`]);
+      rows.push([name, '', '', '', '', '', `💥 not measured: ${inlineText(s.error ?? '')}`]);
       continue;
     }
     if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
@@ -214,7 +207,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       const why =
         s.status === 'added'
           ? '🆕 new scenario: budgets only'
-          : escapeCell(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
+          : inlineText(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
       rows.push([name, '', '—', head, '', '', why]);
       continue;
     }
@@ -223,7 +216,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       continue;
     }
     s.metrics.forEach((m, i) => {
-      const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${escapeCell(m.note)}` : '');
+      const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${inlineText(m.note)}` : '');
       rows.push([
         i === 0 ? name : '',
         m.label,
@@ -234,7 +227,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
         verdict,
       ]);
     });
-    for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
+    for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${inlineText(note)}`]);
   }
   return table(['Scenario', 'Metric', 'Base', 'Head', `Change [${VERDICT_CONFIDENCE_LABEL} CI] p`, 'Threshold', 'Verdict'], rows, detail.maxRows, [
     'l',
@@ -271,7 +264,7 @@ function budgetTable(c: Comparison, detail: Detail): string | undefined {
   const rows: string[][] = [];
   for (const s of c.scenarios) {
     s.budgets.forEach((b) => {
-      rows.push([escapeCell(s.name), BUDGET_LABEL[b.budget], budgetLimit(b), formatValue(b.unit, b.actual), STATUS_TEXT[b.status]]);
+      rows.push([nameText(s.name), BUDGET_LABEL[b.budget], budgetLimit(b), formatValue(b.unit, b.actual), STATUS_TEXT[b.status]]);
     });
   }
   if (rows.length === 0) return undefined;
@@ -304,7 +297,7 @@ function queriesSection(c: Comparison, detail: Detail): string | undefined {
     const q = s.queries!;
     const counts = q.base === undefined ? `— → ${formatCount(q.head)}` : `${formatCount(q.base)} → ${formatCount(q.head)}`;
     const verdict = q.verdict === 'regressed' ? `❌ regressed (allowed +${q.threshold})` : QUERY_VERDICT[q.verdict];
-    return [escapeCell(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
+    return [nameText(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
   });
   const parts = [table(['Scenario', 'Queries/request (base → head)', 'Verdict', 'Findings'], rows, detail.maxRows, ['l', 'r', 'l', 'l'])];
   for (const s of withQueries) {
@@ -316,7 +309,7 @@ function queriesSection(c: Comparison, detail: Detail): string | undefined {
 
 function statementList(items: StatementCount[], detail: Detail): string {
   return items
-    .map((st) => `- ×${formatCount(st.count)}\n\n${indent(codeBlock(truncate(st.sql || st.fingerprint, detail.sqlMax), 'sql'))}`)
+    .map((st) => `- ×${formatCount(st.count)}\n\n${indent(codeBlock(st.sql || st.fingerprint, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)))}`)
     .join('\n');
 }
 
@@ -327,7 +320,8 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase: boolean): string | undefined {
+function queryDetails(fullName: string, q: QueryComparison, detail: Detail, hasBase: boolean): string | undefined {
+  const name = truncate(fullName, MAX_CHARS.name);
   const blocks: string[] = [];
   // Without a base every finding is "new": the tag would only be noise.
   const fresh = new Set(hasBase ? q.newNPlusOne.map((f) => f.fingerprint) : []);
@@ -335,8 +329,8 @@ function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase:
     const body = q.nPlusOne
       .map((f) => {
         const tag = fresh.has(f.fingerprint) ? ' — **new**' : '';
-        return `- ×${formatCount(f.count)} per request, ${f.distinctParams} distinct parameter sets${tag}\n\n${indent(
-          codeBlock(truncate(f.sql, detail.sqlMax), 'sql'),
+        return `- ×${formatCount(f.count)} per request, ${formatCount(f.distinctParams)} distinct parameter sets${tag}\n\n${indent(
+          codeBlock(f.sql, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)),
         )}`;
       })
       .join('\n');
@@ -354,7 +348,7 @@ function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase:
 
 /** Blank lines inside <details> make GitHub render the markdown within. */
 function details(summary: string, body: string): string {
-  return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
+  return `<details><summary>${htmlText(summary, MAX_CHARS.name + 100)}</summary>\n\n${body}\n\n</details>`;
 }
 
 // ---------------------------------------------------------------- head only
@@ -370,13 +364,15 @@ function headOnlySections(c: Comparison, head: Results, detail: Detail): string[
     }
     shown++;
     const r = byName.get(s.name);
-    const title = r ? `#### ${escapeCell(s.name)} · \`${r.request.method} ${r.request.path.replace(/`/g, "'")}\`` : `#### ${escapeCell(s.name)}`;
+    const title = r?.request
+      ? `#### ${nameText(s.name)} · ${codeSpan(`${r.request.method} ${r.request.path}`, MAX_CHARS.text)}`
+      : `#### ${nameText(s.name)}`;
     if (s.status === 'error' || !r?.load) {
-      out.push(title, `💥 not measured: ${escapeCell(s.error ?? 'no load results')}`);
+      out.push(title, `💥 not measured: ${inlineText(s.error ?? 'no load results')}`);
       continue;
     }
     out.push(title, headOnlyTable(s, r, detail));
-    if (r.load.warnings?.length) out.push(r.load.warnings.map((w) => `> ⚠️ ${escapeCell(w)}`).join('\n'));
+    if (r.load.warnings?.length) out.push(r.load.warnings.map((w) => `> ⚠️ ${inlineText(w)}`).join('\n'));
     if (s.queries) {
       const d = queryDetails(s.name, s.queries, detail, false);
       if (d) out.push(d);
@@ -423,11 +419,12 @@ function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail
 
 function runnerText(r: Results): string {
   const run = r.meta.runner;
-  return [run.os, `${run.cpus} CPUs`, run.cpuModel, `Node ${run.node}`].filter(Boolean).join(' · ');
+  const field = (v: unknown) => (v === undefined || v === null || v === '' ? '' : inlineText(String(v), MAX_CHARS.field));
+  return [field(run.os), `${field(run.cpus)} CPUs`, field(run.cpuModel), `Node ${field(run.node)}`].filter(Boolean).join(' · ');
 }
 
 function shortSha(sha?: string): string | undefined {
-  return sha ? sha.slice(0, 7) : undefined;
+  return sha ? inlineText(sha.slice(0, 7)) : undefined;
 }
 
 function footer(c: Comparison, ctx: ReportContext): string {
@@ -462,8 +459,8 @@ function footer(c: Comparison, ctx: ReportContext): string {
   if (headSha || baseSha) lines.push(`**Commits:** ${c.hasBaseline ? `base ${baseSha ?? '?'} → ` : ''}head ${headSha ?? '?'}`);
   const headRunner = runnerText(ctx.head);
   const baseRunner = ctx.base && c.crossMachine ? runnerText(ctx.base) : undefined;
-  lines.push(`**Runner:** ${escapeCell(headRunner)}${baseRunner && baseRunner !== headRunner ? ` (base: ${escapeCell(baseRunner)})` : ''}`);
-  lines.push(`**Tool:** ${escapeCell(ctx.head.tool.name)} ${escapeCell(ctx.head.tool.version)}`);
+  lines.push(`**Runner:** ${headRunner}${baseRunner && baseRunner !== headRunner ? ` (base: ${baseRunner})` : ''}`);
+  lines.push(`**Tool:** ${inlineText(ctx.head.tool.name, MAX_CHARS.field)} ${inlineText(ctx.head.tool.version, MAX_CHARS.field)}`);
   const cmd = `**Reproduce locally:**\n\n${codeBlock(ctx.reproduceCommand, 'sh')}`;
   return `---\n\n${lines.join('  \n')}\n\n${cmd}`;
 }
