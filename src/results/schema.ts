@@ -1,9 +1,15 @@
 // JSON Schema of results files as they are READ back (baselines, artifacts from other runs, which a
 // fork PR can forge): required structure and types are checked, unknown fields are allowed so a newer
 // perfgate's results still load. The TypeScript interfaces in types.ts describe what we WRITE.
+// Every number is finite (io.ts turns on ajv's strictNumbers: JSON.parse reads 1e999 as Infinity)
+// and not negative: no measured quantity here can be below zero, and a forged -5 µs p99 would pass
+// any budget. Every string has a length cap, so no field can push the report's tables out of the
+// comment size limit.
 import { Type, type TSchema } from '@sinclair/typebox';
 
-const Num = Type.Number();
+const Num = Type.Number({ minimum: 0 });
+/** A short label: runner OS, Node version, tool name and version, CPU model, timestamp. */
+const Label = Type.String({ maxLength: 200 });
 const NonNegInt = Type.Integer({ minimum: 0 });
 const Latency = Type.Object({ p50: Num, p90: Num, p99: Num, max: Num });
 const Round = Type.Object({
@@ -17,7 +23,12 @@ const Round = Type.Object({
   peakRssBytes: Type.Optional(Num),
   clientCpuUsPerRequest: Type.Optional(Num),
 });
-const Statement = Type.Object({ fingerprint: Type.String({ maxLength: 200 }), sql: Type.String({ maxLength: 100_000 }), count: Num });
+const Statement = Type.Object({
+  fingerprint: Type.String({ maxLength: 200 }),
+  sql: Type.String({ maxLength: 100_000 }),
+  count: Num,
+  distinctParams: Type.Optional(NonNegInt),
+});
 const Load = Type.Object({
   rounds: Type.Array(Round, { maxItems: 10_000 }),
   rps: Num,
@@ -36,6 +47,8 @@ const Queries = Type.Object({
   statements: Type.Array(Statement, { maxItems: 10_000 }),
   nPlusOne: Type.Array(Statement, { maxItems: 10_000 }),
   duplicates: Type.Optional(Type.Array(Statement, { maxItems: 10_000 })),
+  transactionControl: Type.Optional(Num),
+  background: Type.Optional(Num),
 });
 const Scenario = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -47,12 +60,13 @@ const Scenario = Type.Object({
 });
 export const ResultsFileSchema: TSchema = Type.Object({
   schema: Type.Literal('perfgate/results@1'),
-  tool: Type.Object({ name: Type.String(), version: Type.String() }),
+  tool: Type.Object({ name: Label, version: Label }),
   meta: Type.Object({
     commit: Type.Optional(Type.String({ maxLength: 200 })),
     ref: Type.Optional(Type.String({ maxLength: 500 })),
-    timestamp: Type.String(),
-    runner: Type.Object({ os: Type.String(), cpus: Num, node: Type.String() }),
+    timestamp: Label,
+    runner: Type.Object({ os: Label, cpus: Num, cpuModel: Type.Optional(Label), node: Label }),
+    configFile: Type.Optional(Type.String({ maxLength: 4096 })),
   }),
   scenarios: Type.Array(Scenario, { maxItems: 1000 }),
   base: Type.Optional(Type.Object({ scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
