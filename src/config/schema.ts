@@ -129,20 +129,23 @@ function Percent(description: string, defaultValue: string) {
   });
 }
 
-function Count(description: string, minimum: number, defaultValue?: number) {
-  return Type.Integer({ minimum, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+function Count(description: string, minimum: number, defaultValue?: number, maximum?: number) {
+  return Type.Integer({ minimum, ...(maximum === undefined ? {} : { maximum }), description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 }
+
+/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
+export const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 } as const;
 
 // --- sections ---------------------------------------------------------------------------------
 
 const LoadSchema = Type.Object(
   {
     connections: Type.Optional(
-      Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections),
+      Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections, LIMITS.connections),
     ),
     duration: Type.Optional(Duration('Measured length of one round, warm-up excluded.', DEFAULTS.load.duration)),
     warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
-    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
+    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining, LIMITS.pipelining)),
     timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
   },
   { ...strict, description: 'How load is generated (autocannon, closed loop).' },
@@ -241,7 +244,7 @@ const ScenarioSchema = Type.Object(
     name: Type.String({ minLength: 1, description: 'Unique name; baselines are matched by it, so renaming starts a new history.' }),
     request: RequestSchema,
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds, LIMITS.rounds)),
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
@@ -308,7 +311,7 @@ const DatabaseSchema = Type.Object(
 const DefaultsSchema = Type.Object(
   {
     load: Type.Optional(LoadSchema),
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds)),
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics.', 1, DEFAULTS.rounds, LIMITS.rounds)),
     queries: Type.Optional(QueriesSchema),
     budgets: Type.Optional(BudgetsSchema),
     regression: Type.Optional(RegressionSchema),
