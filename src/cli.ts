@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configJsonSchema } from './config/json-schema.js';
 import { ExitCode, PerfgateError, UsageError } from './errors.js';
+import { checkOutputFile } from './output-file.js';
 import { compareFiles, runPipeline, type RunOutcome } from './pipeline.js';
 import { runDemo } from './demo/run-demo.js';
 import { runProxyCommand } from './queries/proxy-command.js';
@@ -104,7 +105,10 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action((opts: { out?: string }) => {
       const text = JSON.stringify(configJsonSchema(), null, 2) + '\n';
-      if (opts.out) writeFileSync(opts.out, text);
+      if (opts.out) {
+        checkOutputFile(opts.out, '--out');
+        writeFileSync(opts.out, text);
+      }
       else process.stdout.write(text);
     });
 

@@ -1,6 +1,6 @@
 // The one engine behind both front doors (cli.ts and main.ts): config → service → probes → results
 // (written first) → compare → report. Only orchestration lives here; each stage is its own module.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config/load.js';
 import type { PerfgateConfig } from './config/types.js';
@@ -11,6 +11,7 @@ import { readResultsFile } from './results/io.js';
 import type { Results } from './results/types.js';
 import { measure, type MeasureOptions } from './measure.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
+import { checkOutputFile } from './output-file.js';
 
 export interface RunOptions {
   configFile: string;
@@ -56,6 +57,8 @@ export interface RunOutcome {
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
   if (options.failOn) config.failOn = options.failOn;
+  checkOutputFile(options.outFile, '--out');
+  if (options.reportFile) checkOutputFile(options.reportFile, '--report');
   const measureOptions: MeasureOptions = {
     config,
     progress: options.progress,
@@ -103,6 +106,7 @@ export interface CompareOptions {
 
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
+  if (options.reportFile) checkOutputFile(options.reportFile, '--report');
   const head = readResultsFile(options.headFile);
   // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
   // `solo` rounds against the base's shared ones would not be like with like.)
@@ -184,9 +188,14 @@ function readBaseline(file: string): { results?: Results; problem?: string } {
 export function writeResults(file: string, results: Results): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
-  // rename is atomic: a reader (or a crash) never sees half a results file
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+    // rename is atomic: a reader (or a crash) never sees half a results file
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 function reproduceFor(config: PerfgateConfig): string {
