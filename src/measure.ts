@@ -145,7 +145,7 @@ async function measureScenario(
   signal?: AbortSignal,
 ): Promise<ScenarioMeasurement> {
   const out = new Map<Side, ScenarioResult>();
-  for (const t of targets) out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
+  for (const t of targets) out.set(t.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.shownPath ?? scenario.request.path } });
   const tag = (t: Target) => (targets.length > 1 ? `${t.side} ` : '');
 
   const live: Target[] = [];

@@ -87,7 +87,7 @@ async function probeHeader(opts: ProbeOptions, agent: http.Agent, header: string
     const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
     if (count === undefined) {
       throw new EnvironmentError(
-        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.path} has no usable ` +
+        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
           `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
           (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''),
       );
