@@ -1,8 +1,8 @@
-export const id = 588;
-export const ids = [588];
+export const id = 170;
+export const ids = [170];
 export const modules = {
 
-/***/ 7588:
+/***/ 170:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,9 +18,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var proxy = __webpack_require__(5981);
+var proxy = __webpack_require__(3193);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
-var sql_tokenizer = __webpack_require__(768);
+var sql_tokenizer = __webpack_require__(8435);
 ;// CONCATENATED MODULE: ./lib/queries/mysql/framer.js
 // Incremental framer for the MySQL client/server protocol: bytes in, logical packets out, no I/O.
 //
