@@ -9,6 +9,7 @@ import { compareFiles, runPipeline, type RunOutcome } from './pipeline.js';
 import { runDemo } from './demo/run-demo.js';
 import { runProxyCommand } from './queries/proxy-command.js';
 import { installSignalTeardown } from './service/index.js';
+import { hideCredentialsFromProcEnviron } from './service/own-environ.js';
 import { TOOL_VERSION } from './version.js';
 
 const progress = (line: string) => process.stderr.write(`perfgate: ${line}\n`);
@@ -119,6 +120,9 @@ export async function main(argv: string[]): Promise<number> {
   // `perfgate proxy` handles SIGINT itself (it prints the summary); everything else that starts
   // children tears them down on a signal.
   if (argv[0] !== 'proxy') installSignalTeardown();
+  // In a workflow step the CLI may have GITHUB_TOKEN in its environment; the service could read it
+  // from /proc/<this pid>/environ (see service/own-environ.ts).
+  hideCredentialsFromProcEnviron();
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

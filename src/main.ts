@@ -6,6 +6,7 @@ import { createArtifactStore } from './github/artifacts.js';
 import { createOctokit } from './github/octokit.js';
 import { compareFiles, runPipeline } from './pipeline.js';
 import { installSignalTeardown } from './service/registry.js';
+import { hideCredentialsFromProcEnviron } from './service/own-environ.js';
 
 export function productionDeps(): Deps {
   return {
@@ -31,5 +32,8 @@ export function productionDeps(): Deps {
 // run in sessions of their own and would outlive the step (on a self-hosted runner, holding ports
 // and CPU for the next job), so they are stopped first.
 installSignalTeardown((line) => core.info(line));
+// The service can read /proc/<this pid>/environ: the tokens the runner started us with are
+// overwritten there (they stay in process.env) before anything from the pull request runs.
+hideCredentialsFromProcEnviron();
 // Exit explicitly: keep-alive sockets or rate-limiter timers must not hold a finished step open.
 run(productionDeps()).then((code) => process.exit(code));

@@ -19,6 +19,7 @@ import { startQueryProxy, type QueryProxy } from './queries/proxy.js';
 import { RESULTS_SCHEMA, type LoadResult, type Results, type RoundResult, type ScenarioResult } from './results/types.js';
 import { runBuild, startService, type RunningService } from './service/index.js';
 import { registerChild } from './service/registry.js';
+import { withoutRunnerCredentials } from './service/child-env.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -279,7 +280,7 @@ function emptyResults(config: PerfgateConfig, rerun: boolean): Results {
 /** The commit the config's checkout is at, for the report footer; undefined outside a git repository. */
 function gitHeadCommit(cwd: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: withoutRunnerCredentials(process.env) }).trim() || undefined;
   } catch {
     return undefined;
   }

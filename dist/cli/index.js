@@ -68937,10 +68937,11 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
+
 const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_.execFile);
 async function git(cwd, args) {
     try {
-        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024, env: withoutRunnerCredentials(process.env) });
         return stdout.trim();
     }
     catch (error) {
@@ -68985,7 +68986,7 @@ async function prepareBaseWorktree(opts) {
     await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
     const removeSync = () => {
         try {
-            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore', env: withoutRunnerCredentials(process.env) });
         }
         catch {
             // removed below; `git worktree prune` forgets the entry later
@@ -69017,6 +69018,7 @@ const TOOL_VERSION = '0.1.0';
 // of every metric against the alternating schedule (docs/verdicts.md), which runs one side after
 // the other in a randomized order (AB or BA per round). Simultaneous rounds share the machine, so
 // the head then also runs a few rounds alone: those carry its absolute numbers (budgets).
+
 
 
 
@@ -69262,7 +69264,7 @@ function emptyResults(config, rerun) {
 /** The commit the config's checkout is at, for the report footer; undefined outside a git repository. */
 function gitHeadCommit(cwd) {
     try {
-        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: withoutRunnerCredentials(process.env) }).trim() || undefined;
     }
     catch {
         return undefined;
@@ -69989,9 +69991,89 @@ async function runProxyCommand(opts) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./lib/service/own-environ.js
+// The service is code from the pull request and runs as the same user as perfgate. Stripping the
+// runner's credentials from the service's environment (child-env.ts) is not enough on Linux: any
+// process of the same user can read /proc/<perfgate's pid>/environ, the environment perfgate was
+// started with, and find GITHUB_TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN and
+// ACTIONS_ID_TOKEN_REQUEST_TOKEN there.
+//
+// What that file shows is not a copy: the kernel reads the process's own memory between env_start
+// and env_end (fields 50 and 51 of /proc/self/stat) at the time of reading. So perfgate overwrites the
+// credential values in that block through /proc/self/mem (a process may always write its own memory)
+// after putting each value back into process.env — libc's setenv keeps the new copy on the heap and
+// repoints `environ` at it, so the process keeps working and /proc/<pid>/environ shows only x's.
+//
+// What this does not do: the heap copy can still be read through /proc/<pid>/mem by a process allowed
+// to ptrace perfgate (root; the same user where Yama's ptrace_scope is 0); see docs/security.md.
+
+
+/** env_start and env_end of this process, from /proc/self/stat (Linux ≥ 3.5). */
+function environBlock() {
+    const stat = (0,external_node_fs_.readFileSync)('/proc/self/stat', 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    return Number.isSafeInteger(start) && Number.isSafeInteger(end) && end > start ? { start, end } : undefined;
+}
+/**
+ * Hides the values of runner credentials from /proc/<pid>/environ; returns the names hidden. Never
+ * throws: where /proc/self/mem cannot be written (not Linux, a hardened kernel) nothing changes and
+ * the result is empty.
+ */
+function hideCredentialsFromProcEnviron(env = process.env) {
+    if (process.platform !== 'linux')
+        return [];
+    const names = Object.keys(env).filter((name) => isRunnerCredential(name) && env[name]);
+    if (names.length === 0)
+        return [];
+    let fd;
+    try {
+        const block = environBlock();
+        if (!block)
+            return [];
+        fd = (0,external_node_fs_.openSync)('/proc/self/mem', 'r+');
+        const bytes = Buffer.alloc(block.end - block.start);
+        (0,external_node_fs_.readSync)(fd, bytes, 0, bytes.length, block.start);
+        // Moved to the heap first, so nothing reads an overwritten value afterwards.
+        for (const name of names) {
+            const value = env[name];
+            env[name] = value;
+        }
+        const hidden = new Set();
+        let offset = 0;
+        while (offset < bytes.length) {
+            let end = bytes.indexOf(0, offset);
+            if (end < 0)
+                end = bytes.length;
+            const eq = bytes.indexOf(0x3d, offset); // '='
+            if (eq > offset && eq < end) {
+                const name = bytes.toString('utf8', offset, eq);
+                if (names.includes(name)) {
+                    bytes.fill(0x78, eq + 1, end); // 'x'
+                    hidden.add(name);
+                }
+            }
+            offset = end + 1;
+        }
+        if (hidden.size > 0)
+            (0,external_node_fs_.writeSync)(fd, bytes, 0, bytes.length, block.start);
+        return [...hidden];
+    }
+    catch {
+        return [];
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/cli.js
 // The `perfgate` command: parses arguments, calls the pipeline, maps errors to exit codes.
 // Progress goes to stderr; results go to files and stdout.
+
 
 
 
@@ -70105,6 +70187,9 @@ async function main(argv) {
     // children tears them down on a signal.
     if (argv[0] !== 'proxy')
         installSignalTeardown();
+    // In a workflow step the CLI may have GITHUB_TOKEN in its environment; the service could read it
+    // from /proc/<this pid>/environ (see service/own-environ.ts).
+    hideCredentialsFromProcEnviron();
     try {
         await buildProgram().parseAsync(argv, { from: 'user' });
         return typeof process.exitCode === 'number' ? process.exitCode : errors/* ExitCode */.yU.ok;

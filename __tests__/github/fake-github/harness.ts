@@ -39,6 +39,8 @@ export interface ActionInvocation {
   runId: number;
   inputs?: Record<string, string>;
   token: string;
+  /** Extra environment for the action process (e.g. more runner tokens). */
+  env?: Record<string, string>;
   /** Sends `signal` to the action process (as the runner does on cancel) once its stdout matches. */
   signalWhen?: { stdout: RegExp; signal: NodeJS.Signals };
 }
@@ -100,6 +102,7 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
     RUNNER_OS: 'Linux',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  Object.assign(env, inv.env);
 
   const child = spawn(process.execPath, ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
