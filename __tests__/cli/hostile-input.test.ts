@@ -160,4 +160,20 @@ describe('secrets in requests', () => {
       assert.ok(!text.includes(secret), `${where} holds the secret`);
     }
   });
+
+  test('a request that fails names its path as written, never the secret', async () => {
+    const dir = tempDir();
+    const secret = 'sk-live-fedcba9876543210';
+    const config = writeHelloConfig(dir, {
+      env: 'HELLO_SECRET: "not-the-key"',
+      scenarios: '  - name: denied\n    request: { path: "/secret?api_key=${API_KEY}" }\n',
+    });
+    const out = path.join(dir, 'results.json');
+    const r = await cli(['run', '-c', config, '--out', out], { cwd: dir, env: { API_KEY: secret } });
+    const stored = readFileSync(out, 'utf8');
+    assert.match(JSON.parse(stored).scenarios[0].error, /GET http:\/\/127\.0\.0\.1:\d+\/secret\?api_key=\$\{API_KEY\} answered HTTP 403/);
+    for (const [where, text] of [['results.json', stored], ['stdout', r.stdout], ['stderr', r.stderr]]) {
+      assert.ok(!text.includes(secret), `${where} holds the secret`);
+    }
+  });
 });

@@ -67011,9 +67011,16 @@ function requestUrl(baseUrl, request) {
     const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
     return new URL(`${base.origin}${prefix}${path}`);
 }
-/** `METHOD url`, as shown in messages. */
+/**
+ * `METHOD url`, as shown in messages. A path naming `${VAR}` is shown as written (not through URL,
+ * which would percent-encode the braces), so the value of a secret never reaches a message.
+ */
 function describeRequest(baseUrl, request) {
-    return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+    const shown = request.shownPath;
+    if (shown === undefined || shown === request.path)
+        return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+    const base = new URL(baseUrl);
+    return `${request.method.toUpperCase()} ${base.origin}${base.pathname.replace(/\/+$/, '')}${shown.startsWith('/') ? '' : '/'}${shown}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/load/probe.js
@@ -67997,7 +68004,7 @@ function probe_send(baseUrl, scenario, agent) {
             res.on('error', reject);
         });
         req.on('timeout', () => req.destroy(new Error(`no response within ${scenario.load.timeoutMs} ms`)));
-        req.on('error', (err) => reject(new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query probe ${method} ${url.href} failed: ${err.message}`)));
+        req.on('error', (err) => reject(new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query probe ${describeRequest(baseUrl, scenario.request)} failed: ${err.message}`)));
         req.end(body ?? undefined);
     });
 }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
-import { requestUrl } from '../load/request.js';
+import { describeRequest, requestUrl } from '../load/request.js';
 import type { QueryResult } from '../results/types.js';
 import { attributeStatements, type ProbeWindow } from './attribution.js';
 import { buildQueryResult, medianIndex } from './nplusone.js';
@@ -152,7 +152,7 @@ function send(baseUrl: string, scenario: ScenarioConfig, agent: http.Agent): Pro
     });
     req.on('timeout', () => req.destroy(new Error(`no response within ${scenario.load.timeoutMs} ms`)));
     req.on('error', (err) =>
-      reject(new EnvironmentError(`scenario "${scenario.name}": query probe ${method} ${url.href} failed: ${err.message}`)),
+      reject(new EnvironmentError(`scenario "${scenario.name}": query probe ${describeRequest(baseUrl, scenario.request)} failed: ${err.message}`)),
     );
     req.end(body ?? undefined);
   });
