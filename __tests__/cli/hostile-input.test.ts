@@ -142,6 +142,10 @@ describe('output paths are checked before measuring', () => {
   });
 });
 
+function assertNoSecret(secret: string, places: Record<string, string>): void {
+  for (const [where, text] of Object.entries(places)) assert.ok(!text.includes(secret), `${where} holds the secret`);
+}
+
 describe('secrets in requests', () => {
   test('${VAR} in a path and a header is sent expanded but stored and shown as written', async () => {
     const dir = tempDir();
@@ -156,9 +160,7 @@ describe('secrets in requests', () => {
     assert.equal(r.code, 0, `the service saw the expanded key (errors: 0 passes)\n${r.stderr}`);
     const stored = readFileSync(out, 'utf8');
     assert.equal(JSON.parse(stored).scenarios[0].request.path, '/secret?api_key=${API_KEY}');
-    for (const [where, text] of [['results.json', stored], ['report', readFileSync(report, 'utf8')], ['stdout', r.stdout], ['stderr', r.stderr]]) {
-      assert.ok(!text.includes(secret), `${where} holds the secret`);
-    }
+    assertNoSecret(secret, { 'results.json': stored, report: readFileSync(report, 'utf8'), stdout: r.stdout, stderr: r.stderr });
   });
 
   test('a request that fails names its path as written, never the secret', async () => {
@@ -172,8 +174,6 @@ describe('secrets in requests', () => {
     const r = await cli(['run', '-c', config, '--out', out], { cwd: dir, env: { API_KEY: secret } });
     const stored = readFileSync(out, 'utf8');
     assert.match(JSON.parse(stored).scenarios[0].error, /GET http:\/\/127\.0\.0\.1:\d+\/secret\?api_key=\$\{API_KEY\} answered HTTP 403/);
-    for (const [where, text] of [['results.json', stored], ['stdout', r.stdout], ['stderr', r.stderr]]) {
-      assert.ok(!text.includes(secret), `${where} holds the secret`);
-    }
+    assertNoSecret(secret, { 'results.json': stored, stdout: r.stdout, stderr: r.stderr });
   });
 });
