@@ -57,6 +57,20 @@ const Scenario = Type.Object({
   solo: Type.Optional(Load),
   queries: Type.Optional(Queries),
   error: Type.Optional(Type.String({ maxLength: 100_000 })),
+  // Every field optional: only sizes and types are held here, the shape belongs to types.ts.
+  stop: Type.Optional(
+    Type.Object({
+      schedule: Type.Optional(Type.String({ maxLength: 40 })),
+      rounds: Type.Optional(NonNegInt),
+      looks: Type.Optional(NonNegInt),
+      maxLooks: Type.Optional(NonNegInt),
+      confidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      reason: Type.Optional(Type.String({ maxLength: 40 })),
+      pending: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
+      roundMs: Type.Optional(Num),
+      roundSizing: Type.Optional(Type.String({ maxLength: 500 })),
+    }),
+  ),
 });
 export const ResultsFileSchema: TSchema = Type.Object({
   schema: Type.Literal('perfgate/results@1'),
@@ -67,7 +81,11 @@ export const ResultsFileSchema: TSchema = Type.Object({
     timestamp: Label,
     runner: Type.Object({ os: Label, cpus: Num, cpuModel: Type.Optional(Label), node: Label }),
     configFile: Type.Optional(Type.String({ maxLength: 4096 })),
+    mode: Type.Optional(Type.String({ maxLength: 40 })),
+    schedule: Type.Optional(Type.String({ maxLength: 40 })),
   }),
   scenarios: Type.Array(Scenario, { maxItems: 1000 }),
-  base: Type.Optional(Type.Object({ scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
+  base: Type.Optional(
+    Type.Object({ commit: Type.Optional(Type.String({ maxLength: 200 })), ref: Type.Optional(Type.String({ maxLength: 500 })), scenarios: Type.Array(Scenario, { maxItems: 1000 }) }),
+  ),
 });
