@@ -34,6 +34,7 @@ export function productionDeps(): Deps {
 installSignalTeardown((line) => core.info(line));
 // The service can read /proc/<this pid>/environ: the tokens the runner started us with are
 // overwritten there (they stay in process.env) before anything from the pull request runs.
-hideCredentialsFromProcEnviron();
+const { failed } = hideCredentialsFromProcEnviron();
+if (failed) core.warning(`perfgate could not hide the runner's tokens from /proc/${process.pid}/environ (${failed}); the service may read them there`);
 // Exit explicitly: keep-alive sockets or rate-limiter timers must not hold a finished step open.
 run(productionDeps()).then((code) => process.exit(code));

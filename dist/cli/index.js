@@ -70038,22 +70038,18 @@ function environBlock() {
     const end = Number(fields[51 - 3]);
     return Number.isSafeInteger(start) && Number.isSafeInteger(end) && end > start ? { start, end } : undefined;
 }
-/**
- * Hides the values of runner credentials from /proc/<pid>/environ; returns the names hidden. Never
- * throws: where /proc/self/mem cannot be written (not Linux, a hardened kernel) nothing changes and
- * the result is empty.
- */
+/** Hides the values of runner credentials from /proc/<pid>/environ. Never throws. */
 function hideCredentialsFromProcEnviron(env = process.env) {
-    if (process.platform !== 'linux')
-        return [];
     const names = Object.keys(env).filter((name) => isRunnerCredential(name) && env[name]);
     if (names.length === 0)
-        return [];
+        return { hidden: [] };
+    if (process.platform !== 'linux')
+        return { hidden: [], failed: `not Linux (${process.platform})` };
     let fd;
     try {
         const block = environBlock();
         if (!block)
-            return [];
+            return { hidden: [], failed: 'no env_start/env_end in /proc/self/stat' };
         fd = (0,external_node_fs_.openSync)('/proc/self/mem', 'r+');
         const bytes = Buffer.alloc(block.end - block.start);
         (0,external_node_fs_.readSync)(fd, bytes, 0, bytes.length, block.start);
@@ -70080,10 +70076,10 @@ function hideCredentialsFromProcEnviron(env = process.env) {
         }
         if (hidden.size > 0)
             (0,external_node_fs_.writeSync)(fd, bytes, 0, bytes.length, block.start);
-        return [...hidden];
+        return { hidden: [...hidden] };
     }
-    catch {
-        return [];
+    catch (error) {
+        return { hidden: [], failed: error.message };
     }
     finally {
         if (fd !== undefined)

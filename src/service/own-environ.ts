@@ -25,19 +25,22 @@ function environBlock(): { start: number; end: number } | undefined {
   return Number.isSafeInteger(start) && Number.isSafeInteger(end) && end > start ? { start, end } : undefined;
 }
 
-/**
- * Hides the values of runner credentials from /proc/<pid>/environ; returns the names hidden. Never
- * throws: where /proc/self/mem cannot be written (not Linux, a hardened kernel) nothing changes and
- * the result is empty.
- */
-export function hideCredentialsFromProcEnviron(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (process.platform !== 'linux') return [];
+export interface Hidden {
+  /** Credential names whose values no longer show in /proc/<pid>/environ. */
+  hidden: string[];
+  /** Why it could not be done, when there was something to hide (not Linux, a hardened kernel). */
+  failed?: string;
+}
+
+/** Hides the values of runner credentials from /proc/<pid>/environ. Never throws. */
+export function hideCredentialsFromProcEnviron(env: NodeJS.ProcessEnv = process.env): Hidden {
   const names = Object.keys(env).filter((name) => isRunnerCredential(name) && env[name]);
-  if (names.length === 0) return [];
+  if (names.length === 0) return { hidden: [] };
+  if (process.platform !== 'linux') return { hidden: [], failed: `not Linux (${process.platform})` };
   let fd: number | undefined;
   try {
     const block = environBlock();
-    if (!block) return [];
+    if (!block) return { hidden: [], failed: 'no env_start/env_end in /proc/self/stat' };
     fd = openSync('/proc/self/mem', 'r+');
     const bytes = Buffer.alloc(block.end - block.start);
     readSync(fd, bytes, 0, bytes.length, block.start);
@@ -62,9 +65,9 @@ export function hideCredentialsFromProcEnviron(env: NodeJS.ProcessEnv = process.
       offset = end + 1;
     }
     if (hidden.size > 0) writeSync(fd, bytes, 0, bytes.length, block.start);
-    return [...hidden];
-  } catch {
-    return [];
+    return { hidden: [...hidden] };
+  } catch (error) {
+    return { hidden: [], failed: (error as Error).message };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
