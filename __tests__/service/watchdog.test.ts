@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, tempDir, writeHelloConfig } from '../cli/helpers.js';
 import { survivors } from './helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 
 /** Every process whose parent is `ppid`, or whose process group is `pgid`. */
 function related(ppid: number, pgid: number): number[] {
@@ -58,6 +60,27 @@ describe('the service does not outlive perfgate', () => {
           // gone, as it should be
         }
       }
+    }
+  });
+
+  test('a process group id that no marked process is in is never signalled (ids are reused)', async () => {
+    const marker = `test-${randomUUID()}`;
+    // The victim stands for whoever got the ended group's id; the marked process left that group.
+    const victim = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const marked = spawn('sleep', ['30'], { detached: true, stdio: 'ignore', env: { ...process.env, PERFGATE_SERVICE_ID: marker } });
+    try {
+      const driver = spawn(
+        process.execPath,
+        ['--import', 'tsx', '-e', `import { watchGroup } from ${JSON.stringify(path.join(repoRoot, 'src/service/watchdog.ts'))}; watchGroup(${victim.pid}, ${JSON.stringify(marker)}, 100); setTimeout(() => process.exit(0), 300);`],
+        { cwd: repoRoot, stdio: 'ignore' },
+      );
+      await new Promise((resolve) => driver.on('exit', resolve));
+      assert.deepEqual(await survivors([marked.pid!], 10_000), [], 'the marked process is stopped');
+      await sleep(500);
+      assert.equal(victim.exitCode, null, 'the victim group is untouched');
+      assert.equal(victim.signalCode, null);
+    } finally {
+      for (const c of [victim, marked]) c.kill('SIGKILL');
     }
   });
 });

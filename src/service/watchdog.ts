@@ -40,7 +40,9 @@ function members(marker) {
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (fs.readFileSync('/proc/' + e + '/environ', 'latin1').split('\0').includes(MARKER_ENV + '=' + marker)) found.push(Number(e));
+      if (!fs.readFileSync('/proc/' + e + '/environ', 'latin1').split('\0').includes(MARKER_ENV + '=' + marker)) continue;
+      const stat = fs.readFileSync('/proc/' + e + '/stat', 'utf8');
+      found.push({ pid: Number(e), pgrp: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) });
     } catch {}
   }
   return found;
@@ -48,12 +50,12 @@ function members(marker) {
 function signalAll(signal) {
   let alive = 0;
   for (const [pgid, g] of groups) {
-    // The group is signalled only while a marked process is in it: its id could be reused otherwise.
-    const pids = members(g.marker);
-    if (pids.length === 0) continue;
-    alive += pids.length;
-    try { process.kill(-pgid, signal); } catch {}
-    for (const pid of pids) { try { process.kill(pid, signal); } catch {} }
+    const found = members(g.marker);
+    alive += found.length;
+    // The group is signalled only while a marked process is still in it: process ids are reused
+    // (pid_max is often 32768), and an id whose group has ended may now lead someone else's.
+    if (found.some((m) => m.pgrp === pgid)) { try { process.kill(-pgid, signal); } catch {} }
+    for (const m of found) { try { process.kill(m.pid, signal); } catch {} }
   }
   return alive;
 }
