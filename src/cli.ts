@@ -4,10 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configJsonSchema } from './config/json-schema.js';
 import { ExitCode, PerfgateError, UsageError } from './errors.js';
+import { checkOutputFile } from './output-file.js';
 import { compareFiles, runPipeline, type RunOutcome } from './pipeline.js';
 import { runDemo } from './demo/run-demo.js';
 import { runProxyCommand } from './queries/proxy-command.js';
 import { installSignalTeardown } from './service/index.js';
+import { hideCredentialsFromProcEnviron } from './service/own-environ.js';
 import { TOOL_VERSION } from './version.js';
 
 const progress = (line: string) => process.stderr.write(`perfgate: ${line}\n`);
@@ -119,7 +121,10 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action((opts: { out?: string }) => {
       const text = JSON.stringify(configJsonSchema(), null, 2) + '\n';
-      if (opts.out) writeFileSync(opts.out, text);
+      if (opts.out) {
+        checkOutputFile(opts.out, '--out');
+        writeFileSync(opts.out, text);
+      }
       else process.stdout.write(text);
     });
 
@@ -130,6 +135,9 @@ export async function main(argv: string[]): Promise<number> {
   // `perfgate proxy` handles SIGINT itself (it prints the summary); everything else that starts
   // children tears them down on a signal.
   if (argv[0] !== 'proxy') installSignalTeardown();
+  // In a workflow step the CLI may have GITHUB_TOKEN in its environment; the service could read it
+  // from /proc/<this pid>/environ (see service/own-environ.ts).
+  hideCredentialsFromProcEnviron();
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

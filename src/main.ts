@@ -6,6 +6,7 @@ import { createArtifactStore } from './github/artifacts.js';
 import { createOctokit, type Octokit } from './github/octokit.js';
 import { compareFiles, runPipeline } from './pipeline.js';
 import { installSignalTeardown } from './service/registry.js';
+import { hideCredentialsFromProcEnviron } from './service/own-environ.js';
 
 export function productionDeps(): Deps {
   // One client per token, shared by the API calls and the artifact downloads (one rate limiter).
@@ -38,5 +39,9 @@ export function productionDeps(): Deps {
 // run in sessions of their own and would outlive the step (on a self-hosted runner, holding ports
 // and CPU for the next job), so they are stopped first.
 installSignalTeardown((line) => core.info(line));
+// The service can read /proc/<this pid>/environ: the tokens the runner started us with are
+// overwritten there (they stay in process.env) before anything from the pull request runs.
+const { failed } = hideCredentialsFromProcEnviron();
+if (failed) core.warning(`perfgate could not hide the runner's tokens from /proc/${process.pid}/environ (${failed}); the service may read them there`);
 // Exit explicitly: keep-alive sockets or rate-limiter timers must not hold a finished step open.
 run(productionDeps()).then((code) => process.exit(code));

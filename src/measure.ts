@@ -21,6 +21,7 @@ import { probeQueries } from './queries/probe.js';
 import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
 import { registerChild } from './service/registry.js';
 import { createLogDir } from './service/log-dir.js';
+import { withoutRunnerCredentials } from './service/child-env.js';
 import { prepareBaseWorktree, type BaseWorktree } from './rerun/worktree.js';
 import { bootSide, type BootedSide, type PassKind, type Side, type SideSpec } from './measure/side.js';
 import { timeScenario } from './measure/timing.js';
@@ -79,7 +80,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     const specs: SideSpec[] = [{ side: 'head', service: config.service, port: await freePort() }];
     if (worktree) specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await freePort() });
     for (const [i, scenario] of selected.entries()) {
-      for (const spec of specs) measured[i]!.set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
+      for (const spec of specs) measured[i]!.set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.shownPath ?? scenario.request.path } });
     }
 
     const counting = config.database !== undefined || selected.some((s) => s.queries.header !== undefined);
@@ -245,7 +246,7 @@ function emptyResults(config: PerfgateConfig, rerun: boolean): Results {
 /** The commit the config's checkout is at, for the report footer; undefined outside a git repository. */
 function gitHeadCommit(cwd: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: withoutRunnerCredentials(process.env) }).trim() || undefined;
   } catch {
     return undefined;
   }

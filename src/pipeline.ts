@@ -1,6 +1,6 @@
 // The one engine behind both front doors (cli.ts and main.ts): config → service → probes → results
 // (written first) → compare → report. Only orchestration lives here; each stage is its own module.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config/load.js';
 import type { PerfgateConfig } from './config/types.js';
@@ -15,6 +15,7 @@ import { confirmByRerun } from './confirm-rerun.js';
 import type { Comparison } from './compare/compare.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
 import { explainChangedStatements } from './queries/explain/index.js';
+import { checkOutputFile } from './output-file.js';
 
 export interface RunOptions {
   configFile: string;
@@ -75,6 +76,8 @@ export interface RunOutcome {
 export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
   if (options.failOn) config.failOn = options.failOn;
+  checkOutputFile(options.outFile, '--out');
+  if (options.reportFile) checkOutputFile(options.reportFile, '--report');
   // Read before measuring: a bad history file should cost seconds, not a whole run.
   const history = historyOf(options);
   const measureOptions: MeasureOptions = {
@@ -151,6 +154,7 @@ export interface CompareOptions {
 
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 export async function compareFiles(options: CompareOptions): Promise<RunOutcome> {
+  if (options.reportFile) checkOutputFile(options.reportFile, '--report');
   const head = readResultsFile(options.headFile);
   const history = historyOf(options);
   // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
@@ -251,9 +255,14 @@ function readBaseline(file: string): { results?: Results; problem?: string } {
 export function writeResults(file: string, results: Results): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
-  // rename is atomic: a reader (or a crash) never sees half a results file
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+    // rename is atomic: a reader (or a crash) never sees half a results file
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 function reproduceFor(config: PerfgateConfig): string {

@@ -3,8 +3,6 @@ import { describe, test } from 'node:test';
 import { markdownTable } from 'markdown-table';
 import fc from 'fast-check';
 import {
-  codeBlock,
-  escapeCell,
   formatBytes,
   formatInterval,
   formatLatencyUs,
@@ -31,33 +29,5 @@ describe('number formatting', () => {
     assert.equal(formatPercent(-0.0004), '0.0%');
     assert.equal(formatInterval(0.052, 0.091), '[5.2, 9.1]');
     assert.equal(formatInterval(-0.0001, 0.02), '[0.0, 2.0]');
-  });
-});
-
-describe('escaping', () => {
-  test('a cell with pipes and backticks stays one cell', () => {
-    const sql = 'select `a` || b from t where x = `y` | z';
-    const md = markdownTable([
-      ['name', 'sql', 'n'],
-      ['q', escapeCell(sql), '1'],
-    ]);
-    const row = md.split('\n')[2];
-    // Unescaped pipes delimit cells: exactly 4 for 3 cells.
-    assert.equal(row.replace(/\\\|/g, '').split('|').length - 1, 4);
-    assert.doesNotMatch(row.replace(/\\`/g, ''), /`/);
-  });
-  test('HTML and newlines cannot break out of a cell', () => {
-    assert.equal(escapeCell('<b>x</b>\ny'), '&lt;b&gt;x&lt;/b&gt; y');
-  });
-  test('code fences are longer than any backtick run inside', () => {
-    fc.assert(
-      fc.property(fc.string(), (code) => {
-        const block = codeBlock(code, 'sql');
-        const fence = block.match(/^`+/)![0];
-        assert.ok(fence.length >= 3);
-        assert.ok(!code.includes(fence), 'the fence never occurs inside the code');
-        assert.ok(block.endsWith(`\n${fence}`));
-      }),
-    );
   });
 });

@@ -58852,6 +58852,7 @@ function compareQueries(head, base, threshold) {
 /* harmony export */   $5: () => (/* binding */ requiredVariables),
 /* harmony export */   Jg: () => (/* binding */ trimBaseUrl),
 /* harmony export */   S9: () => (/* binding */ expandServiceConfig),
+/* harmony export */   cF: () => (/* binding */ hasVariables),
 /* harmony export */   nf: () => (/* binding */ expandConfigValues),
 /* harmony export */   q3: () => (/* binding */ httpUrl)
 /* harmony export */ });
@@ -58931,6 +58932,10 @@ function requiredVariables(text) {
             names.push(ref.name);
     }
     return names;
+}
+/** Whether `text` refers to any variable (`$${` is a literal, not a reference). */
+function hasVariables(text) {
+    return [...text.matchAll(/\$\$\{|\$\{/g)].some((m) => m[0] === '${');
 }
 /**
  * Expands `text` or throws a ConfigError naming `keyPath` (and the file and line when given).
@@ -59354,9 +59359,16 @@ function requestUrl(baseUrl, request) {
     const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
     return new URL(`${base.origin}${prefix}${path}`);
 }
-/** `METHOD url`, as shown in messages. */
+/**
+ * `METHOD url`, as shown in messages. A path naming `${VAR}` is shown as written (not through URL,
+ * which would percent-encode the braces), so the value of a secret never reaches a message.
+ */
 function describeRequest(baseUrl, request) {
-    return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+    const shown = request.shownPath;
+    if (shown === undefined || shown === request.path)
+        return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+    const base = new URL(baseUrl);
+    return `${request.method.toUpperCase()} ${base.origin}${base.pathname.replace(/\/+$/, '')}${shown.startsWith('/') ? '' : '/'}${shown}`;
 }
 
 // EXTERNAL MODULE: ../../main/node_modules/hdr-histogram-js/dist/index.js
@@ -60568,7 +60580,7 @@ async function probeHeader(opts, agent, header) {
         const value = res.headers[header.toLowerCase()];
         const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
         if (count === undefined) {
-            throw new errors/* EnvironmentError */.eG(`scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.path} has no usable ` +
+            throw new errors/* EnvironmentError */.eG(`scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
                 `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
                 (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''));
         }
@@ -60629,7 +60641,7 @@ function probe_send(baseUrl, scenario, agent) {
             res.on('error', reject);
         });
         req.on('timeout', () => req.destroy(new Error(`no response within ${scenario.load.timeoutMs} ms`)));
-        req.on('error', (err) => reject(new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query probe ${method} ${url.href} failed: ${err.message}`)));
+        req.on('error', (err) => reject(new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query probe ${describeRequest(baseUrl, scenario.request)} failed: ${err.message}`)));
         req.end(body ?? undefined);
     });
 }
@@ -60688,6 +60700,8 @@ function settleLogDir(dir, entry, exitCode) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/service/child-env.js
+var child_env = __nccwpck_require__(4648);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./lib/rerun/worktree.js
@@ -60699,10 +60713,11 @@ var external_node_util_ = __nccwpck_require__(57975);
 
 
 
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 async function git(cwd, args) {
     try {
-        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+        const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024, env: (0,child_env/* withoutRunnerCredentials */.D)(process.env) });
         return stdout.trim();
     }
     catch (error) {
@@ -60747,7 +60762,7 @@ async function prepareBaseWorktree(opts) {
     await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
     const removeSync = () => {
         try {
-            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+            (0,external_node_child_process_.execFileSync)('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore', env: (0,child_env/* withoutRunnerCredentials */.D)(process.env) });
         }
         catch {
             // removed below; `git worktree prune` forgets the entry later
@@ -60769,8 +60784,8 @@ async function prepareBaseWorktree(opts) {
 var expand = __nccwpck_require__(14431);
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
 var queries_proxy = __nccwpck_require__(93193);
-// EXTERNAL MODULE: ./lib/service/index.js + 12 modules
-var lib_service = __nccwpck_require__(69334);
+// EXTERNAL MODULE: ./lib/service/index.js + 13 modules
+var lib_service = __nccwpck_require__(64581);
 ;// CONCATENATED MODULE: ./lib/measure/side.js
 // One side (head or base) booted for one pass. With a database, the count pass reaches it through
 // perfgate's query proxy and the timing pass reaches it directly: perfgate's exports
@@ -61301,6 +61316,7 @@ var version = __nccwpck_require__(40644);
 
 
 
+
 /** Runs every scenario and returns results; `onPartial` gets what exists so far if a later step throws. */
 async function measure(options, onPartial) {
     const { config, progress } = options;
@@ -61338,7 +61354,7 @@ async function measure(options, onPartial) {
             specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await freePort() });
         for (const [i, scenario] of selected.entries()) {
             for (const spec of specs)
-                measured[i].set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.path } });
+                measured[i].set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.shownPath ?? scenario.request.path } });
         }
         const counting = config.database !== undefined || selected.some((s) => s.queries.header !== undefined);
         const separateTiming = config.database !== undefined && config.database.timing === 'direct';
@@ -61495,7 +61511,7 @@ function emptyResults(config, rerun) {
 /** The commit the config's checkout is at, for the report footer; undefined outside a git repository. */
 function gitHeadCommit(cwd) {
     try {
-        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: (0,child_env/* withoutRunnerCredentials */.D)(process.env) }).trim() || undefined;
     }
     catch {
         return undefined;
@@ -63045,15 +63061,11 @@ function statementDurationUs(s) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B4: () => (/* binding */ formatCount),
-/* harmony export */   DV: () => (/* binding */ codeBlock),
 /* harmony export */   Fl: () => (/* binding */ formatValue),
 /* harmony export */   N2: () => (/* binding */ formatRps),
 /* harmony export */   WY: () => (/* binding */ formatLatencyUs),
-/* harmony export */   ZD: () => (/* binding */ escapeHtml),
-/* harmony export */   kq: () => (/* binding */ escapeCell),
 /* harmony export */   l9: () => (/* binding */ formatPercent),
-/* harmony export */   vy: () => (/* binding */ formatInterval),
-/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */   vy: () => (/* binding */ formatInterval)
 /* harmony export */ });
 /* unused harmony export formatBytes */
 // Number and text formatting for the report. Deterministic (no locale APIs): snapshots and PR
@@ -63125,36 +63137,6 @@ function formatInterval(lo, hi) {
         return t === '-0.0' ? '0.0' : t;
     };
     return `[${f(lo)}, ${f(hi)}]`;
-}
-/**
- * Text for a GFM table cell: `|` would end the cell and backticks would open code spans across
- * cells; `<`/`&` would start HTML; newlines would end the row.
- */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/`/g, '\\`')
-        .replace(/\r\n?|\n/g, ' ');
-}
-/** Text for HTML context (a <summary>). */
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** A fenced code block whose fence is longer than any backtick run inside (SQL may contain backticks). */
-function codeBlock(code, lang = '') {
-    const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${lang}\n${code}\n${fence}`;
-}
-/** Shortens text to `max` characters, marking the cut. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    return `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
 
@@ -63231,7 +63213,7 @@ function withoutRunnerCredentials(env) {
 
 /***/ }),
 
-/***/ 69334:
+/***/ 64581:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63664,10 +63646,113 @@ class ProcessTracker {
 
 // EXTERNAL MODULE: ./lib/service/registry.js
 var registry = __nccwpck_require__(78341);
+;// CONCATENATED MODULE: ./lib/service/watchdog.js
+// The service must not outlive perfgate, however perfgate dies. The registry's signal and 'exit'
+// handlers cover Ctrl-C, SIGTERM and normal exits, but SIGKILL, the OOM killer and V8 aborting on
+// heap exhaustion run no JavaScript at all. Linux's PR_SET_PDEATHSIG would have to be set inside the
+// child (the service's /bin/sh cannot) and fires on the death of the spawning *thread*, so instead:
+//
+// one small watchdog process holds the read end of a pipe whose write end only perfgate holds (Node
+// opens pipes close-on-exec, so no other child inherits it). The kernel closes that end when perfgate
+// dies, for any reason; the watchdog reads EOF and tears down every process group still registered
+// with it: SIGTERM, the group's grace period, SIGKILL. It also finds members that left their group
+// (setsid daemons) by the service marker in their environment, as the process tracker does.
+//
+// The watchdog runs in its own session, so a signal to perfgate's process group (Ctrl-C in a terminal)
+// does not take it down first, and it gets an empty environment: it never holds a credential.
+
+
+// Plain JavaScript text, run with `node -e`: a string, so the bundler leaves it alone. Protocol on
+// stdin, one line each: `+ <pgid> <marker> <graceMs>` registers a group, `- <pgid>` forgets it.
+const WATCHDOG_SOURCE = String.raw `
+const fs = require('node:fs');
+const groups = new Map();
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const [op, pgid, marker, grace] = pending.slice(0, nl).split(' ');
+    pending = pending.slice(nl + 1);
+    if (op === '+') groups.set(Number(pgid), { marker, graceMs: Number(grace) });
+    else groups.delete(Number(pgid));
+  }
+});
+const MARKER_ENV = ${JSON.stringify(SERVICE_MARKER_ENV)};
+function members(marker) {
+  const found = [];
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch {}
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!fs.readFileSync('/proc/' + e + '/environ', 'latin1').split('\0').includes(MARKER_ENV + '=' + marker)) continue;
+      const stat = fs.readFileSync('/proc/' + e + '/stat', 'utf8');
+      found.push({ pid: Number(e), pgrp: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) });
+    } catch {}
+  }
+  return found;
+}
+function signalAll(signal) {
+  let alive = 0;
+  for (const [pgid, g] of groups) {
+    const found = members(g.marker);
+    alive += found.length;
+    // The group is signalled only while a marked process is still in it: process ids are reused
+    // (pid_max is often 32768), and an id whose group has ended may now lead someone else's.
+    if (found.some((m) => m.pgrp === pgid)) { try { process.kill(-pgid, signal); } catch {} }
+    for (const m of found) { try { process.kill(m.pid, signal); } catch {} }
+  }
+  return alive;
+}
+function teardown() {
+  if (groups.size === 0) process.exit(0);
+  const grace = Math.max(...[...groups.values()].map((g) => g.graceMs));
+  if (signalAll('SIGTERM') === 0) process.exit(0);
+  const killAt = Date.now() + grace;
+  const tick = setInterval(() => {
+    const left = Date.now() < killAt ? signalAll(0) : signalAll('SIGKILL');
+    if (left === 0 || Date.now() > killAt + 3000) { clearInterval(tick); process.exit(0); }
+  }, 50);
+}
+process.stdin.on('end', teardown);
+process.stdin.on('error', teardown);
+`;
+let watchdog;
+function start() {
+    const child = (0,external_node_child_process_.spawn)(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, env: {}, stdio: ['pipe', 'ignore', 'ignore'] });
+    const stdin = child.stdin;
+    // Neither the watchdog nor its pipe may keep perfgate's event loop alive.
+    child.unref();
+    stdin.unref();
+    stdin.on('error', () => {
+        // The watchdog died (someone killed it): the in-process teardown still covers normal exits.
+        watchdog = undefined;
+    });
+    return { child, stdin };
+}
+/**
+ * Puts a process group under the watchdog until the returned function is called (after the group
+ * has been stopped). Linux only: elsewhere there is no /proc to find the members by.
+ */
+function watchGroup(pgid, marker, graceMs) {
+    if (process.platform !== 'linux')
+        return () => { };
+    watchdog ??= start();
+    const { stdin } = watchdog;
+    stdin.write(`+ ${pgid} ${marker} ${Math.round(graceMs)}\n`);
+    return () => {
+        if (!stdin.destroyed)
+            stdin.write(`- ${pgid}\n`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/service/group.js
 // A shell command running in its own process group, with its output in a log file, and a teardown that
 // leaves nothing behind: SIGTERM to the group and to every descendant that left it, a grace period,
 // then SIGKILL.
+
 
 
 
@@ -63766,7 +63851,13 @@ function spawnGroup(opts) {
         signalAll('SIGKILL');
     };
     const group = { pid, tracker, exited, isRunning: () => running, stop, killNow };
-    unregister = (0,registry/* registerChild */.Q8)(group);
+    // The registry stops the group when perfgate exits or is signalled; the watchdog when it is killed.
+    const unwatch = watchGroup(pid, marker, opts.stopTimeoutMs);
+    const unregisterChild = (0,registry/* registerChild */.Q8)(group);
+    unregister = () => {
+        unregisterChild();
+        unwatch();
+    };
     return group;
 }
 
@@ -69514,15 +69605,17 @@ function Percent(description, defaultValue) {
         examples: ['5%', '12.5%'],
     });
 }
-function Count(description, minimum, defaultValue) {
-    return Type.Integer({ minimum, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+function Count(description, minimum, defaultValue, maximum) {
+    return Type.Integer({ minimum, ...(maximum === undefined ? {} : { maximum }), description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 }
+/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
+const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 };
 // --- sections ---------------------------------------------------------------------------------
 const LoadSchema = Type.Object({
-    connections: Type.Optional(Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections)),
+    connections: Type.Optional(Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections, LIMITS.connections)),
     duration: Type.Optional(Duration('Measured length of one round, warm-up excluded.', DEFAULTS.load.duration)),
     warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
-    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
+    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining, LIMITS.pipelining)),
     timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
     connection: Type.Optional(StringEnum(['auto', 'keep-alive', 'close'], {
         description: 'auto: keep connections open, or, when the server closes them (gunicorn\'s sync worker), a new connection per request (per N when it allows N), connection setup included in latency; keep-alive: refuse servers that close; close: always a new connection per request.',
@@ -69587,8 +69680,8 @@ const RequestSchema = Type.Object({
 }, { ...strict, description: 'The request this scenario sends.' });
 // Rounds and adaptive rounds: the same keys in defaults and in each scenario.
 const ROUNDS_KEYS = {
-    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics. In rerun mode, the block of rounds measured before each look at the verdicts; written without maxRounds, exactly this many rounds run.', 1, DEFAULTS.rounds)),
-    maxRounds: Type.Optional(Count('Rerun mode: rounds at most. While a metric that can fail the check is inconclusive, another block of `rounds` runs, until this or timeBudget is reached. Default 160, or `rounds` when rounds is set without maxRounds (fixed rounds).', 1)),
+    rounds: Type.Optional(Count('Rounds per scenario, each kept as a separate sample for the statistics. In rerun mode, the block of rounds measured before each look at the verdicts; written without maxRounds, exactly this many rounds run.', 1, DEFAULTS.rounds, LIMITS.rounds)),
+    maxRounds: Type.Optional(Count('Rerun mode: rounds at most. While a metric that can fail the check is inconclusive, another block of `rounds` runs, until this or timeBudget is reached. Default 160, or `rounds` when rounds is set without maxRounds (fixed rounds).', 1, undefined, LIMITS.rounds)),
     timeBudget: Type.Optional(Duration('Rerun mode: load time per scenario (both sides) after which no further block of rounds starts.', DEFAULTS.timeBudget)),
 };
 const ScenarioSchema = Type.Object({
@@ -69703,6 +69796,44 @@ function configJsonSchema() {
 var errors = __nccwpck_require__(92409);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./lib/output-file.js
+// Output paths (`--out`, `--report`, `schema --out`) are checked before any work: a typo'd or
+// unwritable path found after a ten-minute benchmark would cost the whole run. The check writes
+// and removes a probe file beside the target, the only test that also holds for root (whom
+// permission bits do not stop) and for read-only mounts.
+
+
+
+/** Throws a UsageError naming `file` (and the option it came from) unless it can be written. */
+function checkOutputFile(file, option) {
+    const target = external_node_path_.resolve(file);
+    let isDirectory = false;
+    try {
+        isDirectory = (0,external_node_fs_.statSync)(target).isDirectory();
+    }
+    catch {
+        // does not exist yet: fine
+    }
+    if (isDirectory)
+        throw new errors/* UsageError */.eb(`${option} ${file} is a directory: expected a file path, like ${external_node_path_.join(file, 'results.json')}`);
+    const probe = `${target}.tmp-${process.pid}`;
+    try {
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(target), { recursive: true });
+        (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(probe, 'w'));
+    }
+    catch (error) {
+        throw new errors/* UsageError */.eb(`${option} ${file} cannot be written: ${error.code ?? error.message}`);
+    }
+    finally {
+        try {
+            (0,external_node_fs_.rmSync)(probe, { force: true });
+        }
+        catch {
+            // ENOTDIR: the probe was never created
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ../../main/node_modules/yaml/dist/index.js
@@ -69973,7 +70104,7 @@ function normalizeService(raw, folder, file, issues) {
             ...(raw.ready?.url === undefined ? { anyHttpStatus: true } : {}),
         },
         baseUrl,
-        stopTimeoutMs: issues.parse(at('stopTimeout'), raw.stopTimeout, (v) => parseDurationMs(v)) ?? parseDurationMs(DEFAULTS.stopTimeout),
+        stopTimeoutMs: timerMs(at('stopTimeout'), raw.stopTimeout, issues) ?? parseDurationMs(DEFAULTS.stopTimeout),
         origin: { file, lines },
     };
 }
@@ -70060,13 +70191,23 @@ function normalizeLoad(raw, at, issues) {
         out.durationMs = positiveMs([...at, 'duration'], raw.duration, issues, true);
     if (raw.timeout !== undefined)
         out.timeoutMs = positiveMs([...at, 'timeout'], raw.timeout, issues, true);
-    const warmup = issues.parse([...at, 'warmup'], raw.warmup, (v) => parseDurationMs(v));
+    const warmup = timerMs([...at, 'warmup'], raw.warmup, issues);
     if (warmup !== undefined)
         out.warmupMs = warmup;
     return out;
 }
-function positiveMs(at, value, issues, report) {
+/** setTimeout's limit: a longer delay overflows and fires at once (a 40000m round measured nothing). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A duration perfgate waits for with a timer: at most MAX_TIMER_MS (about 24.8 days). */
+function timerMs(at, value, issues) {
     const ms = issues.parse(at, value, (v) => parseDurationMs(v));
+    if (ms === undefined || ms <= MAX_TIMER_MS)
+        return ms;
+    issues.add(at, `expected a duration of at most 35791m (${MAX_TIMER_MS} ms, the longest timer Node.js can set), got ${JSON.stringify(value)}`);
+    return undefined;
+}
+function positiveMs(at, value, issues, report) {
+    const ms = timerMs(at, value, issues);
     if (ms === undefined)
         return 0;
     if (ms <= 0 && report)
@@ -70432,6 +70573,12 @@ function parseConfig(text, file, env) {
     const result = normalizeConfig(expanded, file, locator);
     if (result.config === undefined)
         throw new errors/* ConfigError */.xL(file, sortByLine(result.issues));
+    // Requests are sent expanded but shown as written, so a secret in a path stays out of results and reports.
+    result.config.scenarios.forEach((s, i) => {
+        const template = raw.scenarios[i]?.request.path;
+        if (typeof template === 'string' && (0,expand/* hasVariables */.cF)(template))
+            s.request.shownPath = template;
+    });
     return result.config;
 }
 /** Mappings whose values are strings handed on verbatim (environment variables, HTTP headers). */
@@ -70964,6 +71111,87 @@ function round(x) {
 
 // EXTERNAL MODULE: ./lib/report/stop.js
 var report_stop = __nccwpck_require__(45067);
+;// CONCATENATED MODULE: ./lib/report/escape.js
+// Untrusted text in the report. Scenario names, request paths, SQL, error messages and the runner and
+// tool fields all come from results files, which a pull request controls (its config, its service, or
+// a forged artifact in the fork workflow). Each string is data: it is capped, stripped of the line
+// breaks that would end the construct it sits in, escaped for that construct, and its @mentions and
+// issue references are broken so the bot's comment never pings anyone or links anything.
+// Hand-written because no maintained library escapes for GitHub's markdown contexts (table cells,
+// headings, <summary>, fenced blocks) together with GitHub's mention and reference syntax; the tests
+// check the result through cmark-gfm, GitHub's own renderer.
+/** Caps, in characters, for the kinds of untrusted text the report shows. */
+const MAX_CHARS = { name: 200, text: 500, field: 100, code: 4000 };
+/** U+200B ZERO WIDTH SPACE: invisible, and GitHub's mention/reference matchers stop at it. */
+const ZWSP = '\u200B';
+// CommonMark line endings are \n, \r\n and a lone \r; the rest of C0 (and DEL) has no business in a
+// name or message and some of it (NUL, \f, \v) is treated as whitespace or replaced by renderers.
+const LINE_BREAKS = /\r\n?|\n/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u2028\u2029]/g;
+/**
+ * Breaks `@user`, `@org/team` and e-mail addresses (GitHub links and notifies them), `#123`,
+ * `GH-123` and `owner/repo#123` (cross-references: they link and leave a mention on the other issue).
+ */
+function neutralizeReferences(text) {
+    return text
+        .replace(/@(?=[A-Za-z0-9])/g, `@${ZWSP}`)
+        .replace(/#(?=\d)/g, `#${ZWSP}`)
+        .replace(/\b(GH-)(?=\d)/gi, `$1${ZWSP}`);
+}
+/** Shortens text to `max` characters, marking the cut. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+function oneLine(text, max) {
+    return truncate(String(text).replace(LINE_BREAKS, ' ').replace(CONTROL, ' '), max);
+}
+// Every ASCII character that can open inline markup (emphasis, code, links and images via '[',
+// raw HTML, entities, strikethrough, math, table cells, headings' closing #s) is escaped with a
+// backslash, which CommonMark defines for all ASCII punctuation. Escaping ':' before '//' stops
+// `https://…` autolinks and '.' after www stops `www.…` ones (e-mail ones lose their '@' above).
+const INLINE_SPECIAL = /[\\`*_[\]<>&|~$#]|:(?=\/\/)/g;
+/**
+ * Text for inline markdown: a table cell, a heading, a list item or a blockquote line. One line,
+ * at most `max` characters, every markup character escaped, mentions broken.
+ */
+function inlineText(text, max = MAX_CHARS.text) {
+    const escaped = neutralizeReferences(oneLine(text, max))
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+        .replace(/\b(www)\./gi, '$1\\.');
+    // At the start of a line a leading -, +, = or "1." would start a list, a setext underline or an
+    // ordered list when the text is the first thing in a block (a reason in the fail list).
+    return escaped.replace(/^([-+=])/, '\\$1').replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+}
+/** Text inside raw HTML (a <summary>): one line (a blank line would end the HTML block), entities. */
+function htmlText(text, max = MAX_CHARS.text) {
+    return neutralizeReferences(oneLine(text, max))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;');
+}
+/** An inline code span that cannot be closed early or spill onto another line. */
+function codeSpan(text, max = MAX_CHARS.text) {
+    const body = oneLine(text, max);
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/**
+ * A fenced code block. Line endings become \n (a lone \r is a line ending to GitHub but not to a
+ * caller splitting on \n, so an indented block would end early there); the fence is longer than any
+ * backtick run inside, and the info string is ours.
+ */
+function codeBlock(code, lang = '', max = MAX_CHARS.code) {
+    const body = truncate(String(code).replace(LINE_BREAKS, '\n').replace(CONTROL, ' '), max);
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${lang}\n${body}\n${fence}`;
+}
+
 // EXTERNAL MODULE: ./lib/report/format.js
 var format = __nccwpck_require__(70412);
 ;// CONCATENATED MODULE: ./lib/report/statements.js
@@ -70971,6 +71199,7 @@ var format = __nccwpck_require__(70412);
 // mostly database time, the "slower statements" table with each statement's SQL, base → head time
 // and the endpoints using it, the plans of new and slower statements, and per-shape times ("≈" where
 // the samples show no change). Pure: a Comparison and the head Results in, markdown out.
+
 
 
 /** SQL shown in a table cell; the full text is in the plan's details. */
@@ -70988,18 +71217,18 @@ function dbBlameLines(c) {
         const total = `+${(0,format/* formatLatencyUs */.WY)(blame.latencyDeltaUs)} per request`;
         if (blame.mostlyDatabase) {
             const where = blame.top ? ` in ${inlineSql(blame.top.sql)}` : ' in the database';
-            lines.push(`- **${(0,format/* escapeCell */.kq)(s.name)}**: ${total}, of which +${(0,format/* formatLatencyUs */.WY)(blame.dbDeltaUs)}${where}`);
+            lines.push(`- **${inlineText(s.name)}**: ${total}, of which +${(0,format/* formatLatencyUs */.WY)(blame.dbDeltaUs)}${where}`);
         }
         else {
             const db = blame.dbDeltaUs >= 0 ? `+${(0,format/* formatLatencyUs */.WY)(blame.dbDeltaUs)}` : `−${(0,format/* formatLatencyUs */.WY)(-blame.dbDeltaUs)}`;
-            lines.push(`- **${(0,format/* escapeCell */.kq)(s.name)}**: not the database (database time ${db} per request, probes measured one request at a time)`);
+            lines.push(`- **${inlineText(s.name)}**: not the database (database time ${db} per request, probes measured one request at a time)`);
         }
     }
     return lines;
 }
 /** Inline SQL for prose: escaped, shortened, never a code span (SQL may hold backticks). */
 function inlineSql(sql) {
-    return `“${(0,format/* escapeCell */.kq)((0,format/* truncate */.xv)(sql, 80))}”`;
+    return `“${inlineText(sql, 80)}”`;
 }
 /** Shapes with a given verdict, merged across endpoints (the same statement used by several). */
 function shapes(c, pick) {
@@ -71035,17 +71264,17 @@ function plansOf(head) {
     return out;
 }
 function planBlock(sql, plan, sqlMax) {
-    const parts = [(0,format/* codeBlock */.DV)((0,format/* truncate */.xv)(sql, sqlMax), 'sql')];
+    const parts = [codeBlock(truncate(sql, sqlMax), 'sql')];
     if (plan) {
         for (const f of plan.flags)
-            parts.push(`- ⚠️ ${(0,format/* escapeCell */.kq)(f)}`);
+            parts.push(`- ⚠️ ${inlineText(f)}`);
         if (plan.note)
-            parts.push(`_${(0,format/* escapeCell */.kq)(plan.note)}_`);
+            parts.push(`_${inlineText(plan.note)}_`);
         if (plan.error)
-            parts.push(`EXPLAIN failed: ${(0,format/* escapeCell */.kq)(plan.error)}`);
+            parts.push(`EXPLAIN failed: ${inlineText(plan.error)}`);
         if (plan.text) {
             const title = `Plan${plan.analyze ? ' (EXPLAIN ANALYZE)' : ' (EXPLAIN)'}${plan.flags.length ? '' : ': nothing flagged'}`;
-            parts.push(`<details><summary>${(0,format/* escapeHtml */.ZD)(title)}</summary>\n\n${(0,format/* codeBlock */.DV)(plan.text)}\n\n</details>`);
+            parts.push(`<details><summary>${htmlText(title)}</summary>\n\n${codeBlock(plan.text)}\n\n</details>`);
         }
     }
     return parts.join('\n\n');
@@ -71063,11 +71292,11 @@ function statementTimesSection(c, head, opts) {
     const slower = all.filter((r) => r.st.verdict === 'slower');
     if (slower.length > 0) {
         const rows = slower.map(({ st, endpoints }) => [
-            (0,format/* escapeCell */.kq)((0,format/* truncate */.xv)(st.sql, CELL_SQL)),
+            inlineText(st.sql, CELL_SQL),
             `${us(st.p50Us.base)} → ${us(st.p50Us.head)}`,
             change(st),
             `${calls(st.calls.base)} → ${calls(st.calls.head)}`,
-            (0,format/* escapeCell */.kq)(endpoints.join(', ')),
+            inlineText(endpoints.join(', ')),
         ]);
         parts.push('**Slower statements**', markdownTable([['Statement', 'Time per call (base → head)', 'Change [99% CI]', 'Calls/request', 'Used by'], ...rows.slice(0, opts.maxRows)], {
             align: ['l', 'r', 'r', 'r', 'l'],
@@ -71078,19 +71307,19 @@ function statementTimesSection(c, head, opts) {
         const plan = plans.get(st.fingerprint);
         if (!plan && st.verdict === 'new')
             continue; // a new statement without a plan is already listed as new
-        parts.push(`<details><summary>${(0,format/* escapeHtml */.ZD)(`${st.verdict === 'new' ? 'New' : 'Slower'}: ${(0,format/* truncate */.xv)(st.sql, 80)}`)}</summary>\n\n${planBlock(st.sql, plan, opts.sqlMax)}\n\n</details>`);
+        parts.push(`<details><summary>${htmlText(`${st.verdict === 'new' ? 'New' : 'Slower'}: ${truncate(st.sql, 80)}`)}</summary>\n\n${planBlock(st.sql, plan, opts.sqlMax)}\n\n</details>`);
     }
     if (explained.length > 0 && plans.size === 0)
         parts.push(`_${EXPLAIN_HINT}_`);
     const rows = all
         .filter((r) => r.st.status === 'compared' || r.st.p50Us.head !== undefined)
         .map(({ st, endpoints }) => [
-        (0,format/* escapeCell */.kq)((0,format/* truncate */.xv)(st.sql, CELL_SQL)),
-        (0,format/* escapeCell */.kq)(endpoints.join(', ')),
+        inlineText(st.sql, CELL_SQL),
+        inlineText(endpoints.join(', ')),
         `${calls(st.calls.base)} → ${calls(st.calls.head)}${st.moreCalls ? ' ⬆️' : ''}`,
         `${us(st.p50Us.base)} → ${us(st.p50Us.head)}`,
         change(st),
-        VERDICT[st.verdict] + (st.note && st.verdict === '≈' ? ` (${(0,format/* escapeCell */.kq)(st.note)})` : ''),
+        VERDICT[st.verdict] + (st.note && st.verdict === '≈' ? ` (${inlineText(st.note)})` : ''),
     ]);
     if (rows.length > 0) {
         const body = markdownTable([['Statement', 'Used by', 'Calls/request', 'Time per call (p50)', 'Change [99% CI]', 'Verdict'], ...rows.slice(0, opts.maxRows)], {
@@ -71105,6 +71334,7 @@ function statementTimesSection(c, head, opts) {
 // EXTERNAL MODULE: ./lib/compare/history.js + 1 modules
 var compare_history = __nccwpck_require__(71664);
 ;// CONCATENATED MODULE: ./lib/report/trend.js
+
 
 
 
@@ -71147,7 +71377,7 @@ function renderTrends(input) {
             cells.push(`${def.label} \`${bars.slice(0, -1)}\` → \`${bars.slice(-1)}\` **${(0,format/* formatValue */.Fl)(def.unit, head)}** (main ${(0,format/* formatValue */.Fl)(def.unit, geometricMean(points))})`);
         }
         if (cells.length > 0)
-            lines.push(`- ${(0,format/* escapeCell */.kq)(scenario.name)} · ${cells.join(' · ')}`);
+            lines.push(`- ${inlineText(scenario.name)} · ${cells.join(' · ')}`);
     }
     if (lines.length > input.maxRows)
         lines.splice(input.maxRows, lines.length, `- … ${lines.length - input.maxRows} more`);
@@ -71170,6 +71400,9 @@ function renderTrends(input) {
 
 
 
+
+/** A scenario name from results (untrusted): capped and escaped for inline markdown. */
+const nameText = (name) => inlineText(name, MAX_CHARS.name);
 /** GitHub's comment limit is 65,536 characters; stay clear of it with room for a marker line. */
 const DEFAULT_MAX_CHARS = 60_000;
 const MAX_REASONS = 10;
@@ -71211,11 +71444,11 @@ function render(comparison, ctx, decision, detail, collapsed) {
         parts.push(limitLines(blame, detail.maxRows).join('\n'));
     // Inconclusive metrics are explained row by row in the table; the list is for what failed the run.
     if (decision.verdict === 'fail') {
-        parts.push(limitLines(decision.reasons.map((r) => `- ${(0,format/* escapeCell */.kq)(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
+        parts.push(limitLines(decision.reasons.map((r) => `- ${inlineText(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
     }
     if (!comparison.hasBaseline) {
         if (ctx.mode !== 'head-only' || ctx.baselineProblem) {
-            parts.push(`> **No baseline to compare against**${ctx.baselineProblem ? ` (${(0,format/* escapeCell */.kq)(ctx.baselineProblem)})` : ''}: ` +
+            parts.push(`> **No baseline to compare against**${ctx.baselineProblem ? ` (${inlineText(ctx.baselineProblem)})` : ''}: ` +
                 'only absolute budgets apply. The next run on the base branch records one.');
         }
         parts.push(...headOnlySections(comparison, ctx.head, detail));
@@ -71254,7 +71487,7 @@ function headline(c, d, ctx) {
     const t = c.totals;
     const budgets = c.scenarios.flatMap((s) => s.budgets);
     const budgetsTotal = budgets.length;
-    const name = ctx.configName ? ` · ${(0,format/* escapeCell */.kq)(ctx.configName)}` : '';
+    const name = ctx.configName ? ` · ${inlineText(ctx.configName, MAX_CHARS.name)}` : '';
     const bits = [];
     if (c.hasBaseline)
         bits.push(plural(t.regressions, 'regression'));
@@ -71281,7 +71514,7 @@ function measurementWarnings(head, base, detail) {
     const lines = [];
     const add = (scenario, side, load) => {
         for (const w of load?.warnings ?? [])
-            lines.push(`> ⚠️ ${(0,format/* escapeCell */.kq)(scenario)}${side}: ${(0,format/* escapeCell */.kq)(w)}`);
+            lines.push(`> ⚠️ ${nameText(scenario)}${side}: ${inlineText(w)}`);
     };
     for (const s of head.scenarios) {
         add(s.name, base ? ' (head)' : '', s.load);
@@ -71333,13 +71566,13 @@ function timingTable(c, head, detail) {
     const headByName = new Map(head.scenarios.map((s) => [s.name, s]));
     const rows = [];
     for (const s of c.scenarios) {
-        const name = (0,format/* escapeCell */.kq)(s.name);
+        const name = nameText(s.name);
         if (s.status === 'removed') {
             rows.push([name, '', '', '', '', '', 'removed from head']);
             continue;
         }
         if (s.status === 'error') {
-            rows.push([name, '', '', '', '', '', `💥 not measured: ${(0,format/* escapeCell */.kq)(s.error ?? '')}`]);
+            rows.push([name, '', '', '', '', '', `💥 not measured: ${inlineText(s.error ?? '')}`]);
             continue;
         }
         if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
@@ -71347,7 +71580,7 @@ function timingTable(c, head, detail) {
             const head = load ? `p50 ${(0,format/* formatLatencyUs */.WY)(load.latencyUs.p50)} · ${(0,format/* formatRps */.N2)(load.rps)} rps` : '—';
             const why = s.status === 'added'
                 ? '🆕 new scenario: budgets only'
-                : (0,format/* escapeCell */.kq)(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
+                : inlineText(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
             rows.push([name, '', '—', head, '', '', why]);
             continue;
         }
@@ -71356,7 +71589,7 @@ function timingTable(c, head, detail) {
             continue;
         }
         s.metrics.forEach((m, i) => {
-            const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${(0,format/* escapeCell */.kq)(m.note)}` : '');
+            const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${inlineText(m.note)}` : '');
             rows.push([
                 i === 0 ? name : '',
                 m.label,
@@ -71368,7 +71601,7 @@ function timingTable(c, head, detail) {
             ]);
         });
         for (const note of s.notes)
-            rows.push(['', '', '', '', '', '', `ℹ️ ${(0,format/* escapeCell */.kq)(note)}`]);
+            rows.push(['', '', '', '', '', '', `ℹ️ ${inlineText(note)}`]);
         const used = s.metrics[0]?.confidence ?? verdict/* VERDICT_CONFIDENCE */.xj;
         if (used !== verdict/* VERDICT_CONFIDENCE */.xj) {
             rows.push(['', '', '', '', '', '', `ℹ️ intervals at ${(0,verdict/* formatConfidence */.Me)(used)}: the rounds were judged after every block, and all looks together keep ${verdict/* VERDICT_CONFIDENCE_LABEL */.Ay}`]);
@@ -71393,7 +71626,7 @@ function budgetTable(c, detail) {
     const rows = [];
     for (const s of c.scenarios) {
         s.budgets.forEach((b) => {
-            rows.push([(0,format/* escapeCell */.kq)(s.name), budgets/* BUDGET_LABEL */.B[b.budget], budgetLimit(b), (0,format/* formatValue */.Fl)(b.unit, b.actual), STATUS_TEXT[b.status]]);
+            rows.push([nameText(s.name), budgets/* BUDGET_LABEL */.B[b.budget], budgetLimit(b), (0,format/* formatValue */.Fl)(b.unit, b.actual), STATUS_TEXT[b.status]]);
         });
     }
     if (rows.length === 0)
@@ -71438,7 +71671,7 @@ function queriesSection(c, detail) {
         const q = s.queries;
         const counts = q.base === undefined ? `— → ${(0,format/* formatCount */.B4)(q.head)}` : `${(0,format/* formatCount */.B4)(q.base)} → ${(0,format/* formatCount */.B4)(q.head)}`;
         const verdict = q.verdict === 'regressed' ? `❌ regressed (allowed +${q.threshold})` : QUERY_VERDICT[q.verdict];
-        return [(0,format/* escapeCell */.kq)(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
+        return [nameText(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
     });
     const parts = [table(['Scenario', 'Queries/request (base → head)', 'Verdict', 'Findings'], rows, detail.maxRows, ['l', 'r', 'l', 'l'])];
     for (const s of withQueries) {
@@ -71450,7 +71683,7 @@ function queriesSection(c, detail) {
 }
 function statementList(items, detail) {
     return items
-        .map((st) => `- ×${(0,format/* formatCount */.B4)(st.count)}\n\n${indent((0,format/* codeBlock */.DV)((0,format/* truncate */.xv)(st.sql || st.fingerprint, detail.sqlMax), 'sql'))}`)
+        .map((st) => `- ×${(0,format/* formatCount */.B4)(st.count)}\n\n${indent(codeBlock(st.sql || st.fingerprint, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)))}`)
         .join('\n');
 }
 function indent(text) {
@@ -71459,7 +71692,8 @@ function indent(text) {
         .map((l) => `  ${l}`)
         .join('\n');
 }
-function queryDetails(name, q, detail, hasBase) {
+function queryDetails(fullName, q, detail, hasBase) {
+    const name = truncate(fullName, MAX_CHARS.name);
     const blocks = [];
     // Without a base every finding is "new": the tag would only be noise.
     const fresh = new Set(hasBase ? q.newNPlusOne.map((f) => f.fingerprint) : []);
@@ -71467,7 +71701,7 @@ function queryDetails(name, q, detail, hasBase) {
         const body = q.nPlusOne
             .map((f) => {
             const tag = fresh.has(f.fingerprint) ? ' — **new**' : '';
-            return `- ×${(0,format/* formatCount */.B4)(f.count)} per request, ${f.distinctParams} distinct parameter sets${tag}\n\n${indent((0,format/* codeBlock */.DV)((0,format/* truncate */.xv)(f.sql, detail.sqlMax), 'sql'))}`;
+            return `- ×${(0,format/* formatCount */.B4)(f.count)} per request, ${(0,format/* formatCount */.B4)(f.distinctParams)} distinct parameter sets${tag}\n\n${indent(codeBlock(f.sql, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)))}`;
         })
             .join('\n');
         blocks.push(details(`N+1 suspects in ${name} (${q.nPlusOne.length})`, body));
@@ -71484,7 +71718,7 @@ function queryDetails(name, q, detail, hasBase) {
 }
 /** Blank lines inside <details> make GitHub render the markdown within. */
 function details(summary, body) {
-    return `<details><summary>${(0,format/* escapeHtml */.ZD)(summary)}</summary>\n\n${body}\n\n</details>`;
+    return `<details><summary>${htmlText(summary, MAX_CHARS.name + 100)}</summary>\n\n${body}\n\n</details>`;
 }
 // ---------------------------------------------------------------- head only
 function headOnlySections(c, head, detail) {
@@ -71498,14 +71732,16 @@ function headOnlySections(c, head, detail) {
         }
         shown++;
         const r = byName.get(s.name);
-        const title = r ? `#### ${(0,format/* escapeCell */.kq)(s.name)} · \`${r.request.method} ${r.request.path.replace(/`/g, "'")}\`` : `#### ${(0,format/* escapeCell */.kq)(s.name)}`;
+        const title = r?.request
+            ? `#### ${nameText(s.name)} · ${codeSpan(`${r.request.method} ${r.request.path}`, MAX_CHARS.text)}`
+            : `#### ${nameText(s.name)}`;
         if (s.status === 'error' || !r?.load) {
-            out.push(title, `💥 not measured: ${(0,format/* escapeCell */.kq)(s.error ?? 'no load results')}`);
+            out.push(title, `💥 not measured: ${inlineText(s.error ?? 'no load results')}`);
             continue;
         }
         out.push(title, headOnlyTable(s, r, detail));
         if (r.load.warnings?.length)
-            out.push(r.load.warnings.map((w) => `> ⚠️ ${(0,format/* escapeCell */.kq)(w)}`).join('\n'));
+            out.push(r.load.warnings.map((w) => `> ⚠️ ${inlineText(w)}`).join('\n'));
         if (s.queries) {
             const d = queryDetails(s.name, s.queries, detail, false);
             if (d)
@@ -71557,10 +71793,11 @@ function headOnlyTable(s, r, _detail) {
 // ---------------------------------------------------------------- footer
 function runnerText(r) {
     const run = r.meta.runner;
-    return [run.os, `${run.cpus} CPUs`, run.cpuModel, `Node ${run.node}`].filter(Boolean).join(' · ');
+    const field = (v) => (v === undefined || v === null || v === '' ? '' : inlineText(String(v), MAX_CHARS.field));
+    return [field(run.os), `${field(run.cpus)} CPUs`, field(run.cpuModel), `Node ${field(run.node)}`].filter(Boolean).join(' · ');
 }
 function shortSha(sha) {
-    return sha ? sha.slice(0, 7) : undefined;
+    return sha ? inlineText(sha.slice(0, 7)) : undefined;
 }
 /** Scenarios whose rounds adapted (more blocks, or longer rounds): how measuring ended for each. */
 function measuringLines(head) {
@@ -71570,7 +71807,7 @@ function measuringLines(head) {
         if (!stop || (stop.reason === 'fixed' && !stop.roundSizing))
             continue;
         const sized = stop.roundSizing ? ` — ${stop.roundSizing}` : '';
-        parts.push(`${(0,format/* escapeCell */.kq)(s.name)}: ${(0,format/* escapeCell */.kq)((0,report_stop/* describeStop */.C)(stop))}${(0,format/* escapeCell */.kq)(sized)}`);
+        parts.push(`${inlineText(s.name)}: ${inlineText((0,report_stop/* describeStop */.C)(stop))}${inlineText(sized)}`);
     }
     return parts.length > 0 ? `**Measuring:** ${parts.join('; ')}` : undefined;
 }
@@ -71627,9 +71864,9 @@ function footer(c, ctx) {
         lines.push(`**Commits:** ${c.hasBaseline ? `base ${baseSha ?? '?'} → ` : ''}head ${headSha ?? '?'}`);
     const headRunner = runnerText(ctx.head);
     const baseRunner = ctx.base && c.crossMachine ? runnerText(ctx.base) : undefined;
-    lines.push(`**Runner:** ${(0,format/* escapeCell */.kq)(headRunner)}${baseRunner && baseRunner !== headRunner ? ` (base: ${(0,format/* escapeCell */.kq)(baseRunner)})` : ''}`);
-    lines.push(`**Tool:** ${(0,format/* escapeCell */.kq)(ctx.head.tool.name)} ${(0,format/* escapeCell */.kq)(ctx.head.tool.version)}`);
-    const cmd = `**Reproduce locally:**\n\n${(0,format/* codeBlock */.DV)(ctx.reproduceCommand, 'sh')}`;
+    lines.push(`**Runner:** ${headRunner}${baseRunner && baseRunner !== headRunner ? ` (base: ${baseRunner})` : ''}`);
+    lines.push(`**Tool:** ${inlineText(ctx.head.tool.name, MAX_CHARS.field)} ${inlineText(ctx.head.tool.version, MAX_CHARS.field)}`);
+    const cmd = `**Reproduce locally:**\n\n${codeBlock(ctx.reproduceCommand, 'sh')}`;
     return `---\n\n${lines.join('  \n')}\n\n${cmd}`;
 }
 
@@ -71637,8 +71874,14 @@ function footer(c, ctx) {
 // JSON Schema of results files as they are READ back (baselines, artifacts from other runs, which a
 // fork PR can forge): required structure and types are checked, unknown fields are allowed so a newer
 // perfgate's results still load. The TypeScript interfaces in types.ts describe what we WRITE.
+// Every number is finite (io.ts turns on ajv's strictNumbers: JSON.parse reads 1e999 as Infinity)
+// and not negative: no measured quantity here can be below zero, and a forged -5 µs p99 would pass
+// any budget. Every string has a length cap, so no field can push the report's tables out of the
+// comment size limit.
 
-const Num = Type.Number();
+const Num = Type.Number({ minimum: 0 });
+/** A short label: runner OS, Node version, tool name and version, CPU model, timestamp. */
+const Label = Type.String({ maxLength: 200 });
 const NonNegInt = Type.Integer({ minimum: 0 });
 const Latency = Type.Object({ p50: Num, p90: Num, p99: Num, max: Num });
 const Round = Type.Object({
@@ -71659,6 +71902,7 @@ const Statement = Type.Object({
     fingerprint: Type.String({ maxLength: 200 }),
     sql: Type.String({ maxLength: 100_000 }),
     count: Num,
+    distinctParams: Type.Optional(NonNegInt),
     time: Type.Optional(StatementTime),
 });
 const Plan = Type.Object({
@@ -71691,6 +71935,8 @@ const Queries = Type.Object({
     latencyUs: Type.Optional(Num),
     perProbeLatencyUs: Type.Optional(Samples),
     plans: Type.Optional(Type.Array(Plan, { maxItems: 1000 })),
+    transactionControl: Type.Optional(Num),
+    background: Type.Optional(Num),
 });
 const Scenario = Type.Object({
     name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -71698,27 +71944,35 @@ const Scenario = Type.Object({
     load: Type.Optional(Load),
     solo: Type.Optional(Load),
     queries: Type.Optional(Queries),
-    // The confidence the verdict is made from comes from here: a forged file must not make it laxer.
-    stop: Type.Optional(Type.Object({
-        rounds: NonNegInt,
-        looks: Type.Integer({ minimum: 1, maximum: 1000 }),
-        maxLooks: Type.Integer({ minimum: 1, maximum: 1000 }),
-        confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
-        reason: Type.String({ maxLength: 50 }),
-    })),
     error: Type.Optional(Type.String({ maxLength: 100_000 })),
+    // The confidence the verdict is made from comes from here: a forged file must not make it laxer
+    // (compare.ts never goes below 99% either).
+    stop: Type.Optional(Type.Object({
+        schedule: Type.Optional(Type.String({ maxLength: 40 })),
+        rounds: NonNegInt,
+        looks: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        maxLooks: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
+        reason: Type.String({ maxLength: 40 }),
+        pending: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
+        roundMs: Type.Optional(Num),
+        roundSizing: Type.Optional(Type.String({ maxLength: 500 })),
+    })),
 });
 const ResultsFileSchema = Type.Object({
     schema: Type.Literal('perfgate/results@1'),
-    tool: Type.Object({ name: Type.String(), version: Type.String() }),
+    tool: Type.Object({ name: Label, version: Label }),
     meta: Type.Object({
         commit: Type.Optional(Type.String({ maxLength: 200 })),
         ref: Type.Optional(Type.String({ maxLength: 500 })),
-        timestamp: Type.String(),
-        runner: Type.Object({ os: Type.String(), cpus: Num, node: Type.String() }),
+        timestamp: Label,
+        runner: Type.Object({ os: Label, cpus: Num, cpuModel: Type.Optional(Label), node: Label }),
+        configFile: Type.Optional(Type.String({ maxLength: 4096 })),
+        mode: Type.Optional(Type.String({ maxLength: 40 })),
+        schedule: Type.Optional(Type.String({ maxLength: 40 })),
     }),
     scenarios: Type.Array(Scenario, { maxItems: 1000 }),
-    base: Type.Optional(Type.Object({ scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
+    base: Type.Optional(Type.Object({ commit: Type.Optional(Type.String({ maxLength: 200 })), ref: Type.Optional(Type.String({ maxLength: 500 })), scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
 });
 
 ;// CONCATENATED MODULE: ./lib/results/io.js
@@ -71756,14 +72010,25 @@ function parseResults(text, source) {
         throw new ResultsFileError(`${source} is not valid JSON: ${error.message}`);
     }
     if (typeof data === 'object' && data !== null && 'schema' in data && data.schema !== 'perfgate/results@1') {
-        throw new ResultsFileError(`${source} has schema ${JSON.stringify(data.schema)}; this perfgate reads perfgate/results@1`);
+        const schema = JSON.stringify(data.schema) ?? 'undefined';
+        // The schema string is the file's (untrusted, any length): quoted and capped.
+        const shown = schema.length > 80 ? `${schema.slice(0, 77)}...` : schema;
+        throw new ResultsFileError(`${source} has schema ${shown}; this perfgate reads perfgate/results@1`);
     }
-    io_validator ??= new ajv.Ajv({ allErrors: false, strict: false }).compile(ResultsFileSchema);
+    io_validator ??= new ajv.Ajv({ allErrors: false, strict: false, strictNumbers: true }).compile(ResultsFileSchema);
     if (!io_validator(data)) {
         const err = io_validator.errors?.[0];
-        throw new ResultsFileError(`${source} is not a perfgate results file: ${err?.instancePath || '(root)'} ${err?.message ?? 'is invalid'}`);
+        throw new ResultsFileError(`${source} is not a perfgate results file: ${err?.instancePath || '(root)'} ${describeError(err)}`);
     }
     return data;
+}
+/** ajv says "must be number" for Infinity and NaN under strictNumbers: say what is wrong with it. */
+function describeError(err) {
+    if (!err)
+        return 'is invalid';
+    if (err.keyword === 'type' && /number|integer/.test(err.message ?? ''))
+        return `${err.message} (a finite number; Infinity and NaN are not allowed)`;
+    return err.message ?? 'is invalid';
 }
 
 ;// CONCATENATED MODULE: ./lib/results/history-files.js
@@ -71881,11 +72146,26 @@ async function confirmByRerun(input) {
 // would get, so there is one source of defaults (the schema), not a second copy here.
 
 
+
+/**
+ * Names and paths in results were expanded when they were measured: a `${` in them is literal text
+ * (written `$${` in the config). The rebuilt config is expanded again, so it gets that escape back.
+ */
+function literal(text) {
+    return text.replaceAll('${', () => '$${'); // a function: in a replacement string "$$" means "$"
+}
+/** The method only labels the scenario here; one the config schema does not know must not fail the compare. */
+function knownMethod(method) {
+    return HTTP_METHODS.includes(method ?? '') ? method : 'GET';
+}
 function defaultsConfigFor(head, source) {
     const seen = new Set();
     const scenarios = head.scenarios
         .filter((s) => !seen.has(s.name) && seen.add(s.name))
-        .map((s) => ({ name: s.name, request: { method: s.request?.method ?? 'GET', path: s.request?.path?.startsWith('/') ? s.request.path : '/' } }));
+        .map((s) => ({
+        name: literal(s.name),
+        request: { method: knownMethod(s.request?.method), path: s.request?.path?.startsWith('/') ? literal(s.request.path) : '/' },
+    }));
     const text = (0,dist/* stringify */.As)({ service: { start: 'true' }, scenarios: scenarios.length > 0 ? scenarios : [{ name: 'none', request: { path: '/' } }] });
     return parseConfig(text, `${source} (defaults)`, {});
 }
@@ -71971,11 +72251,15 @@ async function explainChangedStatements(opts) {
 
 
 
+
 /** `perfgate run`: measure the service described by the config, then compare and report. */
 async function runPipeline(options) {
     const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
     if (options.failOn)
         config.failOn = options.failOn;
+    checkOutputFile(options.outFile, '--out');
+    if (options.reportFile)
+        checkOutputFile(options.reportFile, '--report');
     // Read before measuring: a bad history file should cost seconds, not a whole run.
     const history = historyOf(options);
     const measureOptions = {
@@ -72038,6 +72322,8 @@ async function runPipeline(options) {
 }
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 async function compareFiles(options) {
+    if (options.reportFile)
+        checkOutputFile(options.reportFile, '--report');
     const head = readResultsFile(options.headFile);
     const history = historyOf(options);
     // A rerun results file carries its own base, measured beside it: compare those pairs. (Its head's
@@ -72122,9 +72408,15 @@ function readBaseline(file) {
 function writeResults(file, results) {
     (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(external_node_path_.resolve(file)), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
-    (0,external_node_fs_.writeFileSync)(tmp, JSON.stringify(results, null, 2) + '\n');
-    // rename is atomic: a reader (or a crash) never sees half a results file
-    (0,external_node_fs_.renameSync)(tmp, file);
+    try {
+        (0,external_node_fs_.writeFileSync)(tmp, JSON.stringify(results, null, 2) + '\n');
+        // rename is atomic: a reader (or a crash) never sees half a results file
+        (0,external_node_fs_.renameSync)(tmp, file);
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(tmp, { force: true });
+        throw error;
+    }
 }
 function reproduceFor(config) {
     const rel = external_node_path_.relative(process.cwd(), config.file) || config.file;
@@ -72698,13 +72990,92 @@ async function runProxyCommand(opts) {
     return 0;
 }
 
-// EXTERNAL MODULE: ./lib/service/index.js + 12 modules
-var service = __nccwpck_require__(69334);
+// EXTERNAL MODULE: ./lib/service/index.js + 13 modules
+var service = __nccwpck_require__(64581);
+// EXTERNAL MODULE: ./lib/service/child-env.js
+var child_env = __nccwpck_require__(4648);
+;// CONCATENATED MODULE: ./lib/service/own-environ.js
+// The service is code from the pull request and runs as the same user as perfgate. Stripping the
+// runner's credentials from the service's environment (child-env.ts) is not enough on Linux: any
+// process of the same user can read /proc/<perfgate's pid>/environ, the environment perfgate was
+// started with, and find GITHUB_TOKEN, INPUT_GITHUB-TOKEN, ACTIONS_RUNTIME_TOKEN and
+// ACTIONS_ID_TOKEN_REQUEST_TOKEN there.
+//
+// What that file shows is not a copy: the kernel reads the process's own memory between env_start
+// and env_end (fields 50 and 51 of /proc/self/stat) at the time of reading. So perfgate overwrites the
+// credential values in that block through /proc/self/mem (a process may always write its own memory)
+// after putting each value back into process.env — libc's setenv keeps the new copy on the heap and
+// repoints `environ` at it, so the process keeps working and /proc/<pid>/environ shows only x's.
+//
+// What this does not do: the heap copy can still be read through /proc/<pid>/mem by a process allowed
+// to ptrace perfgate (root; the same user where Yama's ptrace_scope is 0); see docs/security.md.
+
+
+/** env_start and env_end of this process, from /proc/self/stat (Linux ≥ 3.5). */
+function environBlock() {
+    const stat = (0,external_node_fs_.readFileSync)('/proc/self/stat', 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+    const start = Number(fields[50 - 3]);
+    const end = Number(fields[51 - 3]);
+    return Number.isSafeInteger(start) && Number.isSafeInteger(end) && end > start ? { start, end } : undefined;
+}
+/** Hides the values of runner credentials from /proc/<pid>/environ. Never throws. */
+function hideCredentialsFromProcEnviron(env = process.env) {
+    const names = Object.keys(env).filter((name) => (0,child_env/* isRunnerCredential */.A)(name) && env[name]);
+    if (names.length === 0)
+        return { hidden: [] };
+    if (process.platform !== 'linux')
+        return { hidden: [], failed: `not Linux (${process.platform})` };
+    let fd;
+    try {
+        const block = environBlock();
+        if (!block)
+            return { hidden: [], failed: 'no env_start/env_end in /proc/self/stat' };
+        fd = (0,external_node_fs_.openSync)('/proc/self/mem', 'r+');
+        const bytes = Buffer.alloc(block.end - block.start);
+        (0,external_node_fs_.readSync)(fd, bytes, 0, bytes.length, block.start);
+        // Moved to the heap first, so nothing reads an overwritten value afterwards.
+        for (const name of names) {
+            const value = env[name];
+            env[name] = value;
+        }
+        const hidden = new Set();
+        let offset = 0;
+        while (offset < bytes.length) {
+            let end = bytes.indexOf(0, offset);
+            if (end < 0)
+                end = bytes.length;
+            const eq = bytes.indexOf(0x3d, offset); // '='
+            if (eq > offset && eq < end) {
+                const name = bytes.toString('utf8', offset, eq);
+                if (names.includes(name)) {
+                    bytes.fill(0x78, eq + 1, end); // 'x'
+                    hidden.add(name);
+                }
+            }
+            offset = end + 1;
+        }
+        if (hidden.size > 0)
+            (0,external_node_fs_.writeSync)(fd, bytes, 0, bytes.length, block.start);
+        return { hidden: [...hidden] };
+    }
+    catch (error) {
+        return { hidden: [], failed: error.message };
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 // EXTERNAL MODULE: ./lib/version.js
 var version = __nccwpck_require__(40644);
 ;// CONCATENATED MODULE: ./lib/cli.js
 // The `perfgate` command: parses arguments, calls the pipeline, maps errors to exit codes.
 // Progress goes to stderr; results go to files and stdout.
+
+
 
 
 
@@ -72815,8 +73186,10 @@ function buildProgram() {
         .option('-o, --out <file>', 'write to a file instead of stdout')
         .action((opts) => {
         const text = JSON.stringify(configJsonSchema(), null, 2) + '\n';
-        if (opts.out)
+        if (opts.out) {
+            checkOutputFile(opts.out, '--out');
             (0,external_node_fs_.writeFileSync)(opts.out, text);
+        }
         else
             process.stdout.write(text);
     });
@@ -72827,6 +73200,9 @@ async function main(argv) {
     // children tears them down on a signal.
     if (argv[0] !== 'proxy')
         (0,service/* installSignalTeardown */.aQ)();
+    // In a workflow step the CLI may have GITHUB_TOKEN in its environment; the service could read it
+    // from /proc/<this pid>/environ (see service/own-environ.ts).
+    hideCredentialsFromProcEnviron();
     try {
         await buildProgram().parseAsync(argv, { from: 'user' });
         return typeof process.exitCode === 'number' ? process.exitCode : errors/* ExitCode */.yU.ok;

@@ -77,6 +77,11 @@ export function requiredVariables(text: string): string[] {
   return names;
 }
 
+/** Whether `text` refers to any variable (`$${` is a literal, not a reference). */
+export function hasVariables(text: string): boolean {
+  return [...text.matchAll(/\$\$\{|\$\{/g)].some((m) => m[0] === '${');
+}
+
 /**
  * Expands `text` or throws a ConfigError naming `keyPath` (and the file and line when given).
  * For callers outside the loader, e.g. a template taken from the config at run time.

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import { expandConfigValues, type Vars } from './expand.js';
+import { expandConfigValues, hasVariables, type Vars } from './expand.js';
 import { Locator, formatPath, type KeyPath } from './locate.js';
 import { normalizeConfig } from './normalize.js';
 import type { RawConfig } from './schema.js';
@@ -85,6 +85,11 @@ export function parseConfig(text: string, file: string, env: Vars): PerfgateConf
 
   const result = normalizeConfig(expanded as RawConfig, file, locator);
   if (result.config === undefined) throw new ConfigError(file, sortByLine(result.issues));
+  // Requests are sent expanded but shown as written, so a secret in a path stays out of results and reports.
+  result.config.scenarios.forEach((s, i) => {
+    const template = (raw as RawConfig).scenarios[i]?.request.path;
+    if (typeof template === 'string' && hasVariables(template)) s.request.shownPath = template;
+  });
   return result.config;
 }
 

@@ -148,7 +148,7 @@ function normalizeService(raw: RawConfig['service'], folder: string, file: strin
       ...(raw.ready?.url === undefined ? { anyHttpStatus: true } : {}),
     },
     baseUrl,
-    stopTimeoutMs: issues.parse(at('stopTimeout'), raw.stopTimeout, (v) => parseDurationMs(v)) ?? parseDurationMs(DEFAULTS.stopTimeout),
+    stopTimeoutMs: timerMs(at('stopTimeout'), raw.stopTimeout, issues) ?? parseDurationMs(DEFAULTS.stopTimeout),
     origin: { file, lines },
   };
 }
@@ -242,13 +242,24 @@ function normalizeLoad(raw: RawLoad | undefined, at: KeyPath, issues: Issues): P
   if (raw.connection !== undefined) out.connection = raw.connection;
   if (raw.duration !== undefined) out.durationMs = positiveMs([...at, 'duration'], raw.duration, issues, true);
   if (raw.timeout !== undefined) out.timeoutMs = positiveMs([...at, 'timeout'], raw.timeout, issues, true);
-  const warmup = issues.parse([...at, 'warmup'], raw.warmup, (v) => parseDurationMs(v));
+  const warmup = timerMs([...at, 'warmup'], raw.warmup, issues);
   if (warmup !== undefined) out.warmupMs = warmup;
   return out;
 }
 
-function positiveMs(at: KeyPath, value: unknown, issues: Issues, report: boolean): number {
+/** setTimeout's limit: a longer delay overflows and fires at once (a 40000m round measured nothing). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration perfgate waits for with a timer: at most MAX_TIMER_MS (about 24.8 days). */
+function timerMs(at: KeyPath, value: unknown, issues: Issues): number | undefined {
   const ms = issues.parse(at, value, (v) => parseDurationMs(v));
+  if (ms === undefined || ms <= MAX_TIMER_MS) return ms;
+  issues.add(at, `expected a duration of at most 35791m (${MAX_TIMER_MS} ms, the longest timer Node.js can set), got ${JSON.stringify(value)}`);
+  return undefined;
+}
+
+function positiveMs(at: KeyPath, value: unknown, issues: Issues, report: boolean): number {
+  const ms = timerMs(at, value, issues);
   if (ms === undefined) return 0;
   if (ms <= 0 && report) issues.add(at, `expected a duration greater than 0, got ${JSON.stringify(value)}`);
   return ms;

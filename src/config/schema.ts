@@ -137,20 +137,23 @@ function Percent(description: string, defaultValue: string) {
   });
 }
 
-function Count(description: string, minimum: number, defaultValue?: number) {
-  return Type.Integer({ minimum, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+function Count(description: string, minimum: number, defaultValue?: number, maximum?: number) {
+  return Type.Integer({ minimum, ...(maximum === undefined ? {} : { maximum }), description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 }
+
+/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
+export const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 } as const;
 
 // --- sections ---------------------------------------------------------------------------------
 
 const LoadSchema = Type.Object(
   {
     connections: Type.Optional(
-      Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections),
+      Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections, LIMITS.connections),
     ),
     duration: Type.Optional(Duration('Measured length of one round, warm-up excluded.', DEFAULTS.load.duration)),
     warmup: Type.Optional(Duration('Load sent once before a scenario\'s rounds (per side), whose results are discarded.', DEFAULTS.load.warmup)),
-    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining)),
+    pipelining: Type.Optional(Count('Requests in flight per connection (HTTP pipelining); 1 means none.', 1, DEFAULTS.load.pipelining, LIMITS.pipelining)),
     timeout: Type.Optional(Duration('Per-request timeout; a request exceeding it counts as an error.', DEFAULTS.load.timeout)),
     connection: Type.Optional(
       StringEnum(['auto', 'keep-alive', 'close'] as const, {
@@ -262,12 +265,15 @@ const ROUNDS_KEYS = {
       'Rounds per scenario, each kept as a separate sample for the statistics. In rerun mode, the block of rounds measured before each look at the verdicts; written without maxRounds, exactly this many rounds run.',
       1,
       DEFAULTS.rounds,
+      LIMITS.rounds,
     ),
   ),
   maxRounds: Type.Optional(
     Count(
       'Rerun mode: rounds at most. While a metric that can fail the check is inconclusive, another block of `rounds` runs, until this or timeBudget is reached. Default 160, or `rounds` when rounds is set without maxRounds (fixed rounds).',
       1,
+      undefined,
+      LIMITS.rounds,
     ),
   ),
   timeBudget: Type.Optional(

@@ -16,7 +16,13 @@ export interface LoadSettings {
 
 export interface RequestSpec {
   method: string;
+  /** What is sent: `${VAR}` expanded. */
   path: string;
+  /**
+   * What is shown and stored (results, report, messages): the path as written when it names a
+   * variable, so a `${API_KEY}` never reaches a results file or a PR comment.
+   */
+  shownPath?: string;
   headers: Record<string, string>;
   body: string | null;
 }

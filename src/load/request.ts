@@ -11,7 +11,13 @@ export function requestUrl(baseUrl: string, request: RequestSpec): URL {
   return new URL(`${base.origin}${prefix}${path}`);
 }
 
-/** `METHOD url`, as shown in messages. */
+/**
+ * `METHOD url`, as shown in messages. A path naming `${VAR}` is shown as written (not through URL,
+ * which would percent-encode the braces), so the value of a secret never reaches a message.
+ */
 export function describeRequest(baseUrl: string, request: RequestSpec): string {
-  return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+  const shown = request.shownPath;
+  if (shown === undefined || shown === request.path) return `${request.method.toUpperCase()} ${requestUrl(baseUrl, request).href}`;
+  const base = new URL(baseUrl);
+  return `${request.method.toUpperCase()} ${base.origin}${base.pathname.replace(/\/+$/, '')}${shown.startsWith('/') ? '' : '/'}${shown}`;
 }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
-import { requestUrl } from '../load/request.js';
+import { describeRequest, requestUrl } from '../load/request.js';
 import type { QueryResult } from '../results/types.js';
 import { attributeStatements, type ProbeWindow } from './attribution.js';
 import { buildQueryResult, medianIndex } from './nplusone.js';
@@ -119,7 +119,7 @@ async function probeHeader(opts: ProbeOptions, agent: http.Agent, header: string
     const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
     if (count === undefined) {
       throw new EnvironmentError(
-        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.path} has no usable ` +
+        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
           `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
           (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''),
       );
@@ -184,7 +184,7 @@ function send(baseUrl: string, scenario: ScenarioConfig, agent: http.Agent): Pro
     });
     req.on('timeout', () => req.destroy(new Error(`no response within ${scenario.load.timeoutMs} ms`)));
     req.on('error', (err) =>
-      reject(new EnvironmentError(`scenario "${scenario.name}": query probe ${method} ${url.href} failed: ${err.message}`)),
+      reject(new EnvironmentError(`scenario "${scenario.name}": query probe ${describeRequest(baseUrl, scenario.request)} failed: ${err.message}`)),
     );
     req.end(body ?? undefined);
   });

@@ -65,36 +65,3 @@ export function formatInterval(lo: number, hi: number): string {
   };
   return `[${f(lo)}, ${f(hi)}]`;
 }
-
-/**
- * Text for a GFM table cell: `|` would end the cell and backticks would open code spans across
- * cells; `<`/`&` would start HTML; newlines would end the row.
- */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, '\\`')
-    .replace(/\r\n?|\n/g, ' ');
-}
-
-/** Text for HTML context (a <summary>). */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** A fenced code block whose fence is longer than any backtick run inside (SQL may contain backticks). */
-export function codeBlock(code: string, lang = ''): string {
-  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${lang}\n${code}\n${fence}`;
-}
-
-/** Shortens text to `max` characters, marking the cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}

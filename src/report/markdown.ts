@@ -12,18 +12,11 @@ import { renderChart } from './chart.js';
 import { describeStop } from './stop.js';
 import { dbBlameLines, statementTimesSection } from './statements.js';
 import { renderTrends } from './trend.js';
-import {
-  codeBlock,
-  escapeCell,
-  escapeHtml,
-  formatCount,
-  formatInterval,
-  formatLatencyUs,
-  formatPercent,
-  formatRps,
-  formatValue,
-  truncate,
-} from './format.js';
+import { codeBlock, codeSpan, htmlText, inlineText, MAX_CHARS, truncate } from './escape.js';
+import { formatCount, formatInterval, formatLatencyUs, formatPercent, formatRps, formatValue } from './format.js';
+
+/** A scenario name from results (untrusted): capped and escaped for inline markdown. */
+const nameText = (name: string): string => inlineText(name, MAX_CHARS.name);
 
 /** GitHub's comment limit is 65,536 characters; stay clear of it with room for a marker line. */
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -96,12 +89,12 @@ function render(comparison: Comparison, ctx: ReportContext, decision: Decision, 
   if (blame.length) parts.push(limitLines(blame, detail.maxRows).join('\n'));
   // Inconclusive metrics are explained row by row in the table; the list is for what failed the run.
   if (decision.verdict === 'fail') {
-    parts.push(limitLines(decision.reasons.map((r) => `- ${escapeCell(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
+    parts.push(limitLines(decision.reasons.map((r) => `- ${inlineText(r)}`), Math.min(MAX_REASONS, detail.maxRows)).join('\n'));
   }
   if (!comparison.hasBaseline) {
     if (ctx.mode !== 'head-only' || ctx.baselineProblem) {
       parts.push(
-        `> **No baseline to compare against**${ctx.baselineProblem ? ` (${escapeCell(ctx.baselineProblem)})` : ''}: ` +
+        `> **No baseline to compare against**${ctx.baselineProblem ? ` (${inlineText(ctx.baselineProblem)})` : ''}: ` +
           'only absolute budgets apply. The next run on the base branch records one.',
       );
     }
@@ -136,7 +129,7 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
   const t = c.totals;
   const budgets = c.scenarios.flatMap((s) => s.budgets);
   const budgetsTotal = budgets.length;
-  const name = ctx.configName ? ` · ${escapeCell(ctx.configName)}` : '';
+  const name = ctx.configName ? ` · ${inlineText(ctx.configName, MAX_CHARS.name)}` : '';
   const bits: string[] = [];
   if (c.hasBaseline) bits.push(plural(t.regressions, 'regression'));
   if (budgetsTotal > 0) {
@@ -158,7 +151,7 @@ function headline(c: Comparison, d: Decision, ctx: ReportContext): string {
 function measurementWarnings(head: Results, base: Results | undefined, detail: Detail): string | undefined {
   const lines: string[] = [];
   const add = (scenario: string, side: string, load: LoadResult | undefined): void => {
-    for (const w of load?.warnings ?? []) lines.push(`> ⚠️ ${escapeCell(scenario)}${side}: ${escapeCell(w)}`);
+    for (const w of load?.warnings ?? []) lines.push(`> ⚠️ ${nameText(scenario)}${side}: ${inlineText(w)}`);
   };
   for (const s of head.scenarios) {
     add(s.name, base ? ' (head)' : '', s.load);
@@ -210,13 +203,13 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
   const headByName = new Map(head.scenarios.map((s) => [s.name, s]));
   const rows: string[][] = [];
   for (const s of c.scenarios) {
-    const name = escapeCell(s.name);
+    const name = nameText(s.name);
     if (s.status === 'removed') {
       rows.push([name, '', '', '', '', '', 'removed from head']);
       continue;
     }
     if (s.status === 'error') {
-      rows.push([name, '', '', '', '', '', `💥 not measured: ${escapeCell(s.error ?? '')}`]);
+      rows.push([name, '', '', '', '', '', `💥 not measured: ${inlineText(s.error ?? '')}`]);
       continue;
     }
     if (s.status === 'added' || s.status === 'no-baseline' || s.metrics.length === 0) {
@@ -225,7 +218,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       const why =
         s.status === 'added'
           ? '🆕 new scenario: budgets only'
-          : escapeCell(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
+          : inlineText(s.notes.join('; ') || (s.status === 'compared' ? 'no usable rounds to compare' : 'no baseline numbers'));
       rows.push([name, '', '—', head, '', '', why]);
       continue;
     }
@@ -234,7 +227,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       continue;
     }
     s.metrics.forEach((m, i) => {
-      const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${escapeCell(m.note)}` : '');
+      const verdict = VERDICT_TEXT[m.verdict] + (m.note ? `: ${inlineText(m.note)}` : '');
       rows.push([
         i === 0 ? name : '',
         m.label,
@@ -245,7 +238,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
         verdict,
       ]);
     });
-    for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${escapeCell(note)}`]);
+    for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${inlineText(note)}`]);
     const used = s.metrics[0]?.confidence ?? VERDICT_CONFIDENCE;
     if (used !== VERDICT_CONFIDENCE) {
       rows.push(['', '', '', '', '', '', `ℹ️ intervals at ${formatConfidence(used)}: the rounds were judged after every block, and all looks together keep ${VERDICT_CONFIDENCE_LABEL}`]);
@@ -275,7 +268,7 @@ function budgetTable(c: Comparison, detail: Detail): string | undefined {
   const rows: string[][] = [];
   for (const s of c.scenarios) {
     s.budgets.forEach((b) => {
-      rows.push([escapeCell(s.name), BUDGET_LABEL[b.budget], budgetLimit(b), formatValue(b.unit, b.actual), STATUS_TEXT[b.status]]);
+      rows.push([nameText(s.name), BUDGET_LABEL[b.budget], budgetLimit(b), formatValue(b.unit, b.actual), STATUS_TEXT[b.status]]);
     });
   }
   if (rows.length === 0) return undefined;
@@ -316,7 +309,7 @@ function queriesSection(c: Comparison, detail: Detail): string | undefined {
     const q = s.queries!;
     const counts = q.base === undefined ? `— → ${formatCount(q.head)}` : `${formatCount(q.base)} → ${formatCount(q.head)}`;
     const verdict = q.verdict === 'regressed' ? `❌ regressed (allowed +${q.threshold})` : QUERY_VERDICT[q.verdict];
-    return [escapeCell(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
+    return [nameText(s.name), counts, verdict, queryFindings(q, c.hasBaseline)];
   });
   const parts = [table(['Scenario', 'Queries/request (base → head)', 'Verdict', 'Findings'], rows, detail.maxRows, ['l', 'r', 'l', 'l'])];
   for (const s of withQueries) {
@@ -328,7 +321,7 @@ function queriesSection(c: Comparison, detail: Detail): string | undefined {
 
 function statementList(items: StatementCount[], detail: Detail): string {
   return items
-    .map((st) => `- ×${formatCount(st.count)}\n\n${indent(codeBlock(truncate(st.sql || st.fingerprint, detail.sqlMax), 'sql'))}`)
+    .map((st) => `- ×${formatCount(st.count)}\n\n${indent(codeBlock(st.sql || st.fingerprint, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)))}`)
     .join('\n');
 }
 
@@ -339,7 +332,8 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase: boolean): string | undefined {
+function queryDetails(fullName: string, q: QueryComparison, detail: Detail, hasBase: boolean): string | undefined {
+  const name = truncate(fullName, MAX_CHARS.name);
   const blocks: string[] = [];
   // Without a base every finding is "new": the tag would only be noise.
   const fresh = new Set(hasBase ? q.newNPlusOne.map((f) => f.fingerprint) : []);
@@ -347,8 +341,8 @@ function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase:
     const body = q.nPlusOne
       .map((f) => {
         const tag = fresh.has(f.fingerprint) ? ' — **new**' : '';
-        return `- ×${formatCount(f.count)} per request, ${f.distinctParams} distinct parameter sets${tag}\n\n${indent(
-          codeBlock(truncate(f.sql, detail.sqlMax), 'sql'),
+        return `- ×${formatCount(f.count)} per request, ${formatCount(f.distinctParams)} distinct parameter sets${tag}\n\n${indent(
+          codeBlock(f.sql, 'sql', Math.min(detail.sqlMax, MAX_CHARS.code)),
         )}`;
       })
       .join('\n');
@@ -366,7 +360,7 @@ function queryDetails(name: string, q: QueryComparison, detail: Detail, hasBase:
 
 /** Blank lines inside <details> make GitHub render the markdown within. */
 function details(summary: string, body: string): string {
-  return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
+  return `<details><summary>${htmlText(summary, MAX_CHARS.name + 100)}</summary>\n\n${body}\n\n</details>`;
 }
 
 // ---------------------------------------------------------------- head only
@@ -382,13 +376,15 @@ function headOnlySections(c: Comparison, head: Results, detail: Detail): string[
     }
     shown++;
     const r = byName.get(s.name);
-    const title = r ? `#### ${escapeCell(s.name)} · \`${r.request.method} ${r.request.path.replace(/`/g, "'")}\`` : `#### ${escapeCell(s.name)}`;
+    const title = r?.request
+      ? `#### ${nameText(s.name)} · ${codeSpan(`${r.request.method} ${r.request.path}`, MAX_CHARS.text)}`
+      : `#### ${nameText(s.name)}`;
     if (s.status === 'error' || !r?.load) {
-      out.push(title, `💥 not measured: ${escapeCell(s.error ?? 'no load results')}`);
+      out.push(title, `💥 not measured: ${inlineText(s.error ?? 'no load results')}`);
       continue;
     }
     out.push(title, headOnlyTable(s, r, detail));
-    if (r.load.warnings?.length) out.push(r.load.warnings.map((w) => `> ⚠️ ${escapeCell(w)}`).join('\n'));
+    if (r.load.warnings?.length) out.push(r.load.warnings.map((w) => `> ⚠️ ${inlineText(w)}`).join('\n'));
     if (s.queries) {
       const d = queryDetails(s.name, s.queries, detail, false);
       if (d) out.push(d);
@@ -438,11 +434,12 @@ function headOnlyTable(s: ScenarioComparison, r: ScenarioResult, _detail: Detail
 
 function runnerText(r: Results): string {
   const run = r.meta.runner;
-  return [run.os, `${run.cpus} CPUs`, run.cpuModel, `Node ${run.node}`].filter(Boolean).join(' · ');
+  const field = (v: unknown) => (v === undefined || v === null || v === '' ? '' : inlineText(String(v), MAX_CHARS.field));
+  return [field(run.os), `${field(run.cpus)} CPUs`, field(run.cpuModel), `Node ${field(run.node)}`].filter(Boolean).join(' · ');
 }
 
 function shortSha(sha?: string): string | undefined {
-  return sha ? sha.slice(0, 7) : undefined;
+  return sha ? inlineText(sha.slice(0, 7)) : undefined;
 }
 
 /** Scenarios whose rounds adapted (more blocks, or longer rounds): how measuring ended for each. */
@@ -452,7 +449,7 @@ function measuringLines(head: Results): string | undefined {
     const stop = s.stop;
     if (!stop || (stop.reason === 'fixed' && !stop.roundSizing)) continue;
     const sized = stop.roundSizing ? ` — ${stop.roundSizing}` : '';
-    parts.push(`${escapeCell(s.name)}: ${escapeCell(describeStop(stop))}${escapeCell(sized)}`);
+    parts.push(`${inlineText(s.name)}: ${inlineText(describeStop(stop))}${inlineText(sized)}`);
   }
   return parts.length > 0 ? `**Measuring:** ${parts.join('; ')}` : undefined;
 }
@@ -511,8 +508,8 @@ function footer(c: Comparison, ctx: ReportContext): string {
   if (headSha || baseSha) lines.push(`**Commits:** ${c.hasBaseline ? `base ${baseSha ?? '?'} → ` : ''}head ${headSha ?? '?'}`);
   const headRunner = runnerText(ctx.head);
   const baseRunner = ctx.base && c.crossMachine ? runnerText(ctx.base) : undefined;
-  lines.push(`**Runner:** ${escapeCell(headRunner)}${baseRunner && baseRunner !== headRunner ? ` (base: ${escapeCell(baseRunner)})` : ''}`);
-  lines.push(`**Tool:** ${escapeCell(ctx.head.tool.name)} ${escapeCell(ctx.head.tool.version)}`);
+  lines.push(`**Runner:** ${headRunner}${baseRunner && baseRunner !== headRunner ? ` (base: ${baseRunner})` : ''}`);
+  lines.push(`**Tool:** ${inlineText(ctx.head.tool.name, MAX_CHARS.field)} ${inlineText(ctx.head.tool.version, MAX_CHARS.field)}`);
   const cmd = `**Reproduce locally:**\n\n${codeBlock(ctx.reproduceCommand, 'sh')}`;
   return `---\n\n${lines.join('  \n')}\n\n${cmd}`;
 }

@@ -1,6 +1,7 @@
 // How lasting shifts on main read in the job summary and as annotations. Pure.
 import type { MainShift } from '../compare/main-shifts.js';
-import { escapeCell, formatPercent, formatValue } from './format.js';
+import { inlineText } from './escape.js';
+import { formatPercent, formatValue } from './format.js';
 
 function sha(commit?: string): string {
   return commit ? commit.slice(0, 7) : '?';
@@ -26,6 +27,6 @@ export function renderShifts(shifts: readonly MainShift[], runs: number): string
   if (shifts.length === 0) {
     return `${head}\n\nNo lasting shift in any scenario's p50, p99, CPU/request or rps (E-divisive means, Student t, p < 0.0001, at least the regression threshold).`;
   }
-  const lines = shifts.map((s) => `- ${s.worse ? '❌' : '✅'} ${describeShift(s, escapeCell)}`);
+  const lines = shifts.map((s) => `- ${s.worse ? '❌' : '✅'} ${describeShift(s, (text) => inlineText(text))}`);
   return `${head}\n\n${lines.join('\n')}\n\nThe shift started in the commits of that range (\`git log ${commitRange(shifts[0]!)}\`).`;
 }

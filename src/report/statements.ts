@@ -6,7 +6,8 @@ import { markdownTable } from 'markdown-table';
 import type { Comparison } from '../compare/compare.js';
 import type { StatementTimeComparison } from '../compare/statement-times.js';
 import type { Results, StatementPlan } from '../results/types.js';
-import { codeBlock, escapeCell, escapeHtml, formatCount, formatInterval, formatLatencyUs, formatPercent, truncate } from './format.js';
+import { codeBlock, htmlText, inlineText, truncate } from './escape.js';
+import { formatCount, formatInterval, formatLatencyUs, formatPercent } from './format.js';
 
 /** SQL shown in a table cell; the full text is in the plan's details. */
 const CELL_SQL = 100;
@@ -25,10 +26,10 @@ export function dbBlameLines(c: Comparison): string[] {
     const total = `+${formatLatencyUs(blame.latencyDeltaUs)} per request`;
     if (blame.mostlyDatabase) {
       const where = blame.top ? ` in ${inlineSql(blame.top.sql)}` : ' in the database';
-      lines.push(`- **${escapeCell(s.name)}**: ${total}, of which +${formatLatencyUs(blame.dbDeltaUs)}${where}`);
+      lines.push(`- **${inlineText(s.name)}**: ${total}, of which +${formatLatencyUs(blame.dbDeltaUs)}${where}`);
     } else {
       const db = blame.dbDeltaUs >= 0 ? `+${formatLatencyUs(blame.dbDeltaUs)}` : `−${formatLatencyUs(-blame.dbDeltaUs)}`;
-      lines.push(`- **${escapeCell(s.name)}**: not the database (database time ${db} per request, probes measured one request at a time)`);
+      lines.push(`- **${inlineText(s.name)}**: not the database (database time ${db} per request, probes measured one request at a time)`);
     }
   }
   return lines;
@@ -36,7 +37,7 @@ export function dbBlameLines(c: Comparison): string[] {
 
 /** Inline SQL for prose: escaped, shortened, never a code span (SQL may hold backticks). */
 function inlineSql(sql: string): string {
-  return `“${escapeCell(truncate(sql, 80))}”`;
+  return `“${inlineText(sql, 80)}”`;
 }
 
 interface ShapeRow {
@@ -79,12 +80,12 @@ function plansOf(head: Results): Map<string, StatementPlan> {
 function planBlock(sql: string, plan: StatementPlan | undefined, sqlMax: number): string {
   const parts = [codeBlock(truncate(sql, sqlMax), 'sql')];
   if (plan) {
-    for (const f of plan.flags) parts.push(`- ⚠️ ${escapeCell(f)}`);
-    if (plan.note) parts.push(`_${escapeCell(plan.note)}_`);
-    if (plan.error) parts.push(`EXPLAIN failed: ${escapeCell(plan.error)}`);
+    for (const f of plan.flags) parts.push(`- ⚠️ ${inlineText(f)}`);
+    if (plan.note) parts.push(`_${inlineText(plan.note)}_`);
+    if (plan.error) parts.push(`EXPLAIN failed: ${inlineText(plan.error)}`);
     if (plan.text) {
       const title = `Plan${plan.analyze ? ' (EXPLAIN ANALYZE)' : ' (EXPLAIN)'}${plan.flags.length ? '' : ': nothing flagged'}`;
-      parts.push(`<details><summary>${escapeHtml(title)}</summary>\n\n${codeBlock(plan.text)}\n\n</details>`);
+      parts.push(`<details><summary>${htmlText(title)}</summary>\n\n${codeBlock(plan.text)}\n\n</details>`);
     }
   }
   return parts.join('\n\n');
@@ -102,11 +103,11 @@ export function statementTimesSection(c: Comparison, head: Results, opts: { maxR
   const slower = all.filter((r) => r.st.verdict === 'slower');
   if (slower.length > 0) {
     const rows = slower.map(({ st, endpoints }) => [
-      escapeCell(truncate(st.sql, CELL_SQL)),
+      inlineText(st.sql, CELL_SQL),
       `${us(st.p50Us.base)} → ${us(st.p50Us.head)}`,
       change(st),
       `${calls(st.calls.base)} → ${calls(st.calls.head)}`,
-      escapeCell(endpoints.join(', ')),
+      inlineText(endpoints.join(', ')),
     ]);
     parts.push(
       '**Slower statements**',
@@ -119,18 +120,18 @@ export function statementTimesSection(c: Comparison, head: Results, opts: { maxR
   for (const { st } of explained) {
     const plan = plans.get(st.fingerprint);
     if (!plan && st.verdict === 'new') continue; // a new statement without a plan is already listed as new
-    parts.push(`<details><summary>${escapeHtml(`${st.verdict === 'new' ? 'New' : 'Slower'}: ${truncate(st.sql, 80)}`)}</summary>\n\n${planBlock(st.sql, plan, opts.sqlMax)}\n\n</details>`);
+    parts.push(`<details><summary>${htmlText(`${st.verdict === 'new' ? 'New' : 'Slower'}: ${truncate(st.sql, 80)}`)}</summary>\n\n${planBlock(st.sql, plan, opts.sqlMax)}\n\n</details>`);
   }
   if (explained.length > 0 && plans.size === 0) parts.push(`_${EXPLAIN_HINT}_`);
   const rows = all
     .filter((r) => r.st.status === 'compared' || r.st.p50Us.head !== undefined)
     .map(({ st, endpoints }) => [
-      escapeCell(truncate(st.sql, CELL_SQL)),
-      escapeCell(endpoints.join(', ')),
+      inlineText(st.sql, CELL_SQL),
+      inlineText(endpoints.join(', ')),
       `${calls(st.calls.base)} → ${calls(st.calls.head)}${st.moreCalls ? ' ⬆️' : ''}`,
       `${us(st.p50Us.base)} → ${us(st.p50Us.head)}`,
       change(st),
-      VERDICT[st.verdict] + (st.note && st.verdict === '≈' ? ` (${escapeCell(st.note)})` : ''),
+      VERDICT[st.verdict] + (st.note && st.verdict === '≈' ? ` (${inlineText(st.note)})` : ''),
     ]);
   if (rows.length > 0) {
     const body = markdownTable([['Statement', 'Used by', 'Calls/request', 'Time per call (p50)', 'Change [99% CI]', 'Verdict'], ...rows.slice(0, opts.maxRows)], {

@@ -7,7 +7,8 @@ import { historySeries, orderHistory, RERUN_HINT, runLevelValue } from '../compa
 import { metricDef, type MetricKey } from '../compare/metrics.js';
 import { VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { Results } from '../results/types.js';
-import { escapeCell, formatValue } from './format.js';
+import { inlineText } from './escape.js';
+import { formatValue } from './format.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 const TREND_METRICS: readonly MetricKey[] = ['p50', 'cpuUsPerRequest'];
@@ -62,7 +63,7 @@ export function renderTrends(input: TrendInput): string | undefined {
         `${def.label} \`${bars.slice(0, -1)}\` → \`${bars.slice(-1)}\` **${formatValue(def.unit, head)}** (main ${formatValue(def.unit, geometricMean(points))})`,
       );
     }
-    if (cells.length > 0) lines.push(`- ${escapeCell(scenario.name)} · ${cells.join(' · ')}`);
+    if (cells.length > 0) lines.push(`- ${inlineText(scenario.name)} · ${cells.join(' · ')}`);
   }
   if (lines.length > input.maxRows) lines.splice(input.maxRows, lines.length, `- … ${lines.length - input.maxRows} more`);
   if (lines.length > 0) parts.push(`Oldest → newest of ${history.length} runs of main, then this run:\n\n${lines.join('\n')}`);

@@ -1,6 +1,7 @@
 // Rerun mode checks the base commit out beside the head so both can be built and measured on the
 // same runner. git is run with argument arrays (never a shell): refs can come from a pull request.
 import { execFile, execFileSync } from 'node:child_process';
+import { withoutRunnerCredentials } from '../service/child-env.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ export interface BaseWorktree {
 
 async function git(cwd: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run('git', args, { cwd, maxBuffer: 16 * 1024 * 1024, env: withoutRunnerCredentials(process.env) });
     return stdout.trim();
   } catch (error) {
     const e = error as { stderr?: string; message: string };
@@ -68,7 +69,7 @@ export async function prepareBaseWorktree(opts: { configFile: string; ref?: stri
   await git(root, ['worktree', 'add', '--detach', dir, mergeBase]);
   const removeSync = (): void => {
     try {
-      execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+      execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore', env: withoutRunnerCredentials(process.env) });
     } catch {
       // removed below; `git worktree prune` forgets the entry later
     }

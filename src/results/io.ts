@@ -35,12 +35,22 @@ export function parseResults(text: string, source: string): Results {
     throw new ResultsFileError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof data === 'object' && data !== null && 'schema' in data && (data as { schema: unknown }).schema !== 'perfgate/results@1') {
-    throw new ResultsFileError(`${source} has schema ${JSON.stringify((data as { schema: unknown }).schema)}; this perfgate reads perfgate/results@1`);
+    const schema = JSON.stringify((data as { schema: unknown }).schema) ?? 'undefined';
+    // The schema string is the file's (untrusted, any length): quoted and capped.
+    const shown = schema.length > 80 ? `${schema.slice(0, 77)}...` : schema;
+    throw new ResultsFileError(`${source} has schema ${shown}; this perfgate reads perfgate/results@1`);
   }
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(ResultsFileSchema);
+  validator ??= new Ajv({ allErrors: false, strict: false, strictNumbers: true }).compile(ResultsFileSchema);
   if (!validator(data)) {
     const err = validator.errors?.[0];
-    throw new ResultsFileError(`${source} is not a perfgate results file: ${err?.instancePath || '(root)'} ${err?.message ?? 'is invalid'}`);
+    throw new ResultsFileError(`${source} is not a perfgate results file: ${err?.instancePath || '(root)'} ${describeError(err)}`);
   }
   return data as Results;
+}
+
+/** ajv says "must be number" for Infinity and NaN under strictNumbers: say what is wrong with it. */
+function describeError(err: { keyword: string; message?: string } | undefined): string {
+  if (!err) return 'is invalid';
+  if (err.keyword === 'type' && /number|integer/.test(err.message ?? '')) return `${err.message} (a finite number; Infinity and NaN are not allowed)`;
+  return err.message ?? 'is invalid';
 }

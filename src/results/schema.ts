@@ -1,9 +1,15 @@
 // JSON Schema of results files as they are READ back (baselines, artifacts from other runs, which a
 // fork PR can forge): required structure and types are checked, unknown fields are allowed so a newer
 // perfgate's results still load. The TypeScript interfaces in types.ts describe what we WRITE.
+// Every number is finite (io.ts turns on ajv's strictNumbers: JSON.parse reads 1e999 as Infinity)
+// and not negative: no measured quantity here can be below zero, and a forged -5 µs p99 would pass
+// any budget. Every string has a length cap, so no field can push the report's tables out of the
+// comment size limit.
 import { Type, type TSchema } from '@sinclair/typebox';
 
-const Num = Type.Number();
+const Num = Type.Number({ minimum: 0 });
+/** A short label: runner OS, Node version, tool name and version, CPU model, timestamp. */
+const Label = Type.String({ maxLength: 200 });
 const NonNegInt = Type.Integer({ minimum: 0 });
 const Latency = Type.Object({ p50: Num, p90: Num, p99: Num, max: Num });
 const Round = Type.Object({
@@ -24,6 +30,7 @@ const Statement = Type.Object({
   fingerprint: Type.String({ maxLength: 200 }),
   sql: Type.String({ maxLength: 100_000 }),
   count: Num,
+  distinctParams: Type.Optional(NonNegInt),
   time: Type.Optional(StatementTime),
 });
 const Plan = Type.Object({
@@ -56,6 +63,8 @@ const Queries = Type.Object({
   latencyUs: Type.Optional(Num),
   perProbeLatencyUs: Type.Optional(Samples),
   plans: Type.Optional(Type.Array(Plan, { maxItems: 1000 })),
+  transactionControl: Type.Optional(Num),
+  background: Type.Optional(Num),
 });
 const Scenario = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 500 }),
@@ -63,27 +72,37 @@ const Scenario = Type.Object({
   load: Type.Optional(Load),
   solo: Type.Optional(Load),
   queries: Type.Optional(Queries),
-  // The confidence the verdict is made from comes from here: a forged file must not make it laxer.
+  error: Type.Optional(Type.String({ maxLength: 100_000 })),
+  // The confidence the verdict is made from comes from here: a forged file must not make it laxer
+  // (compare.ts never goes below 99% either).
   stop: Type.Optional(
     Type.Object({
+      schedule: Type.Optional(Type.String({ maxLength: 40 })),
       rounds: NonNegInt,
-      looks: Type.Integer({ minimum: 1, maximum: 1000 }),
-      maxLooks: Type.Integer({ minimum: 1, maximum: 1000 }),
+      looks: Type.Integer({ minimum: 1, maximum: 10_000 }),
+      maxLooks: Type.Integer({ minimum: 1, maximum: 10_000 }),
       confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
-      reason: Type.String({ maxLength: 50 }),
+      reason: Type.String({ maxLength: 40 }),
+      pending: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
+      roundMs: Type.Optional(Num),
+      roundSizing: Type.Optional(Type.String({ maxLength: 500 })),
     }),
   ),
-  error: Type.Optional(Type.String({ maxLength: 100_000 })),
 });
 export const ResultsFileSchema: TSchema = Type.Object({
   schema: Type.Literal('perfgate/results@1'),
-  tool: Type.Object({ name: Type.String(), version: Type.String() }),
+  tool: Type.Object({ name: Label, version: Label }),
   meta: Type.Object({
     commit: Type.Optional(Type.String({ maxLength: 200 })),
     ref: Type.Optional(Type.String({ maxLength: 500 })),
-    timestamp: Type.String(),
-    runner: Type.Object({ os: Type.String(), cpus: Num, node: Type.String() }),
+    timestamp: Label,
+    runner: Type.Object({ os: Label, cpus: Num, cpuModel: Type.Optional(Label), node: Label }),
+    configFile: Type.Optional(Type.String({ maxLength: 4096 })),
+    mode: Type.Optional(Type.String({ maxLength: 40 })),
+    schedule: Type.Optional(Type.String({ maxLength: 40 })),
   }),
   scenarios: Type.Array(Scenario, { maxItems: 1000 }),
-  base: Type.Optional(Type.Object({ scenarios: Type.Array(Scenario, { maxItems: 1000 }) })),
+  base: Type.Optional(
+    Type.Object({ commit: Type.Optional(Type.String({ maxLength: 200 })), ref: Type.Optional(Type.String({ maxLength: 500 })), scenarios: Type.Array(Scenario, { maxItems: 1000 }) }),
+  ),
 });

@@ -10,6 +10,7 @@ import { openLog } from './log.js';
 import { DEFAULT_LOG_CAP, LogCap, type LogCapLimits } from './log-cap.js';
 import { ProcessTracker, SERVICE_MARKER_ENV } from './process-tree.js';
 import { registerChild } from './registry.js';
+import { watchGroup } from './watchdog.js';
 
 export interface ExitStatus {
   code: number | null;
@@ -132,6 +133,12 @@ export function spawnGroup(opts: GroupOptions): ProcessGroup {
   };
 
   const group: ProcessGroup = { pid, tracker, exited, isRunning: () => running, stop, killNow };
-  unregister = registerChild(group);
+  // The registry stops the group when perfgate exits or is signalled; the watchdog when it is killed.
+  const unwatch = watchGroup(pid, marker, opts.stopTimeoutMs);
+  const unregisterChild = registerChild(group);
+  unregister = () => {
+    unregisterChild();
+    unwatch();
+  };
   return group;
 }
