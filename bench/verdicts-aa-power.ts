@@ -250,7 +250,7 @@ async function runCondition(
       outFile: path.join(rawDir, `${slugOf(c.name)}-${done}.json`),
       env,
       progress: (line) => {
-        if (/round 20\/20|round \d+\/\d+: .*error|warning|failed|ready at/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
+        if (/conclusive after|budget reached|maxRounds reached|\(fixed\)|round \d+\/\d+: .*error|warning|failed|ready in/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
       },
     });
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
