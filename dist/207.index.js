@@ -1,8 +1,8 @@
-export const id = 170;
-export const ids = [170];
+export const id = 207;
+export const ids = [207];
 export const modules = {
 
-/***/ 80170:
+/***/ 47588:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,9 +18,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
-var proxy = __webpack_require__(93193);
+var proxy = __webpack_require__(85981);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
-var sql_tokenizer = __webpack_require__(98435);
+var sql_tokenizer = __webpack_require__(60768);
 ;// CONCATENATED MODULE: ./lib/queries/mysql/framer.js
 // Incremental framer for the MySQL client/server protocol: bytes in, logical packets out, no I/O.
 //

@@ -1,114 +1,8 @@
-export const id = 368;
-export const ids = [368,104];
+export const id = 733;
+export const ids = [733];
 export const modules = {
 
-/***/ 14368:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  explainMysql: () => (/* binding */ explainMysql)
-});
-
-// EXTERNAL MODULE: ./lib/queries/explain/pg-plan.js
-var pg_plan = __webpack_require__(70588);
-;// CONCATENATED MODULE: ./lib/queries/explain/mysql-plan.js
-// Problems flagged in a MySQL/MariaDB `EXPLAIN FORMAT=JSON` plan: a full table scan (access_type
-// ALL) on a big table, "Using filesort", "Using temporary". Pure. MySQL 8 and MariaDB name things
-// differently (using_filesort vs a "filesort" block; rows_examined_per_scan vs rows): both are read.
-
-function walk(v, visit) {
-    if (Array.isArray(v))
-        for (const x of v)
-            walk(x, visit);
-    else if (v !== null && typeof v === 'object') {
-        const o = v;
-        visit(o);
-        for (const x of Object.values(o))
-            walk(x, visit);
-    }
-}
-function flagMysqlPlan(plan, opts) {
-    const flags = new Set();
-    walk(plan, (o) => {
-        if (o.access_type === 'ALL' && typeof o.table_name === 'string') {
-            const rows = Number(o.rows_examined_per_scan ?? o.rows ?? NaN);
-            if (Number.isFinite(rows) && rows >= opts.seqScanRows)
-                flags.add(`full table scan on ${o.table_name} (≈${(0,pg_plan/* formatRows */.dZ)(rows)} rows, access_type ALL)`);
-        }
-        if (o.using_filesort === true || 'filesort' in o)
-            flags.add('Using filesort');
-        if (o.using_temporary_table === true || 'temporary_table' in o)
-            flags.add('Using temporary');
-    });
-    return [...flags];
-}
-
-// EXTERNAL MODULE: ./lib/queries/explain/request.js
-var request = __webpack_require__(82502);
-// EXTERNAL MODULE: ./lib/queries/explain/postgres.js
-var postgres = __webpack_require__(93104);
-;// CONCATENATED MODULE: ./lib/queries/explain/mysql.js
-
-
-
-async function explainMysql(requests, settings) {
-    const fail = (message) => requests.map((r) => ({ fingerprint: r.fingerprint, sql: r.sql, reason: r.reason, analyze: false, error: message, flags: [] }));
-    let mysql;
-    try {
-        mysql = await __webpack_require__.e(/* import() */ 510).then(__webpack_require__.t.bind(__webpack_require__, 55510, 19));
-    }
-    catch {
-        return fail('EXPLAIN for MySQL needs the mysql2 package, which this installation lacks');
-    }
-    let conn;
-    try {
-        conn = await mysql.createConnection({ uri: settings.url, connectTimeout: 5000, multipleStatements: false });
-    }
-    catch (error) {
-        return fail(`could not connect for EXPLAIN: ${(0,request/* redactUrl */.B)(error.message, settings.url)}`);
-    }
-    conn.on('error', () => undefined);
-    try {
-        const plans = [];
-        for (const r of requests) {
-            const plan = { fingerprint: r.fingerprint, sql: r.sql, reason: r.reason, analyze: false, flags: [] };
-            if (settings.analyze)
-                plan.note = 'ANALYZE is not used for MySQL/MariaDB: plain EXPLAIN shown';
-            try {
-                await conn.query('START TRANSACTION READ ONLY');
-                // MariaDB's limit is in seconds, MySQL's in ms for SELECT; whichever the server knows applies.
-                await conn.query(`SET SESSION max_statement_time = ${postgres.EXPLAIN_TIMEOUT_MS / 1000}`).catch(() => conn.query(`SET SESSION max_execution_time = ${postgres.EXPLAIN_TIMEOUT_MS}`).catch(() => undefined));
-                // mysql2 puts the values in as escaped literals (client-side), the same values the service sent.
-                const [rows] = await conn.query(`EXPLAIN FORMAT=JSON ${r.sql}`, r.params ?? []);
-                const first = rows[0];
-                const text = first ? String(Object.values(first)[0]) : '';
-                const json = JSON.parse(text);
-                plan.text = JSON.stringify(json, null, 2);
-                plan.flags = flagMysqlPlan(json, { seqScanRows: settings.seqScanRows });
-            }
-            catch (error) {
-                plan.error = (0,request/* redactUrl */.B)(error.message, settings.url);
-            }
-            finally {
-                await conn.query('ROLLBACK').catch(() => undefined);
-            }
-            plans.push(plan);
-        }
-        return plans;
-    }
-    finally {
-        await conn.end().catch(() => undefined);
-    }
-}
-
-
-/***/ }),
-
-/***/ 70588:
+/***/ 93523:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -216,7 +110,7 @@ function renderPgPlan(root, depth = 0) {
 
 /***/ }),
 
-/***/ 93104:
+/***/ 55733:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -224,11 +118,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   EXPLAIN_TIMEOUT_MS: () => (/* binding */ EXPLAIN_TIMEOUT_MS),
 /* harmony export */   explainPostgres: () => (/* binding */ explainPostgres)
 /* harmony export */ });
-/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(68995);
-/* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54959);
-/* harmony import */ var _sql_tokenizer_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98435);
-/* harmony import */ var _pg_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(70588);
-/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(82502);
+/* harmony import */ var pg__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83849);
+/* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(28616);
+/* harmony import */ var _sql_tokenizer_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(60768);
+/* harmony import */ var _pg_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(93523);
+/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(54065);
 // EXPLAIN over perfgate's own PostgreSQL connection (database.explain.url), for statements that are
 // new or slower on head. How it stays safe:
 // - plain EXPLAIN plans without executing; ANALYZE (which executes) is opt-in and used only for
