@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir, type CliResult } from './helpers.js';
+import { inlineText } from '../../src/report/escape.js';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -102,7 +103,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function assertDbTimeReport(res: CliResult, resultsFile: string, e: DbTimeExpectations): void {
   assert.equal(res.code, 1, `the dropped index must fail the run\n${res.stderr}`);
   const report = res.stdout;
-  const lookup = escape(e.lookupSql);
+  // As the report writes it: markdown-escaped text (`\$1`, `\*`), which GitHub renders as the SQL.
+  const lookup = escape(inlineText(e.lookupSql));
   // Both endpoints regressed; the report says which is the database's doing.
   assert.match(report, new RegExp(`\\*\\*user by email\\*\\*: \\+[\\d.]+ ms per request, of which \\+[\\d.]+ ms in “${lookup}”`), report);
   assert.match(report, /\*\*cpu burn\*\*: not the database/, report);
@@ -112,7 +114,7 @@ export function assertDbTimeReport(res: CliResult, resultsFile: string, e: DbTim
   // Its plan, flagged.
   assert.match(report, new RegExp(`⚠️ ${escape(e.flag)}`), report);
   // The other endpoint's statement did not change.
-  assert.match(report, new RegExp(`\\| ${escape(e.otherSql)} +\\| cpu burn +\\| +1 → 1 +\\|[^\\n]*\\| ≈`), report);
+  assert.match(report, new RegExp(`\\| ${escape(inlineText(e.otherSql))} +\\| cpu burn +\\| +1 → 1 +\\|[^\\n]*\\| ≈`), report);
   const resultsText = readFileSync(resultsFile, 'utf8');
   for (const text of [report, res.stderr, resultsText]) assert.ok(!text.includes(e.secret), 'the database password leaked');
 

@@ -113,11 +113,11 @@ describe('per request and blame', () => {
     const cfg = config([scenarioConfig('user by email'), scenarioConfig('cpu burn')]);
     const comparison = compareRuns({ head, config: cfg, pairing: 'paired' });
     const md = renderReport(comparison, { head, decision: decide(comparison, cfg.failOn), reproduceCommand: 'perfgate run', mode: 'paired' });
-    assert.match(md, /\*\*user by email\*\*: \+[\d.]+ ms per request, of which \+[\d.]+ ms in “select \* from users where email = \$1”/);
+    assert.match(md, /\*\*user by email\*\*: \+[\d.]+ ms per request, of which \+[\d.]+ ms in “select \\\* from users where email = \\\$1”/);
     assert.match(md, /\*\*cpu burn\*\*: not the database/);
     assert.match(md, /\*\*Slower statements\*\*/);
-    assert.match(md, /\| select \* from users where email = \$1 +\| +5\d µs → [\d.]+ ms +\| \+\d+/);
-    assert.match(md, /select \* from settings +\| cpu burn +\|[^\n]*≈/);
+    assert.match(md, /\| select \\\* from users where email = \\\$1 +\| +5\d µs → [\d.]+ ms +\| \+\d+/);
+    assert.match(md, /select \\\* from settings +\| cpu burn +\|[^\n]*≈/);
     assert.match(md, /database\.explain\.url/);
     assert.match(md, /DB time\/req/);
   });
