@@ -131,7 +131,6 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     const sides: BootedSide[] = [];
     for (const spec of specs) sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
     let loadMs = 0;
-    const timed = selected.map((_, i) => i);
     for (const [i, scenario] of selected.entries()) {
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
       const line = (text: string) => progress(`${label(i)}: ${text} (${elapsed()})`);
@@ -141,8 +140,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       const scenarioStarted = Date.now();
       // The run's budget is shared fairly: a scenario may use its part of what is left, so a slow
       // first scenario cannot leave the last ones a single block.
-      const left = timed.length - timed.indexOf(i);
-      const share = (config.baseline.timeBudgetMs - loadMs) / left;
+      const share = (config.baseline.timeBudgetMs - loadMs) / (selected.length - i);
       const timing = await timeScenario({
         scenario,
         sides,

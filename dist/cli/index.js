@@ -61151,7 +61151,8 @@ async function timeScenario(opts) {
     };
     const plan = planFor(scenario);
     const adaptive = paired && plan.maxLooks > 1;
-    const limit = adaptive ? plan.maxLooks * scenario.rounds : scenario.rounds;
+    // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block.
+    const looks = adaptive ? plan.maxLooks : 1;
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';
@@ -61159,9 +61160,8 @@ async function timeScenario(opts) {
     const roundsStartedAt = Date.now();
     for (;;) {
         const done = rounds.get('head').length;
-        const block = Math.min(scenario.rounds, limit - done);
-        for (let r = 0; r < block; r++)
-            await runRound(`round ${done + r + 1}/${adaptive ? `${scenario.rounds * (look + 1)}` : limit}`);
+        for (let r = 0; r < scenario.rounds; r++)
+            await runRound(`round ${done + r + 1}/${adaptive ? done + scenario.rounds : scenario.rounds}`);
         look++;
         if (!adaptive)
             break;
@@ -61172,24 +61172,24 @@ async function timeScenario(opts) {
             reason = 'conclusive';
             break;
         }
-        if (measured >= limit || look >= plan.maxLooks) {
+        if (look >= looks) {
             reason = 'max-rounds';
             break;
         }
         // Another block only if it fits: estimated from the time the blocks so far took.
-        const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * Math.min(scenario.rounds, limit - measured);
+        const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * scenario.rounds;
         const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
         if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
             reason = 'time-budget';
             break;
         }
-        progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${Math.min(scenario.rounds, limit - measured)} more`);
+        progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
     }
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),
         rounds: rounds.get('head').length,
         looks: look,
-        maxLooks: adaptive ? plan.maxLooks : 1,
+        maxLooks: looks,
         confidence,
         reason,
         ...(pending.length > 0 ? { pending } : {}),
@@ -61372,7 +61372,6 @@ async function measure(options, onPartial) {
         for (const spec of specs)
             sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
         let loadMs = 0;
-        const timed = selected.map((_, i) => i);
         for (const [i, scenario] of selected.entries()) {
             if (options.signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
@@ -61386,8 +61385,7 @@ async function measure(options, onPartial) {
             const scenarioStarted = Date.now();
             // The run's budget is shared fairly: a scenario may use its part of what is left, so a slow
             // first scenario cannot leave the last ones a single block.
-            const left = timed.length - timed.indexOf(i);
-            const share = (config.baseline.timeBudgetMs - loadMs) / left;
+            const share = (config.baseline.timeBudgetMs - loadMs) / (selected.length - i);
             const timing = await timeScenario({
                 scenario,
                 sides,
@@ -69513,7 +69511,8 @@ const DEFAULTS = {
     // that can fail the check is inconclusive and the time budgets allow. Blocks of 10 up to 160 rounds
     // meet issue 12's targets at the per-round noise measured with alternating rounds (10.4%): ≤ 10% of
     // unchanged metrics left inconclusive, ≥ 95% of +9% changes found (docs/verdicts.md, "Adaptive
-    // rounds"); 5 minutes fit 160 alternating 1 s rounds with their drains and warm-ups.
+    // rounds"). 160 alternating pairs of 1 s rounds take about 320 s: the 5 min budget can stop the
+    // slowest scenarios a block or two early (its simulated A/A scenarios averaged 60–105 rounds).
     rounds: 10,
     maxRounds: 160,
     timeBudget: '5m',

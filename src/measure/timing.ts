@@ -93,7 +93,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
 
   const plan = planFor(scenario);
   const adaptive = paired && plan.maxLooks > 1;
-  const limit = adaptive ? plan.maxLooks * scenario.rounds : scenario.rounds;
+  // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block.
+  const looks = adaptive ? plan.maxLooks : 1;
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
@@ -101,8 +102,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   const roundsStartedAt = Date.now();
   for (;;) {
     const done = rounds.get('head')!.length;
-    const block = Math.min(scenario.rounds, limit - done);
-    for (let r = 0; r < block; r++) await runRound(`round ${done + r + 1}/${adaptive ? `${scenario.rounds * (look + 1)}` : limit}`);
+    for (let r = 0; r < scenario.rounds; r++) await runRound(`round ${done + r + 1}/${adaptive ? done + scenario.rounds : scenario.rounds}`);
     look++;
     if (!adaptive) break;
     confidence = lookConfidence(plan, look);
@@ -112,25 +112,25 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       reason = 'conclusive';
       break;
     }
-    if (measured >= limit || look >= plan.maxLooks) {
+    if (look >= looks) {
       reason = 'max-rounds';
       break;
     }
     // Another block only if it fits: estimated from the time the blocks so far took.
-    const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * Math.min(scenario.rounds, limit - measured);
+    const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * scenario.rounds;
     const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
     if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
       reason = 'time-budget';
       break;
     }
-    progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${Math.min(scenario.rounds, limit - measured)} more`);
+    progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
   }
 
   const stop: StopInfo = {
     ...(paired ? { schedule: opts.schedule } : {}),
     rounds: rounds.get('head')!.length,
     looks: look,
-    maxLooks: adaptive ? plan.maxLooks : 1,
+    maxLooks: looks,
     confidence,
     reason,
     ...(pending.length > 0 ? { pending } : {}),
