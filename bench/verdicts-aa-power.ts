@@ -7,6 +7,15 @@
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
 //                             [--raw <dir>] [--schedule simultaneous|alternating] [--compare-schedule 10]
 //                             [--dropped-index 20] [--neighbour] [--neighbour-seed 1] [--rounds N]
+//                             [--ledger bench/results/aa-power-ledger.jsonl] [--cpu-us N]
+//                             [--dropped-index-schedules both|default]
+//
+// --ledger appends one JSON line per scenario comparison (condition, machine state, every metric's
+// verdict and change, rounds, why measuring stopped, load seconds) as soon as each `perfgate run`
+// ends, so a measurement that takes more hours than one sitting accumulates over several: run the
+// bench again with the same ledger, and `node --import tsx bench/aa-power-ledger.ts <ledger>` tallies
+// all of it against the targets. --cpu-us skips the calibration (the service's CPU per request that
+// sizes the injected slowdowns) by giving it, e.g. the value an earlier run of the ledger recorded.
 //
 // --neighbour runs the whole bench next to a noisy neighbour (bench/noisy-neighbour.ts: one core
 // burnt at a random 10–90% duty cycle, changing every 100–500 ms), as on a shared CI runner.
@@ -30,20 +39,23 @@
 // 100th request). A/A changes only a text file. One `perfgate run` measures many identical scenarios
 // (`GET /books/42`), and each scenario is one independent comparison.
 //
-// Power uses the default load settings (20 rounds of 1 s), the ones users get; so does A/A unless
-// --aa-duration asks for shorter rounds (with a 500 ms warm-up), to fit more comparisons in the time.
+// Every condition uses perfgate's default settings (the schedule, adaptive rounds and budgets users
+// get) unless --rounds, --schedule or --aa-duration (shorter A/A rounds, with a 500 ms warm-up) say
+// otherwise; the calibration alone runs one fixed block of 10 rounds.
 //
 // The results files of every run are kept in --raw (default: a folder under the system temp dir),
 // and the same rounds are then fed to the rules users would otherwise pick (ratio thresholds,
 // Welch's t-test, Bencher's limit) by bench/verdicts-measured-rules.ts: the side-by-side table.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load.js';
-import { compareRuns } from '../src/compare/compare.js';
+import { DEFAULTS } from '../src/config/schema.js';
+import { type Comparison, compareRuns } from '../src/compare/compare.js';
+import type { Results, ScenarioResult } from '../src/results/types.js';
 import type { MetricKey } from '../src/compare/metrics.js';
 import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { runPipeline } from '../src/pipeline.js';
@@ -65,14 +77,18 @@ const { values: args } = parseArgs({
     'per-run': { type: 'string', default: '25' },
     json: { type: 'string' },
     raw: { type: 'string' },
-    schedule: { type: 'string', default: 'simultaneous' },
+    schedule: { type: 'string', default: DEFAULTS.baseline.schedule },
     'compare-schedule': { type: 'string' },
     'dropped-index': { type: 'string', default: '20' },
     neighbour: { type: 'boolean', default: false },
     'neighbour-seed': { type: 'string', default: '1' },
     rounds: { type: 'string' },
+    ledger: { type: 'string' },
+    'cpu-us': { type: 'string' },
+    'dropped-index-schedules': { type: 'string', default: 'both' },
   },
 });
+const BENCH_COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8' }).trim();
 const AA = Number(args.aa);
 const POWER = Number(args.power);
 const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);
@@ -168,7 +184,8 @@ function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: 
     `  upstream: "${upstream}"`,
     'defaults:',
     c.load ? `  load: ${c.load}` : '  budgets: {}',
-    ...(args.rounds ? [`  rounds: ${Number(args.rounds)}`] : []),
+    // The calibration only needs the service's CPU per request: one fixed block, not adaptive rounds.
+    ...(args.rounds ? [`  rounds: ${Number(args.rounds)}`] : c.name === 'calibrate' ? ['  rounds: 10'] : []),
     'scenarios:',
     ...names,
     `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule} }`,
@@ -245,6 +262,8 @@ async function runCondition(
     const n = Math.min(PER_RUN, c.comparisons - done);
     const configFile = path.join(repo, 'perfgate.yml');
     writeFileSync(configFile, configYaml(c, baseSha, n, upstream));
+    const runStarted = Date.now();
+    const loadBefore = os.loadavg()[0];
     const outcome = await runPipeline({
       configFile,
       outFile: path.join(rawDir, `${slugOf(c.name)}-${done}.json`),
@@ -255,6 +274,7 @@ async function runCondition(
     });
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
     const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
+    if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore);
     for (const s of comparison.scenarios) {
       if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
       // The check fails when any compared metric regressed, not only the ones tabulated here.
@@ -280,6 +300,38 @@ async function runCondition(
     baseCpuUsPerRequest: median(baseCpu),
     wallSeconds: (Date.now() - started) / 1000,
   };
+}
+
+/** Seconds of load a scenario took: alternating rounds run one side after the other, simultaneous ones overlap. */
+function loadSeconds(head: ScenarioResult, base: ScenarioResult | undefined, schedule: Schedule): number {
+  const sum = (rounds: { durationMs: number }[] | undefined) => (rounds ?? []).reduce((a, r) => a + r.durationMs, 0);
+  const paired = schedule === 'alternating' ? sum(head.load?.rounds) + sum(base?.load?.rounds) : sum(head.load?.rounds);
+  return (paired + sum(head.solo?.rounds)) / 1000;
+}
+
+function appendLedger(file: string, c: Condition, results: Results, comparison: Comparison, runStarted: number, loadBefore: number): void {
+  const lines = comparison.scenarios.map((s) => {
+    const head = results.scenarios.find((x) => x.name === s.name)!;
+    const base = results.base?.scenarios.find((x) => x.name === s.name);
+    return JSON.stringify({
+      when: new Date().toISOString(),
+      benchCommit: BENCH_COMMIT,
+      condition: c.name,
+      schedule: c.schedule,
+      slowdownUs: c.slowdownUs,
+      neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
+      loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
+      runSeconds: Math.round((Date.now() - runStarted) / 1000),
+      scenariosInRun: comparison.scenarios.length,
+      scenario: s.name,
+      status: s.status,
+      failed: s.metrics.some((m) => m.verdict === 'regressed'),
+      metrics: Object.fromEntries(s.metrics.map((m) => [m.metric, { verdict: m.verdict, change: Number(m.change.toFixed(5)) }])),
+      stop: head.stop,
+      loadSeconds: Number(loadSeconds(head, base, c.schedule).toFixed(1)),
+    });
+  });
+  appendFileSync(file, lines.join('\n') + '\n');
 }
 
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
@@ -327,7 +379,7 @@ async function main(): Promise<void> {
     // very settings the power conditions use (default rounds, the same schedule): CPU per request
     // depends on the load a round puts on the machine.
     // (Only needed when there are CPU levels to size.)
-    const cpu = LEVELS.length === 0 ? 0 : (await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env)).baseCpuUsPerRequest;
+    const cpu = LEVELS.length === 0 ? 0 : args['cpu-us'] ? Number(args['cpu-us']) : (await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env)).baseCpuUsPerRequest;
     if (LEVELS.length > 0) process.stderr.write(`service CPU per request (base, default settings): ${cpu.toFixed(1)} µs\n`);
     const compareAt = args['compare-schedule'] === undefined ? undefined : Number(args['compare-schedule']);
     for (const level of LEVELS) {
@@ -337,19 +389,20 @@ async function main(): Promise<void> {
         results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, '', OTHER_SCHEDULE), upstream, env));
       }
     }
-    // A/A after the power conditions: the order of conditions does not matter to either, and the
-    // detection figures (the slowest to get) are in hand first.
-    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
     for (const tailMs of TAILS_MS) {
       results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, 0, tailMs, POWER, ''), upstream, env));
     }
     // The shared-resource condition under both schedules: does either cancel head's slower query?
     if (DROPPED_INDEX > 0) {
-      for (const schedule of [SCHEDULE, OTHER_SCHEDULE]) {
+      for (const schedule of args['dropped-index-schedules'] === 'default' ? [SCHEDULE] : [SCHEDULE, OTHER_SCHEDULE]) {
         const c = { ...condition('dropped index (users by email)', 0, 0, DROPPED_INDEX, '', schedule), service: 'users' as const, headDatabase: USERS_HEAD_DB };
         results.push(await runCondition(repo, rawDir, baseSha, c, upstream, env));
       }
     }
+    // A/A last: the order of conditions does not matter to any of them, and with adaptive rounds the
+    // A/A comparisons take longest (they stop only when every metric is shown unchanged), so a sitting
+    // that ends early has the detection figures in hand.
+    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
 
     const md = table(results);
     const sideBySide = measuredRulesTable(readComparisons(rawDir));

@@ -10,6 +10,7 @@ import type { RoundResult } from '../../src/results/types.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
 import { adaptiveTrial, noiseSource, type RankRule } from './noise.js';
+import { plannedLooks } from '../../src/measure/judge.js';
 import { exactUpperCrossing } from './sign-walk.js';
 
 /** The defaults recommended in docs/verdicts.md ("Adaptive rounds"): 10 paired rounds per look. */
@@ -287,5 +288,34 @@ describe('formatConfidence', () => {
     assert.equal(formatConfidence(0.9927), '99.27%');
     assert.equal(formatConfidence(0.9999912), '99.99912%');
     assert.equal(formatConfidence(lookConfidence(plan(16), 1)), '> 99.99999%');
+  });
+});
+
+describe('looks planned for the blocks that fit the time budget', () => {
+  const fast = { rounds: 10, roundMs: 1000, drainMs: 1, sidesInTurn: 2 };
+  test('1 s alternating rounds in 5 min: the budget, not maxRounds 160, sets the plan', () => {
+    // 10 pairs of 1 s rounds take ~20 s, so 14 blocks fit in 296 s, not 16.
+    assert.equal(plannedLooks(16, fast, 296_000), 14);
+    assert.equal(plannedLooks(16, fast, 3_600_000), 16, 'never more than configured');
+  });
+  test('a 1 s endpoint with 5.4 s rounds gets 2 looks, and the last one is at the plan confidence', () => {
+    const slow = { rounds: 10, roundMs: 5400, drainMs: 1000, sidesInTurn: 2 };
+    const looks = plannedLooks(16, slow, 296_000);
+    assert.equal(looks, 2);
+    // The plan that stopped at its last look uses a level close to 99%; the 16-look plan's second
+    // look (where the budget would have stopped it) needs far more than 99.9%.
+    assert.ok(lookConfidence(plan(looks), looks) < 0.995);
+    assert.ok(lookConfidence(plan(16), 2) > 0.99999);
+  });
+  test('simultaneous rounds count one round per pair; too little time is still one look', () => {
+    assert.equal(plannedLooks(16, { ...fast, sidesInTurn: 1 }, 296_000), 16);
+    assert.equal(plannedLooks(16, fast, 5_000), 1);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 100, max: 20_000 }), fc.integer({ min: 0, max: 2_000_000 }), (max, roundMs, left) => {
+        const n = plannedLooks(max, { rounds: 10, roundMs, drainMs: 0, sidesInTurn: 2 }, left);
+        assert.ok(n >= 1 && n <= max);
+        if (n > 1) assert.ok(n * 10 * roundMs * 2 <= left, 'every planned block fits');
+      }),
+    );
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { compareRuns, type Pairing } from '../../src/compare/compare.js';
+import { compareRuns, decide, type Pairing } from '../../src/compare/compare.js';
 import type { PerfgateConfig } from '../../src/config/types.js';
 import type { Results } from '../../src/results/types.js';
 import { renderReport, type ReportContext } from '../../src/report/markdown.js';
@@ -252,5 +252,21 @@ describe('renderReport snapshots', () => {
     assert.match(tiny, /more rows omitted/);
     assertWellFormed(tiny);
     matchSnapshot('oversized-collapsed', tiny);
+  });
+});
+
+describe('a scenario that could not be measured', () => {
+  test('its error is said once in the headline and once in the table, on both sides of a rerun', () => {
+    const error = 'probe GET http://127.0.0.1:4000/close: the server answered "Connection: close" after 1 request(s)';
+    const ok = pairedRounds(books, { n: 10, seed: 5 });
+    const md = render({
+      head: results([scenario('list books', [], { error }), scenario('author detail', ok.head)]),
+      base: results([scenario('list books', [], { error }), scenario('author detail', ok.base)]),
+      pairing: 'paired',
+    });
+    const said = md.split('Connection: close').length - 1;
+    assert.equal(said, 2, md);
+    const verdict = decide(compareRuns({ head: results([scenario('list books', [], { error })]), config: cfg, pairing: 'paired' }), ['budget', 'regression']);
+    assert.equal(verdict.reasons.join(' ').split('Connection: close').length - 1, 1, verdict.reasons.join('\n'));
   });
 });

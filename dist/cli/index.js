@@ -61083,6 +61083,19 @@ function upperQuantile(p) {
 function planFor(scenario) {
     return { maxLooks: Math.max(1, Math.floor(scenario.maxRounds / scenario.rounds)), confidence: verdict/* VERDICT_CONFIDENCE */.xj };
 }
+/**
+ * Looks to plan for, once the round length is known: the configured maximum, or fewer when only
+ * that many blocks fit the time left. The per-look levels spend the whole error over the planned
+ * looks, so a plan of 16 looks that the budget cuts after 2 (a 1 s endpoint's 5 s rounds) would end
+ * at a level meant for an early look — far stricter than 99%, and inconclusive for want of rounds.
+ * Planning for the looks that fit lets the last one use the full confidence. The plan depends only on
+ * the warm-up's rate, never on the paired rounds, so the false-alarm bound holds as for a fixed plan.
+ */
+function plannedLooks(configuredLooks, block, leftMs) {
+    const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn;
+    const fit = Math.floor(leftMs / blockMs);
+    return Math.max(1, Math.min(configuredLooks, fit));
+}
 /** Labels of the metrics still inconclusive that could fail the check. */
 function pendingMetrics(head, base, scenario, failOn, confidence) {
     return (0,compare/* undecidedMetrics */.ph)((0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence), failOn).map((key) => (0,metrics/* metricDef */.IH)(key).label);
@@ -61149,10 +61162,20 @@ async function timeScenario(opts) {
             record(s, await load_runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
         }
     };
-    const plan = planFor(scenario);
-    const adaptive = paired && plan.maxLooks > 1;
-    // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block.
-    const looks = adaptive ? plan.maxLooks : 1;
+    const configured = planFor(scenario);
+    const adaptive = paired && configured.maxLooks > 1;
+    // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block. An adaptive
+    // plan has as many looks as blocks fit the time left (plannedLooks says why).
+    const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
+    const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
+    const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn: together ? 1 : sides.length };
+    const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
+    const plan = { ...configured, maxLooks: looks };
+    const budgetCut = adaptive && looks < configured.maxLooks;
+    if (budgetCut) {
+        progress(`the time budget fits ${looks} block${looks === 1 ? '' : 's'} of ${scenario.rounds} rounds (maxRounds ${scenario.maxRounds}): ` +
+            `looks planned for ${looks * scenario.rounds} rounds, so the last one uses the full ${(plan.confidence * 100).toFixed(0)}%`);
+    }
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';
@@ -61173,7 +61196,7 @@ async function timeScenario(opts) {
             break;
         }
         if (look >= looks) {
-            reason = 'max-rounds';
+            reason = budgetCut ? 'time-budget' : 'max-rounds';
             break;
         }
         // Another block only if it fits: estimated from the time the blocks so far took.

@@ -18,6 +18,31 @@ export function planFor(scenario: Pick<ScenarioConfig, 'rounds' | 'maxRounds'>):
   return { maxLooks: Math.max(1, Math.floor(scenario.maxRounds / scenario.rounds)), confidence: VERDICT_CONFIDENCE };
 }
 
+export interface BlockTime {
+  /** Paired rounds per block (`rounds`). */
+  rounds: number;
+  /** How long one round sends requests. */
+  roundMs: number;
+  /** Expected wait for a round's in-flight requests after sending stops: about one request's latency. */
+  drainMs: number;
+  /** Sides loaded one after the other per round: 2 for alternating, 1 when both run at once. */
+  sidesInTurn: number;
+}
+
+/**
+ * Looks to plan for, once the round length is known: the configured maximum, or fewer when only
+ * that many blocks fit the time left. The per-look levels spend the whole error over the planned
+ * looks, so a plan of 16 looks that the budget cuts after 2 (a 1 s endpoint's 5 s rounds) would end
+ * at a level meant for an early look — far stricter than 99%, and inconclusive for want of rounds.
+ * Planning for the looks that fit lets the last one use the full confidence. The plan depends only on
+ * the warm-up's rate, never on the paired rounds, so the false-alarm bound holds as for a fixed plan.
+ */
+export function plannedLooks(configuredLooks: number, block: BlockTime, leftMs: number): number {
+  const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn;
+  const fit = Math.floor(leftMs / blockMs);
+  return Math.max(1, Math.min(configuredLooks, fit));
+}
+
 /** Labels of the metrics still inconclusive that could fail the check. */
 export function pendingMetrics(
   head: readonly RoundResult[],

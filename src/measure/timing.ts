@@ -13,7 +13,7 @@ import { roundLength } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
-import { lookConfidence, pendingMetrics, planFor } from './judge.js';
+import { lookConfidence, pendingMetrics, planFor, plannedLooks } from './judge.js';
 import type { BootedSide, Side } from './side.js';
 
 export interface TimingOptions {
@@ -91,10 +91,22 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     }
   };
 
-  const plan = planFor(scenario);
-  const adaptive = paired && plan.maxLooks > 1;
-  // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block.
-  const looks = adaptive ? plan.maxLooks : 1;
+  const configured = planFor(scenario);
+  const adaptive = paired && configured.maxLooks > 1;
+  // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block. An adaptive
+  // plan has as many looks as blocks fit the time left (plannedLooks says why).
+  const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
+  const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
+  const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn: together ? 1 : sides.length };
+  const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
+  const plan = { ...configured, maxLooks: looks };
+  const budgetCut = adaptive && looks < configured.maxLooks;
+  if (budgetCut) {
+    progress(
+      `the time budget fits ${looks} block${looks === 1 ? '' : 's'} of ${scenario.rounds} rounds (maxRounds ${scenario.maxRounds}): ` +
+        `looks planned for ${looks * scenario.rounds} rounds, so the last one uses the full ${(plan.confidence * 100).toFixed(0)}%`,
+    );
+  }
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
@@ -113,7 +125,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       break;
     }
     if (look >= looks) {
-      reason = 'max-rounds';
+      reason = budgetCut ? 'time-budget' : 'max-rounds';
       break;
     }
     // Another block only if it fits: estimated from the time the blocks so far took.
