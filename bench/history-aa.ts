@@ -197,6 +197,8 @@ function pct(k: number, n: number): string {
 }
 
 async function main(): Promise<void> {
+  // The paired sign-test interval at 99% needs 8 pairs: with fewer, confirmation can never confirm.
+  if (args.rounds && Number(args.rounds) < 8) process.stderr.write(`history-aa: note: --rounds ${args.rounds} < 8: the paired rerun cannot reach a 99% interval, so confirmation never confirms\n`);
   if (HISTORY < MIN_HISTORY_RUNS) process.stderr.write(`history-aa: note: ${HISTORY} history runs < ${MIN_HISTORY_RUNS}: timing never gates (the "too little history" path)\n`);
   makeRepo();
   const historyMode = args['history-neighbour'];

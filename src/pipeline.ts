@@ -118,8 +118,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
   const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
   const confirmRef = options.confirmRef;
+  // A rerun costs a base build and paired rounds; when regressions cannot fail the check, its answer
+  // could not change the verdict.
   const confirm =
-    confirmRef && !results.base && baseline
+    confirmRef && !results.base && baseline && config.failOn.includes('regression')
       ? (comparison: Comparison) =>
           confirmByRerun({
             comparison,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from '../../src/compare/confirm.js';
+import { renderReport } from '../../src/report/markdown.js';
 import { config, mainHistory, pairedRounds, results, run, scenario, scenarioConfig } from './builders.js';
 
 const cfg = config([scenarioConfig('books')]);
@@ -127,5 +128,18 @@ describe('confirmation of suspects: worse than the threshold across runs, not ca
     assert.match(cpu.note!, /; could not be re-measured by a paired rerun: no commit abc$/);
     assert.equal(c.confirmation?.failed, 'no commit abc');
     assert.notEqual(decide(c, ['regression']).verdict, 'fail');
+  });
+
+  test('the report\'s footer says what was re-measured and what was confirmed, or why nothing could be', () => {
+    const head = run(1.2, 9, 70, { perRequest: 3 });
+    const render = (c: ReturnType<typeof compareRuns>) => renderReport(c, { head, base: wide.at(-1), mode: 'unpaired', reproduceCommand: 'x', history: wide });
+    const sha = 'ab12cd3'.padEnd(40, '0');
+    const done = applyConfirmation(suspect, compareRuns({ head: pairedRun(0.4), config: cfg, pairing: 'paired' }), sha);
+    const n = done.confirmation!.suspects.confirmed;
+    assert.match(render(done), new RegExp(`\\*\\*Confirmation by rerun:\\*\\* re-measured books paired with base ab12cd3 on this runner; ${n} of ${n + done.confirmation!.suspects.notConfirmed} suspect change\\(s\\) confirmed`));
+    assert.doesNotMatch(render(done), /regression\(s\) across runs confirmed/, 'no flagged regression: none counted');
+    const failed = confirmationFailed(suspect, 'fatal: not a git repository | <b>', sha);
+    assert.match(render(failed), /\*\*Confirmation by rerun:\*\* could not run against base ab12cd3 \(fatal: not a git repository \\\| \\<b\\>\): regressions across runs stand, suspects stay inconclusive/);
+    assert.doesNotMatch(render(suspect), /Confirmation by rerun/);
   });
 });
