@@ -317,8 +317,8 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     // Two runs of main, ten times as fast: below the 5 runs needed, the change is a suspect.
     await historyOf([0.1, 0.101], 0x69);
     const { shards, merged } = await sharded({ number: 8, headSha: sha('8'), headRef: 'eight', baseSha }, repo);
-    for (const s of shards) assert.match(s.stdout, /confirming 1 flagged scenario\(s\)/, explain(s));
     assert.match(merged.stdout, /history: 2 run\(s\) of 'main' read/, explain(merged));
+    for (const s of shards) assert.match(s.stdout, /confirming 1 flagged scenario\(s\)/, explain(s));
     const body = fake.commentsOn(8)[0]!.body;
     assert.match(body, /Main's history has 2 runs of the 5 needed/);
     assert.match(body, /re-measured hello, world paired with base [0-9a-f]{7} on this runner/);
@@ -335,10 +335,10 @@ describe('main\'s history in the action', { concurrency: false }, () => {
   test('too little history in report mode: the fork PR\'s comment carries its confirmation, never failing unconfirmed', async () => {
     const shape: PrShape = { number: 9, headSha: sha('c'), headRef: 'main', baseSha, headRepo: 'forker/Hello-World' };
     const { r: own, runId } = await pr(shape, READONLY_TOKEN, { workspace: repo });
-    assert.match(own.stdout, /confirming 2 flagged scenario\(s\)/, explain(own));
     const r = await report(shape, runId, repo);
     assert.equal(r.code, 0, explain(r));
-    assert.match(r.stdout, /history: 2 run\(s\) of 'main' read/);
+    assert.match(r.stdout, /history: 2 run\(s\) of 'main' read/, explain(r));
+    assert.match(own.stdout, /confirming 2 flagged scenario\(s\)/, explain(own));
     const body = fake.commentsOn(9)[0]!.body;
     assert.match(body, /Main's history has 2 runs of the 5 needed/);
     assert.match(body, /re-measured hello, world paired with base [0-9a-f]{7} on this runner/);
