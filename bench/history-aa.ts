@@ -15,8 +15,10 @@
 // 3. Power: --power runs with the service's CPU per request raised by --effect (a busy-wait added to
 //    every request, sized from the CPU/request the history measured), same alternation.
 // Each PR is judged three ways: the old rule (one baseline, widened thresholds), the history rule,
-// and the history rule with confirmation by rerun (flagged scenarios re-measured paired against the
-// base commit on the same machine, neighbour still running) — the action's default.
+// and the history rule with confirmation by rerun (scenarios with a flagged regression or a suspect
+// re-measured paired against the base commit on the same machine, neighbour still running) — the
+// action's default. A confirmation that cannot run stops the bench: its figures would be the history
+// rule's, mislabelled.
 //
 // The service is __tests__/cli/fixtures/hello-server.js (`/fast` after a busy-wait of HELLO_SPIN_US),
 // copied into a scratch git repository: the base commit (main), a branch `aa` that changes only a
@@ -130,7 +132,8 @@ interface Measured {
   results: Results;
   /** The verdict of the run itself: history rule plus confirmation by rerun. */
   confirmedFails: string[];
-  confirmed: boolean;
+  /** Confirmation re-measured something (a flagged regression or a suspect). */
+  reran: boolean;
 }
 
 /** One run on the checked-out branch; with a history, judged as the action would (confirmRef main). */
@@ -147,8 +150,9 @@ async function measure(label: string, branch: string, condition: 'quiet' | 'nois
     outcome.results.meta.commit = label.padEnd(40, '0').slice(0, 40);
     writeFileSync(outFile, JSON.stringify(outcome.results));
     process.stderr.write(`history-aa: ${label} (${condition}) measured${outcome.verdict === 'fail' ? ': fail' : ''}\n`);
-    const confirmed = /confirmed by a paired rerun|not confirmed by a paired rerun/.test(outcome.reportMarkdown);
-    return { results: outcome.results, confirmedFails: outcome.verdict === 'fail' ? outcome.reasons : [], confirmed };
+    const reran = (outcome.confirmation?.remeasured.length ?? 0) > 0;
+    if (outcome.confirmation?.failed) throw new Error(`history-aa: the confirmation of ${label} could not run: ${outcome.confirmation.failed}`);
+    return { results: outcome.results, confirmedFails: outcome.verdict === 'fail' ? outcome.reasons : [], reran };
   } finally {
     await neighbour?.stop();
   }
@@ -160,6 +164,7 @@ interface Judged {
   newRuleFails: string[];
   oldRuleFails: string[];
   confirmedFails: string[];
+  reran: boolean;
   cpuCaught: number;
   cpuChange: number[];
 }
@@ -181,6 +186,7 @@ async function judge(history: Results[], m: Measured, label: string, condition: 
     newRuleFails: failing(withHistory),
     oldRuleFails: failing(without),
     confirmedFails: m.confirmedFails,
+    reran: m.reran,
     cpuCaught: cpu.filter((x) => x.verdict === 'regressed').length,
     cpuChange: cpu.map((x) => x.change),
   };
@@ -191,6 +197,8 @@ function pct(k: number, n: number): string {
 }
 
 async function main(): Promise<void> {
+  // The paired sign-test interval at 99% needs 8 pairs: with fewer, confirmation can never confirm.
+  if (args.rounds && Number(args.rounds) < 8) process.stderr.write(`history-aa: note: --rounds ${args.rounds} < 8: the paired rerun cannot reach a 99% interval, so confirmation never confirms\n`);
   if (HISTORY < MIN_HISTORY_RUNS) process.stderr.write(`history-aa: note: ${HISTORY} history runs < ${MIN_HISTORY_RUNS}: timing never gates (the "too little history" path)\n`);
   makeRepo();
   const historyMode = args['history-neighbour'];
@@ -218,8 +226,8 @@ async function main(): Promise<void> {
     `History: ${HISTORY} runs (${historyMode}), ${SCENARIOS} scenarios per run, service CPU/request on main ${cpuMain.toFixed(0)} µs; ` +
       `power: busy-wait ${SPIN_US} → ${powerSpin.toFixed(0)} µs (+${(EFFECT * 100).toFixed(0)}% CPU/request). Raw results: ${OUT}`,
     '',
-    '| condition | unchanged PRs failing: old rule | history rule | history + confirmation | +effect: CPU/req caught (scenarios), history rule | +effect PRs failing, history + confirmation | median measured change |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| condition | unchanged PRs failing: old rule | history rule | history + confirmation | unchanged PRs re-measured | +effect: CPU/req caught (scenarios), history rule | +effect PRs re-measured | +effect PRs failing, history + confirmation | median measured change |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const condition of ['quiet', 'noisy', 'all']) {
     const a = aa.filter((j) => condition === 'all' || j.condition === condition);
@@ -228,7 +236,8 @@ async function main(): Promise<void> {
     const changes = p.flatMap((j) => j.cpuChange);
     lines.push(
       `| ${condition} | ${pct(a.filter((j) => j.oldRuleFails.length > 0).length, a.length)} | ${pct(a.filter((j) => j.newRuleFails.length > 0).length, a.length)} | ` +
-        `${pct(a.filter((j) => j.confirmedFails.length > 0).length, a.length)} | ${pct(caught, p.length * SCENARIOS)} | ` +
+        `${pct(a.filter((j) => j.confirmedFails.length > 0).length, a.length)} | ${pct(a.filter((j) => j.reran).length, a.length)} | ` +
+        `${pct(caught, p.length * SCENARIOS)} | ${pct(p.filter((j) => j.reran).length, p.length)} | ` +
         `${pct(p.filter((j) => j.confirmedFails.length > 0).length, p.length)} | ${changes.length ? `${(median(changes) * 100).toFixed(1)}%` : '—'} |`,
     );
   }

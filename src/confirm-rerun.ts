@@ -1,8 +1,8 @@
-// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions, measure
-// just the flagged scenarios again with the base commit checked out beside the head on this runner
+// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions or
+// suspects (compare/confirm.ts), measure just those scenarios again with the base commit checked out beside the head on this runner
 // (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
 import { compareRuns, type Comparison } from './compare/compare.js';
-import { applyConfirmation, confirmationFailed, flaggedTimingScenarios } from './compare/confirm.js';
+import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from './compare/confirm.js';
 import type { PerfgateConfig } from './config/types.js';
 import { measure, type MeasureOptions } from './measure.js';
 import type { Results } from './results/types.js';
@@ -22,7 +22,12 @@ export interface ConfirmInput {
 export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
   const flagged = new Set(flaggedTimingScenarios(input.comparison));
   if (flagged.size === 0) return input.comparison;
-  input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds`);
+  const metrics = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
+  const count = (r: string) => metrics.filter((x) => x === r).length;
+  input.progress(
+    `confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds ` +
+      `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs)`,
+  );
   const outer = input.measureOptions.scenarioFilter;
   try {
     const results = await measure(
@@ -36,10 +41,10 @@ export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
     );
     input.write(results);
     const paired = compareRuns({ head: results, config: input.config, pairing: 'paired' });
-    return applyConfirmation(input.comparison, paired);
+    return applyConfirmation(input.comparison, paired, input.ref);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     input.progress(`confirmation by rerun failed: ${reason}`);
-    return confirmationFailed(input.comparison, reason);
+    return confirmationFailed(input.comparison, reason, input.ref);
   }
 }

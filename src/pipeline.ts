@@ -12,7 +12,8 @@ import { readHistory } from './results/history-files.js';
 import type { Results } from './results/types.js';
 import type { MeasureOptions } from './measure.js';
 import { confirmByRerun } from './confirm-rerun.js';
-import type { Comparison } from './compare/compare.js';
+import type { Comparison, ConfirmationSummary } from './compare/compare.js';
+import { applyConfirmation, confirmationFailed, flaggedTimingScenarios } from './compare/confirm.js';
 import { defaultsConfigFor } from './config/defaults-for.js';
 import { explainChangedStatements } from './queries/explain/index.js';
 import { checkOutputFile } from './output-file.js';
@@ -70,6 +71,10 @@ export interface RunOutcome {
   reasons: string[];
   /** The config the run was judged by (its regression thresholds size change points on main). */
   config?: PerfgateConfig;
+  /** What confirmation by rerun did, when it had something to confirm. */
+  confirmation?: ConfirmationSummary;
+  /** The confirmation's paired results, when it ran to the end (written beside the results). */
+  confirmFile?: string;
 }
 
 /** `perfgate run`: measure the service described by the config, then compare and report. */
@@ -113,8 +118,10 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
   const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
   const confirmRef = options.confirmRef;
+  // A rerun costs a base build and paired rounds; when regressions cannot fail the check, its answer
+  // could not change the verdict.
   const confirm =
-    confirmRef && !results.base && baseline
+    confirmRef && !results.base && baseline && config.failOn.includes('regression')
       ? (comparison: Comparison) =>
           confirmByRerun({
             comparison,
@@ -125,7 +132,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
             progress: options.progress,
           })
       : undefined;
-  return finish({
+  const outcome = await finish({
     config,
     head: results,
     baseline,
@@ -137,6 +144,9 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     history: crossRunHistory,
     confirm,
   });
+  // A rerun that failed part-way leaves partial results behind: only a finished one may be judged again.
+  const finished = outcome.confirmation && outcome.confirmation.failed === undefined;
+  return finished ? { ...outcome, confirmFile: confirmFileFor(options.outFile) } : outcome;
 }
 
 export interface CompareOptions {
@@ -150,6 +160,13 @@ export interface CompareOptions {
   progress: (line: string) => void;
   historyFiles?: string[];
   history?: Results[];
+  /** Fetches main's history only when the comparison crosses runs (the action: from GitHub). */
+  loadHistory?: () => Promise<Results[]>;
+  /**
+   * The paired results of a confirmation by rerun that ran with the head (`results.confirm.json`):
+   * its verdicts replace the cross-run ones for the metrics it re-measured, as in the run itself.
+   */
+  confirmFile?: string;
 }
 
 /** `perfgate compare`: the same verdict logic over two stored results files. */
@@ -169,17 +186,35 @@ export async function compareFiles(options: CompareOptions): Promise<RunOutcome>
     ? await loadConfig(options.configFile, { env: { ...process.env } })
     : defaultsConfigFor(head, options.headFile);
   if (options.failOn) config.failOn = options.failOn;
-  return finish({
+  const crossRun = !ownBase && baseline !== undefined;
+  const crossRunHistory = history ?? (crossRun && options.loadHistory ? await options.loadHistory() : undefined);
+  const confirmFile = crossRun ? options.confirmFile : undefined;
+  const outcome = await finish({
     config,
     head,
     baseline,
     baselineProblem: problem,
+    history: crossRunHistory,
+    confirm: confirmFile ? async (c) => storedConfirmation(c, confirmFile, config) : undefined,
     mode: ownBase ? 'paired' : 'unpaired',
     reportFile: options.reportFile,
     reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
     progress: options.progress,
-    history,
   });
+  return confirmFile && outcome.confirmation && outcome.confirmation.failed === undefined ? { ...outcome, confirmFile } : outcome;
+}
+
+/** A stored confirmation judged again: the same verdicts the run reached, from its paired results. */
+function storedConfirmation(c: Comparison, file: string, config: PerfgateConfig): Comparison {
+  if (flaggedTimingScenarios(c).length === 0) return c;
+  let paired: Results;
+  try {
+    paired = readResultsFile(file);
+  } catch (error) {
+    return confirmationFailed(c, `its results could not be used: ${(error as Error).message.split('\n')[0]}`, 'the base');
+  }
+  if (!paired.base) return confirmationFailed(c, `${path.basename(file)} holds no paired base`, 'the base');
+  return applyConfirmation(c, compareRuns({ head: paired, config, pairing: 'paired' }), paired.base.commit ?? paired.base.ref ?? 'the base');
 }
 
 interface FinishInput {
@@ -228,6 +263,7 @@ async function finish(input: FinishInput): Promise<RunOutcome> {
     violations: comparison.totals.violations,
     reasons: decision.reasons,
     config: input.config,
+    confirmation: comparison.confirmation,
   };
 }
 

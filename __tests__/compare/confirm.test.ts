@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compareRuns, decide } from '../../src/compare/compare.js';
-import { applyConfirmation, confirmationFailed, flaggedTimingScenarios } from '../../src/compare/confirm.js';
+import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from '../../src/compare/confirm.js';
+import { renderReport } from '../../src/report/markdown.js';
 import { config, mainHistory, pairedRounds, results, run, scenario, scenarioConfig } from './builders.js';
 
 const cfg = config([scenarioConfig('books')]);
@@ -26,7 +27,7 @@ describe('confirmation by rerun', () => {
 
   test('a flagged regression the paired rerun does not see stops failing, and the note says both numbers', () => {
     const paired = compareRuns({ head: pairedRun(0), config: cfg, pairing: 'paired' });
-    const c = applyConfirmation(flagged, paired);
+    const c = applyConfirmation(flagged, paired, 'main');
     const cpu = c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
     assert.notEqual(cpu.verdict, 'regressed');
     assert.match(cpu.note!, /^\+\d+\.\d% across runs, not confirmed by a paired rerun on this runner \([+-]\d+\.\d% \[/);
@@ -36,7 +37,7 @@ describe('confirmation by rerun', () => {
 
   test('a flagged regression the paired rerun confirms still fails, with the paired estimate', () => {
     const paired = compareRuns({ head: pairedRun(0.4), config: cfg, pairing: 'paired' });
-    const c = applyConfirmation(flagged, paired);
+    const c = applyConfirmation(flagged, paired, 'main');
     const cpu = c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
     assert.equal(cpu.verdict, 'regressed');
     assert.match(cpu.note!, /^confirmed by a paired rerun on this runner: \+\d+\.\d% \[/);
@@ -44,8 +45,101 @@ describe('confirmation by rerun', () => {
   });
 
   test('when the rerun could not run, the flagged regressions stand and say why', () => {
-    const c = confirmationFailed(flagged, 'base ref main~3 not found');
+    const c = confirmationFailed(flagged, 'base ref main~3 not found', 'main~3');
     assert.equal(c.totals.regressions, flagged.totals.regressions);
     assert.ok(c.scenarios[0]!.metrics.filter((m) => m.verdict === 'regressed').every((m) => m.note === 'could not be confirmed by a paired rerun: base ref main~3 not found'));
+  });
+
+  test('a regression whose scenario the paired results lack stands, and says so', () => {
+    const other = compareRuns({ head: { ...pairedRun(0), scenarios: [] , base: { scenarios: [] } }, config: cfg, pairing: 'paired' });
+    const c = applyConfirmation(flagged, other, 'main');
+    assert.equal(c.totals.regressions, flagged.totals.regressions);
+    const cpu = c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+    assert.equal(cpu.note, 'could not be confirmed by a paired rerun: this scenario has no paired rerun results');
+    assert.deepEqual(c.confirmation?.remeasured, []);
+  });
+});
+
+describe('confirmation of suspects: worse than the threshold across runs, not callable by history', () => {
+  // Main moves ±15% from run to run: a +20% head is beyond the 5% threshold but inside the interval.
+  const wide = mainHistory(6, 0.15, 4);
+  const suspect = compareRuns({ head: run(1.2, 9, 70, { perRequest: 3 }), base: wide.at(-1), config: cfg, pairing: 'unpaired', history: wide });
+  const cpuOf = (c: ReturnType<typeof compareRuns>) => c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+
+  test('an inconclusive cross-run change beyond its threshold is a suspect and is re-measured', () => {
+    const cpu = cpuOf(suspect);
+    assert.equal(cpu.verdict, 'inconclusive', cpu.note);
+    assert.ok(cpu.change > cpu.threshold, `${cpu.change} > ${cpu.threshold}`);
+    assert.equal(confirmReason(cpu), 'suspect');
+    assert.deepEqual(flaggedTimingScenarios(suspect), ['books']);
+    assert.notEqual(decide(suspect, ['regression']).verdict, 'fail', 'a suspect alone never fails');
+  });
+
+  test('an inconclusive change within its threshold, or a better one, is not a suspect', () => {
+    const within = compareRuns({ head: run(0.97, 9, 70, { perRequest: 3 }), base: wide.at(-1), config: cfg, pairing: 'unpaired', history: wide });
+    const cpu = cpuOf(within);
+    assert.equal(cpu.verdict, 'inconclusive', cpu.note);
+    assert.ok(cpu.change < cpu.threshold);
+    assert.equal(confirmReason(cpu), undefined);
+    assert.deepEqual(flaggedTimingScenarios(within), []);
+    // The same numbers in a paired comparison are never re-measured: they already are paired.
+    assert.deepEqual(flaggedTimingScenarios({ ...suspect, crossMachine: false }), []);
+  });
+
+  test('with too little history, a cross-run regression reported as inconclusive is a suspect too', () => {
+    const short = mainHistory(2, 0.02);
+    const c = compareRuns({ head: run(1.4, 7, 60, { perRequest: 3 }), base: short.at(-1), config: cfg, pairing: 'unpaired', history: short });
+    const cpu = cpuOf(c);
+    assert.equal(cpu.verdict, 'inconclusive');
+    assert.match(cpu.note!, /reported, not failing/);
+    assert.equal(confirmReason(cpu), 'suspect');
+  });
+
+  test('a suspect the paired rerun confirms fails, and the note gives both numbers', () => {
+    const c = applyConfirmation(suspect, compareRuns({ head: pairedRun(0.4), config: cfg, pairing: 'paired' }), 'abc');
+    const cpu = cpuOf(c);
+    assert.equal(cpu.verdict, 'regressed');
+    assert.match(cpu.note!, /^confirmed by a paired rerun on this runner: \+\d+\.\d% \[.*\] \(\+\d+\.\d% across runs, worse than its threshold, which main's history could not tell from machine noise\)$/);
+    assert.equal(decide(c, ['regression']).verdict, 'fail');
+    assert.ok(c.totals.regressions >= 1);
+    assert.deepEqual(c.confirmation?.remeasured, ['books']);
+    assert.ok(c.confirmation!.suspects.confirmed >= 1);
+    assert.deepEqual(c.confirmation!.flagged, { confirmed: 0, notConfirmed: 0 });
+  });
+
+  test('a suspect the paired rerun does not confirm takes the paired verdict and never fails', () => {
+    const paired = compareRuns({ head: pairedRun(0), config: cfg, pairing: 'paired' });
+    const c = applyConfirmation(suspect, paired, 'abc');
+    const cpu = cpuOf(c);
+    const pairedCpu = paired.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+    assert.notEqual(pairedCpu.verdict, 'regressed');
+    assert.equal(cpu.verdict, pairedCpu.verdict);
+    assert.match(cpu.note!, /^\+\d+\.\d% across runs \(worse than its threshold, .*\), not confirmed by a paired rerun on this runner \([+-]\d+\.\d% \[/);
+    assert.equal(c.totals.regressions, 0);
+    assert.notEqual(decide(c, ['regression']).verdict, 'fail');
+    assert.equal(c.confirmation!.suspects.confirmed, 0);
+    assert.ok(c.confirmation!.suspects.notConfirmed >= 1);
+  });
+
+  test('when the rerun could not run, suspects stay inconclusive and say why', () => {
+    const c = confirmationFailed(suspect, 'no commit abc', 'abc');
+    const cpu = cpuOf(c);
+    assert.equal(cpu.verdict, 'inconclusive');
+    assert.match(cpu.note!, /; could not be re-measured by a paired rerun: no commit abc$/);
+    assert.equal(c.confirmation?.failed, 'no commit abc');
+    assert.notEqual(decide(c, ['regression']).verdict, 'fail');
+  });
+
+  test('the report\'s footer says what was re-measured and what was confirmed, or why nothing could be', () => {
+    const head = run(1.2, 9, 70, { perRequest: 3 });
+    const render = (c: ReturnType<typeof compareRuns>) => renderReport(c, { head, base: wide.at(-1), mode: 'unpaired', reproduceCommand: 'x', history: wide });
+    const sha = 'ab12cd3'.padEnd(40, '0');
+    const done = applyConfirmation(suspect, compareRuns({ head: pairedRun(0.4), config: cfg, pairing: 'paired' }), sha);
+    const n = done.confirmation!.suspects.confirmed;
+    assert.match(render(done), new RegExp(`\\*\\*Confirmation by rerun:\\*\\* re-measured books paired with base ab12cd3 on this runner; ${n} of ${n + done.confirmation!.suspects.notConfirmed} suspect change\\(s\\) confirmed`));
+    assert.doesNotMatch(render(done), /regression\(s\) across runs confirmed/, 'no flagged regression: none counted');
+    const failed = confirmationFailed(suspect, 'fatal: not a git repository | <b>', sha);
+    assert.match(render(failed), /\*\*Confirmation by rerun:\*\* could not run against base ab12cd3 \(fatal: not a git repository \\\| \\<b\\>\): regressions across runs stand, suspects stay inconclusive/);
+    assert.doesNotMatch(render(suspect), /Confirmation by rerun/);
   });
 });

@@ -115,6 +115,30 @@ describe('baseline artifacts', () => {
     assert.ok(!existsSync(written) || statSync(written).size <= 30 * 1024 * 1024);
     assert.deepEqual(fake.problems, []);
   });
+
+  test('report mode: a valid results.confirm.json is kept; one that is not perfgate results is left out and said', async () => {
+    const { readResultsArtifact } = await import('../../src/github/pr.js');
+    const { run } = await import('../compare/builders.js');
+    const octokit = createOctokit(TOKEN, { retryAfterBaseValue: 1 });
+    const read = async (confirm: string, name: string) => {
+      const forked = fake.startRun({ event: 'pull_request', headSha: 'd'.repeat(40), headBranch: 'main', headRepo: 'forker/Hello-World' });
+      process.env.ACTIONS_RUNTIME_TOKEN = fake.runtimeToken(forked.id);
+      const src = path.join(dir, name);
+      await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
+      await writeFile(path.join(src, 'results.json'), JSON.stringify(run(1, 1, 1)));
+      await writeFile(path.join(src, 'results.confirm.json'), confirm);
+      await store().upload('perfgate-results', [path.join(src, 'results.json'), path.join(src, 'results.confirm.json')], src);
+      return readResultsArtifact(octokit, store(), { owner: OWNER, repo: REPO }, forked.id, 'perfgate-results', TOKEN, path.join(dir, `${name}-out`));
+    };
+    const good = await read(JSON.stringify(run(1.1, 2, 2)), 'confirm-good');
+    assert.ok('head' in good && good.confirm === true && good.confirmProblem === undefined);
+    assert.ok(existsSync(path.join(dir, 'confirm-good-out', 'results.confirm.json')));
+    const bad = await read(JSON.stringify({ schema: 'perfgate/results@1', scenarios: 'rm -rf /' }), 'confirm-bad');
+    assert.ok('head' in bad, 'the head results still stand');
+    assert.equal(bad.confirm, undefined);
+    assert.match(bad.confirmProblem ?? '', /^the results\.confirm\.json in artifact 'perfgate-results' could not be used: results\.confirm\.json is not a perfgate results file/);
+    assert.deepEqual(fake.problems, []);
+  });
 });
 
 describe('baselineRunsWithArtifact', () => {

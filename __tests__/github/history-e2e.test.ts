@@ -12,9 +12,9 @@ import { ARTIFACT_LIMITS } from '../../src/github/artifacts.js';
 import { extractExpectedFiles } from '../../src/github/bounded-unzip.js';
 import type { Results } from '../../src/results/types.js';
 import { freePort } from '../helpers/ports.js';
-import { FakeGitHub, READONLY_TOKEN, TOKEN } from './fake-github/server.js';
+import { FakeGitHub, READONLY_TOKEN, TOKEN, WORKFLOW_ID } from './fake-github/server.js';
 import { makeWorkspace, pushToMain, runAction, type ActionRun } from './fake-github/harness.js';
-import { FULL_NAME, pullRequestEvent, type PrShape } from './fake-github/payloads.js';
+import { FULL_NAME, pullRequestEvent, workflowRunEvent, type PrShape } from './fake-github/payloads.js';
 import { zipBytes } from './zip.js';
 import { onMachine } from '../compare/builders.js';
 
@@ -41,14 +41,42 @@ describe('main\'s history in the action', { concurrency: false }, () => {
 
   const push = (headSha: string) => pushToMain(fake, workspace, headSha, TOKEN);
 
-  async function pr(shape: PrShape, token = TOKEN) {
+  async function pr(shape: PrShape, token = TOKEN, opts: { workspace?: string; inputs?: Record<string, string> } = {}) {
     fake.addPull(shape);
     const run = fake.startRun({ event: 'pull_request', headSha: shape.headSha, headBranch: shape.headRef, headRepo: shape.headRepo ?? FULL_NAME });
     const from = fake.log.length;
     const started = Date.now();
-    const r = await runAction({ fake, workspace, eventName: 'pull_request', payload: pullRequestEvent(shape), sha: sha('9'), ref: `refs/pull/${shape.number}/merge`, runId: run.id, token });
+    const r = await runAction({
+      fake,
+      workspace: opts.workspace ?? workspace,
+      eventName: 'pull_request',
+      payload: pullRequestEvent(shape),
+      sha: sha('9'),
+      ref: `refs/pull/${shape.number}/merge`,
+      runId: run.id,
+      token,
+      inputs: opts.inputs,
+    });
     fake.completeRun(run.id, r.code === 0 ? 'success' : 'failure');
-    return { r, calls: fake.log.slice(from), ms: Date.now() - started };
+    return { r, calls: fake.log.slice(from), ms: Date.now() - started, runId: run.id };
+  }
+
+  /** The report workflow (workflow_run) for a fork PR's run, in the base repository's workspace. */
+  async function report(shape: PrShape, runId: number, ws = workspace) {
+    const run = fake.startRun({ event: 'workflow_run', headSha: sha('1'), headBranch: 'main' });
+    const payload = workflowRunEvent({ id: runId, headSha: shape.headSha, headBranch: shape.headRef, headRepo: shape.headRepo!, workflowId: WORKFLOW_ID });
+    return runAction({ fake, workspace: ws, eventName: 'workflow_run', payload, sha: sha('1'), ref: 'refs/heads/main', runId: run.id, token: TOKEN });
+  }
+
+  /** Shards 1/2 and 2/2 of a PR's run, then the merge job of the same run. */
+  async function sharded(shape: PrShape, ws: string) {
+    fake.addPull(shape);
+    const run = fake.startRun({ event: 'pull_request', headSha: shape.headSha, headBranch: shape.headRef });
+    const common = { fake, workspace: ws, eventName: 'pull_request', payload: pullRequestEvent(shape), sha: sha('9'), ref: `refs/pull/${shape.number}/merge`, runId: run.id, token: TOKEN };
+    const shards = [];
+    for (const shard of ['1/2', '2/2']) shards.push(await runAction({ ...common, inputs: { shard } }));
+    const merged = await runAction({ ...common, inputs: { mode: 'merge' } });
+    return { shards, merged };
   }
 
   /** A successful push run of main whose baseline artifact holds `results`. */
@@ -136,6 +164,20 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     assert.deepEqual(fake.problems, []);
   });
 
+  test('report mode (workflow_run) judges the fork PR against main\'s history, as its own run did', async () => {
+    const shape: PrShape = { number: 14, headSha: sha('e'), headRef: 'main', baseSha: sha('a'), headRepo: 'forker/Hello-World' };
+    const { r: own, runId } = await pr(shape, READONLY_TOKEN);
+    assert.equal(own.code, 0, explain(own));
+    const r = await report(shape, runId);
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stdout, /history: 6 run\(s\) of 'main' read/);
+    const body = fake.commentsOn(14)[0]!.body;
+    assert.match(body, /#### Main's recent history/);
+    assert.match(body, /judged against how much main moved over its last 6 runs/);
+    assert.match(body, /timing is judged against main's last 6 runs/);
+    assert.deepEqual(fake.problems, []);
+  });
+
   test('a push after a merged slowdown reports the change point: summary, output and annotation name the commits', async () => {
     for (const id of seeded) fake.artifacts.get(id)!.expired = true;
     // Main ran 2.5× faster for eight runs, then the real push 'a' (and three more) at today's speed;
@@ -162,10 +204,23 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     assert.deepEqual(fake.problems, []);
   });
 
+  /** The git checkout the confirmation tests measure in (made by the first of them). */
+  let repo = '';
+  let baseSha = '';
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+  /** Main's history from now on: these runs only, each `factors[i]` as slow as the first push measured. */
+  async function historyOf(factors: number[], letter: number) {
+    for (const a of fake.artifacts.values()) if (a.name === 'perfgate-baseline') a.expired = true;
+    for (const [i, f] of factors.entries()) {
+      await seed(onMachine(measured, f, sha(String.fromCharCode(letter + i)), new Date(Date.now() - (factors.length - i) * 60_000).toISOString()));
+    }
+  }
+  /** Every CPU/request row of a report: the verdict cells. */
+  const cpuRows = (body: string) => body.split('\n').filter((l) => /^\|[^|]*\|\s*CPU\/req\s*\|/.test(l));
+
   test('a regression flagged against main\'s history is re-measured paired on this runner; only a confirmed one fails', async () => {
     // A git checkout of the service: the base commit and a PR commit that changes no code.
-    const repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-e2e-git-'));
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-e2e-git-'));
     await copyFile(fileURLToPath(new URL('./fake-github/service.mjs', import.meta.url)), path.join(repo, 'service.mjs'));
     await writeFile(path.join(repo, 'notes.txt'), 'base\n');
     await writeFile(
@@ -191,7 +246,7 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'base');
-    const baseSha = git('rev-parse', 'HEAD');
+    baseSha = git('rev-parse', 'HEAD');
     await writeFile(path.join(repo, 'notes.txt'), 'docs only\n');
     git('-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-am', 'docs');
 
@@ -215,6 +270,81 @@ describe('main\'s history in the action', { concurrency: false }, () => {
     assert.equal(r.code, confirmed ? 1 : 0, explain(r));
     for (const row of body.split('\n').filter((l) => l.includes('❌ regressed'))) assert.match(row, /confirmed by a paired rerun on this runner/, row);
     assert.equal(git('worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('confirm-by-rerun: false lets history alone decide; history-runs bounds the runs read', async () => {
+    // Main's history is still the six runs four times as fast: the head is flagged regressed.
+    const { r } = await pr({ number: 6, headSha: sha('6'), headRef: 'six', baseSha }, TOKEN, { workspace: repo, inputs: { 'confirm-by-rerun': 'false', 'history-runs': '5' } });
+    assert.match(r.stdout, /history: 5 run\(s\) of 'main' read/, explain(r));
+    assert.doesNotMatch(r.stdout, /confirming/);
+    assert.equal(r.code, 1, explain(r));
+    const body = fake.commentsOn(6)[0]!.body;
+    assert.ok(cpuRows(body).some((row) => /\| ❌ regressed \|$/.test(row)), cpuRows(body).join('\n'));
+    assert.match(body, /timing is judged against main's last 5 runs/);
+    assert.doesNotMatch(body, /confirmed by a paired rerun|Confirmation by rerun/);
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('a suspect — worse than the threshold, inside main\'s wide history — is re-measured paired; the rerun decides', async () => {
+    // Main's CPU/request moves ~3× from run to run, around 1/15 of what the first (cold, one-round)
+    // push measured: the head — anywhere from 0.07× to 7× that push, as this config's warm rounds
+    // read it — is beyond the 5% threshold, yet inside main's 99% prediction interval.
+    await historyOf([0.02, 0.2, 0.025, 0.175, 0.03, 0.15], 0x75);
+    const { r } = await pr({ number: 7, headSha: sha('7'), headRef: 'seven', baseSha }, TOKEN, { workspace: repo });
+    assert.match(r.stdout, /history: 6 run\(s\) of 'main' read/, explain(r));
+    // Both CPU/request rows are suspects; a latency metric (500% thresholds) may be one too.
+    assert.match(r.stdout, /confirming 2 flagged scenario\(s\) on this runner: base [0-9a-f]{40} and head, paired rounds \(\d+ regressed, \d+ suspect metric\(s\) across runs\)/, explain(r));
+    const suspects = Number(/(\d+) suspect metric/.exec(r.stdout)![1]);
+    assert.ok(suspects >= 2, r.stdout);
+    const body = fake.commentsOn(7)[0]!.body;
+    assert.match(body, new RegExp(`\\*\\*Confirmation by rerun:\\*\\* re-measured hello, world paired with base ${baseSha.slice(0, 7)} on this runner; .*\\d+ of ${suspects} suspect change\\(s\\) confirmed`), body);
+    const rows = cpuRows(body);
+    assert.equal(rows.length, 2, body);
+    for (const row of rows) {
+      assert.match(row, /worse than its threshold, which main's history could not tell from machine noise/, row);
+      assert.match(row, /(not )?confirmed by a paired rerun on this runner/, row);
+    }
+    // The check fails exactly when the paired rerun confirmed something.
+    const regressed = body.split('\n').filter((l) => l.includes('❌ regressed'));
+    for (const row of regressed) assert.match(row, /confirmed by a paired rerun on this runner/, row);
+    assert.equal(r.code, regressed.length > 0 ? 1 : 0, explain(r));
+    assert.equal(git('worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('too little history: shards confirm, and the merge job judges as they did — reported, never failing unconfirmed', async () => {
+    // Two runs of main, ten times as fast: below the 5 runs needed, the change is a suspect.
+    await historyOf([0.1, 0.101], 0x69);
+    const { shards, merged } = await sharded({ number: 8, headSha: sha('8'), headRef: 'eight', baseSha }, repo);
+    assert.match(merged.stdout, /history: 2 run\(s\) of 'main' read/, explain(merged));
+    for (const s of shards) assert.match(s.stdout, /confirming 1 flagged scenario\(s\)/, explain(s));
+    const body = fake.commentsOn(8)[0]!.body;
+    assert.match(body, /Main's history has 2 runs of the 5 needed/);
+    assert.match(body, /re-measured hello, world paired with base [0-9a-f]{7} on this runner/);
+    const rows = cpuRows(body);
+    assert.equal(rows.length, 2, body);
+    for (const row of rows) assert.match(row, /(not )?confirmed by a paired rerun on this runner/, row);
+    const confirmed = rows.filter((row) => /❌ regressed: confirmed/.test(row)).length;
+    assert.equal(merged.code, confirmed > 0 ? 1 : 0, explain(merged));
+    // Every regression in the merged report is one the paired rerun confirmed.
+    for (const row of body.split('\n').filter((l) => l.includes('❌ regressed'))) assert.match(row, /confirmed by a paired rerun/, row);
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('too little history in report mode: the fork PR\'s comment carries its confirmation, never failing unconfirmed', async () => {
+    const shape: PrShape = { number: 9, headSha: sha('c'), headRef: 'main', baseSha, headRepo: 'forker/Hello-World' };
+    const { r: own, runId } = await pr(shape, READONLY_TOKEN, { workspace: repo });
+    const r = await report(shape, runId, repo);
+    assert.equal(r.code, 0, explain(r));
+    assert.match(r.stdout, /history: 2 run\(s\) of 'main' read/, explain(r));
+    assert.match(own.stdout, /confirming 2 flagged scenario\(s\)/, explain(own));
+    const body = fake.commentsOn(9)[0]!.body;
+    assert.match(body, /Main's history has 2 runs of the 5 needed/);
+    assert.match(body, /re-measured hello, world paired with base [0-9a-f]{7} on this runner/);
+    for (const row of body.split('\n').filter((l) => l.includes('❌ regressed'))) assert.match(row, /confirmed by a paired rerun/, row);
+    // The same verdict as the PR's own check.
+    assert.equal(r.outputs.verdict, own.outputs.verdict);
     assert.deepEqual(fake.problems, []);
   });
 });

@@ -1,5 +1,6 @@
 // The pure parts of the action: inputs, event dispatch, comment bodies, bot commands, shard merging.
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { readSettings, parseShard } from '../../src/action/inputs.js';
 import { decideJob } from '../../src/action/dispatch.js';
@@ -16,7 +17,7 @@ const inputs = (values: Record<string, string>) => (name: string) => values[name
 describe('inputs', () => {
   test('defaults fill everything but the token', () => {
     const s = readSettings(inputs({ 'github-token': 't' }));
-    assert.deepEqual(s, { configFile: 'perfgate.yml', token: 't', mode: 'auto', baselineArtifact: 'perfgate-baseline', comment: 'always', failOn: undefined, shard: undefined, keepLogs: false });
+    assert.deepEqual(s, { configFile: 'perfgate.yml', token: 't', mode: 'auto', baselineArtifact: 'perfgate-baseline', comment: 'always', failOn: undefined, shard: undefined, keepLogs: false, historyRuns: 20, confirmByRerun: true });
   });
   test('every input is parsed into the settings', () => {
     const s = readSettings(inputs({ 'github-token': 't', config: 'perf/a.yml', mode: 'merge', comment: 'on-change', 'fail-on': 'budget, regression', shard: '2/3' }));
@@ -35,6 +36,24 @@ describe('inputs', () => {
     assert.throws(() => parseShard('4/3'), /expected 'i\/n'/);
     assert.throws(() => parseShard('0/3'), UsageError);
     assert.throws(() => readSettings(inputs({ 'github-token': 't', 'baseline-artifact': 'a/b' })), /baseline-artifact/);
+  });
+  test('history-runs: 0 or 5–100; confirm-by-rerun: a boolean, on unless turned off', () => {
+    const read = (v: Record<string, string>) => readSettings(inputs({ 'github-token': 't', ...v }));
+    assert.equal(read({ 'history-runs': '0' }).historyRuns, 0);
+    assert.equal(read({ 'history-runs': '5' }).historyRuns, 5);
+    assert.equal(read({ 'history-runs': '100' }).historyRuns, 100);
+    assert.throws(() => read({ 'history-runs': '3' }), (e: Error) => e instanceof UsageError && /'history-runs' is '3': expected 0 \(read no history\) or a whole number from 5 to 100: fewer than 5 runs can never judge/.test(e.message));
+    for (const bad of ['101', '-1', '2.5', 'twenty', '1e2']) assert.throws(() => read({ 'history-runs': bad }), new RegExp(`'history-runs' is '${bad.replace('.', '\\.')}': expected 0`), bad);
+    assert.equal(read({ 'confirm-by-rerun': 'false' }).confirmByRerun, false);
+    assert.equal(read({ 'confirm-by-rerun': 'True' }).confirmByRerun, true);
+    assert.throws(() => read({ 'confirm-by-rerun': 'off' }), /'confirm-by-rerun' is 'off': expected true or false/);
+  });
+  test("action.yml declares every input with the default the action applies", () => {
+    const yml = readFileSync(new URL('../../action.yml', import.meta.url), 'utf8');
+    const declared = (name: string) => new RegExp(`^  ${name}:\\n(?:    .*\\n|      .*\\n)*?    default: '?([^'\\n]*)'?$`, 'm').exec(yml)?.[1];
+    assert.equal(declared('history-runs'), String(readSettings(inputs({ 'github-token': 't' })).historyRuns));
+    assert.equal(declared('confirm-by-rerun'), 'true');
+    assert.equal(readSettings(inputs({ 'github-token': 't', 'history-runs': declared('history-runs')!, 'confirm-by-rerun': declared('confirm-by-rerun')! })).confirmByRerun, true);
   });
   test("'fail-on: none' never fails the step", () => {
     assert.deepEqual(readSettings(inputs({ 'github-token': 't', 'fail-on': 'none' })).failOn, []);

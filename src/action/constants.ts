@@ -9,6 +9,8 @@ export const Inputs = {
   FailOn: 'fail-on',
   Shard: 'shard',
   KeepLogs: 'keep-logs',
+  HistoryRuns: 'history-runs',
+  ConfirmByRerun: 'confirm-by-rerun',
 } as const;
 
 export const Outputs = {

@@ -3,7 +3,6 @@
 // one warning annotation per worsening, naming the commit range). Failures here never fail a run:
 // without history, cross-run timing is reported and not gated, which is the safe side.
 import path from 'node:path';
-import { MAX_HISTORY_RUNS } from '../compare/history.js';
 import { findMainShifts } from '../compare/main-shifts.js';
 import type { ArtifactStore } from '../github/artifacts.js';
 import { type BaselineRuns, readMainHistory } from '../github/history.js';
@@ -28,14 +27,19 @@ export interface HistoryDeps {
   artifactName: string;
 }
 
-export async function loadHistoryQuietly(deps: HistoryDeps, branch: string, workflowId: number | undefined): Promise<Results[]> {
+/** Up to `maxRuns` of the branch's newest baseline runs (the `history-runs` input; 0 reads none). */
+export async function loadHistoryQuietly(deps: HistoryDeps, branch: string, workflowId: number | undefined, maxRuns: number): Promise<Results[]> {
+  if (maxRuns === 0) {
+    deps.core.info(`history: not read (history-runs is 0): cross-run timing changes are reported, not failing`);
+    return [];
+  }
   const started = Date.now();
   try {
     const { runs, skipped } = await readMainHistory(deps.baselineRuns, deps.artifacts, {
       branch,
       workflowId,
       artifactName: deps.artifactName,
-      maxRuns: MAX_HISTORY_RUNS,
+      maxRuns,
       owner: deps.owner,
       repo: deps.repo,
       token: deps.token,
@@ -57,5 +61,5 @@ export function reportShifts(deps: Pick<HistoryDeps, 'core'>, outcome: RunOutcom
   deps.core.setOutput(Outputs.ChangePoints, JSON.stringify(shifts));
   for (const s of shifts.filter((x) => x.worse).slice(0, MAX_ANNOTATIONS)) deps.core.warning(`perfgate change point: ${describeShift(s)}`);
   deps.core.info(`change points on main: ${shifts.length}`);
-  return { ...outcome, reportMarkdown: `${outcome.reportMarkdown}\n${renderShifts(shifts, Math.min(runs.length, MAX_HISTORY_RUNS + 1))}\n` };
+  return { ...outcome, reportMarkdown: `${outcome.reportMarkdown}\n${renderShifts(shifts, runs.length)}\n` };
 }

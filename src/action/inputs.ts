@@ -1,6 +1,7 @@
 // Raw action inputs → one validated settings object. Pure: the reader is passed in, so tests (and the
 // runner's INPUT_* variables) feed it the same way.
 import { UsageError } from '../errors.js';
+import { HISTORY_RUNS_LIMIT, MAX_HISTORY_RUNS, MIN_HISTORY_RUNS } from '../compare/history.js';
 import { Defaults, Inputs } from './constants.js';
 
 export const MODES = ['auto', 'baseline', 'compare', 'report', 'merge'] as const;
@@ -29,6 +30,10 @@ export interface ActionSettings {
   shard?: Shard;
   /** Keep the service and build logs (under $RUNNER_TEMP) when the run passes. */
   keepLogs: boolean;
+  /** How many of main's newest baseline runs are read as history (0: none). */
+  historyRuns: number;
+  /** Re-measure cross-run timing regressions and suspects paired on this runner before they can fail. */
+  confirmByRerun: boolean;
 }
 
 /** Reads one input as the runner provides it (trimmed, '' when unset). */
@@ -52,7 +57,24 @@ export function readSettings(read: InputReader): ActionSettings {
     failOn: parseFailOn(read(Inputs.FailOn)),
     shard: parseShard(read(Inputs.Shard)),
     keepLogs: parseBoolean(Inputs.KeepLogs, read(Inputs.KeepLogs)),
+    historyRuns: parseHistoryRuns(read(Inputs.HistoryRuns)),
+    confirmByRerun: parseBoolean(Inputs.ConfirmByRerun, read(Inputs.ConfirmByRerun) || 'true'),
   };
+}
+
+/**
+ * 0 reads no history; otherwise at least MIN_HISTORY_RUNS, since fewer can never judge a timing
+ * change (a setting that silently never gates is worse than an error), and at most
+ * HISTORY_RUNS_LIMIT: each run costs an artifact listing and a download.
+ */
+export function parseHistoryRuns(raw: string): number {
+  if (raw === '') return MAX_HISTORY_RUNS;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (n === 0 || (n >= MIN_HISTORY_RUNS && n <= HISTORY_RUNS_LIMIT)) return n;
+  const hint = n > 0 && n < MIN_HISTORY_RUNS ? `: fewer than ${MIN_HISTORY_RUNS} runs can never judge a timing change (0 reads none)` : '';
+  throw new UsageError(
+    `input '${Inputs.HistoryRuns}' is '${raw}': expected 0 (read no history) or a whole number from ${MIN_HISTORY_RUNS} to ${HISTORY_RUNS_LIMIT}${hint}`,
+  );
 }
 
 /** The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema); empty is false. */

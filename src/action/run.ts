@@ -24,7 +24,7 @@ import {
   type IssueRef,
 } from '../github/comment.js';
 import type { Octokit } from '../github/octokit.js';
-import { BASELINE_FILE, findPullRequest, OUTCOME_FILE, readResultsArtifact, validateOutcome, type OutcomeSummary } from '../github/pr.js';
+import { BASELINE_FILE, CONFIRM_FILE, findPull, OUTCOME_FILE, readResultsArtifact, validateOutcome, type OutcomeSummary } from '../github/pr.js';
 import { Outputs, RESULTS_ARTIFACT, RESULTS_FILE, SHARD_ARTIFACT_PREFIX } from './constants.js';
 import { readContext, type RunContext } from './context.js';
 import { decideJob, type Job } from './dispatch.js';
@@ -115,6 +115,8 @@ interface Paths {
   report: string;
   outcome: string;
   baseline: string;
+  /** The confirmation's paired results (the pipeline writes them beside `results`). */
+  confirm: string;
 }
 
 function outPaths(s: Session): Paths {
@@ -126,6 +128,7 @@ function outPaths(s: Session): Paths {
     report: path.join(dir, 'report.md'),
     outcome: path.join(dir, OUTCOME_FILE),
     baseline: path.join(dir, BASELINE_FILE),
+    confirm: path.join(dir, CONFIRM_FILE),
   };
 }
 
@@ -151,7 +154,7 @@ async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<numbe
   let outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
   if (kind === 'baseline' && !s.settings.shard) {
     const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
-    outcome = reportShifts(historyDeps(s), outcome, await loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s)));
+    outcome = reportShifts(historyDeps(s), outcome, await loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s), s.settings.historyRuns));
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
   }
   await uploadShard(s, paths, outcome);
@@ -168,9 +171,11 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   s.deps.artifacts.prepareUpload?.();
   import('../measure.js').catch(() => {});
   const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
-  const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s));
-  // Cross-run timing regressions are confirmed on this runner against the PR's base commit before they fail.
-  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory, confirmRef: pr.base.sha });
+  const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s), s.settings.historyRuns);
+  // Cross-run timing regressions and suspects are re-measured on this runner against the PR's base
+  // commit: only what the paired rounds confirm can fail.
+  const confirmRef = s.settings.confirmByRerun ? pr.base.sha : undefined;
+  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory, confirmRef });
   if (lookup.file) copyFileSync(lookup.file, paths.baseline);
 
   let accepted: Acceptance | undefined;
@@ -240,18 +245,20 @@ function outcomeSummary(outcome: RunOutcome): OutcomeSummary {
 async function uploadResultsForReport(s: Session, paths: Paths, outcome: RunOutcome): Promise<void> {
   if (s.settings.shard) return uploadShard(s, paths, outcome);
   writeFileSync(paths.outcome, JSON.stringify(outcomeSummary(outcome)) + '\n');
-  await uploadQuietly(s, RESULTS_ARTIFACT, artifactFiles(paths), paths.dir, 7);
+  await uploadQuietly(s, RESULTS_ARTIFACT, artifactFiles(paths, outcome), paths.dir, 7);
 }
 
 async function uploadShard(s: Session, paths: Paths, outcome: RunOutcome): Promise<void> {
   const { shard } = s.settings;
   if (!shard) return;
   writeFileSync(paths.outcome, JSON.stringify(outcomeSummary(outcome)) + '\n');
-  await uploadQuietly(s, `${SHARD_ARTIFACT_PREFIX}${shard.index}-of-${shard.total}`, artifactFiles(paths), paths.dir, 1);
+  await uploadQuietly(s, `${SHARD_ARTIFACT_PREFIX}${shard.index}-of-${shard.total}`, artifactFiles(paths, outcome), paths.dir, 1);
 }
 
-function artifactFiles(paths: Paths): string[] {
-  return [paths.results, paths.outcome, paths.baseline].filter((f) => existsSync(f));
+function artifactFiles(paths: Paths, outcome: RunOutcome): string[] {
+  // A confirmation cut short leaves partial results: only a finished one is judged again downstream.
+  const confirm = outcome.confirmFile === paths.confirm ? [paths.confirm] : [];
+  return [paths.results, paths.outcome, paths.baseline, ...confirm].filter((f) => existsSync(f));
 }
 
 async function uploadQuietly(s: Session, name: string, files: string[], rootDir: string, retentionDays?: number): Promise<void> {
@@ -270,13 +277,13 @@ async function reportJob(s: Session): Promise<number> {
   const wr = s.ctx.event.payload.workflow_run;
   if (!wr) return skip(s, `mode 'report' needs a workflow_run event, got '${s.ctx.event.name}'`);
   const triggering = { id: wr.id, headSha: wr.head_sha, headBranch: wr.head_branch, headRepo: wr.head_repository?.full_name ?? '' };
-  const number = await findPullRequest(s.octokit, s.repo, triggering);
-  if (number === undefined) return skip(s, `no open pull request has head ${triggering.headRepo}:${triggering.headBranch} at ${triggering.headSha.slice(0, 7)}`);
+  const pull = await findPull(s.octokit, s.repo, triggering);
+  if (pull === undefined) return skip(s, `no open pull request has head ${triggering.headRepo}:${triggering.headBranch} at ${triggering.headSha.slice(0, 7)}`);
   const dir = path.join(s.ctx.workDir, 'untrusted');
   mkdirSync(dir, { recursive: true });
   const read = await readResultsArtifact(s.octokit, s.deps.artifacts, s.repo, triggering.id, RESULTS_ARTIFACT, s.settings.token, dir);
   if ('missing' in read) return skip(s, read.missing);
-  const issue = { ...s.repo, number };
+  const issue = { ...s.repo, number: pull.number };
   if ('unreadable' in read) {
     // Nothing from it is kept: no half-extracted file may pass for results later.
     rmSync(dir, { recursive: true, force: true });
@@ -285,7 +292,15 @@ async function reportJob(s: Session): Promise<number> {
   const paths = outPaths(s);
   copyFileSync(path.join(dir, RESULTS_FILE), paths.results);
   const baseProblem = read.baseProblem ? `No baseline: ${read.baseProblem}. Only absolute budgets apply.` : undefined;
-  const outcome = await compareStored(s, paths, read.base ? path.join(dir, BASELINE_FILE) : undefined, baseProblem);
+  if (read.confirmProblem) s.deps.core.warning(`perfgate: ${read.confirmProblem}: its confirmation by rerun is left out`);
+  if (read.confirm) copyFileSync(path.join(dir, CONFIRM_FILE), paths.confirm);
+  // Judged as the PR's own run judged it: against main's history (of the workflow that measured
+  // it), with the verdicts of its confirmation by rerun.
+  const workflowId: number | undefined = typeof wr.workflow_id === 'number' ? wr.workflow_id : undefined;
+  const outcome = await compareStored(s, paths, read.base ? path.join(dir, BASELINE_FILE) : undefined, baseProblem, {
+    loadHistory: () => loadHistoryQuietly(historyDeps(s), pull.baseRef, workflowId, s.settings.historyRuns),
+    confirmFile: read.confirm ? paths.confirm : undefined,
+  });
   // This workflow only reports: the PR's own check already carries the verdict.
   return publish(s, { outcome, paths, issue, reportOnly: true });
 }
@@ -310,6 +325,7 @@ async function mergeJob(s: Session): Promise<number> {
   }
   const heads: Results[] = [];
   const bases: Results[] = [];
+  const confirms: Results[] = [];
   const outcomes: OutcomeSummary[] = [];
   for (const part of parts) {
     const dir = path.join(s.ctx.workDir, 'shards', String(part.index));
@@ -319,6 +335,7 @@ async function mergeJob(s: Session): Promise<number> {
     });
     heads.push(readResultsFile(path.join(dir, RESULTS_FILE)));
     if (existsSync(path.join(dir, BASELINE_FILE))) bases.push(readResultsFile(path.join(dir, BASELINE_FILE)));
+    if (existsSync(path.join(dir, CONFIRM_FILE))) confirms.push(readResultsFile(path.join(dir, CONFIRM_FILE)));
     if (existsSync(path.join(dir, OUTCOME_FILE))) outcomes.push(validateOutcome(JSON.parse(await readText(path.join(dir, OUTCOME_FILE))), part.name));
   }
   s.deps.core.info(`merging ${parts.length} shard(s): ${parts.map((p) => p.name).join(', ')}`);
@@ -336,8 +353,14 @@ async function mergeJob(s: Session): Promise<number> {
   const paths = outPaths(s);
   writeFileSync(paths.results, JSON.stringify(mergeShards(heads), null, 2) + '\n');
   if (bases.length > 0) writeFileSync(paths.baseline, JSON.stringify(bases[0], null, 2) + '\n');
-  const outcome = await compareStored(s, paths, bases.length > 0 ? paths.baseline : undefined);
+  // Each shard confirmed its own scenarios; together they are one paired run of all it re-measured.
+  if (confirms.length > 0) writeFileSync(paths.confirm, JSON.stringify(mergeShards(confirms), null, 2) + '\n');
   const pr = s.ctx.event.payload.pull_request;
+  // The shards judged cross-run timings against main's history: so does the whole.
+  const outcome = await compareStored(s, paths, bases.length > 0 ? paths.baseline : undefined, undefined, {
+    loadHistory: pr ? async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s), s.settings.historyRuns) : undefined,
+    confirmFile: confirms.length > 0 ? paths.confirm : undefined,
+  });
   if (pr) await uploadResultsForReport(s, paths, outcome);
   else if (decideJob({ mode: 'auto' }, s.ctx.event).kind === 'baseline') {
     // A sharded push to the default branch: the merged results are the baseline.
@@ -371,8 +394,15 @@ function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
   return out;
 }
 
-async function compareStored(s: Session, paths: Paths, baseFile: string | undefined, baselineProblem?: string): Promise<RunOutcome> {
+async function compareStored(
+  s: Session,
+  paths: Paths,
+  baseFile: string | undefined,
+  baselineProblem?: string,
+  judging: Pick<CompareOptions, 'loadHistory' | 'confirmFile'> = {},
+): Promise<RunOutcome> {
   return s.deps.compareFiles({
+    ...judging,
     headFile: paths.results,
     // A missing baseline is a message in the report, not an error.
     baseFile,

@@ -8,11 +8,11 @@
 // runs before and after it — distribution-free, no assumption about the size or shape of the shift.
 // Hunter replaced E-divisive's permutation test with Student's t-test on the two segments: it is
 // deterministic (the same history always gives the same answer, like every verdict in perfgate) and
-// it works with a handful of points, which is what a window of ≤ 21 runs is.
+// it works with a handful of points, which is what a window of 21 runs (the default) is.
 //
 // Written from the papers and a reading of Otava's code (otava/change_point_divisive, analysis.py):
-// the window here is at most MAX_HISTORY_RUNS + 1 points, so Q̂ is computed directly from its
-// definition in O(n³) instead of Otava's cumulative-sum matrices.
+// the window here is at most HISTORY_RUNS_LIMIT + 1 = 101 points, so Q̂ is computed directly from
+// its definition in O(n³) (10⁶ steps at most) instead of Otava's cumulative-sum matrices.
 import { studentTCdf } from './student-t.js';
 
 /**

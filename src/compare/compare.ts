@@ -91,6 +91,22 @@ export interface Comparison {
   totals: ComparisonTotals;
   /** Unpaired comparisons given main's history: its size and whether it could gate timings. */
   history?: HistorySummary;
+  /** Cross-run comparisons re-judged by a paired rerun on this runner (src/compare/confirm.ts). */
+  confirmation?: ConfirmationSummary;
+}
+
+/** What confirmation by rerun did, for the report. */
+export interface ConfirmationSummary {
+  /** The base the head was paired with (a commit or ref). */
+  ref: string;
+  /** Scenarios measured again, paired. */
+  remeasured: string[];
+  /** Metrics the cross-run comparison called regressed: confirmed by the rerun, and not. */
+  flagged: { confirmed: number; notConfirmed: number };
+  /** Suspects (worse than the threshold across runs, not callable there): confirmed, and not. */
+  suspects: { confirmed: number; notConfirmed: number };
+  /** The rerun could not run: why (the flagged regressions stand, the suspects stay inconclusive). */
+  failed?: string;
 }
 
 export interface CompareOptions {

@@ -28,8 +28,13 @@ import { classifyShift, type MetricVerdict, naturalInterval } from './verdict.js
  * interval (t₀.₉₉₅,₄ = 4.6) is already narrow enough to catch a change of 5 run-to-run SDs.
  */
 export const MIN_HISTORY_RUNS = 5;
-/** The newest runs used: an older main is a different program, and each run costs API calls. */
+/**
+ * The newest runs read by default (the action's `history-runs`, the CLI's `--history`): an older
+ * main is a different program, and each run costs API calls.
+ */
 export const MAX_HISTORY_RUNS = 20;
+/** The most runs `history-runs` may ask for (2 API calls each, read within a 60 s budget). */
+export const HISTORY_RUNS_LIMIT = 100;
 /**
  * Run-level values round to whole µs and can repeat exactly; a zero spread would make any
  * difference "outside the interval". 0.5% is below anything a run-to-run comparison can resolve.
@@ -46,8 +51,11 @@ export interface HistoryPoint {
   value: number;
 }
 
-/** Oldest first, one entry per run (the baseline file is often also in the history), newest MAX kept. */
-export function orderHistory(runs: readonly Results[], max = MAX_HISTORY_RUNS): Results[] {
+/**
+ * Oldest first, one entry per run (the baseline file is often also in the history), newest `max`
+ * kept. Whoever reads the history bounds how many runs it holds (MAX_HISTORY_RUNS by default).
+ */
+export function orderHistory(runs: readonly Results[], max = HISTORY_RUNS_LIMIT + 1): Results[] {
   const seen = new Set<string>();
   const unique: Results[] = [];
   for (const r of runs) {

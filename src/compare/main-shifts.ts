@@ -3,7 +3,7 @@
 import type { PerfgateConfig } from '../config/types.js';
 import type { Results } from '../results/types.js';
 import { detectChangePoints } from './changepoint.js';
-import { MAX_HISTORY_RUNS, orderHistory, runLevelValue } from './history.js';
+import { orderHistory, runLevelValue } from './history.js';
 import { DEFAULT_REGRESSION, metricDef, type MetricKey, type MetricUnit } from './metrics.js';
 
 /** The metrics watched on main: the centre and the tail of latency, the steadiest cost, throughput. */
@@ -28,11 +28,10 @@ export interface MainShift {
 }
 
 /**
- * Change points over `runs` (any order; deduplicated, oldest first, newest MAX_HISTORY_RUNS + 1
- * kept). A shift smaller than the scenario's regression threshold for that metric is not reported.
+ * Change points over `runs` (any order; deduplicated, oldest first; the caller bounds how many). A shift smaller than the scenario's regression threshold for that metric is not reported.
  */
 export function findMainShifts(runs: readonly Results[], config?: PerfgateConfig): MainShift[] {
-  const ordered = orderHistory(runs, MAX_HISTORY_RUNS + 1);
+  const ordered = orderHistory(runs);
   const names = [...new Set(ordered.flatMap((r) => r.scenarios.map((s) => s.name)))];
   const shifts: MainShift[] = [];
   for (const scenario of names) {

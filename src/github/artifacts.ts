@@ -5,7 +5,7 @@ import { MAX_UNTRUSTED_RESULTS_BYTES, RESULTS_FILE } from '../action/constants.j
 import { downloadBlob } from './blob-download.js';
 import { type ExtractLimits, maxArchiveBytes, writeExpectedFiles } from './bounded-unzip.js';
 import type { Octokit } from './octokit.js';
-import { BASELINE_FILE, OUTCOME_FILE } from './pr.js';
+import { BASELINE_FILE, CONFIRM_FILE, OUTCOME_FILE } from './pr.js';
 
 export interface ArtifactSource {
   runId: number;
@@ -29,7 +29,7 @@ export interface ArtifactStore {
 }
 
 /** What perfgate's own artifacts hold (action/run.ts artifactFiles), each within the untrusted cap. */
-const ARTIFACT_FILES = [RESULTS_FILE, BASELINE_FILE, OUTCOME_FILE];
+const ARTIFACT_FILES = [RESULTS_FILE, BASELINE_FILE, OUTCOME_FILE, CONFIRM_FILE];
 export const ARTIFACT_LIMITS: ExtractLimits = {
   names: new Set(ARTIFACT_FILES),
   maxBytes: ARTIFACT_FILES.length * MAX_UNTRUSTED_RESULTS_BYTES,

@@ -21,6 +21,11 @@ export interface TriggeringRun {
 }
 
 export async function findPullRequest(octokit: Octokit, repo: Repo, run: TriggeringRun): Promise<number | undefined> {
+  return (await findPull(octokit, repo, run))?.number;
+}
+
+/** The open PR whose head is the run's, with the branch it targets (whose history judges it). */
+export async function findPull(octokit: Octokit, repo: Repo, run: TriggeringRun): Promise<{ number: number; baseRef: string } | undefined> {
   const headOwner = run.headRepo.split('/')[0];
   const pulls = await octokit.paginate(octokit.rest.pulls.list, {
     owner: repo.owner,
@@ -32,7 +37,7 @@ export async function findPullRequest(octokit: Octokit, repo: Repo, run: Trigger
   const pr = pulls.find(
     (p) => p.head.sha === run.headSha && p.head.repo?.full_name?.toLowerCase() === run.headRepo.toLowerCase(),
   );
-  return pr?.number;
+  return pr ? { number: pr.number, baseRef: pr.base.ref } : undefined;
 }
 
 /** The outcome a compare run reports next to its results (display only: it never grants anything). */
@@ -44,6 +49,8 @@ export interface OutcomeSummary {
 
 export const OUTCOME_FILE = 'outcome.json';
 export const BASELINE_FILE = 'baseline.json';
+/** The paired results of a confirmation by rerun that ran to the end (src/pipeline.ts names it so). */
+export const CONFIRM_FILE = 'results.confirm.json';
 
 const ajv = new Ajv({ allErrors: true });
 const outcomeShape = {
@@ -70,6 +77,10 @@ export interface UntrustedReport {
   /** Where the validated files are, for compareFiles. */
   dir: string;
   outcome?: OutcomeSummary;
+  /** The artifact holds a valid CONFIRM_FILE (in `dir`). */
+  confirm?: boolean;
+  /** Why the artifact's CONFIRM_FILE was left out. */
+  confirmProblem?: string;
 }
 
 /** The run left no such artifact (it failed before uploading, or it expired): nothing to report. */
@@ -118,13 +129,23 @@ export async function readResultsArtifact(
   } catch (error) {
     return unreadable(inArtifact(error));
   }
-  // The head's results stand on their own: a baseline that cannot be read is left out and said so,
-  // as when the compare job's own baseline cannot be used.
+  // The head's results stand on their own: a baseline or confirmation that cannot be read is left
+  // out and said so, as when the compare job's own baseline cannot be used.
+  const report: UntrustedReport = { head, outcome, dir };
+  const confirmFile = path.join(dir, CONFIRM_FILE);
+  if (existsSync(confirmFile)) {
+    try {
+      readResultsFile(confirmFile, MAX_UNTRUSTED_RESULTS_BYTES);
+      report.confirm = true;
+    } catch (error) {
+      report.confirmProblem = `the ${CONFIRM_FILE} in artifact '${name}' could not be used: ${inArtifact(error)}`;
+    }
+  }
   const baseFile = path.join(dir, BASELINE_FILE);
-  if (!existsSync(baseFile)) return { head, outcome, dir };
+  if (!existsSync(baseFile)) return report;
   try {
-    return { head, base: readResultsFile(baseFile, MAX_UNTRUSTED_RESULTS_BYTES), outcome, dir };
+    return { ...report, base: readResultsFile(baseFile, MAX_UNTRUSTED_RESULTS_BYTES) };
   } catch (error) {
-    return { head, baseProblem: `the ${BASELINE_FILE} in artifact '${name}' could not be used: ${inArtifact(error)}`, outcome, dir };
+    return { ...report, baseProblem: `the ${BASELINE_FILE} in artifact '${name}' could not be used: ${inArtifact(error)}` };
   }
 }

@@ -3,7 +3,7 @@
 // Pure: a Comparison and the two Results in, a string out.
 import { markdownTable } from 'markdown-table';
 import { BUDGET_LABEL, type BudgetCheck } from '../compare/budgets.js';
-import { type Comparison, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
+import { type Comparison, type ConfirmationSummary, type Decision, decide, type MetricComparison, type ScenarioComparison } from '../compare/compare.js';
 import { DEFAULT_CROSS_MACHINE, formatThreshold } from '../compare/metrics.js';
 import { formatConfidence, type QueryComparison, VERDICT_CONFIDENCE, VERDICT_CONFIDENCE_LABEL } from '../compare/verdict.js';
 import type { FailOn } from '../config/types.js';
@@ -438,6 +438,21 @@ function runnerText(r: Results): string {
   return [field(run.os), `${field(run.cpus)} CPUs`, field(run.cpuModel), `Node ${field(run.node)}`].filter(Boolean).join(' · ');
 }
 
+/** What confirmation by rerun re-measured and what it confirmed (scenario names are untrusted). */
+function confirmationLine(k: ConfirmationSummary): string {
+  const ref = inlineText(/^[0-9a-f]{40}$/.test(k.ref) ? k.ref.slice(0, 7) : k.ref, MAX_CHARS.field);
+  if (k.failed !== undefined) {
+    return `**Confirmation by rerun:** could not run against base ${ref} (${inlineText(k.failed, MAX_CHARS.field)}): regressions across runs stand, suspects stay inconclusive`;
+  }
+  const parts: string[] = [];
+  const flagged = k.flagged.confirmed + k.flagged.notConfirmed;
+  const suspects = k.suspects.confirmed + k.suspects.notConfirmed;
+  if (flagged) parts.push(`${k.flagged.confirmed} of ${flagged} regression(s) across runs confirmed`);
+  if (suspects) parts.push(`${k.suspects.confirmed} of ${suspects} suspect change(s) confirmed (worse than the threshold across runs, where main's history could not call them)`);
+  const names = k.remeasured.map(nameText).join(', ') || 'nothing';
+  return `**Confirmation by rerun:** re-measured ${names} paired with base ${ref} on this runner; ${parts.join('; ') || 'no timing metric to confirm'}. Only confirmed regressions fail.`;
+}
+
 function shortSha(sha?: string): string | undefined {
   return sha ? inlineText(sha.slice(0, 7)) : undefined;
 }
@@ -499,6 +514,7 @@ function footer(c: Comparison, ctx: ReportContext): string {
         'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.',
     );
   }
+  if (c.confirmation) lines.push(confirmationLine(c.confirmation));
   const measuring = measuringLines(ctx.head);
   if (measuring) lines.push(measuring);
   const timing = dbTimingLine(ctx.head);

@@ -3,6 +3,7 @@
 // since a history the user pointed at silently shrinking would change the verdict unseen.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_HISTORY_RUNS, orderHistory } from '../compare/history.js';
 import { ResultsFileError, readResultsFile } from './io.js';
 import type { Results } from './types.js';
 
@@ -25,5 +26,6 @@ export function readHistory(paths: readonly string[]): Results[] {
       .map((f) => path.join(p, f));
     files.push(...inside);
   }
-  return files.map((f) => readResultsFile(f));
+  // The newest MAX_HISTORY_RUNS, as the action reads by default.
+  return orderHistory(files.map((f) => readResultsFile(f)), MAX_HISTORY_RUNS);
 }

@@ -93,9 +93,11 @@ export function issueCommentEvent(prNumber: number, body: string, login: string)
   return e;
 }
 
-export function workflowRunEvent(run: { id: number; headSha: string; headBranch: string; headRepo: string }): any {
+export function workflowRunEvent(run: { id: number; headSha: string; headBranch: string; headRepo: string; workflowId?: number }): any {
   const e = example('workflow_run', (x) => x.action === 'completed');
   e.workflow_run.id = run.id;
+  // The workflow that measured the PR: main's history is that workflow's runs.
+  if (run.workflowId !== undefined) e.workflow_run.workflow_id = run.workflowId;
   e.workflow_run.head_sha = run.headSha;
   e.workflow_run.head_branch = run.headBranch;
   e.workflow_run.event = 'pull_request';
