@@ -57960,6 +57960,7 @@ function formatPct(x) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  x_: () => (/* binding */ MAX_HISTORY_RUNS),
   Pe: () => (/* binding */ RERUN_HINT),
   A8: () => (/* binding */ historySeries),
   Zi: () => (/* binding */ judgeAgainstHistory),
@@ -57968,7 +57969,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qD: () => (/* binding */ summarizeHistory)
 });
 
-// UNUSED EXPORTS: MAX_HISTORY_RUNS, MIN_HISTORY_RUNS, logSpread, predictionShift
+// UNUSED EXPORTS: HISTORY_RUNS_LIMIT, MIN_HISTORY_RUNS, logSpread, predictionShift
 
 // EXTERNAL MODULE: ./lib/compare/metrics.js
 var metrics = __nccwpck_require__(62174);
@@ -58082,8 +58083,13 @@ var verdict = __nccwpck_require__(93474);
  * interval (t₀.₉₉₅,₄ = 4.6) is already narrow enough to catch a change of 5 run-to-run SDs.
  */
 const MIN_HISTORY_RUNS = 5;
-/** The newest runs used: an older main is a different program, and each run costs API calls. */
+/**
+ * The newest runs read by default (the action's `history-runs`, the CLI's `--history`): an older
+ * main is a different program, and each run costs API calls.
+ */
 const MAX_HISTORY_RUNS = 20;
+/** The most runs `history-runs` may ask for (2 API calls each, read within a 60 s budget). */
+const HISTORY_RUNS_LIMIT = 100;
 /**
  * Run-level values round to whole µs and can repeat exactly; a zero spread would make any
  * difference "outside the interval". 0.5% is below anything a run-to-run comparison can resolve.
@@ -58091,8 +58097,11 @@ const MAX_HISTORY_RUNS = 20;
 const MIN_LOG_SD = 0.005;
 /** The gate's pointer for users who need timing verdicts that do not depend on history. */
 const RERUN_HINT = 'to gate on timings, use `baseline: { source: rerun }` (base and head measured on one runner)';
-/** Oldest first, one entry per run (the baseline file is often also in the history), newest MAX kept. */
-function orderHistory(runs, max = MAX_HISTORY_RUNS) {
+/**
+ * Oldest first, one entry per run (the baseline file is often also in the history), newest `max`
+ * kept. Whoever reads the history bounds how many runs it holds (MAX_HISTORY_RUNS by default).
+ */
+function orderHistory(runs, max = HISTORY_RUNS_LIMIT + 1) {
     const seen = new Set();
     const unique = [];
     for (const r of runs) {
@@ -71818,6 +71827,22 @@ function runnerText(r) {
     const field = (v) => (v === undefined || v === null || v === '' ? '' : inlineText(String(v), MAX_CHARS.field));
     return [field(run.os), `${field(run.cpus)} CPUs`, field(run.cpuModel), `Node ${field(run.node)}`].filter(Boolean).join(' · ');
 }
+/** What confirmation by rerun re-measured and what it confirmed (scenario names are untrusted). */
+function confirmationLine(k) {
+    const ref = inlineText(/^[0-9a-f]{40}$/.test(k.ref) ? k.ref.slice(0, 7) : k.ref, MAX_CHARS.field);
+    if (k.failed !== undefined) {
+        return `**Confirmation by rerun:** could not run against base ${ref} (${inlineText(k.failed, MAX_CHARS.field)}): regressions across runs stand, suspects stay inconclusive`;
+    }
+    const parts = [];
+    const flagged = k.flagged.confirmed + k.flagged.notConfirmed;
+    const suspects = k.suspects.confirmed + k.suspects.notConfirmed;
+    if (flagged)
+        parts.push(`${k.flagged.confirmed} of ${flagged} regression(s) across runs confirmed`);
+    if (suspects)
+        parts.push(`${k.suspects.confirmed} of ${suspects} suspect change(s) confirmed (worse than the threshold across runs, where main's history could not call them)`);
+    const names = k.remeasured.map(nameText).join(', ') || 'nothing';
+    return `**Confirmation by rerun:** re-measured ${names} paired with base ${ref} on this runner; ${parts.join('; ') || 'no timing metric to confirm'}. Only confirmed regressions fail.`;
+}
 function shortSha(sha) {
     return sha ? inlineText(sha.slice(0, 7)) : undefined;
 }
@@ -71874,6 +71899,8 @@ function footer(c, ctx) {
             `Hodges–Lehmann shift with a Mann–Whitney ${verdict/* VERDICT_CONFIDENCE_LABEL */.Ay} CI; timing thresholds widened to max(${p.scale}×T, ${p.floor * 100}%). ` +
             'Query counts compare exactly. For tighter verdicts use `baseline: { source: rerun }`.');
     }
+    if (c.confirmation)
+        lines.push(confirmationLine(c.confirmation));
     const measuring = measuringLines(ctx.head);
     if (measuring)
         lines.push(measuring);
@@ -72060,6 +72087,7 @@ function describeError(err) {
 
 
 
+
 function readHistory(paths) {
     const files = [];
     for (const p of paths) {
@@ -72080,61 +72108,115 @@ function readHistory(paths) {
             .map((f) => external_node_path_.join(p, f));
         files.push(...inside);
     }
-    return files.map((f) => readResultsFile(f));
+    // The newest MAX_HISTORY_RUNS, as the action reads by default.
+    return (0,compare_history/* orderHistory */.j7)(files.map((f) => readResultsFile(f)), compare_history/* MAX_HISTORY_RUNS */.x_);
 }
 
 ;// CONCATENATED MODULE: ./lib/compare/confirm.js
-// Confirmation by rerun: a timing regression found across runs (against an artifact baseline and
-// main's history) is re-measured on this runner with base and head paired round by round, and the
-// paired verdict replaces the cross-run one. Only what the paired comparison confirms can fail.
-// Pure: the two comparisons in, the confirmed comparison out.
+// Confirmation by rerun: a cross-run timing change is re-measured on this runner with base and head
+// paired round by round, and the paired verdict replaces the cross-run one. Two kinds go to the
+// rerun: a *flagged* regression (the cross-run comparison called it regressed) and a *suspect* (its
+// point estimate is worse than the threshold, but main's history — too wide, or too short — could not
+// call it, so it is inconclusive). Across runs a +20% change on a metric that moves ±8% from run to
+// run is called 1 time in 5–10 (docs/verdicts.md); most such changes are suspects, and only the
+// paired rerun, whose false alarms are measured at ≤ 1%, can tell them apart from machine noise.
+// Only what the paired comparison confirms can fail. Pure: the two comparisons in, the result out.
+
 
 function pct(x) {
     return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
-/** Scenarios with a timing metric that regressed in a cross-run comparison: the ones to re-measure. */
+/**
+ * Why a metric of a cross-run comparison goes to the paired rerun, if it does: regressed, or
+ * inconclusive with its point estimate at or beyond the threshold (in the worse direction).
+ */
+function confirmReason(m) {
+    if (m.verdict === 'regressed')
+        return 'flagged';
+    if (m.verdict !== 'inconclusive')
+        return undefined;
+    // An unreachable threshold (rps −100%) is Infinity here: never a suspect.
+    return m.shift.estimate >= (0,metrics/* thresholdWorseLog */.K$)((0,metrics/* metricDef */.IH)(m.metric), m.threshold) ? 'suspect' : undefined;
+}
+/** Scenarios of a cross-run comparison with a flagged or suspect timing metric: the ones to re-measure. */
 function flaggedTimingScenarios(c) {
     if (!c.crossMachine)
         return [];
-    return c.scenarios.filter((s) => s.metrics.some((m) => m.verdict === 'regressed')).map((s) => s.name);
+    return c.scenarios.filter((s) => s.metrics.some((m) => confirmReason(m) !== undefined)).map((s) => s.name);
 }
-function confirmMetric(m, paired) {
-    if (m.verdict !== 'regressed')
+const SUSPECT = "worse than its threshold, which main's history could not tell from machine noise";
+function confirmMetric(m, paired, tally) {
+    const reason = confirmReason(m);
+    if (!reason)
         return m;
-    const p = paired?.metrics.find((x) => x.metric === m.metric);
+    const p = paired.metrics.find((x) => x.metric === m.metric);
+    const count = reason === 'flagged' ? tally.flagged : tally.suspects;
     if (!p) {
-        return { ...m, verdict: 'inconclusive', note: `${pct(m.change)} across runs, not re-measured by the paired rerun on this runner: not failing` };
+        // The rerun measured the scenario but has no number for this metric (the base could not be
+        // measured, or the metric was not recorded): nothing confirms it, so it cannot fail.
+        count.notConfirmed++;
+        const what = reason === 'flagged' ? `${pct(m.change)} across runs` : `${pct(m.change)} across runs (${SUSPECT})`;
+        return { ...m, verdict: 'inconclusive', note: `${what}, not re-measured by the paired rerun on this runner: not failing` };
     }
     const ci = p.changeCi ? ` [${pct(p.changeCi.lo)}, ${pct(p.changeCi.hi)}]` : '';
     if (p.verdict === 'regressed') {
-        return { ...m, note: `confirmed by a paired rerun on this runner: ${pct(p.change)}${ci}` };
+        count.confirmed++;
+        const across = reason === 'suspect' ? ` (${pct(m.change)} across runs, ${SUSPECT})` : '';
+        return { ...m, verdict: 'regressed', note: `confirmed by a paired rerun on this runner: ${pct(p.change)}${ci}${across}` };
     }
+    count.notConfirmed++;
+    const across = reason === 'suspect' ? `${pct(m.change)} across runs (${SUSPECT})` : `${pct(m.change)} across runs`;
     return {
         ...m,
         verdict: p.verdict,
-        note: `${pct(m.change)} across runs, not confirmed by a paired rerun on this runner (${pct(p.change)}${ci}, ${p.verdict})${p.note ? `: ${p.note}` : ''}`,
+        note: `${across}, not confirmed by a paired rerun on this runner (${pct(p.change)}${ci}, ${p.verdict})${p.note ? `: ${p.note}` : ''}`,
     };
 }
-/** The cross-run comparison with each flagged metric judged by the paired rerun instead. */
-function applyConfirmation(c, paired) {
+/**
+ * The cross-run comparison with each flagged or suspect metric judged by the paired rerun instead.
+ * A scenario the paired results do not hold (another shard's, or one whose rerun never ran when
+ * stored results are judged again) keeps its cross-run verdicts, as when the rerun fails.
+ */
+function applyConfirmation(c, paired, ref) {
     const byName = new Map(paired.scenarios.map((s) => [s.name, s]));
-    const scenarios = c.scenarios.map((s) => ({ ...s, metrics: s.metrics.map((m) => confirmMetric(m, byName.get(s.name))) }));
-    return { ...c, scenarios, totals: (0,compare/* totalsOf */.vA)(scenarios) };
+    const tally = { flagged: { confirmed: 0, notConfirmed: 0 }, suspects: { confirmed: 0, notConfirmed: 0 } };
+    const remeasured = [];
+    const scenarios = c.scenarios.map((s) => {
+        const p = byName.get(s.name);
+        if (!s.metrics.some((m) => confirmReason(m)))
+            return s;
+        if (!p)
+            return unconfirmed(s, 'this scenario has no paired rerun results');
+        remeasured.push(s.name);
+        return { ...s, metrics: s.metrics.map((m) => confirmMetric(m, p, tally)) };
+    });
+    return { ...c, scenarios, totals: (0,compare/* totalsOf */.vA)(scenarios), confirmation: { ref, remeasured, ...tally } };
 }
-/** Confirmation could not run (no base commit, the base would not start): the flagged metrics say so and stand. */
-function confirmationFailed(c, reason) {
-    const scenarios = c.scenarios.map((s) => ({
+function unconfirmed(s, reason) {
+    return {
         ...s,
-        metrics: s.metrics.map((m) => (m.verdict === 'regressed' ? { ...m, note: `could not be confirmed by a paired rerun: ${reason}` } : m)),
-    }));
-    return { ...c, scenarios };
+        metrics: s.metrics.map((m) => {
+            const why = confirmReason(m);
+            if (why === 'flagged')
+                return { ...m, note: `could not be confirmed by a paired rerun: ${reason}` };
+            if (why === 'suspect')
+                return { ...m, note: `${m.note ? `${m.note}; ` : ''}could not be re-measured by a paired rerun: ${reason}` };
+            return m;
+        }),
+    };
+}
+/** Confirmation could not run (no base commit, the base would not start): flagged regressions stand, suspects stay inconclusive. */
+function confirmationFailed(c, reason, ref) {
+    const scenarios = c.scenarios.map((s) => unconfirmed(s, reason));
+    const none = { confirmed: 0, notConfirmed: 0 };
+    return { ...c, scenarios, confirmation: { ref, remeasured: [], flagged: none, suspects: none, failed: reason } };
 }
 
 // EXTERNAL MODULE: ./lib/measure.js + 25 modules
 var measure = __nccwpck_require__(83434);
 ;// CONCATENATED MODULE: ./lib/confirm-rerun.js
-// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions, measure
-// just the flagged scenarios again with the base commit checked out beside the head on this runner
+// Confirmation by rerun, the I/O half: when a cross-run comparison flags timing regressions or
+// suspects (compare/confirm.ts), measure just those scenarios again with the base commit checked out beside the head on this runner
 // (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
 
 
@@ -72143,7 +72225,10 @@ async function confirmByRerun(input) {
     const flagged = new Set(flaggedTimingScenarios(input.comparison));
     if (flagged.size === 0)
         return input.comparison;
-    input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds`);
+    const metrics = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
+    const count = (r) => metrics.filter((x) => x === r).length;
+    input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds ` +
+        `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs)`);
     const outer = input.measureOptions.scenarioFilter;
     try {
         const results = await (0,measure.measure)({
@@ -72154,12 +72239,12 @@ async function confirmByRerun(input) {
         }, input.write);
         input.write(results);
         const paired = (0,compare/* compareRuns */.qB)({ head: results, config: input.config, pairing: 'paired' });
-        return applyConfirmation(input.comparison, paired);
+        return applyConfirmation(input.comparison, paired, input.ref);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
         input.progress(`confirmation by rerun failed: ${reason}`);
-        return confirmationFailed(input.comparison, reason);
+        return confirmationFailed(input.comparison, reason, input.ref);
     }
 }
 
@@ -72274,6 +72359,7 @@ async function explainChangedStatements(opts) {
 
 
 
+
 /** `perfgate run`: measure the service described by the config, then compare and report. */
 async function runPipeline(options) {
     const config = await loadConfig(options.configFile, { env: { ...process.env, ...options.env } });
@@ -72319,7 +72405,9 @@ async function runPipeline(options) {
     const baselineWanted = results.base !== undefined || baseline !== undefined || baselineProblem !== undefined;
     const crossRunHistory = history ?? (!results.base && baseline && options.loadHistory ? await options.loadHistory() : undefined);
     const confirmRef = options.confirmRef;
-    const confirm = confirmRef && !results.base && baseline
+    // A rerun costs a base build and paired rounds; when regressions cannot fail the check, its answer
+    // could not change the verdict.
+    const confirm = confirmRef && !results.base && baseline && config.failOn.includes('regression')
         ? (comparison) => confirmByRerun({
             comparison,
             config,
@@ -72329,7 +72417,7 @@ async function runPipeline(options) {
             progress: options.progress,
         })
         : undefined;
-    return finish({
+    const outcome = await finish({
         config,
         head: results,
         baseline,
@@ -72341,6 +72429,9 @@ async function runPipeline(options) {
         history: crossRunHistory,
         confirm,
     });
+    // A rerun that failed part-way leaves partial results behind: only a finished one may be judged again.
+    const finished = outcome.confirmation && outcome.confirmation.failed === undefined;
+    return finished ? { ...outcome, confirmFile: confirmFileFor(options.outFile) } : outcome;
 }
 /** `perfgate compare`: the same verdict logic over two stored results files. */
 async function compareFiles(options) {
@@ -72361,17 +72452,37 @@ async function compareFiles(options) {
         : defaultsConfigFor(head, options.headFile);
     if (options.failOn)
         config.failOn = options.failOn;
-    return finish({
+    const crossRun = !ownBase && baseline !== undefined;
+    const crossRunHistory = history ?? (crossRun && options.loadHistory ? await options.loadHistory() : undefined);
+    const confirmFile = crossRun ? options.confirmFile : undefined;
+    const outcome = await finish({
         config,
         head,
         baseline,
         baselineProblem: problem,
+        history: crossRunHistory,
+        confirm: confirmFile ? async (c) => storedConfirmation(c, confirmFile, config) : undefined,
         mode: ownBase ? 'paired' : 'unpaired',
         reportFile: options.reportFile,
         reproduceCommand: `perfgate compare ${options.baseFile ?? '<base.json>'} ${options.headFile}${options.configFile ? ` -c ${options.configFile}` : ''}`,
         progress: options.progress,
-        history,
     });
+    return confirmFile && outcome.confirmation && outcome.confirmation.failed === undefined ? { ...outcome, confirmFile } : outcome;
+}
+/** A stored confirmation judged again: the same verdicts the run reached, from its paired results. */
+function storedConfirmation(c, file, config) {
+    if (flaggedTimingScenarios(c).length === 0)
+        return c;
+    let paired;
+    try {
+        paired = readResultsFile(file);
+    }
+    catch (error) {
+        return confirmationFailed(c, `its results could not be used: ${error.message.split('\n')[0]}`, 'the base');
+    }
+    if (!paired.base)
+        return confirmationFailed(c, `${external_node_path_.basename(file)} holds no paired base`, 'the base');
+    return applyConfirmation(c, (0,compare/* compareRuns */.qB)({ head: paired, config, pairing: 'paired' }), paired.base.commit ?? paired.base.ref ?? 'the base');
 }
 async function finish(input) {
     const pairing = input.mode === 'paired' ? 'paired' : 'unpaired';
@@ -72405,6 +72516,7 @@ async function finish(input) {
         violations: comparison.totals.violations,
         reasons: decision.reasons,
         config: input.config,
+        confirmation: comparison.confirmation,
     };
 }
 /** `results.json` → `results.confirm.json`, beside it. */
