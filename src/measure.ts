@@ -15,7 +15,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
-import { describeConnections, probeRequest, type ConnectionPlan } from './load/index.js';
+import { describeConnections, loadAutocannon, probeRequest, type ConnectionPlan } from './load/index.js';
 import { freePort } from './net/free-port.js';
 import { probeQueries } from './queries/probe.js';
 import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
@@ -38,6 +38,11 @@ export interface MeasureOptions {
   baselineRef?: string;
   /** Keep the service and build logs even when the run succeeds (service/log-dir.ts). */
   keepLogs?: boolean;
+  /**
+   * Started once the first service is spawned and awaited before the first request: the caller's
+   * work (the action's GitHub calls) shares the service's boot, never a measurement. Must not reject.
+   */
+  whileBooting?: () => Promise<unknown>;
 }
 
 /** Per scenario, per side: what has been measured so far. */
@@ -86,10 +91,16 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     const counting = config.database !== undefined || selected.some((s) => s.queries.header !== undefined);
     const separateTiming = config.database !== undefined && config.database.timing === 'direct';
     const built = new Set<Side>();
-    const boot = (spec: SideSpec, pass: PassKind) => {
+    // Loading the load generator and the caller's work wait for the first spawn: until then they
+    // would only delay it, and the service boots on the other core while they run.
+    let overlapped: Promise<unknown> | undefined;
+    const overlap = () => {
+      overlapped ??= Promise.all([loadAutocannon().catch(() => {}), options.whileBooting?.()]);
+    };
+    const boot = async (spec: SideSpec, pass: PassKind) => {
       const build = !built.has(spec.side);
       built.add(spec.side);
-      return bootSide({
+      const booted = await bootSide({
         spec,
         pass,
         database: config.database,
@@ -100,7 +111,10 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         progress,
         cleanups,
         record: (p) => passes.push(p),
+        onSpawned: overlap,
       });
+      await overlapped;
+      return booted;
     };
     const label = (i: number) => `[${i + 1}/${selected.length}] ${selected[i]!.name}`;
 

@@ -26,6 +26,10 @@ export interface RunOptions {
   baselineFile?: string;
   /** A baseline was asked for but could not be found (e.g. no artifact on main yet): said in the report. */
   baselineProblem?: string;
+  /** The baseline, still being looked up (the action: on GitHub); it stands for the two above. */
+  baselineLookup?: Promise<{ file?: string; problem?: string }>;
+  /** As MeasureOptions.whileBooting: the caller's work shares the service's boot. */
+  whileBooting?: () => Promise<unknown>;
   /** Markdown report destination. */
   reportFile?: string;
   /** Progress lines (stderr in the CLI, core.info in the action). */
@@ -93,6 +97,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
     signal: options.signal,
     baselineRef: options.baselineRef,
     keepLogs: options.keepLogs,
+    whileBooting: options.whileBooting,
   };
   // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
   const { measure } = await import('./measure.js');
@@ -100,12 +105,13 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   writeResults(options.outFile, results);
   options.progress(`results written to ${options.outFile}`);
 
+  const lookup = options.baselineLookup ? await options.baselineLookup : { file: options.baselineFile, problem: options.baselineProblem };
   let baseline: Results | undefined;
-  let baselineProblem = options.baselineProblem;
+  let baselineProblem = lookup.problem;
   if (results.base) {
     baseline = rerunBaseline(results);
-  } else if (options.baselineFile) {
-    ({ results: baseline, problem: baselineProblem } = readBaseline(options.baselineFile));
+  } else if (lookup.file) {
+    ({ results: baseline, problem: baselineProblem } = readBaseline(lookup.file));
   } else if (config.baseline.source === 'file' && config.baseline.file) {
     ({ results: baseline, problem: baselineProblem } = readBaseline(path.resolve(path.dirname(config.file), config.baseline.file)));
   }

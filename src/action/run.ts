@@ -61,6 +61,7 @@ interface Session {
   ctx: RunContext;
   octokit: Octokit;
   repo: Repo;
+  workflowId?: Promise<number>;
 }
 
 /** Runs the action; resolves to the process exit code (also set through core.setFailed). */
@@ -132,14 +133,12 @@ function outPaths(s: Session): Paths {
   };
 }
 
-function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; problem?: string } = {}): RunOptions {
+function pipelineOptions(s: Session, paths: Paths): RunOptions {
   const { shard } = s.settings;
   return {
     configFile: s.settings.configFile,
     outFile: paths.results,
     reportFile: paths.report,
-    baselineFile: baseline.file,
-    baselineProblem: baseline.problem,
     progress: (line) => s.deps.core.info(line),
     failOn: s.settings.failOn,
     keepLogs: s.settings.keepLogs,
@@ -148,13 +147,22 @@ function pipelineOptions(s: Session, paths: Paths, baseline: { file?: string; pr
   };
 }
 
+// A measuring job's GitHub calls (reading main's history, finding the baseline) start with the job:
+// they mostly wait on the network. Loading the upload client's code is CPU work, started once the
+// service is spawned so it does not delay it. The pipeline waits for all of it before the first
+// request: none of it runs beside a measurement.
+
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
-  if (kind === 'baseline' || s.settings.shard) s.deps.artifacts.prepareUpload?.();
-  let outcome = await s.deps.runPipeline(pipelineOptions(s, paths));
-  if (kind === 'baseline' && !s.settings.shard) {
-    const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
-    outcome = reportShifts(historyDeps(s), outcome, await loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s), s.settings.historyRuns));
+  const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
+  const history = kind === 'baseline' && !s.settings.shard ? mainHistory(s, branch) : undefined;
+  const uploads = kind === 'baseline' || s.settings.shard;
+  let outcome = await s.deps.runPipeline({
+    ...pipelineOptions(s, paths),
+    whileBooting: () => Promise.all([uploads ? s.deps.artifacts.prepareUpload?.() : undefined, history]),
+  });
+  if (history) {
+    outcome = reportShifts(historyDeps(s), outcome, await history);
     await uploadQuietly(s, s.settings.baselineArtifact, [paths.results], paths.dir);
   }
   await uploadShard(s, paths, outcome);
@@ -166,17 +174,20 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   const issue: IssueRef = { ...s.repo, number: pr.number };
   const paths = outPaths(s);
 
-  // Both load while the baseline lookup waits on GitHub (runPipeline and upload take them from the
-  // module cache).
-  s.deps.artifacts.prepareUpload?.();
-  import('../measure.js').catch(() => {});
-  const lookup = await findBaselineQuietly(s, pr.base.ref, pr.base.sha);
-  const loadHistory = async () => loadHistoryQuietly(historyDeps(s), pr.base.ref, await workflowIdQuietly(s), s.settings.historyRuns);
-  // Cross-run timing regressions and suspects are re-measured on this runner against the PR's base
-  // commit: only what the paired rounds confirm can fail.
-  const confirmRef = s.settings.confirmByRerun ? pr.base.sha : undefined;
-  const outcome = await s.deps.runPipeline({ ...pipelineOptions(s, paths, lookup), loadHistory, confirmRef });
-  if (lookup.file) copyFileSync(lookup.file, paths.baseline);
+  const lookup = findBaselineQuietly(s, pr.base.ref, pr.base.sha);
+  // Main's history serves a comparison with main's baseline: without one there is nothing to read.
+  const history = lookup.then(({ file }) => (file ? mainHistory(s, pr.base.ref) : []));
+  const outcome = await s.deps.runPipeline({
+    ...pipelineOptions(s, paths),
+    baselineLookup: lookup,
+    whileBooting: () => Promise.all([s.deps.artifacts.prepareUpload?.(), lookup, history]),
+    loadHistory: () => history,
+    // Cross-run timing regressions and suspects are re-measured on this runner against the PR's base
+    // commit: only what the paired rounds confirm can fail.
+    confirmRef: s.settings.confirmByRerun ? pr.base.sha : undefined,
+  });
+  const { file } = await lookup;
+  if (file) copyFileSync(file, paths.baseline);
 
   let accepted: Acceptance | undefined;
   if (acceptLabel) accepted = await acceptFromLabel(s, issue, pr.head.sha);
@@ -212,9 +223,10 @@ async function findBaselineQuietly(s: Session, branch: string, preferSha: string
   }
 }
 
-async function currentWorkflowId(s: Session): Promise<number> {
-  const { data } = await s.octokit.rest.actions.getWorkflowRun({ ...s.repo, run_id: s.ctx.runId });
-  return data.workflow_id;
+// One call however many lookups ask (the baseline's and the history's start together).
+function currentWorkflowId(s: Session): Promise<number> {
+  s.workflowId ??= s.octokit.rest.actions.getWorkflowRun({ ...s.repo, run_id: s.ctx.runId }).then(({ data }) => data.workflow_id);
+  return s.workflowId;
 }
 
 function historyDeps(s: Session): HistoryDeps {
@@ -225,6 +237,10 @@ function historyDeps(s: Session): HistoryDeps {
 
 async function workflowIdQuietly(s: Session): Promise<number | undefined> {
   return currentWorkflowId(s).catch(() => undefined);
+}
+
+async function mainHistory(s: Session, branch: string): Promise<Results[]> {
+  return loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s), s.settings.historyRuns);
 }
 
 async function acceptFromLabel(s: Session, issue: IssueRef, headSha: string): Promise<Acceptance | undefined> {

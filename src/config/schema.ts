@@ -326,7 +326,7 @@ const ServiceSchema = Type.Object(
             }),
           ),
           timeout: Type.Optional(Duration('How long to wait for the service to become ready.', DEFAULTS.ready.timeout)),
-          interval: Type.Optional(Duration('Pause between readiness polls.', DEFAULTS.ready.interval)),
+          interval: Type.Optional(Duration('Pause between readiness polls that reach the service (while nothing listens yet, perfgate polls every 20 ms).', DEFAULTS.ready.interval)),
         },
         { ...strict, description: 'How perfgate knows the service is up.' },
       ),

@@ -1,10 +1,11 @@
 // Checks a parsed perfgate.yml against ConfigSchema with ajv and turns ajv's errors into messages a
 // user can act on: which key, what was expected, what was found, and a "did you mean" for typos.
 // Pure: no I/O.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validate } from './config-validator.generated.js';
 import { describeValue } from './durations.js';
 import type { Anchor, KeyPath } from './locate.js';
-import { ConfigSchema, explainKeyPattern, explainPattern } from './schema.js';
+import { explainKeyPattern, explainPattern } from './schema.js';
 
 export interface SchemaProblem {
   path: KeyPath;
@@ -12,17 +13,8 @@ export interface SchemaProblem {
   message: string;
 }
 
-let compiled: ValidateFunction | undefined;
-
-// Compiled once per process: compiling costs far more than validating.
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(ConfigSchema);
-  return compiled;
-}
-
 /** Every way `data` misses the schema, one problem per offending key. */
 export function schemaProblems(data: unknown): SchemaProblem[] {
-  const validate = validator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const consumed = new Set<ErrorObject>();

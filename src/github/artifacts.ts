@@ -24,8 +24,8 @@ export interface ArtifactStore {
    * and with an error carrying the HTTP status (404, 410) when it is gone.
    */
   download(id: number, dir: string, from: ArtifactSource, limits?: ExtractLimits): Promise<void>;
-  /** Starts loading the upload client now, while the job waits on other things (see upload). */
-  prepareUpload?(): void;
+  /** Starts loading the upload client now, while the job waits on other things (see upload); never rejects. */
+  prepareUpload?(): Promise<void>;
 }
 
 /** What perfgate's own artifacts hold (action/run.ts artifactFiles), each within the untrusted cap. */
@@ -50,7 +50,11 @@ export function createArtifactStore(options: ArtifactStoreOptions): ArtifactStor
   const uploader = () => (client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient()));
   return {
     prepareUpload() {
-      uploader().catch(() => {}); // a failure shows when upload() awaits the same promise
+      // A failure shows when upload() awaits the same promise.
+      return uploader().then(
+        () => undefined,
+        () => undefined,
+      );
     },
     async upload(name, files, rootDir, retentionDays) {
       const { id } = await (await uploader()).uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});

@@ -3,14 +3,16 @@
 // number inside the artifact — and every file is size-limited and schema-checked before use.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
 import { MAX_UNTRUSTED_RESULTS_BYTES, RESULTS_FILE } from '../action/constants.js';
 import { readResultsFile } from '../results/io.js';
 import { ArtifactTooLargeError, ArtifactUnreadableError } from './bounded-unzip.js';
 import type { Results } from '../results/types.js';
 import type { ArtifactStore } from './artifacts.js';
 import { listRunArtifacts, readJsonFile, type Repo } from './baseline.js';
+import type { ErrorObject } from 'ajv';
 import type { Octokit } from './octokit.js';
+import type { OutcomeSummary } from './outcome-schema.js';
+import { validate as checkOutcome } from './outcome-validator.generated.js';
 
 export interface TriggeringRun {
   id: number;
@@ -40,33 +42,20 @@ export async function findPull(octokit: Octokit, repo: Repo, run: TriggeringRun)
   return pr ? { number: pr.number, baseRef: pr.base.ref } : undefined;
 }
 
-/** The outcome a compare run reports next to its results (display only: it never grants anything). */
-export interface OutcomeSummary {
-  verdict: 'pass' | 'fail' | 'inconclusive';
-  regressions: number;
-  violations: number;
-}
-
+export type { OutcomeSummary } from './outcome-schema.js';
 export const OUTCOME_FILE = 'outcome.json';
 export const BASELINE_FILE = 'baseline.json';
 /** The paired results of a confirmation by rerun that ran to the end (src/pipeline.ts names it so). */
 export const CONFIRM_FILE = 'results.confirm.json';
 
-const ajv = new Ajv({ allErrors: true });
-const outcomeShape = {
-  type: 'object',
-  required: ['verdict', 'regressions', 'violations'],
-  properties: {
-    verdict: { enum: ['pass', 'fail', 'inconclusive'] },
-    regressions: { type: 'integer', minimum: 0 },
-    violations: { type: 'integer', minimum: 0 },
-  },
-};
-const checkOutcome = ajv.compile<OutcomeSummary>(outcomeShape);
-
 export function validateOutcome(data: unknown, what: string): OutcomeSummary {
   if (checkOutcome(data)) return data;
-  throw new Error(`${what} is not a perfgate outcome: ${ajv.errorsText(checkOutcome.errors)}`);
+  throw new Error(`${what} is not a perfgate outcome: ${errorsText(checkOutcome.errors)}`);
+}
+
+// Worded as Ajv#errorsText words them; the validator is precompiled, so there is no Ajv instance.
+function errorsText(errors: ErrorObject[] | null | undefined): string {
+  return errors?.length ? errors.map((e) => `data${e.instancePath} ${e.message}`).join(', ') : 'No errors';
 }
 
 export interface UntrustedReport {

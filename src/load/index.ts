@@ -5,7 +5,7 @@ import { runReconnectingLoad } from './reconnecting.js';
 import { runLoad as runKeepAliveLoad, type LoadOptions } from './runner.js';
 
 export { probeRequest, type ProbeOptions, type ProbeResult } from './probe.js';
-export { type LoadOptions, type ResourceMeter } from './runner.js';
+export { loadAutocannon, type LoadOptions, type ResourceMeter } from './runner.js';
 export { aggregateRounds, clientCpuShare, loadWarnings, CLIENT_SATURATION_SHARE } from './aggregate.js';
 export {
   createLatencyHistogram,

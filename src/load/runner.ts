@@ -14,7 +14,7 @@
 //   reconnects without counting anything (and times the next response from the lost request's send
 //   time). We watch each connection and count those requests as errors.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import type { RequestSpec } from '../config/types.js';
 import type { RoundResult } from '../results/types.js';
 import { attachHistogram, percentilesOf } from './histogram.js';
@@ -50,8 +50,20 @@ const RSS_SAMPLE_MS = 100;
 /** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
 const AUTOCANNON_SAMPLE_MS = 50;
 
+let loaded: Promise<typeof autocannon> | undefined;
+
+/**
+ * autocannon, loaded on first use: its chunk of the bundle decompresses and compiles a WebAssembly
+ * histogram when it loads (~100 ms), which a run starts while the service boots (measure.ts).
+ */
+export function loadAutocannon(): Promise<typeof autocannon> {
+  loaded ??= import('autocannon').then((m) => m.default);
+  return loaded;
+}
+
 /** One measured round. The result's µs histogram is available through `histogramOf(result)`. */
 export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
+  const autocannon = await loadAutocannon();
   opts.signal?.throwIfAborted();
   const tally = new RoundTally();
 

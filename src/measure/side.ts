@@ -44,6 +44,8 @@ export interface BootOptions {
   /** Registered teardown, run on success and failure alike. */
   cleanups: (() => Promise<void>)[];
   record: (pass: PassRecord) => void;
+  /** As StartOptions.onSpawned. */
+  onSpawned?: () => void;
 }
 
 const PASS_NAMES: Record<PassKind, string> = {
@@ -90,7 +92,7 @@ export async function bootSide(opts: BootOptions): Promise<BootedSide> {
   const bootAt = Date.now();
   let running: RunningService;
   try {
-    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress });
+    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned });
   } catch (error) {
     // Name the pass: a service that boots through the proxy but not straight to the database (or
     // the other way round) is a different problem from one that never boots.

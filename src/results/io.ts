@@ -1,14 +1,11 @@
 // Reading results files written by another run. They are data from elsewhere (another job, another
 // machine, possibly a fork), so size is capped and shape is validated before anything trusts them.
 import { readFileSync, statSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { PerfgateError, ExitCode } from '../errors.js';
-import { ResultsFileSchema } from './schema.js';
+import { validate as validator } from './results-validator.generated.js';
 import type { Results } from './types.js';
 
 export const MAX_RESULTS_BYTES = 20 * 1024 * 1024;
-
-let validator: ReturnType<Ajv['compile']> | undefined;
 
 export class ResultsFileError extends PerfgateError {
   constructor(message: string) {
@@ -40,12 +37,11 @@ export function parseResults(text: string, source: string): Results {
     const shown = schema.length > 80 ? `${schema.slice(0, 77)}...` : schema;
     throw new ResultsFileError(`${source} has schema ${shown}; this perfgate reads perfgate/results@1`);
   }
-  validator ??= new Ajv({ allErrors: false, strict: false, strictNumbers: true }).compile(ResultsFileSchema);
   if (!validator(data)) {
     const err = validator.errors?.[0];
     throw new ResultsFileError(`${source} is not a perfgate results file: ${err?.instancePath || '(root)'} ${describeError(err)}`);
   }
-  return data as Results;
+  return data;
 }
 
 /** ajv says "must be number" for Infinity and NaN under strictNumbers: say what is wrong with it. */
