@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { applyConfirmation, confirmationFailed, flaggedTimingScenarios } from '../../src/compare/confirm.js';
 import { config, mainHistory, pairedRounds, results, run, scenario, scenarioConfig } from './builders.js';
