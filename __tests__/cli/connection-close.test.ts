@@ -2,7 +2,7 @@
 // rounds open a new connection per request (or per N), every request the service answered is counted
 // by perfgate (the service's own count is the reference), and the report says latency includes
 // connecting. Forcing keep-alive refuses the scenario with advice a gunicorn or uWSGI user can follow.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

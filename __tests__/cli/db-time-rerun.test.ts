@@ -4,7 +4,7 @@
 // change). perfgate must report the lookup as the slower statement with base → head time and a plan
 // flagged "sequential scan on users (≈100k rows)", read "≈" for the other endpoint's statement, and
 // not blame the CPU endpoint's slowdown on the database.
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import path from 'node:path';
 import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -18,7 +18,7 @@ let db: PostgresServer;
 const SIDES = ['base', 'head'] as const;
 const dbName = (side: string) => `${db.database}_${side}`;
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
@@ -37,7 +37,7 @@ before(async () => {
     await admin.end();
   }
 });
-after(async () => {
+afterAll(async () => {
   if (!db) return;
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();

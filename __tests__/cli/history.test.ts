@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import type { Results } from '../../src/results/types.js';
 import { mainHistory, run } from '../compare/builders.js';
 import { runCli, tempDir } from './helpers.js';

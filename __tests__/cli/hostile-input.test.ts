@@ -1,6 +1,6 @@
 // Hostile and absurd input to the bundled CLI (issue 18): each gets a clear answer naming the file,
 // key or path — never a false pass, a leaked secret, a crash after the benchmark, or a stack trace.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // Ctrl-C on `perfgate run`, through the bundle: the service gets SIGTERM and its grace period (not a
 // SIGKILL straight after: a dependency's exit hook once did that), perfgate exits 130, and the logs
 // of the interrupted run stay, with their place said.
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Service and build logs: a folder per run, removed when the run passes, kept (and said where) when
 // it fails or when asked — through the bundled CLI, as users run it.
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ function logDirOf(stderr: string): string {
 const perfgateDirs = (dir: string) => readdirSync(dir).filter((name) => /^perfgate-\d+$/.test(name));
 
 const made: string[] = [];
-after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 /** A temp folder removed after the tests (kept logs land in some of them). */
 const scratch = (prefix?: string) => {
   const dir = tempDir(prefix);

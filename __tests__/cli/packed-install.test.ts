@@ -4,7 +4,7 @@
 //
 // Offline: npm installs the tarball, and the production dependencies it asks for are already in its
 // node_modules, linked from this checkout's (npm keeps what satisfies the package and never fetches).
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const run = promisify(execFile);
 let dir: string;
 let bin: string;
 
-before(async () => {
+beforeAll(async () => {
   dir = tempDir('perfgate-packed-');
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
   const tarball = path.join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
@@ -31,7 +31,7 @@ before(async () => {
   await run('npm', ['install', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: app });
   bin = path.join(app, 'node_modules/.bin/perfgate');
 });
-after(() => {
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

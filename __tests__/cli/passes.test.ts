@@ -3,7 +3,7 @@
 // boot to a file, so the tests see which boot went through the proxy and which went straight to the
 // database. Also: counts that do not depend on what ran before (a slow endpoint under load with its
 // statements still running, then a 1-statement endpoint), and rounds sized to a slow endpoint.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +17,11 @@ const run = promisify(execFile);
 const SERVER = path.join(BOOKSHOP_DIR, 'server.js');
 let db: PostgresServer;
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   await run(process.execPath, [path.join(BOOKSHOP_DIR, 'seed.js')], { env: { ...process.env, DATABASE_URL: db.url } });
 });
-after(async () => {
+afterAll(async () => {
   await db?.stop();
 });
 

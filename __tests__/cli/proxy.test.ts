@@ -1,7 +1,7 @@
 // `perfgate proxy` end to end, as a user runs it: bin/perfgate.js between a real PostgreSQL and a real
 // client (pg), stopped with Ctrl-C (SIGINT) or a kill (SIGTERM). The bundle once exited 130 on SIGINT
 // with an empty stdout: a dependency's exit hook beat the summary (scripts/check-bundle.js).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
@@ -9,10 +9,10 @@ import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { cliEntry, repoRoot } from './helpers.js';
 
 let db: PostgresServer;
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
 });
-after(async () => {
+afterAll(async () => {
   await db?.stop();
 });
 

@@ -2,7 +2,7 @@
 // CPU to every request; perfgate checks the base commit out into a worktree, runs both services side by
 // side, measures them round by round (by default one after the other in random order; or both under
 // load at once, then head alone for its budgets), and compares them paired.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { before, describe, test } from 'node:test';
+import { beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -136,7 +136,7 @@ describe('perfgate run --baseline', () => {
   let dir: string;
   let base: string;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = tempDir();
     base = path.join(dir, 'base.json');
     const res = await runCli(['run', '-c', writeHelloConfig(dir, { scenarios: counted }), '--out', base]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { checkBudgets } from '../../src/compare/budgets.js';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { loadWarnings } from '../../src/load/aggregate.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from '../../src/compare/confirm.js';
 import { renderReport } from '../../src/report/markdown.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { compareRuns, decide } from '../../src/compare/compare.js';
 import { MIN_HISTORY_RUNS, orderHistory, predictionShift } from '../../src/compare/history.js';
 import { studentTCdf, studentTQuantile } from '../../src/compare/student-t.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import fc from 'fast-check';
 import { compareRuns, judgePairedRounds, type MetricComparison, undecidedMetrics } from '../../src/compare/compare.js';
 import { DEFAULT_REGRESSION, metricDef } from '../../src/compare/metrics.js';

@@ -1,6 +1,6 @@
 // Database time against a baseline: per statement shape (new, gone, more calls, slower only with an
 // interval behind it, else "≈"), per request as a metric, and the report's headline blame.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { blameRegression, compareDbTimePerRequest, compareStatementTimes, DB_TIME_FLOOR_US } from '../../src/compare/statement-times.js';
 import { compareRuns, decide } from '../../src/compare/compare.js';

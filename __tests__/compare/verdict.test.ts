@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { metricDef, thresholdWorseLog, widenForCrossMachine, DEFAULT_REGRESSION } from '../../src/compare/metrics.js';
 import { type ShiftEstimate, signTestCiRank } from '../../src/compare/stats.js';
 import { classifyShift, compareQueries, MIN_PAIRS, MIN_UNPAIRED_PER_SIDE, naturalInterval, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';

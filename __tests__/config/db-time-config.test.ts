@@ -1,5 +1,5 @@
 // Config for database time and plans: database.explain, budgets.dbTime, regression.dbTime.
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/config/load.js';

@@ -1,7 +1,7 @@
 // The validators the bundle runs are compiled from the schemas at build time
 // (scripts/generate-validators.ts) and committed: a schema changed without `npm run build` would
 // leave perfgate checking configs and results files against the old one.
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // `perfgate run` through the bundled CLI. perfgate must measure it (a new connection per request, no
 // request lost), count exactly what Django's own CaptureQueriesContext counts on every endpoint, flag
 // the serializer's N+1 with its SQL, and not flag the select_related/prefetch_related variant.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ let run: CliResult;
 let results: Results;
 let report: string;
 
-before(async () => {
+beforeAll(async () => {
   assertDjangoStack();
   db = await startTestPostgres();
   const dir = tempDir('perfgate-django-');
@@ -38,7 +38,7 @@ before(async () => {
   report = readFileSync(reportFile, 'utf8');
 });
 
-after(async () => {
+afterAll(async () => {
   await db?.stop();
 });
 

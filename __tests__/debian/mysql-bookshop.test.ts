@@ -1,7 +1,7 @@
 // The MariaDB twin of the example service (examples/bookshop-mysql) through the query-counting proxy,
 // probed the way `perfgate run` probes: the N+1 variant is flagged, its batched twin is not, and each
 // endpoint's statements per request are exact.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -89,11 +89,11 @@ describe('bookshop-mysql through the proxy', () => {
   let proxy: QueryProxy;
   const services: Service[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestMariadb();
     proxy = await startQueryProxy({ protocol: 'mysql', upstream: { host: server.host, port: server.port } });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of services) await s.stop();
     await proxy?.close();
     await server?.stop();

@@ -3,7 +3,7 @@
 // __tests__/cli/db-time-rerun.test.ts): the lookup by email whose index head drops is the slower
 // statement, its plan is flagged as a full table scan, the other endpoint's statement reads "≈", and
 // the CPU endpoint is not blamed on the database.
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { startTestMariadb, type MariadbServer } from './helpers/mariadb.js';
@@ -13,7 +13,7 @@ import { assertDbTimeReport, dbTimeService, makeDbTimeRepo } from '../cli/db-tim
 let server: MariadbServer;
 const dbName = (side: string) => `${server.database}_${side}`;
 
-before(async () => {
+beforeAll(async () => {
   server = await startTestMariadb();
   // The sequence engine (seq_1_to_N) needs a current database.
   const c = await mysql.createConnection({ host: server.host, port: server.port, user: server.native.user, password: server.native.password, database: server.database });
@@ -25,7 +25,7 @@ before(async () => {
   }
   await c.end();
 });
-after(async () => {
+afterAll(async () => {
   await server?.stop();
 });
 

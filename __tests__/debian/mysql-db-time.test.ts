@@ -5,7 +5,7 @@
 // statement (picoseconds, measured inside the server from command start to end), in EVENT_ID order.
 // Checked call by call with the same tolerance, for the same reasons, as the PostgreSQL check
 // (__tests__/queries/db-time-server.test.ts, __tests__/queries/db-time-tolerance.ts).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { startTestMariadb, type MariadbServer } from './helpers/mariadb.js';
@@ -18,7 +18,7 @@ let server: MariadbServer;
 const direct = () => ({ host: server.host, port: server.port, user: server.native.user, password: server.native.password, database: server.database });
 const url = () => `mysql://${server.native.user}:${encodeURIComponent(server.native.password)}@${server.host}:${server.port}/${server.database}`;
 
-before(async () => {
+beforeAll(async () => {
   server = await startTestMariadb();
   const c = await mysql.createConnection(direct());
   await c.query('CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL, team INT NOT NULL)');
@@ -26,7 +26,7 @@ before(async () => {
   await c.query('ANALYZE TABLE users');
   await c.end();
 });
-after(async () => {
+afterAll(async () => {
   await server?.stop();
 });
 

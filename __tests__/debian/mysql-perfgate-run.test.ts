@@ -2,7 +2,7 @@
 // config's `database: { protocol: mysql }` starts the MySQL proxy, the service is built (seeded) and
 // started through it, and the results show the N+1 endpoint flagged only when it is switched on.
 // (Load is cut to one short round per scenario: this checks query counting, not timing.)
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,10 @@ const CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 
 describe('measure() on examples/bookshop-mysql', () => {
   let server: MariadbServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await startTestMariadb();
   });
-  after(async () => {
+  afterAll(async () => {
     await server?.stop();
   });
 

@@ -1,7 +1,7 @@
 // The MySQL tap behind the real proxy, against a real MariaDB server (Debian mariadb-server), driven
 // by real clients: mysql2 (text, execute(), multi-statements) and the `mariadb` connector (which
 // pipelines). Every count is exact.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { execFile } from 'node:child_process';
@@ -20,7 +20,7 @@ import { runInspector } from '../../src/queries/inspector.js';
 let server: MariadbServer;
 let proxy: QueryProxy;
 
-before(async () => {
+beforeAll(async () => {
   server = await startTestMariadb();
   proxy = await startQueryProxy({ protocol: 'mysql', upstream: { host: server.host, port: server.port } });
   const c = await mysql.createConnection({ ...direct(), multipleStatements: true });
@@ -33,7 +33,7 @@ before(async () => {
   await c.end();
 });
 
-after(async () => {
+afterAll(async () => {
   await proxy?.close();
   await server?.stop();
 });
@@ -57,10 +57,10 @@ const summary = (seen: ExecutedStatement[]) => seen.map((s) => [s.sql, s.outcome
 
 describe('mysql2 through the proxy', () => {
   let conn: mysql.Connection;
-  before(async () => {
+  beforeAll(async () => {
     conn = await mysql.createConnection({ ...viaProxy(), multipleStatements: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await conn?.end();
   });
 
@@ -190,10 +190,10 @@ describe('mysql2 through the proxy', () => {
 
 describe('the mariadb connector (pipelining) through the proxy', () => {
   let conn: mariadb.Connection;
-  before(async () => {
+  beforeAll(async () => {
     conn = await mariadb.createConnection({ ...viaProxy(), pipelining: true, multipleStatements: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await conn?.end();
   });
 

@@ -1,6 +1,6 @@
 // pgbench through the proxy in all three query modes: the proxy's count of the default script's
 // statements must equal 7 × the transactions pgbench reports, exactly. Needs Debian's pgbench.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -50,13 +50,13 @@ function pgbench(args: string[]): Promise<string> {
   });
 }
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   proxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port } });
   await pgbench(['-i', '-s', '1', '-q']);
 });
 
-after(async () => {
+afterAll(async () => {
   await proxy?.close();
   await db?.stop();
 });

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { BOOKSHOP_DIR, startBookshop, type Bookshop } from '../helpers/bookshop.js';
@@ -16,7 +16,7 @@ let batched: Bookshop;
 let nPlusOne: Bookshop;
 let slowed: Bookshop;
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   const first = await run(process.execPath, [path.join(BOOKSHOP_DIR, 'seed.js')], { env: { ...process.env, DATABASE_URL: db.url } });
   assert.match(first.stdout, /seeded 50 authors, 1000 books, 3000 orders/);
@@ -30,7 +30,7 @@ before(async () => {
   ]);
 });
 
-after(async () => {
+afterAll(async () => {
   await Promise.all([batched?.stop(), nPlusOne?.stop(), slowed?.stop()]);
   await db?.stop();
 });

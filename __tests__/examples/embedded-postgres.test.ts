@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '../helpers/on-test-finished.js';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
@@ -13,7 +14,7 @@ describe('startEmbeddedPostgres', () => {
   test('serves PostgreSQL 18 on loopback, and stop() ends every server process and removes the data dir', async () => {
     const server = await startEmbeddedPostgres();
     let stopped = false;
-    after(() => (stopped ? undefined : server.stop()));
+    onTestFinished(() => (stopped ? undefined : server.stop()));
 
     assert.equal(server.host, '127.0.0.1');
     const client = new pg.Client(server.url);
@@ -40,7 +41,7 @@ describe('startEmbeddedPostgres', () => {
 
   test('two servers run side by side on different ports', async () => {
     const [a, b] = await Promise.all([startEmbeddedPostgres(), startEmbeddedPostgres()]);
-    after(() => Promise.all([a.stop(), b.stop()]));
+    onTestFinished(() => Promise.all([a.stop(), b.stop()]));
     assert.notEqual(a.port, b.port);
     assert.notEqual(a.dataDir, b.dataDir);
     assert.equal(await canConnect(a.port), true);
@@ -50,7 +51,7 @@ describe('startEmbeddedPostgres', () => {
   test('a port already in use is an EnvironmentError naming the port, and leaves no data dir behind', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    after(() => blocker.close());
+    onTestFinished(() => blocker.close());
     const port = (blocker.address() as net.AddressInfo).port;
     const dataDir = path.join(os.tmpdir(), `perfgate-pg-test-${process.pid}-${port}`);
     await assert.rejects(startEmbeddedPostgres({ port, dataDir }), (err: unknown) => {
@@ -113,7 +114,7 @@ describe('startEmbeddedPostgres', () => {
 function spawnChild(mode: string) {
   const fixture = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'pg-child.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  after(() => {
+  onTestFinished(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {

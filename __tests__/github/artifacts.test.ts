@@ -1,6 +1,6 @@
 // Baseline artifacts round-trip through the real @actions/artifact client against the fake backend:
 // upload (twirp + blob), then the baseline search and the REST download (302 → blob → unzip).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ describe('baseline artifacts', () => {
   let createArtifactStore: typeof import('../../src/github/artifacts.js').createArtifactStore;
   let fetchBaseline: typeof import('../../src/github/baseline.js').fetchBaseline;
   let createOctokit: typeof import('../../src/github/octokit.js').createOctokit;
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-art-'));
     process.env.GITHUB_API_URL = fake.url;
@@ -28,7 +28,7 @@ describe('baseline artifacts', () => {
     ({ fetchBaseline } = await import('../../src/github/baseline.js'));
     ({ createOctokit } = await import('../../src/github/octokit.js'));
   });
-  after(async () => {
+  afterAll(async () => {
     process.env = saved;
     await fake.stop();
   });
@@ -143,8 +143,8 @@ describe('baseline artifacts', () => {
 
 describe('baselineRunsWithArtifact', () => {
   const fake = new FakeGitHub();
-  before(() => fake.start());
-  after(() => fake.stop());
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
 
   test('pages past bot-command runs to the runs holding a live artifact, newest first, forks and expired skipped', async () => {
     const { baselineRunsWithArtifact } = await import('../../src/github/baseline.js');

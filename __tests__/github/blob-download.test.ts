@@ -1,6 +1,6 @@
 // The artifact's bytes from blob storage: retried like an API call, bounded in bytes and time, and
 // the signed URL never in a message. Against a real local HTTP server.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +15,11 @@ describe('downloadBlob', () => {
     (answers.shift() ?? ((r) => r.end('ok')))(res);
   });
   let url = '';
-  before(async () => {
+  beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/blob/artifact.zip?sig=SECRET-SIGNATURE`;
   });
-  after(async () => {
+  afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

@@ -1,5 +1,5 @@
 // Artifact zips from other runs are untrusted: only perfgate's own files come out, within a budget.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

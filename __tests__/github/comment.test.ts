@@ -1,5 +1,5 @@
 // The sticky comment against the fake GitHub through the real Octokit (retry + throttling plugins).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { FakeGitHub, READONLY_TOKEN, TOKEN } from './fake-github/server.js';
 import { OWNER, REPO } from './fake-github/payloads.js';
@@ -9,13 +9,13 @@ describe('sticky comment', () => {
   let mod: typeof import('../../src/github/comment.js');
   let createOctokit: typeof import('../../src/github/octokit.js').createOctokit;
   const saved = process.env.GITHUB_API_URL;
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     process.env.GITHUB_API_URL = fake.url;
     mod = await import('../../src/github/comment.js');
     ({ createOctokit } = await import('../../src/github/octokit.js'));
   });
-  after(async () => {
+  afterAll(async () => {
     process.env.GITHUB_API_URL = saved;
     await fake.stop();
   });

@@ -2,7 +2,7 @@
 // stripped of the runner's tokens, and it must not find them in /proc/<pid>/environ of perfgate or
 // any other ancestor either (src/service/own-environ.ts). Runs the built dist/index.js against the
 // fake GitHub; the run must still use its tokens (upload the artifact, call the API).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,8 +17,8 @@ const reversed = (s: string) => [...s].reverse().join('');
 
 describe('runner credentials and a snooping service', () => {
   const fake = new FakeGitHub();
-  before(() => fake.start());
-  after(() => fake.stop());
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
 
   test('no token in any /proc/<pid>/environ the service can read; the action still uses them', async () => {
     const ws = await mkdtemp(path.join(os.tmpdir(), 'perfgate-snoop-'));

@@ -2,7 +2,7 @@
 // the fake GitHub. Bot-command runs between the baseline and a PR, transient errors on the artifact
 // download, archives cut short or not zips at all (each run held to a time limit: untrusted input
 // must never hang the job), and a fork's baseline.json that cannot be used.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -33,13 +33,13 @@ function filesUnder(dir: string): string[] {
   }
 }
 
-describe('perfgate action end to end: GitHub faults and unreadable artifacts', { concurrency: false }, () => {
+describe('perfgate action end to end: GitHub faults and unreadable artifacts', () => {
   const fake = new FakeGitHub();
   let workspace: string;
   let baseline: ArtifactRecord;
   let baselineZip: Buffer;
 
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     workspace = await makeWorkspace(await freePort());
     const run = fake.startRun({ event: 'push', headSha: sha('a'), headBranch: 'main' });
@@ -49,7 +49,7 @@ describe('perfgate action end to end: GitHub faults and unreadable artifacts', {
     baseline = [...fake.artifacts.values()].find((a) => a.runId === run.id && a.name === 'perfgate-baseline')!;
     baselineZip = baseline.bytes!;
   });
-  after(async () => {
+  afterAll(async () => {
     await fake.stop();
   });
 

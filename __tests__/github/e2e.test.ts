@@ -1,6 +1,6 @@
 // End to end: the action process (dist/index.js, or the sources with PERFGATE_E2E_ENTRY=src) against the
 // fake GitHub, one scenario after another on shared state, as a repository would live through them.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { freePort } from '../helpers/ports.js';
 import { survivors } from '../service/helpers.js';
@@ -15,15 +15,15 @@ function explain(r: ActionRun): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-2000)}`;
 }
 
-describe('perfgate action end to end', { concurrency: false }, () => {
+describe('perfgate action end to end', () => {
   const fake = new FakeGitHub();
   let workspace: string;
 
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     workspace = await makeWorkspace(await freePort());
   });
-  after(async () => {
+  afterAll(async () => {
     await fake.stop();
   });
 

@@ -1,7 +1,7 @@
 // Main's history end to end: the action (dist/index.js) against the fake GitHub, with a real
 // service measured on pushes and pull requests, and further runs of main seeded as artifacts
 // derived from a real measurement (each on a "machine" a few percent faster or slower).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
@@ -24,18 +24,18 @@ function explain(r: ActionRun): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-2000)}`;
 }
 
-describe('main\'s history in the action', { concurrency: false }, () => {
+describe('main\'s history in the action', () => {
   const fake = new FakeGitHub();
   let workspace: string;
   /** The results the first real push measured. */
   let measured: Results;
   let pushedAt: number;
 
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     workspace = await makeWorkspace(await freePort());
   });
-  after(async () => {
+  afterAll(async () => {
     await fake.stop();
   });
 

@@ -1,7 +1,7 @@
 // Scenario names are pull-request text. A fork PR's run uploads its results; the report workflow
 // (workflow_run, the privileged one) turns them into the bot's comment. Rendered by cmark-gfm, that
 // comment and the job summary must hold no markup from the names and ping nobody (issues 13 and 18).
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,7 +30,7 @@ function assertInert(markdown: string, where: string): void {
 describe('hostile scenario names end to end (dist/index.js, fake GitHub)', () => {
   const fake = new FakeGitHub();
   let workspace: string;
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     workspace = await mkdtemp(path.join(os.tmpdir(), 'perfgate-hostile-'));
     const port = await freePort();
@@ -50,7 +50,7 @@ describe('hostile scenario names end to end (dist/index.js, fake GitHub)', () =>
       ].join('\n'),
     );
   });
-  after(() => fake.stop());
+  afterAll(() => fake.stop());
 
   test('the fork run uploads its results; the report run comments, inert', async () => {
     const fork: PrShape = { number: 12, headSha: 'c'.repeat(40), headRef: 'main', baseSha: 'a'.repeat(40), headRepo: 'forker/Hello-World' };

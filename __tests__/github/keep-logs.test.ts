@@ -1,6 +1,6 @@
 // The action's log folder: under $RUNNER_TEMP, removed after a passing run, kept with `keep-logs: true`
 // (and said where in the job log) — dist/index.js run as the runner runs it.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,14 +11,14 @@ import { pushEvent } from './fake-github/payloads.js';
 
 const logDirs = (runnerTemp: string) => readdirSync(runnerTemp).filter((name) => /^perfgate-\d+$/.test(name));
 
-describe('the action\'s service logs', { concurrency: false }, () => {
+describe('the action\'s service logs', () => {
   const fake = new FakeGitHub();
   let workspace: string;
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     workspace = await makeWorkspace(await freePort(), ['hello']);
   });
-  after(async () => {
+  afterAll(async () => {
     await fake.stop();
   });
 

@@ -1,5 +1,5 @@
 // The pure parts of the action: inputs, event dispatch, comment bodies, bot commands, shard merging.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { readSettings, parseShard } from '../../src/action/inputs.js';

@@ -1,6 +1,6 @@
 // run() with injected dependencies: the publishing order on a failing PR — results, summary, comment,
 // outputs, and the failure status last.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -13,11 +13,11 @@ import type { RunOptions, RunOutcome } from '../../src/pipeline.js';
 describe('run()', () => {
   const fake = new FakeGitHub();
   const saved = process.env.GITHUB_API_URL;
-  before(async () => {
+  beforeAll(async () => {
     await fake.start();
     process.env.GITHUB_API_URL = fake.url;
   });
-  after(async () => {
+  afterAll(async () => {
     process.env.GITHUB_API_URL = saved;
     await fake.stop();
   });

@@ -1,7 +1,7 @@
 // The response framer must find the same responses however TCP splits the bytes. The bytes are
 // recorded from real node:http servers (Content-Length, chunked, 204, Connection: close) plus the
 // HTTP/1.0 shape of Python's http.server, whose body ends with the connection.
-import { describe, test, before, after } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
@@ -10,7 +10,7 @@ import { ResponseFramer, type ResponseEnd } from '../../src/load/http-response.j
 
 let server: http.Server;
 let port = 0;
-before(async () => {
+beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/chunked') {
       res.write('{"books":[');
@@ -30,7 +30,7 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as net.AddressInfo).port;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** Sends raw requests on one connection and returns every byte the server sent until it closed. */
 function record(requests: string): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { describe, test, after } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { probeRequest, ScenarioError, type ProbeOptions } from '../../src/load/index.js';
@@ -6,7 +6,7 @@ import { ExitCode } from '../../src/errors.js';
 import { answerOnceThenClose, GET_ROOT, httpServer, tcpServer, type TestServer } from './servers.js';
 
 const servers: TestServer[] = [];
-after(async () => {
+afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 async function track(server: Promise<TestServer>): Promise<TestServer> {

@@ -2,14 +2,14 @@
 // server answered is counted (the server's own count is the reference), none is lost silently, and
 // the round has runner.ts's semantics (drain, timeouts as errors, service CPU per request).
 // Rounds are short and check what is counted, never how fast anything is.
-import { describe, test, after } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { histogramOf, runLoad, type ResourceMeter, type RoundOptions } from '../../src/load/index.js';
 import { answerOnceThenClose, GET_ROOT, httpServer, tcpServer, type TestServer } from './servers.js';
 
 const servers: TestServer[] = [];
-after(async () => {
+afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 

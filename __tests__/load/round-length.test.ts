@@ -1,5 +1,5 @@
 // Rounds sized to the endpoint: at least MIN_REQUESTS_PER_ROUND at the warm-up's rate, capped.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { MAX_ROUND_MS, MIN_REQUESTS_PER_ROUND, roundLength } from '../../src/load/round-length.js';
 

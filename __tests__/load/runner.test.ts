@@ -1,6 +1,6 @@
 // Rounds here are short (0.5–1 s, 2 connections) against real servers in this process: they check
 // what is counted and at what resolution, never how fast anything is.
-import { describe, test, after } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   aggregateRounds,
@@ -14,7 +14,7 @@ import {
 import { answerOnceThenClose, GET_ROOT, httpServer, tcpServer, type TestServer } from './servers.js';
 
 const servers: TestServer[] = [];
-after(async () => {
+afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 async function track(server: Promise<TestServer>): Promise<TestServer> {

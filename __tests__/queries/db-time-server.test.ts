@@ -15,7 +15,7 @@
 //   median (wire − server) ≥ −(0.5 ms + 2% of the server's time): the work after the reply is small
 //     (measured −0.5 ms median on a 107 ms MariaDB statement), while a start or end taken at the
 //     wrong message would miss by most of the statement.
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startEmbeddedPostgres, type PostgresServer } from '../../src/demo/embedded-postgres.js';
@@ -26,7 +26,7 @@ import { assertWithinTolerance } from './db-time-tolerance.js';
 let db: PostgresServer;
 const serverLog: string[] = [];
 
-before(async () => {
+beforeAll(async () => {
   db = await startEmbeddedPostgres({ log: (line) => serverLog.push(line) });
   const c = new pg.Client({ connectionString: db.url });
   await c.connect();
@@ -34,7 +34,7 @@ before(async () => {
   await c.query(`ALTER DATABASE ${c.escapeIdentifier(db.database)} SET log_min_duration_statement = 0`);
   await c.end();
 });
-after(async () => {
+afterAll(async () => {
   await db?.stop();
 });
 

@@ -1,5 +1,5 @@
 // Database time per request and per statement shape, from the statements attributed to each probe.
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { buildQueryResult } from '../../src/queries/nplusone.js';
 import { exampleCallOf, percentileOfSorted, withDbTime } from '../../src/queries/db-time.js';

@@ -1,7 +1,7 @@
 // EXPLAIN over perfgate's own connection to a real PostgreSQL: plans with the parameters seen, the
 // classic problems flagged, ANALYZE only for SELECT and never able to change data, no credentials in
 // errors.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -12,7 +12,7 @@ import { redactUrl } from '../../src/queries/explain/request.js';
 let db: PostgresServer;
 let admin: pg.Client;
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
@@ -21,7 +21,7 @@ before(async () => {
   await admin.query(`CREATE FUNCTION write_audit() RETURNS int LANGUAGE sql AS 'INSERT INTO audit VALUES (1) RETURNING n'`);
   await admin.query('ANALYZE users');
 });
-after(async () => {
+afterAll(async () => {
   await admin?.end();
   await db?.stop();
 });

@@ -1,14 +1,14 @@
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { runInspector } from '../../src/queries/inspector.js';
 
 let db: PostgresServer;
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
 });
-after(async () => {
+afterAll(async () => {
   await db?.stop();
 });
 

@@ -1,5 +1,5 @@
 // The MySQL packet framer: the same packets however the byte stream is chunked.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_WIRE_PAYLOAD, MysqlFramer, encodePacket, type MysqlPacket } from '../../src/queries/mysql/framer.js';

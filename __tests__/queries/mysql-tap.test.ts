@@ -1,7 +1,7 @@
 // The MySQL wire tap on its own: recorded MariaDB conversations (fixtures/mysql-traffic.json, made by
 // fixtures/record-mysql-traffic.ts against a real server with mysql2 and the mariadb connector)
 // replayed under every chunking, plus hand-built exchanges for paths those clients do not take.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { attributeStatements } from '../../src/queries/attribution.js';
 import { analyzeRequest, buildQueryResult, medianIndex } from '../../src/queries/nplusone.js';

@@ -1,5 +1,5 @@
 // The framer and tap must give identical results however TCP splits or joins the bytes.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 // The query proxy against a real PostgreSQL, driven by real clients: every count is exact.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import postgres from 'postgres';
@@ -10,7 +10,7 @@ import type { ExecutedStatement } from '../../src/queries/types.js';
 let server: PostgresServer;
 let proxy: QueryProxy;
 
-before(async () => {
+beforeAll(async () => {
   server = await startTestPostgres();
   proxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: server.host, port: server.port } });
   const c = new pg.Client(direct());
@@ -20,7 +20,7 @@ before(async () => {
   await c.end();
 });
 
-after(async () => {
+afterAll(async () => {
   await proxy?.close();
   await server?.stop();
 });
@@ -46,11 +46,11 @@ async function counted(fn: () => Promise<unknown>): Promise<ExecutedStatement[]>
 
 describe('node-postgres through the proxy', () => {
   let client: pg.Client;
-  before(async () => {
+  beforeAll(async () => {
     client = new pg.Client(viaProxy());
     await client.connect();
   });
-  after(async () => {
+  afterAll(async () => {
     await client?.end();
   });
 

@@ -1,5 +1,5 @@
 // Each counting rule of the Postgres tap, on synthesized protocol conversations.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createPostgresTap } from '../../src/queries/postgres/tap.js';
 import type { ExecutedStatement, WireTap } from '../../src/queries/types.js';

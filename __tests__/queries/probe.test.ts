@@ -1,5 +1,5 @@
 // Query probes against a real HTTP service that talks to a real PostgreSQL through the proxy.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +47,7 @@ const routes: Record<string, (res: http.ServerResponse) => Promise<void>> = {
   },
 };
 
-before(async () => {
+beforeAll(async () => {
   db = await startTestPostgres();
   proxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port }, keepStatements: false });
   pool = new pg.Pool({ host: proxy.host, port: proxy.port, user: db.user, password: db.password, database: db.database, max: 3 });
@@ -65,7 +65,7 @@ before(async () => {
   baseUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
 });
 
-after(async () => {
+afterAll(async () => {
   service?.close();
   await pool?.end();
   await proxy?.close();

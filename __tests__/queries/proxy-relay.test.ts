@@ -1,7 +1,7 @@
 // The relay itself, with plain TCP peers and below any protocol: bytes arrive intact and in order in
 // both directions, under backpressure, with reused read buffers and with the 'data'-event path alike;
 // closes propagate.
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -162,7 +162,7 @@ for (const readIntoBuffers of [true, false]) {
     let proxy: QueryProxy;
     let tap: ReturnType<typeof hashingTap>;
 
-    before(async () => {
+    beforeAll(async () => {
       echo = await startEcho();
       tap = hashingTap();
       proxy = await startQueryProxy({
@@ -172,7 +172,7 @@ for (const readIntoBuffers of [true, false]) {
         readIntoBuffers,
       });
     });
-    after(async () => {
+    afterAll(async () => {
       await proxy?.close();
       echo?.server.close();
     });

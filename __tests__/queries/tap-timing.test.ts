@@ -2,7 +2,7 @@
 // recorded event is being fed", so a time is an event index: re-splitting the recorded traffic at
 // random (each piece keeps its event's index) must give the same statements with the same start and
 // completion, and hand-built exchanges show which message starts and which completes a statement.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';

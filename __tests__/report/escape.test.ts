@@ -2,7 +2,7 @@
 // renderer GitHub runs) and compared with the same report built from plain strings. Every string a
 // results file carries ends up somewhere in the report; none may add markup or ping anyone.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import fc from 'fast-check';
 import { compareRuns } from '../../src/compare/compare.js';
 import type { Results } from '../../src/results/types.js';

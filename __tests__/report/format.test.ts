@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { markdownTable } from 'markdown-table';
 import fc from 'fast-check';
 import {

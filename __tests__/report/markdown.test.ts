@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { compareRuns, decide, type Pairing } from '../../src/compare/compare.js';
 import type { PerfgateConfig } from '../../src/config/types.js';

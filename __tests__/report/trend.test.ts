@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { compareRuns } from '../../src/compare/compare.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { renderTrends, sparkline } from '../../src/report/trend.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { afterAll, afterEach, describe, test } from '@jest/globals';
 import { EnvironmentError } from '../../src/errors.js';
 import { parseProcStat, runBuild, startService, stopAllChildren, type RunningService } from '../../src/service/index.js';
 import { freePort, killAll, readPids, serviceConfig, survivors, tempDir } from './helpers.js';
@@ -24,7 +24,7 @@ afterEach(async () => {
   killAll(pidFiles.flatMap(readPids));
   killAll(started.flatMap((s) => [s.pid, ...s.knownPids()]));
 });
-after(cleanup);
+afterAll(cleanup);
 
 async function rejectsWith(promise: Promise<unknown>, message: RegExp): Promise<EnvironmentError> {
   const err = await promise.then(

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { openSync, closeSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { spawnGroup } from '../../src/service/group.js';
 import { cutMarker, headEnd, LogCap, planCut, type LogCapLimits } from '../../src/service/log-cap.js';
 import { openLog } from '../../src/service/log.js';
 import { fixtures, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
-after(cleanup);
+afterAll(cleanup);
 
 const LINES = 200_000;
 const lineText = (i: number) => `line ${String(i).padStart(7, '0')} ${'x'.repeat(80)}\n`;

@@ -1,7 +1,7 @@
 // The resource meter against a real service: CPU it burns and memory it allocates show up.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { startService, stopAllChildren, type RunningService } from '../../src/service/index.js';
 import { createResourceMeter } from '../../src/service/meter.js';
 import { readProcStat, type ProcessTracker } from '../../src/service/process-tree.js';
@@ -12,7 +12,7 @@ const pidsFile = join(dir, 'pids.txt');
 let service: RunningService;
 let port: number;
 
-before(async () => {
+beforeAll(async () => {
   port = await freePort();
   // One child too, so the meter has a tree to sum over.
   service = await startService({
@@ -21,7 +21,7 @@ before(async () => {
     logFile: join(dir, 'meter.log'),
   });
 });
-after(async () => {
+afterAll(async () => {
   await stopAllChildren();
   killAll(readPids(pidsFile));
   cleanup();

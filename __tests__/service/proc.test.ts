@@ -1,6 +1,6 @@
 // The pure parts of the service module: /proc parsers, tree selection, CPU bookkeeping, log tails.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import fc from 'fast-check';
 import { TreeCpuLedger, type ProcessCpuSample } from '../../src/service/cpu-ledger.js';
 import { formatMs } from '../../src/service/format.js';

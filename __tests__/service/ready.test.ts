@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { describeProbe, isReady, probe, somethingListens } from '../../src/service/ready.js';
 import { freePort } from './helpers.js';
 

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { fixtures, freePort, killAll, readPids, serviceConfig, survivors, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 const toKill: number[] = [];
-after(() => {
+afterAll(() => {
   killAll(toKill);
   cleanup();
 });

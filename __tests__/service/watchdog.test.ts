@@ -1,6 +1,6 @@
 // Whatever kills perfgate, the service dies with it: SIGKILL runs no exit handler, so this is the
 // watchdog's job (src/service/watchdog.ts). Run through the bundled CLI, as users run it.
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
