@@ -39,12 +39,12 @@ function confirmMetric(m: MetricComparison, paired: ScenarioComparison, tally: T
   if (!reason) return m;
   const p = paired.metrics.find((x) => x.metric === m.metric);
   const count = reason === 'flagged' ? tally.flagged : tally.suspects;
+  const acrossRuns = reason === 'flagged' ? `${pct(m.change)} across runs` : `${pct(m.change)} across runs (${SUSPECT})`;
   if (!p) {
     // The rerun measured the scenario but has no number for this metric (the base could not be
     // measured, or the metric was not recorded): nothing confirms it, so it cannot fail.
     count.notConfirmed++;
-    const what = reason === 'flagged' ? `${pct(m.change)} across runs` : `${pct(m.change)} across runs (${SUSPECT})`;
-    return { ...m, verdict: 'inconclusive', note: `${what}, not re-measured by the paired rerun on this runner: not failing` };
+    return { ...m, verdict: 'inconclusive', note: `${acrossRuns}, not re-measured by the paired rerun on this runner: not failing` };
   }
   const ci = p.changeCi ? ` [${pct(p.changeCi.lo)}, ${pct(p.changeCi.hi)}]` : '';
   if (p.verdict === 'regressed') {
@@ -53,11 +53,10 @@ function confirmMetric(m: MetricComparison, paired: ScenarioComparison, tally: T
     return { ...m, verdict: 'regressed', note: `confirmed by a paired rerun on this runner: ${pct(p.change)}${ci}${across}` };
   }
   count.notConfirmed++;
-  const across = reason === 'suspect' ? `${pct(m.change)} across runs (${SUSPECT})` : `${pct(m.change)} across runs`;
   return {
     ...m,
     verdict: p.verdict,
-    note: `${across}, not confirmed by a paired rerun on this runner (${pct(p.change)}${ci}, ${p.verdict})${p.note ? `: ${p.note}` : ''}`,
+    note: `${acrossRuns}, not confirmed by a paired rerun on this runner (${pct(p.change)}${ci}, ${p.verdict})${p.note ? `: ${p.note}` : ''}`,
   };
 }
 
