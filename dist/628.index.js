@@ -2789,7 +2789,7 @@ var report_stop = __webpack_require__(88596);
 // EXTERNAL MODULE: ./lib/compare/compare.js
 var compare = __webpack_require__(17172);
 // EXTERNAL MODULE: ./lib/compare/metrics.js
-var metrics = __webpack_require__(62174);
+var compare_metrics = __webpack_require__(62174);
 // EXTERNAL MODULE: ./lib/compare/verdict.js
 var verdict = __webpack_require__(93474);
 ;// CONCATENATED MODULE: ./lib/compare/sequential.js
@@ -3017,9 +3017,30 @@ function plannedLooks(configuredLooks, block, leftMs) {
     const fit = Math.floor(leftMs / blockMs);
     return Math.max(1, Math.min(configuredLooks, fit));
 }
-/** Labels of the metrics still inconclusive that could fail the check. */
-function pendingMetrics(head, base, scenario, failOn, confidence) {
-    return (0,compare/* undecidedMetrics */.ph)((0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence), failOn).map((key) => (0,metrics/* metricDef */.IH)(key).label);
+/** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
+function judgeLook(head, base, scenario, failOn, confidence) {
+    const metrics = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
+    const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
+    return {
+        pending: (0,compare/* undecidedMetrics */.ph)(metrics, failOn).map(label),
+        regressed: failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => label(m.metric)) : [],
+    };
+}
+/**
+ * Why measuring stops after this look, or undefined to measure another block. A regression that
+ * fails the check ends it at once: the check fails whatever the other metrics would show, and the
+ * sequential intervals cover the true change at every look together, so stopping at the look that
+ * found it keeps the false-alarm bound (src/compare/sequential.ts). Measuring on until every metric
+ * was decided cost a regressed scenario the whole time budget (140 rounds where 30 had found it).
+ */
+function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
+    if (outcome.regressed.length > 0)
+        return 'regressed';
+    if (outcome.pending.length === 0)
+        return 'conclusive';
+    if (look >= plannedLooks)
+        return budgetCut ? 'time-budget' : 'max-rounds';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/measure/timing.js
@@ -3100,7 +3121,7 @@ async function timeScenario(opts) {
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';
-    let pending = [];
+    let outcome = { pending: [], regressed: [] };
     const roundsStartedAt = Date.now();
     for (;;) {
         const done = rounds.get('head').length;
@@ -3110,24 +3131,21 @@ async function timeScenario(opts) {
         if (!adaptive)
             break;
         confidence = lookConfidence(plan, look);
-        pending = pendingMetrics(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence);
-        const measured = rounds.get('head').length;
-        if (pending.length === 0) {
-            reason = 'conclusive';
-            break;
-        }
-        if (look >= looks) {
-            reason = budgetCut ? 'time-budget' : 'max-rounds';
+        outcome = judgeLook(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence);
+        const stopped = stopAfterLook(outcome, look, looks, budgetCut);
+        if (stopped) {
+            reason = stopped;
             break;
         }
         // Another block only if it fits: estimated from the time the blocks so far took.
+        const measured = rounds.get('head').length;
         const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * scenario.rounds;
         const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
         if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
             reason = 'time-budget';
             break;
         }
-        progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
+        progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
     }
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),
@@ -3136,7 +3154,8 @@ async function timeScenario(opts) {
         maxLooks: looks,
         confidence,
         reason,
-        ...(pending.length > 0 ? { pending } : {}),
+        ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
+        ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
         roundMs: length.roundMs,
         ...(length.sizing ? { roundSizing: length.sizing } : {}),
     };

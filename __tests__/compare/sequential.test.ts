@@ -10,7 +10,7 @@ import type { RoundResult } from '../../src/results/types.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
 import { adaptiveTrial, noiseSource, type RankRule } from './noise.js';
-import { plannedLooks } from '../../src/measure/judge.js';
+import { judgeLook, plannedLooks, stopAfterLook } from '../../src/measure/judge.js';
 import { exactUpperCrossing } from './sign-walk.js';
 
 /** The defaults recommended in docs/verdicts.md ("Adaptive rounds"): 10 paired rounds per look. */
@@ -317,5 +317,85 @@ describe('looks planned for the blocks that fit the time budget', () => {
         if (n > 1) assert.ok(n * 10 * roundMs * 2 <= left, 'every planned block fits');
       }),
     );
+  });
+});
+
+describe('stopping once a failing regression is found', () => {
+  const outcome = (pending: string[], regressed: string[]) => ({ pending, regressed });
+
+  test('a regression ends measuring at once, before pending metrics and before the last look', () => {
+    assert.equal(stopAfterLook(outcome(['p99', 'rps'], ['CPU/req']), 3, 16, false), 'regressed');
+    assert.equal(stopAfterLook(outcome([], ['CPU/req']), 16, 16, true), 'regressed');
+    assert.equal(stopAfterLook(outcome([], []), 3, 16, false), 'conclusive');
+    assert.equal(stopAfterLook(outcome(['p99'], []), 3, 16, false), undefined);
+    assert.equal(stopAfterLook(outcome(['p99'], []), 16, 16, false), 'max-rounds');
+    assert.equal(stopAfterLook(outcome(['p99'], []), 14, 14, true), 'time-budget');
+  });
+
+  /** Paired rounds with independent per-metric noise (sd as a log-ratio), head's CPU scaled by cpuEffect. */
+  function noisyPairs(n: number, seed: number, sd: { cpu: number; latency: number; p99: number }, cpuEffect = 1) {
+    const draw = (s: number, k: number) => noiseSource('t3', s, seed * 101 + k);
+    const [rpsN, p50N, p90N, p99N, cpuN] = [draw(sd.latency, 1), draw(sd.latency, 2), draw(sd.latency, 3), draw(sd.p99, 4), draw(sd.cpu, 5)];
+    const make = (effect: number): RoundResult => {
+      const p50 = 900 * Math.exp(p50N());
+      return {
+        ...round({ rps: 2000, p50Us: 900 }),
+        rps: 2000 * Math.exp(rpsN()),
+        latencyUs: { p50, p90: 1440 * Math.exp(p90N()), p99: 2790 * Math.exp(p99N()), max: 6000 },
+        cpuUsPerRequest: 300 * effect * Math.exp(cpuN()),
+      };
+    };
+    const head: RoundResult[] = [];
+    const base: RoundResult[] = [];
+    for (let i = 0; i < n; i++) {
+      head.push(make(cpuEffect));
+      base.push(make(1));
+    }
+    return { head, base };
+  }
+
+  /** The measuring loop of src/measure/timing.ts over prepared rounds: looks after each block until a stop. */
+  function measure(rounds: { head: RoundResult[]; base: RoundResult[] }, failOn: ('budget' | 'regression')[] = ['budget', 'regression']) {
+    const cfg = scenarioConfig('s');
+    for (let look = 1; ; look++) {
+      const n = look * BLOCK;
+      const confidence = lookConfidence(plan(MAX_LOOKS), look);
+      const o = judgeLook(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, failOn, confidence);
+      const reason = stopAfterLook(o, look, MAX_LOOKS, false);
+      if (reason) return { reason, rounds: n, ...o, metrics: judgePairedRounds(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, confidence) };
+    }
+  }
+
+  test('+30% CPU/request next to a p99 too noisy to decide: stops regressed long before maxRounds', () => {
+    let early = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const m = measure(noisyPairs(BLOCK * MAX_LOOKS, seed, { cpu: 0.05, latency: 0.03, p99: 0.6 }, 1.3));
+      assert.equal(m.reason, 'regressed', `seed ${seed}: ${m.reason} after ${m.rounds}`);
+      assert.deepEqual(m.regressed, ['CPU/req'], `seed ${seed}`);
+      assert.equal(m.metrics.find((x) => x.metric === 'cpuUsPerRequest')?.verdict, 'regressed', 'the final comparison agrees with the look');
+      if (m.rounds <= 40 && m.pending.includes('p99')) early++;
+    }
+    assert.ok(early >= 15, `stopped within 40 rounds with p99 still pending in ${early}/20`);
+  });
+
+  test('with failOn without regression, a regression neither stops measuring nor counts', () => {
+    const rounds = noisyPairs(BLOCK * 4, 3, { cpu: 0.05, latency: 0.03, p99: 0.03 }, 1.3);
+    const o = judgeLook(rounds.head, rounds.base, scenarioConfig('s'), ['budget'], lookConfidence(plan(4), 4));
+    assert.deepEqual(o, { pending: [], regressed: [] });
+  });
+
+  test('simulated A/A over all metrics: stopping at the first regression keeps "regressed" within α/2 per metric', () => {
+    const n = 300;
+    const regressedBy = new Map<string, number>();
+    let anyRegressed = 0;
+    for (let seed = 1; seed <= n; seed++) {
+      const m = measure(noisyPairs(BLOCK * MAX_LOOKS, 1000 + seed, { cpu: 0.08, latency: 0.08, p99: 0.25 }));
+      const regressed = m.metrics.filter((x) => x.verdict === 'regressed').map((x) => x.metric);
+      if (regressed.length > 0) anyRegressed++;
+      for (const k of regressed) regressedBy.set(k, (regressedBy.get(k) ?? 0) + 1);
+    }
+    // α/2 per metric is 0.5%: 1.5 expected in 300; 6 would be a 0.2% chance under the bound.
+    for (const [metric, count] of regressedBy) assert.ok(count <= 5, `${metric}: ${count}/${n} A/A scenarios regressed`);
+    assert.ok(anyRegressed <= 10, `${anyRegressed}/${n} A/A scenarios regressed on some metric`);
   });
 });

@@ -3,10 +3,10 @@
 // (src/compare/sequential.ts explains the per-look levels).
 import type { FailOn, ScenarioConfig } from '../config/types.js';
 import { judgePairedRounds, undecidedMetrics } from '../compare/compare.js';
-import { metricDef } from '../compare/metrics.js';
+import { metricDef, type MetricKey } from '../compare/metrics.js';
 import { type SequentialPlan } from '../compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../compare/verdict.js';
-import type { RoundResult } from '../results/types.js';
+import type { RoundResult, StopInfo } from '../results/types.js';
 
 export { lookConfidence } from '../compare/sequential.js';
 
@@ -43,13 +43,39 @@ export function plannedLooks(configuredLooks: number, block: BlockTime, leftMs: 
   return Math.max(1, Math.min(configuredLooks, fit));
 }
 
-/** Labels of the metrics still inconclusive that could fail the check. */
-export function pendingMetrics(
+export interface LookOutcome {
+  /** Labels of the metrics still inconclusive that could fail the check. */
+  pending: string[];
+  /** Labels of the metrics already regressed, when regressions fail the check. */
+  regressed: string[];
+}
+
+/** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
+export function judgeLook(
   head: readonly RoundResult[],
   base: readonly RoundResult[],
   scenario: ScenarioConfig,
   failOn: readonly FailOn[],
   confidence: number,
-): string[] {
-  return undecidedMetrics(judgePairedRounds(head, base, scenario, confidence), failOn).map((key) => metricDef(key).label);
+): LookOutcome {
+  const metrics = judgePairedRounds(head, base, scenario, confidence);
+  const label = (key: MetricKey) => metricDef(key).label;
+  return {
+    pending: undecidedMetrics(metrics, failOn).map(label),
+    regressed: failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => label(m.metric)) : [],
+  };
+}
+
+/**
+ * Why measuring stops after this look, or undefined to measure another block. A regression that
+ * fails the check ends it at once: the check fails whatever the other metrics would show, and the
+ * sequential intervals cover the true change at every look together, so stopping at the look that
+ * found it keeps the false-alarm bound (src/compare/sequential.ts). Measuring on until every metric
+ * was decided cost a regressed scenario the whole time budget (140 rounds where 30 had found it).
+ */
+export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: number, budgetCut: boolean): StopInfo['reason'] | undefined {
+  if (outcome.regressed.length > 0) return 'regressed';
+  if (outcome.pending.length === 0) return 'conclusive';
+  if (look >= plannedLooks) return budgetCut ? 'time-budget' : 'max-rounds';
+  return undefined;
 }

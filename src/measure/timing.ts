@@ -13,7 +13,7 @@ import { roundLength } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
-import { lookConfidence, pendingMetrics, planFor, plannedLooks } from './judge.js';
+import { judgeLook, lookConfidence, planFor, plannedLooks, stopAfterLook, type LookOutcome } from './judge.js';
 import type { BootedSide, Side } from './side.js';
 
 export interface TimingOptions {
@@ -110,7 +110,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
-  let pending: string[] = [];
+  let outcome: LookOutcome = { pending: [], regressed: [] };
   const roundsStartedAt = Date.now();
   for (;;) {
     const done = rounds.get('head')!.length;
@@ -118,24 +118,21 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     look++;
     if (!adaptive) break;
     confidence = lookConfidence(plan, look);
-    pending = pendingMetrics(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence);
-    const measured = rounds.get('head')!.length;
-    if (pending.length === 0) {
-      reason = 'conclusive';
-      break;
-    }
-    if (look >= looks) {
-      reason = budgetCut ? 'time-budget' : 'max-rounds';
+    outcome = judgeLook(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence);
+    const stopped = stopAfterLook(outcome, look, looks, budgetCut);
+    if (stopped) {
+      reason = stopped;
       break;
     }
     // Another block only if it fits: estimated from the time the blocks so far took.
+    const measured = rounds.get('head')!.length;
     const nextBlockMs = ((Date.now() - roundsStartedAt) / measured) * scenario.rounds;
     const scenarioLeftMs = scenario.timeBudgetMs - (Date.now() - startedAt);
     if (nextBlockMs > scenarioLeftMs || nextBlockMs > opts.runBudgetLeftMs()) {
       reason = 'time-budget';
       break;
     }
-    progress(`${pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
+    progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
   }
 
   const stop: StopInfo = {
@@ -145,7 +142,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     maxLooks: looks,
     confidence,
     reason,
-    ...(pending.length > 0 ? { pending } : {}),
+    ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
+    ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
     roundMs: length.roundMs,
     ...(length.sizing ? { roundSizing: length.sizing } : {}),
   };

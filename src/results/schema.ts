@@ -83,6 +83,7 @@ const Scenario = Type.Object({
       maxLooks: Type.Integer({ minimum: 1, maximum: 10_000 }),
       confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),
       reason: Type.String({ maxLength: 40 }),
+      regressed: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
       pending: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
       roundMs: Type.Optional(Num),
       roundSizing: Type.Optional(Type.String({ maxLength: 500 })),

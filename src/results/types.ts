@@ -192,8 +192,13 @@ export interface StopInfo {
   maxLooks: number;
   /** Two-sided confidence of the intervals the final verdict is made from. */
   confidence: number;
-  /** fixed: `rounds` were configured without adaptation; the others say why adaptive measuring stopped. */
-  reason: 'conclusive' | 'max-rounds' | 'time-budget' | 'fixed';
+  /**
+   * fixed: `rounds` were configured without adaptation; the others say why adaptive measuring
+   * stopped. regressed: a metric regressed beyond its threshold and regressions fail the check.
+   */
+  reason: 'conclusive' | 'regressed' | 'max-rounds' | 'time-budget' | 'fixed';
+  /** Metrics already regressed when measuring stopped (reason regressed). */
+  regressed?: string[];
   /** Metrics still inconclusive when measuring stopped. */
   pending?: string[];
   /** Length of one round, and why when it was sized to the endpoint's latency. */
