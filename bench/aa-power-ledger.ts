@@ -7,9 +7,9 @@
 // Machine states are kept apart: quiet (no neighbour) and with the seeded noisy neighbour.
 //
 //   node --import tsx bench/aa-power-ledger.ts bench/results/aa-power-ledger.jsonl [--since 2026-12-04]
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { median } from '../src/compare/stats.js';
+import { busySuffix, groupBy, ledgerHeading, rate, readLedger } from './ledger.js';
 
 interface LedgerLine {
   when: string;
@@ -30,54 +30,37 @@ if (positionals.length !== 1) {
   console.error('usage: node --import tsx bench/aa-power-ledger.ts <ledger.jsonl> [--since YYYY-MM-DD]');
   process.exit(2);
 }
-const lines = readFileSync(positionals[0], 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as LedgerLine)
-  .filter((l) => !args.since || l.when >= args.since);
+const lines = readLedger<LedgerLine>(positionals[0], args.since);
 
-const BUSY_LOAD_AVERAGE = 4;
-const groups = new Map<string, LedgerLine[]>();
-for (const l of lines) {
-  // The bench itself keeps about 2–3 processes runnable (load generator, two services, PostgreSQL)
-  // and the neighbour one more: a higher load average means other work shared the machine, and
-  // those comparisons are a machine state of their own, not "quiet" or "the neighbour".
-  const busy = Math.max(...l.loadAverage) >= BUSY_LOAD_AVERAGE;
-  const machine = `${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}${busy ? ` + other jobs (load average ≥ ${BUSY_LOAD_AVERAGE})` : ''}`;
-  const key = `${l.condition} | ${machine}`;
-  groups.set(key, [...(groups.get(key) ?? []), l]);
-}
+const groups = groupBy(lines, (l) => `${l.condition} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}${busySuffix(l.loadAverage)}`);
 
-const rate = (k: number, n: number) => `${k}/${n} (${n === 0 ? '–' : ((100 * k) / n).toFixed(1)}%)`;
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
 
-const rows = [...groups.entries()]
-  .sort(([a], [b]) => a.localeCompare(b))
-  .map(([key, ls]) => {
-    const n = ls.length;
-    const secs = ls.map((l) => l.loadSeconds);
-    const rounds = ls.map((l) => l.stop?.rounds ?? 0);
-    const reasons = new Map<string, number>();
-    for (const l of ls) reasons.set(l.stop?.reason ?? '?', (reasons.get(l.stop?.reason ?? '?') ?? 0) + 1);
-    const load = ls.map((l) => l.loadAverage[0]);
-    return [
-      key,
-      n,
-      rate(ls.filter((l) => l.failed).length, n),
-      rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
-      rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
-      rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
-      rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
-      `${median(rounds)} / ${Math.max(...rounds)}`,
-      `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`,
-      [...reasons.entries()].map(([r, k]) => `${r} ${k}`).join(', '),
-      `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
-    ].join(' | ');
-  });
+const rows = groups.map(([key, ls]) => {
+  const n = ls.length;
+  const secs = ls.map((l) => l.loadSeconds);
+  const rounds = ls.map((l) => l.stop?.rounds ?? 0);
+  const reasons = new Map<string, number>();
+  for (const l of ls) reasons.set(l.stop?.reason ?? '?', (reasons.get(l.stop?.reason ?? '?') ?? 0) + 1);
+  const load = ls.map((l) => l.loadAverage[0]);
+  return [
+    key,
+    n,
+    rate(ls.filter((l) => l.failed).length, n),
+    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
+    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
+    rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
+    rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
+    `${median(rounds)} / ${Math.max(...rounds)}`,
+    `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`,
+    [...reasons.entries()].map(([r, k]) => `${r} ${k}`).join(', '),
+    `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+  ].join(' | ');
+});
 
 process.stdout.write(
   [
-    `${lines.length} comparisons, ${lines[0]?.when ?? '–'} … ${lines.at(-1)?.when ?? '–'}, bench commits ${[...new Set(lines.map((l) => l.benchCommit))].join(', ')}`,
+    ledgerHeading(lines),
     '',
     '| condition | machine | comparisons | the check fails (any metric) | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | why measuring stopped | load average at start |',
     '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',

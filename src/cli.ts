@@ -1,6 +1,6 @@
 // The `perfgate` command: parses arguments, calls the pipeline, maps errors to exit codes.
 // Progress goes to stderr; results go to files and stdout.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { configJsonSchema } from './config/json-schema.js';
 import { ExitCode, PerfgateError, UsageError } from './errors.js';
@@ -80,8 +80,14 @@ export function buildProgram(): Command {
     .option('-r, --report <file>', 'also write the markdown report here')
     .option('--fail-on <list>', 'what fails the run: budget,regression')
     .option('--history <path>', HISTORY_HELP, collect, [])
+    .option(
+      '--confirm <file>',
+      "the head run's confirmation by rerun (results.confirm.json, written beside its results by `run --confirm-ref` or the action): its paired verdicts replace the cross-run ones it re-measured, as in that run",
+    )
     .option('--no-print', 'do not print the report on stdout')
-    .action(async (base: string, head: string, opts: { config?: string; report?: string; failOn?: string; history: string[]; print: boolean }) => {
+    .action(async (base: string, head: string, opts: { config?: string; report?: string; failOn?: string; history: string[]; confirm?: string; print: boolean }) => {
+      // Named explicitly, so a wrong path is a mistake to report, not a confirmation silently left out.
+      if (opts.confirm !== undefined && !existsSync(opts.confirm)) throw new UsageError(`--confirm ${opts.confirm}: no such file`);
       const outcome = await compareFiles({
         baseFile: base,
         headFile: head,
@@ -89,6 +95,7 @@ export function buildProgram(): Command {
         reportFile: opts.report,
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
         historyFiles: opts.history,
+        confirmFile: opts.confirm,
         progress,
       });
       process.exitCode = finishOutcome(outcome, opts.print);

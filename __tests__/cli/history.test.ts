@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from '@jest/globals';
 import type { Results } from '../../src/results/types.js';
-import { mainHistory, run } from '../compare/builders.js';
+import { mainHistory, pairedRounds, results, run, scenario } from '../compare/builders.js';
 import { runCli, tempDir } from './helpers.js';
 
 function write(dir: string, name: string, r: Results): string {
@@ -90,5 +90,54 @@ describe('perfgate run --history', () => {
     assert.equal(res.code, 2, res.stderr);
     assert.match(res.stderr, /--history .*missing: no such file or folder/);
     assert.doesNotMatch(res.stderr, /round 1/);
+  });
+});
+
+/** A confirmation's results file (`results.confirm.json`): base and head of `books` paired, head `slowdown` slower. */
+function confirmation(slowdown: number): Results {
+  const { base, head } = pairedRounds({ rps: 2400, p50Us: 850, cpuUs: 310 }, { n: 20, seed: 3, slowdown, commonCv: 0.05, ownCv: 0.01 });
+  return { ...results([scenario('books', head)]), base: { commit: 'b'.repeat(40), scenarios: [scenario('books', base)] } };
+}
+
+describe('perfgate compare --confirm', () => {
+  // Main's steady history and a head 40% slower across runs: the history rule flags it.
+  const history = mainHistory(8, 0.02);
+  const flaggedHead = run(1.4, 7, 60, { perRequest: 3 });
+
+  test('a regression flagged across runs that the stored paired rerun did not see stops failing; one it confirmed fails', async () => {
+    const dir = tempDir();
+    const hist = historyDir(history);
+    const base = write(dir, 'base.json', history.at(-1)!);
+    const head = write(dir, 'results.json', flaggedHead);
+    const without = await runCli(['compare', base, head, '--history', hist], {});
+    assert.equal(without.code, 1, without.stderr + without.stdout);
+    assert.doesNotMatch(without.stdout, /Confirmation by rerun/);
+
+    const unchanged = write(dir, 'results.confirm.json', confirmation(0));
+    const res = await runCli(['compare', base, head, '--history', hist, '--confirm', unchanged], {});
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    assert.match(res.stdout, /across runs, not confirmed by a paired rerun on this runner/);
+    assert.match(res.stdout, /\*\*Confirmation by rerun:\*\* re-measured books paired with base bbbbbbb/);
+    assert.doesNotMatch(res.stdout, /❌ regressed/);
+
+    const slower = write(dir, 'slower.confirm.json', confirmation(0.4));
+    const confirmed = await runCli(['compare', base, head, '--history', hist, '--confirm', slower], {});
+    assert.equal(confirmed.code, 1, confirmed.stderr + confirmed.stdout);
+    assert.match(confirmed.stdout, /confirmed by a paired rerun on this runner: \+\d+\.\d%/);
+    assert.match(confirmed.stderr, /books: CPU\/req regressed/);
+  });
+
+  test('a --confirm file that does not exist is a usage error (exit 2), not a confirmation silently left out', async () => {
+    const dir = tempDir();
+    const base = write(dir, 'base.json', history.at(-1)!);
+    const head = write(dir, 'results.json', flaggedHead);
+    const res = await runCli(['compare', base, head, '--confirm', path.join(dir, 'nope.confirm.json')], {});
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /--confirm .*nope\.confirm\.json: no such file/);
+  });
+
+  test('the help lists it', async () => {
+    const res = await runCli(['compare', '--help'], {});
+    assert.match(res.stdout, /--confirm <file>/);
   });
 });

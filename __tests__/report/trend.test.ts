@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { compareRuns } from '../../src/compare/compare.js';
 import { renderReport } from '../../src/report/markdown.js';
-import { renderTrends, sparkline } from '../../src/report/trend.js';
+import { MAX_TREND_POINTS, renderTrends, sparkline } from '../../src/report/trend.js';
 import { config, mainHistory, run, scenarioConfig } from '../compare/builders.js';
 
 describe('sparkline', () => {
@@ -22,6 +22,31 @@ describe('renderTrends', () => {
     assert.match(md, /over its last 6 runs/);
     // The head is 50% slower than every run of main: its bar is the top one.
     assert.match(md, /- books · p50 `[▁▂▃▄▅▆▇]{6}` → `█` \*\*1\.\d\d ms\*\* \(main 8\d\d µs\) · CPU\/req `[▁▂▃▄▅▆▇]{6}` → `█` \*\*4\d\d µs\*\*/);
+  });
+
+  test('a long history draws only its newest runs, one bar each, and says so; main\'s level is over all of them', () => {
+    // 100 runs of main: 76 old ones 10× slower, then 24 that get 5% slower each. A sparkline of the
+    // oldest runs, or of buckets mixing old and new, would not rise step by step from this PR's level.
+    const history = Array.from({ length: 100 }, (_, i) => run(i < 100 - MAX_TREND_POINTS ? 10 : 1.05 ** (i - (100 - MAX_TREND_POINTS)), i + 1, i));
+    const head = run(1, 7, 200);
+    const md = renderTrends({ head, history, summary: { runs: 100, minRuns: 5, gating: true }, maxRows: 10 })!;
+    assert.match(md, /Oldest → newest of the newest 24 of 100 runs of main, then this run/);
+    const m = /p50 `([^`]+)` → `(.)` \*\*([^*]+)\*\* \(main ([^)]+)\)/.exec(md);
+    assert.ok(m, md);
+    const bars = [...m[1]!];
+    assert.equal(bars.length, MAX_TREND_POINTS);
+    assert.equal(bars[0], '▁');
+    assert.equal(bars.at(-1), '█');
+    for (let i = 1; i < bars.length; i++) assert.ok('▁▂▃▄▅▆▇█'.indexOf(bars[i]!) >= '▁▂▃▄▅▆▇█'.indexOf(bars[i - 1]!), m[1]);
+    assert.equal(m[2], '▁');
+    // The level is the geometric mean of all 100 runs, dominated by the 76 slow ones: several ms.
+    assert.match(m[4]!, /^\d+\.\d+ ms$/);
+  });
+
+  test('a history that fits is drawn whole, as before', () => {
+    const md = renderTrends({ head: run(1, 9, 99), history: mainHistory(MAX_TREND_POINTS, 0.03), maxRows: 10 })!;
+    assert.match(md, new RegExp(`Oldest → newest of ${MAX_TREND_POINTS} runs of main`));
+    assert.match(md, new RegExp(`p50 \`[▁▂▃▄▅▆▇█]{${MAX_TREND_POINTS}}\` → `));
   });
 
   test('with too little history it says timing changes are reported, not failing, and how to gate', () => {

@@ -12,6 +12,15 @@ import { formatValue } from './format.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 const TREND_METRICS: readonly MetricKey[] = ['p50', 'cpuUsPerRequest'];
+/**
+ * Bars drawn per metric: the newest runs of main, at most this many. `history-runs` goes up to 100
+ * (101 runs with the baseline), and two such lines per scenario would wrap in the comment. The
+ * newest rather than buckets of several runs: every bar is then one run, as the PR's bar is, so the
+ * bars spread as far as main really moves run to run — averages of 4–5 runs would look calmer than
+ * main is and make an ordinary PR value stand out. Main's level (the "main …" value) is still over
+ * every run the noise model uses. 24 keeps the default (20 runs plus the baseline) whole.
+ */
+export const MAX_TREND_POINTS = 24;
 
 /** Values as bars on one shared scale (min → ▁, max → █); all equal → all ▄. */
 export function sparkline(values: readonly number[]): string {
@@ -58,7 +67,7 @@ export function renderTrends(input: TrendInput): string | undefined {
       const points = historySeries(history, scenario.name, def).map((p) => p.value);
       const head = runLevelValue(def, scenario);
       if (points.length < 2 || head === undefined) continue;
-      const bars = sparkline([...points, head]);
+      const bars = sparkline([...points.slice(-MAX_TREND_POINTS), head]);
       cells.push(
         `${def.label} \`${bars.slice(0, -1)}\` → \`${bars.slice(-1)}\` **${formatValue(def.unit, head)}** (main ${formatValue(def.unit, geometricMean(points))})`,
       );
@@ -66,6 +75,7 @@ export function renderTrends(input: TrendInput): string | undefined {
     if (cells.length > 0) lines.push(`- ${inlineText(scenario.name)} · ${cells.join(' · ')}`);
   }
   if (lines.length > input.maxRows) lines.splice(input.maxRows, lines.length, `- … ${lines.length - input.maxRows} more`);
-  if (lines.length > 0) parts.push(`Oldest → newest of ${history.length} runs of main, then this run:\n\n${lines.join('\n')}`);
+  const runs = history.length > MAX_TREND_POINTS ? `the newest ${MAX_TREND_POINTS} of ${history.length} runs of main` : `${history.length} runs of main`;
+  if (lines.length > 0) parts.push(`Oldest → newest of ${runs}, then this run:\n\n${lines.join('\n')}`);
   return parts.length > 1 ? parts.join('\n\n') : undefined;
 }

@@ -1,0 +1,72 @@
+// The tally of `bench/history-aa.ts --ledger` and the helpers it shares with bench/aa-power-ledger.ts:
+// the figures docs/verdicts.md will quote against issue 16's targets come from here.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from '@jest/globals';
+import type { HistoryAaLine } from '../../bench/history-aa.js';
+import { upperBound } from '../../bench/ledger.js';
+import { repoRoot, tempDir } from '../cli/helpers.js';
+
+describe('upperBound (one-sided Clopper–Pearson)', () => {
+  test('matches the closed form at k = 0 and known values', () => {
+    assert.ok(Math.abs(upperBound(0, 100) - (1 - 0.05 ** (1 / 100))) < 1e-9);
+    assert.ok(Math.abs(upperBound(1, 100) - 0.0466) < 0.0005, String(upperBound(1, 100)));
+    assert.equal(upperBound(3, 3), 1);
+    assert.equal(upperBound(0, 0), 1);
+  });
+});
+
+const rule = (failed: boolean) => ({ failed, metrics: failed ? ['fast 1/cpuUsPerRequest'] : [], reasons: failed ? ['fast 1: CPU/req regressed +21.0% (threshold 5%)'] : [] });
+
+function line(i: number, kind: 'aa' | 'power', failed: boolean): HistoryAaLine {
+  const history = { dir: '/h', id: 'h1', runs: 10, neighbour: 'quiet', recordedThisSession: 0 };
+  return {
+    when: new Date(Date.UTC(2026, 11, 5) + i * 60_000).toISOString(),
+    benchCommit: 'abc1234',
+    kind,
+    effect: kind === 'power' ? 0.2 : 0,
+    label: `${kind}-${i + 1}`,
+    machine: i % 2 === 0 ? 'quiet' : 'neighbour',
+    neighbourSeed: i % 2 === 0 ? null : i,
+    loadAverage: [1.5, 2],
+    seconds: 60,
+    scenarios: 3,
+    settings: { scenarios: 3, spinUs: 300, rounds: null, duration: null, warmup: null, historyNeighbour: 'quiet', powerSpinUs: kind === 'power' ? 393 : null, cpuUsPerRequestMain: 467 },
+    history,
+    rules: { old: rule(failed), history: rule(failed), confirmed: rule(failed) },
+    confirmation: { ref: 'main', remeasured: ['fast 1'], flagged: { confirmed: failed ? 1 : 0, notConfirmed: failed ? 0 : 1 }, suspects: { confirmed: 0, notConfirmed: 2 }, ran: true },
+    cpu: { change: [kind === 'power' ? 0.2 : 0], regressedHistoryRule: failed ? 1 : 0, regressedConfirmed: failed ? 1 : 0 },
+  };
+}
+
+function tally(lines: HistoryAaLine[]): string {
+  const file = path.join(tempDir('perfgate-ledger-'), 'ledger.jsonl');
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/history-aa-ledger.ts'), file], { cwd: repoRoot, encoding: 'utf8' });
+}
+
+describe('bench/history-aa-ledger.ts', () => {
+  test('100 unchanged PRs with one failure meet the A/A target; 20 +20% PRs with 18 caught meet the power target', () => {
+    const aa = Array.from({ length: 100 }, (_, i) => line(i, 'aa', i === 41));
+    const power = Array.from({ length: 20 }, (_, i) => line(100 + i, 'power', i >= 2));
+    const out = tally([...aa, ...power]);
+    assert.match(out, /^120 pull requests, /);
+    assert.match(out, /\| unchanged pull requests failing ≤ 1\.0%, over ≥ 100 \| 1\/100 \(1\.0%\) \| ≤ 4\.\d% \| met \|/);
+    assert.match(out, /\| \+20% CPU\/request caught ≥ 90\.0% \| 18\/20 \(90\.0%\) \| ≥ \d+\.\d% \| met \|/);
+    // Machine states apart, then all of them; the failing PR is named.
+    assert.match(out, /\| unchanged \| quiet \| 50 \|/);
+    assert.match(out, /\| unchanged \| neighbour \| 50 \|/);
+    assert.match(out, /\| unchanged \| \*\*all\*\* \| 100 \| 1\/100 \(1\.0%\) \|/);
+    assert.match(out, /- aa-42 \(neighbour, .*\): fast 1: CPU\/req regressed/);
+  });
+
+  test('two failures in 100 are not met, and fewer than 100 are not yet', () => {
+    const two = tally(Array.from({ length: 100 }, (_, i) => line(i, 'aa', i < 2)));
+    assert.match(two, /\| 2\/100 \(2\.0%\) \| ≤ \d+\.\d% \| \*\*not met\*\* \|/);
+    const few = tally(Array.from({ length: 30 }, (_, i) => line(i, 'aa', false)));
+    assert.match(few, /not yet: 30 of the 100 comparisons/);
+    assert.match(few, /\| \+20% CPU\/request caught ≥ 90\.0% \| 0\/0 \(–%\) \| – \| not yet: 0 of the 20 comparisons \|/);
+  });
+});

@@ -1,0 +1,87 @@
+// What the benches' ledgers share: one JSON line per comparison, appended as soon as it is judged,
+// so a measurement that takes more hours than one sitting accumulates over several; and what their
+// tally scripts share (bench/aa-power-ledger.ts, bench/history-aa-ledger.ts).
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The bench's own commit (short), recorded in every ledger line; `-dirty` when src/ or bench/ have uncommitted changes. */
+export function benchCommit(): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+  return dirty ? `${commit}-dirty` : commit;
+}
+
+/** The lines of a ledger (none when it does not exist yet), optionally only those `when` ≥ since. */
+export function readLedger<T extends { when: string }>(file: string, since?: string): T[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T)
+    .filter((l) => !since || l.when >= since);
+}
+
+export function appendLedger(file: string, lines: readonly object[]): void {
+  if (lines.length > 0) appendFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+}
+
+/**
+ * The bench itself keeps about 2–3 processes runnable (load generator, the services) and the
+ * neighbour one more: a higher load average means other work shared the machine, and those
+ * comparisons are a machine state of their own, not "quiet" or "the neighbour".
+ */
+export const BUSY_LOAD_AVERAGE = 4;
+
+export function busySuffix(loadAverage: readonly number[]): string {
+  return Math.max(...loadAverage) >= BUSY_LOAD_AVERAGE ? ` + other jobs (load average ≥ ${BUSY_LOAD_AVERAGE})` : '';
+}
+
+export const rate = (k: number, n: number) => `${k}/${n} (${n === 0 ? '–' : ((100 * k) / n).toFixed(1)}%)`;
+
+/** "N comparisons, first … last, bench commits a, b": the line above a tally. */
+export function ledgerHeading(lines: readonly { when: string; benchCommit: string }[], what = 'comparisons'): string {
+  return `${lines.length} ${what}, ${lines[0]?.when ?? '–'} … ${lines.at(-1)?.when ?? '–'}, bench commits ${[...new Set(lines.map((l) => l.benchCommit))].join(', ')}`;
+}
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const t of items) groups.set(key(t), [...(groups.get(key(t)) ?? []), t]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** A markdown table; `align` per column: 'l' or 'r'. */
+export function markdownTable(header: readonly string[], align: string, rows: readonly (readonly (string | number)[])[]): string {
+  const sep = [...align].map((a) => (a === 'r' ? '---:' : ':---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/**
+ * One-sided upper confidence bound of a binomial rate (Clopper–Pearson): the largest p with
+ * P(X ≤ k | n, p) ≥ 1 − confidence. 0 of 100 is still "up to 3.0%" at 95%.
+ */
+export function upperBound(k: number, n: number, confidence = 0.95): number {
+  if (n === 0) return 1;
+  if (k >= n) return 1;
+  const cdf = (p: number) => {
+    // P(X ≤ k), summed in log space for large n.
+    let sum = 0;
+    let logTerm = n * Math.log1p(-p); // i = 0
+    for (let i = 0; i <= k; i++) {
+      sum += Math.exp(logTerm);
+      logTerm += Math.log((n - i) / (i + 1)) + Math.log(p) - Math.log1p(-p);
+    }
+    return sum;
+  };
+  let lo = k / n;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) >= 1 - confidence) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
