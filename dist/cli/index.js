@@ -42127,6 +42127,15 @@ var compare_history = __nccwpck_require__(18934);
 
 const BARS = '▁▂▃▄▅▆▇█';
 const TREND_METRICS = ['p50', 'cpuUsPerRequest'];
+/**
+ * Bars drawn per metric: the newest runs of main, at most this many. `history-runs` goes up to 100
+ * (101 runs with the baseline), and two such lines per scenario would wrap in the comment. The
+ * newest rather than buckets of several runs: every bar is then one run, as the PR's bar is, so the
+ * bars spread as far as main really moves run to run — averages of 4–5 runs would look calmer than
+ * main is and make an ordinary PR value stand out. Main's level (the "main …" value) is still over
+ * every run the noise model uses. 24 keeps the default (20 runs plus the baseline) whole.
+ */
+const MAX_TREND_POINTS = 24;
 /** Values as bars on one shared scale (min → ▁, max → █); all equal → all ▄. */
 function sparkline(values) {
     const lo = Math.min(...values);
@@ -42159,7 +42168,7 @@ function renderTrends(input) {
             const head = (0,compare_history/* runLevelValue */.Qv)(def, scenario);
             if (points.length < 2 || head === undefined)
                 continue;
-            const bars = sparkline([...points, head]);
+            const bars = sparkline([...points.slice(-MAX_TREND_POINTS), head]);
             cells.push(`${def.label} \`${bars.slice(0, -1)}\` → \`${bars.slice(-1)}\` **${(0,format/* formatValue */.Fl)(def.unit, head)}** (main ${(0,format/* formatValue */.Fl)(def.unit, geometricMean(points))})`);
         }
         if (cells.length > 0)
@@ -42167,8 +42176,9 @@ function renderTrends(input) {
     }
     if (lines.length > input.maxRows)
         lines.splice(input.maxRows, lines.length, `- … ${lines.length - input.maxRows} more`);
+    const runs = history.length > MAX_TREND_POINTS ? `the newest ${MAX_TREND_POINTS} of ${history.length} runs of main` : `${history.length} runs of main`;
     if (lines.length > 0)
-        parts.push(`Oldest → newest of ${history.length} runs of main, then this run:\n\n${lines.join('\n')}`);
+        parts.push(`Oldest → newest of ${runs}, then this run:\n\n${lines.join('\n')}`);
     return parts.length > 1 ? parts.join('\n\n') : undefined;
 }
 
@@ -43936,8 +43946,12 @@ function buildProgram() {
         .option('-r, --report <file>', 'also write the markdown report here')
         .option('--fail-on <list>', 'what fails the run: budget,regression')
         .option('--history <path>', HISTORY_HELP, collect, [])
+        .option('--confirm <file>', "the head run's confirmation by rerun (results.confirm.json, written beside its results by `run --confirm-ref` or the action): its paired verdicts replace the cross-run ones it re-measured, as in that run")
         .option('--no-print', 'do not print the report on stdout')
         .action(async (base, head, opts) => {
+        // Named explicitly, so a wrong path is a mistake to report, not a confirmation silently left out.
+        if (opts.confirm !== undefined && !(0,external_node_fs_.existsSync)(opts.confirm))
+            throw new errors/* UsageError */.eb(`--confirm ${opts.confirm}: no such file`);
         const outcome = await compareFiles({
             baseFile: base,
             headFile: head,
@@ -43945,6 +43959,7 @@ function buildProgram() {
             reportFile: opts.report,
             failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
             historyFiles: opts.history,
+            confirmFile: opts.confirm,
             progress,
         });
         process.exitCode = finishOutcome(outcome, opts.print);
