@@ -3017,27 +3017,40 @@ function plannedLooks(configuredLooks, block, leftMs) {
     const fit = Math.floor(leftMs / blockMs);
     return Math.max(1, Math.min(configuredLooks, fit));
 }
+/** What users of the endpoint feel of a change, as opposed to what it costs (CPU, memory). */
+const FELT = ['rps', 'p50', 'p90', 'p99'];
+/** Decided, these two say whether the extra cost reaches users at all. */
+const IMPACT = ['rps', 'p50'];
 /** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
 function judgeLook(head, base, scenario, failOn, confidence) {
     const metrics = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
+    const pending = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
+    const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
     const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
     return {
-        pending: (0,compare/* undecidedMetrics */.ph)(metrics, failOn).map(label),
-        regressed: failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => label(m.metric)) : [],
+        pending: pending.map(label),
+        regressed: regressed.map(label),
+        impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
     };
 }
 /**
- * Why measuring stops after this look, or undefined to measure another block. A regression that
- * fails the check ends it at once: the check fails whatever the other metrics would show, and the
- * sequential intervals cover the true change at every look together, so stopping at the look that
- * found it keeps the false-alarm bound (src/compare/sequential.ts). Measuring on until every metric
- * was decided cost a regressed scenario the whole time budget (140 rounds where 30 had found it).
+ * Why measuring stops after this look, or undefined to measure another block.
+ *
+ * A regression that fails the check ends it once the report can also say how much users feel
+ * (LookOutcome.impactKnown): the check fails whatever the remaining metrics would show, and the
+ * sequential intervals cover the true change at every look together, so stopping at any look keeps
+ * the false-alarm bound (src/compare/sequential.ts). Before, a regressed scenario measured until
+ * every metric was decided: a quiet +10% CPU/request scenario had CPU/request and p50 regressed and
+ * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
+ * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
+ * and rps still inconclusive in 5 of 5 — a failed check that could not say whether the endpoint got
+ * slower.
  */
 function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
-    if (outcome.regressed.length > 0)
+    if (outcome.regressed.length > 0 && outcome.impactKnown)
         return 'regressed';
     if (outcome.pending.length === 0)
-        return 'conclusive';
+        return outcome.regressed.length > 0 ? 'regressed' : 'conclusive';
     if (look >= plannedLooks)
         return budgetCut ? 'time-budget' : 'max-rounds';
     return undefined;
@@ -3121,7 +3134,7 @@ async function timeScenario(opts) {
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';
-    let outcome = { pending: [], regressed: [] };
+    let outcome = { pending: [], regressed: [], impactKnown: false };
     const roundsStartedAt = Date.now();
     for (;;) {
         const done = rounds.get('head').length;

@@ -321,35 +321,37 @@ describe('looks planned for the blocks that fit the time budget', () => {
 });
 
 describe('stopping once a failing regression is found', () => {
-  const outcome = (pending: string[], regressed: string[]) => ({ pending, regressed });
+  const outcome = (pending: string[], regressed: string[], impactKnown = true) => ({ pending, regressed, impactKnown });
 
-  test('a regression ends measuring at once, before pending metrics and before the last look', () => {
-    assert.equal(stopAfterLook(outcome(['p99', 'rps'], ['CPU/req']), 3, 16, false), 'regressed');
+  test('a regression ends measuring once its impact on users is known, before pending metrics and the last look', () => {
+    assert.equal(stopAfterLook(outcome(['p99', 'CPU/req'], ['p50']), 3, 16, false), 'regressed');
     assert.equal(stopAfterLook(outcome([], ['CPU/req']), 16, 16, true), 'regressed');
+    assert.equal(stopAfterLook(outcome(['p50'], ['CPU/req'], false), 3, 16, false), undefined, 'does the extra CPU reach p50 or rps? not known yet');
+    assert.equal(stopAfterLook(outcome(['p50'], ['CPU/req'], false), 14, 14, true), 'time-budget');
     assert.equal(stopAfterLook(outcome([], []), 3, 16, false), 'conclusive');
     assert.equal(stopAfterLook(outcome(['p99'], []), 3, 16, false), undefined);
     assert.equal(stopAfterLook(outcome(['p99'], []), 16, 16, false), 'max-rounds');
     assert.equal(stopAfterLook(outcome(['p99'], []), 14, 14, true), 'time-budget');
   });
 
-  /** Paired rounds with independent per-metric noise (sd as a log-ratio), head's CPU scaled by cpuEffect. */
-  function noisyPairs(n: number, seed: number, sd: { cpu: number; latency: number; p99: number }, cpuEffect = 1) {
+  /**
+   * Paired rounds with independent per-metric noise (sd as a log-ratio). Head's CPU is scaled by
+   * cpuEffect, and its latencies (and rps, inversely) by latencyEffect.
+   */
+  function noisyPairs(n: number, seed: number, sd: { cpu: number; latency: number; p99: number }, cpuEffect = 1, latencyEffect = 1) {
     const draw = (s: number, k: number) => noiseSource('t3', s, seed * 101 + k);
     const [rpsN, p50N, p90N, p99N, cpuN] = [draw(sd.latency, 1), draw(sd.latency, 2), draw(sd.latency, 3), draw(sd.p99, 4), draw(sd.cpu, 5)];
-    const make = (effect: number): RoundResult => {
-      const p50 = 900 * Math.exp(p50N());
-      return {
-        ...round({ rps: 2000, p50Us: 900 }),
-        rps: 2000 * Math.exp(rpsN()),
-        latencyUs: { p50, p90: 1440 * Math.exp(p90N()), p99: 2790 * Math.exp(p99N()), max: 6000 },
-        cpuUsPerRequest: 300 * effect * Math.exp(cpuN()),
-      };
-    };
+    const make = (cpu: number, latency: number): RoundResult => ({
+      ...round({ rps: 2000, p50Us: 900 }),
+      rps: (2000 / latency) * Math.exp(rpsN()),
+      latencyUs: { p50: 900 * latency * Math.exp(p50N()), p90: 1440 * latency * Math.exp(p90N()), p99: 2790 * latency * Math.exp(p99N()), max: 6000 },
+      cpuUsPerRequest: 300 * cpu * Math.exp(cpuN()),
+    });
     const head: RoundResult[] = [];
     const base: RoundResult[] = [];
     for (let i = 0; i < n; i++) {
-      head.push(make(cpuEffect));
-      base.push(make(1));
+      head.push(make(cpuEffect, latencyEffect));
+      base.push(make(1, 1));
     }
     return { head, base };
   }
@@ -365,26 +367,43 @@ describe('stopping once a failing regression is found', () => {
       if (reason) return { reason, rounds: n, ...o, metrics: judgePairedRounds(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, confidence) };
     }
   }
+  const verdictOf = (m: { metrics: MetricComparison[] }, key: string) => m.metrics.find((x) => x.metric === key)?.verdict;
 
-  test('+30% CPU/request next to a p99 too noisy to decide: stops regressed long before maxRounds', () => {
+  test('+30% CPU and latency next to a p99 too noisy to decide: stops regressed long before maxRounds', () => {
     let early = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const m = measure(noisyPairs(BLOCK * MAX_LOOKS, seed, { cpu: 0.05, latency: 0.03, p99: 0.6 }, 1.3));
+      const m = measure(noisyPairs(BLOCK * MAX_LOOKS, seed, { cpu: 0.05, latency: 0.03, p99: 0.6 }, 1.3, 1.3));
       assert.equal(m.reason, 'regressed', `seed ${seed}: ${m.reason} after ${m.rounds}`);
-      assert.deepEqual(m.regressed, ['CPU/req'], `seed ${seed}`);
-      assert.equal(m.metrics.find((x) => x.metric === 'cpuUsPerRequest')?.verdict, 'regressed', 'the final comparison agrees with the look');
+      assert.ok(m.regressed.includes('CPU/req') && m.regressed.includes('p50'), `seed ${seed}: ${m.regressed.join(', ')}`);
+      assert.equal(verdictOf(m, 'p50'), 'regressed', 'the final comparison agrees with the look');
       if (m.rounds <= 40 && m.pending.includes('p99')) early++;
     }
     assert.ok(early >= 15, `stopped within 40 rounds with p99 still pending in ${early}/20`);
   });
 
+  test('extra CPU that latency does not show: measuring goes on until rps and p50 are decided', () => {
+    let cpuFirst = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const rounds = noisyPairs(BLOCK * MAX_LOOKS, 500 + seed, { cpu: 0.02, latency: 0.04, p99: 0.6 }, 1.3, 1);
+      const m = measure(rounds);
+      assert.equal(m.reason, 'regressed', `seed ${seed}: ${m.reason} after ${m.rounds}`);
+      assert.deepEqual(m.regressed, ['CPU/req'], `seed ${seed}`);
+      assert.ok(!m.pending.includes('rps') && !m.pending.includes('p50'), `seed ${seed}: stopped with ${m.pending.join(', ')} pending`);
+      assert.equal(verdictOf(m, 'p50'), 'unchanged', `seed ${seed}`);
+      // CPU/request was regressed at an earlier look than the one that stopped.
+      const firstLook = judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
+      if (firstLook.regressed.includes('CPU/req')) cpuFirst++;
+    }
+    assert.ok(cpuFirst >= 10, `CPU/req regressed a look before the stop in ${cpuFirst}/20: the rule waited for rps and p50`);
+  });
+
   test('with failOn without regression, a regression neither stops measuring nor counts', () => {
     const rounds = noisyPairs(BLOCK * 4, 3, { cpu: 0.05, latency: 0.03, p99: 0.03 }, 1.3);
     const o = judgeLook(rounds.head, rounds.base, scenarioConfig('s'), ['budget'], lookConfidence(plan(4), 4));
-    assert.deepEqual(o, { pending: [], regressed: [] });
+    assert.deepEqual(o, { pending: [], regressed: [], impactKnown: true });
   });
 
-  test('simulated A/A over all metrics: stopping at the first regression keeps "regressed" within α/2 per metric', () => {
+  test('simulated A/A over all metrics: stopping at a regression keeps "regressed" within α/2 per metric', () => {
     const n = 300;
     const regressedBy = new Map<string, number>();
     let anyRegressed = 0;

@@ -48,7 +48,17 @@ export interface LookOutcome {
   pending: string[];
   /** Labels of the metrics already regressed, when regressions fail the check. */
   regressed: string[];
+  /**
+   * Whether the report can already say how much of it users feel: throughput or a latency has
+   * regressed, or rps and p50 are both decided.
+   */
+  impactKnown: boolean;
 }
+
+/** What users of the endpoint feel of a change, as opposed to what it costs (CPU, memory). */
+const FELT: readonly MetricKey[] = ['rps', 'p50', 'p90', 'p99'];
+/** Decided, these two say whether the extra cost reaches users at all. */
+const IMPACT: readonly MetricKey[] = ['rps', 'p50'];
 
 /** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
 export function judgeLook(
@@ -59,23 +69,32 @@ export function judgeLook(
   confidence: number,
 ): LookOutcome {
   const metrics = judgePairedRounds(head, base, scenario, confidence);
+  const pending = undecidedMetrics(metrics, failOn);
+  const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
   const label = (key: MetricKey) => metricDef(key).label;
   return {
-    pending: undecidedMetrics(metrics, failOn).map(label),
-    regressed: failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => label(m.metric)) : [],
+    pending: pending.map(label),
+    regressed: regressed.map(label),
+    impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
   };
 }
 
 /**
- * Why measuring stops after this look, or undefined to measure another block. A regression that
- * fails the check ends it at once: the check fails whatever the other metrics would show, and the
- * sequential intervals cover the true change at every look together, so stopping at the look that
- * found it keeps the false-alarm bound (src/compare/sequential.ts). Measuring on until every metric
- * was decided cost a regressed scenario the whole time budget (140 rounds where 30 had found it).
+ * Why measuring stops after this look, or undefined to measure another block.
+ *
+ * A regression that fails the check ends it once the report can also say how much users feel
+ * (LookOutcome.impactKnown): the check fails whatever the remaining metrics would show, and the
+ * sequential intervals cover the true change at every look together, so stopping at any look keeps
+ * the false-alarm bound (src/compare/sequential.ts). Before, a regressed scenario measured until
+ * every metric was decided: a quiet +10% CPU/request scenario had CPU/request and p50 regressed and
+ * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
+ * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
+ * and rps still inconclusive in 5 of 5 — a failed check that could not say whether the endpoint got
+ * slower.
  */
 export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: number, budgetCut: boolean): StopInfo['reason'] | undefined {
-  if (outcome.regressed.length > 0) return 'regressed';
-  if (outcome.pending.length === 0) return 'conclusive';
+  if (outcome.regressed.length > 0 && outcome.impactKnown) return 'regressed';
+  if (outcome.pending.length === 0) return outcome.regressed.length > 0 ? 'regressed' : 'conclusive';
   if (look >= plannedLooks) return budgetCut ? 'time-budget' : 'max-rounds';
   return undefined;
 }

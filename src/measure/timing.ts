@@ -110,7 +110,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
-  let outcome: LookOutcome = { pending: [], regressed: [] };
+  let outcome: LookOutcome = { pending: [], regressed: [], impactKnown: false };
   const roundsStartedAt = Date.now();
   for (;;) {
     const done = rounds.get('head')!.length;

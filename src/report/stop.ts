@@ -3,23 +3,25 @@ import type { StopInfo } from '../results/types.js';
 
 /**
  * "conclusive after 40 rounds (2 looks)", "time budget reached after 20 rounds: p99 still
- * inconclusive", "regression found after 30 rounds (3 looks): CPU/req regressed; rps not measured further".
+ * inconclusive", "regression found after 80 rounds (8 looks): CPU/req, p50 regressed; p99 not
+ * measured further".
  */
 export function describeStop(stop: StopInfo): string {
   const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}`;
-  const still = stop.pending?.length ? `: ${stop.pending.join(', ')} still inconclusive` : '';
+  const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
+  const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
+  const pending = stop.pending?.length ? stop.pending.join(', ') : '';
+  const still = [found, pending && `${pending} still inconclusive`].filter(Boolean).join('; ');
   switch (stop.reason) {
     case 'fixed':
       return `measured ${rounds} (fixed)`;
     case 'conclusive':
-      return `conclusive after ${rounds}${stop.looks > 1 ? ` (${stop.looks} looks)` : ''}`;
-    case 'regressed': {
-      const rest = stop.pending?.length ? `; ${stop.pending.join(', ')} not measured further` : '';
-      return `regression found after ${rounds}${stop.looks > 1 ? ` (${stop.looks} looks)` : ''}: ${(stop.regressed ?? []).join(', ')} regressed${rest}`;
-    }
+      return `conclusive after ${rounds}${looks}`;
+    case 'regressed':
+      return `regression found after ${rounds}${looks}: ${[found, pending && `${pending} not measured further`].filter(Boolean).join('; ')}`;
     case 'max-rounds':
-      return `maxRounds reached after ${rounds}${still}`;
+      return `maxRounds reached after ${rounds}${still ? `: ${still}` : ''}`;
     case 'time-budget':
-      return `time budget reached after ${rounds}${still}`;
+      return `time budget reached after ${rounds}${still ? `: ${still}` : ''}`;
   }
 }
