@@ -4,10 +4,11 @@
 // fixture service records when its process started, when it listened, and its first and last
 // request. Measured for a push (baseline upload) and a pull request (baseline download, compare,
 // comment), and a bare start (the bundle loading and exiting on a missing GITHUB_REPOSITORY).
-//   node --import tsx bench/action-overhead.ts [--rounds 5] [--peer /path/to/other/dist/index.js] [--cpu]
+//   node --import tsx bench/action-overhead.ts [--rounds 5] [--peer /path/to/other/dist/index.js] [--cpu] [--prof DIR]
 // With --peer, the other bundle runs in the same rounds, alternating, so machine noise hits both.
 // With --cpu, a preload (bench/cpu-trace.cjs) samples the action's CPU time: the same two spans in
-// CPU ms, which a busy machine stretches far less than wall time.
+// CPU ms, which a busy machine stretches far less than wall time. With --prof DIR, each action run
+// writes a V8 CPU profile there (node --cpu-prof; open in Chrome's DevTools).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ const arg = (name: string): string | undefined => {
 };
 const ROUNDS = Number(arg('rounds') ?? 5);
 const CPU = process.argv.includes('--cpu');
+const PROF = arg('prof');
 const bundles: Record<string, string> = { dist: path.join(root, 'dist/index.js') };
 if (arg('peer')) bundles.peer = path.resolve(arg('peer')!);
 
@@ -82,7 +84,8 @@ let n = 0;
 async function measure(name: string, bundle: string, kind: 'push' | 'pr'): Promise<void> {
   const timesFile = path.join(scratch, `times-${++n}`);
   const cpuFile = path.join(scratch, `cpu-${n}`);
-  const entry = CPU ? ['--require', path.join(root, 'bench/cpu-trace.cjs'), bundle] : [bundle];
+  const prof = PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROF), '--cpu-prof-name', `${name}-${kind}-${n}.cpuprofile`] : [];
+  const entry = [...prof, ...(CPU ? ['--require', path.join(root, 'bench/cpu-trace.cjs')] : []), bundle];
   const common = { fake, workspace, token: TOKEN, entry, env: { PERFGATE_E2E_TIMES: timesFile, PERFGATE_BENCH_CPU_TRACE: cpuFile } };
   let r: ActionRun;
   if (kind === 'push') {

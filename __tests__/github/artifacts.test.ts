@@ -1,5 +1,6 @@
-// Baseline artifacts round-trip through the real @actions/artifact client against the fake backend:
-// upload (twirp + blob), then the baseline search and the REST download (302 → blob → unzip).
+// Baseline artifacts round-trip through perfgate's upload client (src/github/artifact-upload.ts, the
+// protocol of @actions/artifact) against the fake backend: upload (twirp + blob), then the baseline
+// search and the REST download (302 → blob → unzip).
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
@@ -137,6 +138,57 @@ describe('baseline artifacts', () => {
     assert.ok('head' in bad, 'the head results still stand');
     assert.equal(bad.confirm, undefined);
     assert.match(bad.confirmProblem ?? '', /^the results\.confirm\.json in artifact 'perfgate-results' could not be used: results\.confirm\.json is not a perfgate results file/);
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('the upload: retried on 5xx from the artifact service and the blob store; zip, size, sha256 and expiry as told', async () => {
+    const { createHash } = await import('node:crypto');
+    const { readZipEntries } = await import('../../src/github/zip-reader.js');
+    const run = fake.startRun({ event: 'pull_request', headSha: '9'.repeat(40), headBranch: 'topic' });
+    process.env.ACTIONS_RUNTIME_TOKEN = fake.runtimeToken(run.id);
+    const src = path.join(dir, 'upload-retry');
+    await import('node:fs/promises').then((fs) => fs.mkdir(src, { recursive: true }));
+    await writeFile(path.join(src, 'results.json'), '{"a":1}');
+    await writeFile(path.join(src, 'outcome.json'), '{"verdict":"pass"}');
+    fake.failNext('POST', /\/CreateArtifact$/, 503);
+    fake.failNext('PUT', /^\/blob\/upload\//, 500);
+    fake.failNext('POST', /\/FinalizeArtifact$/, 502);
+    const before = Date.now();
+    const id = await store().upload('perfgate-results', [path.join(src, 'results.json'), path.join(src, 'outcome.json')], src, 7);
+    const art = fake.artifacts.get(id!)!;
+    assert.equal(art.finalized, true);
+    assert.equal(fake.log.filter((l) => /-> 50\d \(injected\)/.test(l)).length, 3);
+    const entries = readZipEntries(art.bytes!, () => true, 1e6);
+    assert.deepEqual([...entries.keys()].sort(), ['outcome.json', 'results.json']);
+    assert.equal(entries.get('results.json')!.toString(), '{"a":1}');
+    assert.equal(art.finalizedSize, String(art.bytes!.length));
+    assert.equal(art.finalizedHash, `sha256:${createHash('sha256').update(art.bytes!).digest('hex')}`);
+    const days = (Date.parse(art.expiresAt!) - before) / 86_400_000;
+    assert.ok(days > 6.9 && days < 7.1, `expires in ${days} days`);
+    // A name taken in this run is refused at once (409), not retried.
+    await assert.rejects(store().upload('perfgate-results', [path.join(src, 'results.json')], src), /CreateArtifact: the artifact service answered 409/);
+    assert.deepEqual(fake.problems, []);
+  });
+
+  test('the upload refuses a runtime token without the Actions.Results scope, and files outside the root', async () => {
+    const { backendIds, zipFiles } = await import('../../src/github/artifact-upload.js');
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    assert.deepEqual(backendIds(`${b64({})}.${b64({ scp: 'Actions.GenericRead:0 Actions.Results:r1:j1' })}.s`), { run: 'r1', job: 'j1' });
+    assert.throws(() => backendIds(`${b64({})}.${b64({ scp: 'Actions.GenericRead:0' })}.s`), /invalid and\/or missing claims/);
+    assert.throws(() => backendIds('not-a-jwt'), /invalid and\/or missing claims/);
+    await assert.rejects(zipFiles([path.join(os.tmpdir(), 'x.json')], path.join(dir, 'root')), /is not under/);
+  });
+
+  test('two downloads of one artifact (the baseline lookup and main\'s history) fetch it once', async () => {
+    const { id } = await uploadBaseline('7'.repeat(40), '{"which":"shared"}');
+    const s = store();
+    const from = { runId: 0, owner: OWNER, repo: REPO, token: TOKEN };
+    const zipCalls = () => fake.log.filter((l) => l.includes(`/artifacts/${id}/zip`)).length;
+    const calls = zipCalls();
+    await Promise.all([s.download(id!, path.join(dir, 'shared-a'), from), s.download(id!, path.join(dir, 'shared-b'), from)]);
+    await s.download(id!, path.join(dir, 'shared-c'), from);
+    assert.equal(zipCalls() - calls, 1);
+    for (const d of ['shared-a', 'shared-b', 'shared-c']) assert.deepEqual(JSON.parse(await readFile(path.join(dir, d, 'results.json'), 'utf8')), { which: 'shared' });
     assert.deepEqual(fake.problems, []);
   });
 });

@@ -148,18 +148,16 @@ function pipelineOptions(s: Session, paths: Paths): RunOptions {
 }
 
 // A measuring job's GitHub calls (reading main's history, finding the baseline) start with the job:
-// they mostly wait on the network. Loading the upload client's code is CPU work, started once the
-// service is spawned so it does not delay it. The pipeline waits for all of it before the first
-// request: none of it runs beside a measurement.
+// they mostly wait on the network. The pipeline waits for them before the first request: none of
+// it runs beside a measurement.
 
 async function measureJob(s: Session, kind: 'baseline' | 'check'): Promise<number> {
   const paths = outPaths(s);
   const branch = s.ctx.event.ref.replace(/^refs\/heads\//, '');
   const history = kind === 'baseline' && !s.settings.shard ? mainHistory(s, branch) : undefined;
-  const uploads = kind === 'baseline' || s.settings.shard;
   let outcome = await s.deps.runPipeline({
     ...pipelineOptions(s, paths),
-    whileBooting: () => Promise.all([uploads ? s.deps.artifacts.prepareUpload?.() : undefined, history]),
+    whileBooting: () => Promise.all([history]),
   });
   if (history) {
     outcome = reportShifts(historyDeps(s), outcome, await history);
@@ -175,12 +173,24 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   const paths = outPaths(s);
 
   const lookup = findBaselineQuietly(s, pr.base.ref, pr.base.sha);
-  // Main's history serves a comparison with main's baseline: without one there is nothing to read.
-  const history = lookup.then(({ file }) => (file ? mainHistory(s, pr.base.ref) : []));
+  // Main's history serves a comparison with main's baseline: without one it is not used. It is read
+  // beside the lookup, not after it, so their GitHub calls overlap; the newest baseline's download
+  // is the lookup's (artifacts.ts shares it).
+  // Its log lines wait for the lookup: without a baseline the history is not used and not mentioned.
+  const held: (() => void)[] = [];
+  const reading = mainHistory(s, pr.base.ref, {
+    info: (m) => held.push(() => s.deps.core.info(m)),
+    warning: (m) => held.push(() => s.deps.core.warning(m)),
+  });
+  const history = Promise.all([lookup, reading]).then(([{ file }, runs]) => {
+    if (!file) return [];
+    for (const say of held) say();
+    return runs;
+  });
   const outcome = await s.deps.runPipeline({
     ...pipelineOptions(s, paths),
     baselineLookup: lookup,
-    whileBooting: () => Promise.all([s.deps.artifacts.prepareUpload?.(), lookup, history]),
+    whileBooting: () => Promise.all([lookup, history]),
     loadHistory: () => history,
     // Cross-run timing regressions and suspects are re-measured on this runner against the PR's base
     // commit: only what the paired rounds confirm can fail.
@@ -239,8 +249,10 @@ async function workflowIdQuietly(s: Session): Promise<number | undefined> {
   return currentWorkflowId(s).catch(() => undefined);
 }
 
-async function mainHistory(s: Session, branch: string): Promise<Results[]> {
-  return loadHistoryQuietly(historyDeps(s), branch, await workflowIdQuietly(s), s.settings.historyRuns);
+async function mainHistory(s: Session, branch: string, log?: Pick<ActionCore, 'info' | 'warning'>): Promise<Results[]> {
+  const deps = historyDeps(s);
+  const core = log ? { info: log.info, warning: log.warning, setOutput: deps.core.setOutput.bind(deps.core) } : deps.core;
+  return loadHistoryQuietly({ ...deps, core }, branch, await workflowIdQuietly(s), s.settings.historyRuns);
 }
 
 async function acceptFromLabel(s: Session, issue: IssueRef, headSha: string): Promise<Acceptance | undefined> {

@@ -2,7 +2,7 @@
 // would get, so there is one source of defaults (the schema), not a second copy here.
 import { stringify } from 'yaml';
 import { parseConfig } from './load.js';
-import { HTTP_METHODS } from './schema.js';
+import { HTTP_METHODS } from './rules.js';
 import type { PerfgateConfig } from './types.js';
 import type { Results } from '../results/types.js';
 

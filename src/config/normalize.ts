@@ -16,7 +16,8 @@ import {
 } from './durations.js';
 import { httpUrl, requiredVariables, trimBaseUrl } from './expand.js';
 import { formatPath, type Anchor, type KeyPath, type Locator } from './locate.js';
-import { DEFAULTS, type RawBudgets, type RawConfig, type RawLoad, type RawQueries, type RawRegression, type RawScenario } from './schema.js';
+import { DEFAULTS } from './rules.js';
+import type { RawBudgets, RawConfig, RawLoad, RawQueries, RawRegression, RawScenario } from './schema.js';
 import type {
   BaselineConfig,
   Budgets,

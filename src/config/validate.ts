@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { validate } from './config-validator.generated.js';
 import { describeValue } from './durations.js';
 import type { Anchor, KeyPath } from './locate.js';
-import { explainKeyPattern, explainPattern } from './schema.js';
+import { explainKeyPattern, explainPattern } from './rules.js';
 
 export interface SchemaProblem {
   path: KeyPath;

@@ -31,6 +31,10 @@ export interface ArtifactRecord {
   gone: boolean;
   finalized: boolean;
   createdAt: string;
+  /** What CreateArtifact and FinalizeArtifact were told. */
+  expiresAt?: string;
+  finalizedSize?: string;
+  finalizedHash?: string;
 }
 
 export interface CommentRecord {
@@ -75,6 +79,8 @@ export class FakeGitHub {
   readonly problems: string[] = [];
   readonly log: string[] = [];
   private readonly faults: Fault[] = [];
+  /** Every ACTIONS_RUNTIME_TOKEN handed out: the artifact service's calls must carry one. */
+  private readonly runtimeTokens = new Set<string>();
   private readonly tokens = new Map<string, Identity>([
     [TOKEN, { login: BOT, type: 'Bot', installation: true, readOnly: false }],
     [READONLY_TOKEN, { login: BOT, type: 'Bot', installation: true, readOnly: true }],
@@ -158,7 +164,9 @@ export class FakeGitHub {
   runtimeToken(runId: number): string {
     const run = this.runs.get(runId)!;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:0 Actions.Results:${run.backendId}:${randomUUID()}` })}.sig`;
+    const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:0 Actions.Results:${run.backendId}:${randomUUID()}` })}.sig`;
+    this.runtimeTokens.add(token);
+    return token;
   }
 
   addPull(pr: PrShape): void {
@@ -183,8 +191,19 @@ export class FakeGitHub {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(JSON.stringify({ message: fault.message, documentation_url: 'https://docs.github.com/rest' }));
       return;
     }
-    if (url.pathname.startsWith('/twirp/')) return this.twirp(url, body, res);
-    if (url.pathname.startsWith('/blob/')) return this.blob(method, url, body, res);
+    if (url.pathname.startsWith('/twirp/')) {
+      if (!this.runtimeTokens.has(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')) {
+        this.problems.push(`twirp ${url.pathname} without the runtime token as bearer`);
+      }
+      return this.twirp(url, body, res);
+    }
+    if (url.pathname.startsWith('/blob/')) {
+      // Azure refuses a Put Blob without its type (the block and block-list calls need none).
+      if (method === 'PUT' && !url.searchParams.get('comp') && req.headers['x-ms-blob-type'] !== 'BlockBlob') {
+        this.problems.push(`Put Blob ${url.pathname} without x-ms-blob-type: BlockBlob`);
+      }
+      return this.blob(method, url, body, res);
+    }
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       for (const p of validateResponse(method, url.pathname, status, payload)) this.problems.push(p);
       this.log.push(`${method} ${url.pathname}${url.search} -> ${status}`);
@@ -363,7 +382,7 @@ export class FakeGitHub {
       if ([...this.artifacts.values()].some((a) => a.runId === run.id && a.name === req.name)) {
         return send(409, { code: 'already_exists', msg: `an artifact named ${req.name} already exists in this run` });
       }
-      const a: ArtifactRecord = { id: ++this.nextId, runId: run.id, name: req.name, blocks: new Map(), expired: false, gone: false, finalized: false, createdAt: this.now() };
+      const a: ArtifactRecord = { id: ++this.nextId, runId: run.id, name: req.name, blocks: new Map(), expired: false, gone: false, finalized: false, createdAt: this.now(), expiresAt: req.expiresAt };
       this.artifacts.set(a.id, a);
       return send(200, { ok: true, signedUploadUrl: `${this.url}/blob/upload/devstoreaccount1/actions-results/${a.id}/${encodeURIComponent(req.name)}.zip?sig=fake-signature&sv=2023-11-03` });
     }
@@ -371,6 +390,8 @@ export class FakeGitHub {
       const a = [...this.artifacts.values()].find((x) => x.runId === run.id && x.name === req.name);
       if (!a || !a.bytes) return send(404, { code: 'not_found', msg: 'nothing uploaded' });
       a.finalized = true;
+      a.finalizedSize = req.size;
+      a.finalizedHash = req.hash;
       return send(200, { ok: true, artifactId: String(a.id) });
     }
     return send(404, { code: 'bad_route', msg: `unknown method ${method}` });
