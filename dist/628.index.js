@@ -642,7 +642,7 @@ let loaded;
  * histogram when it loads (~100 ms), which a run starts while the service boots (measure.ts).
  */
 function loadAutocannon() {
-    loaded ??= Promise.all(/* import() */[__webpack_require__.e(397), __webpack_require__.e(174)]).then(__webpack_require__.t.bind(__webpack_require__, 88174, 19)).then((m) => m.default);
+    loaded ??= __webpack_require__.e(/* import() */ 174).then(__webpack_require__.t.bind(__webpack_require__, 88174, 19)).then((m) => m.default);
     return loaded;
 }
 /** One measured round. The result's µs histogram is available through `histogramOf(result)`. */

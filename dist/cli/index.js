@@ -40290,12 +40290,11 @@ function exact(n) {
     return Number(n.toPrecision(15));
 }
 
-;// CONCATENATED MODULE: ./lib/config/schema.js
-// The one schema of perfgate.yml's raw shape. From it come the raw TypeScript type (`RawConfig`),
-// the loader's validation (ajv, in load.ts) and the published JSON Schema (`perfgate schema`).
-// Descriptions drive editor completion, so every property has one. Defaults live in DEFAULTS, in the
-// raw YAML form, and are both shown in the schema and parsed by the loader.
-
+;// CONCATENATED MODULE: ./lib/config/rules.js
+// What perfgate.yml's schema (schema.ts) is built from and the loader needs at run time, without
+// TypeBox: the defaults, the limits, the patterns and how to explain a value that misses one. The
+// action and the CLI load this module; only `perfgate schema` and the validator generator
+// (scripts/generate-validators.ts) build the TypeBox schema itself (~180 KB of code run at load).
 
 /** Built-in defaults, written as a user would write them in perfgate.yml. */
 const DEFAULTS = {
@@ -40368,6 +40367,17 @@ function explainPattern(patternSource, value, numberAllowed = false) {
 function explainKeyPattern(patternSource) {
     return keyExplanations.get(patternSource);
 }
+/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
+const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 };
+
+;// CONCATENATED MODULE: ./lib/config/schema.js
+// The one schema of perfgate.yml's raw shape. From it come the raw TypeScript type (`RawConfig`),
+// the loader's validation (ajv, in load.ts) and the published JSON Schema (`perfgate schema`).
+// Descriptions drive editor completion, so every property has one. Defaults live in DEFAULTS, in the
+// raw YAML form, and are both shown in the schema and parsed by the loader.
+
+
+
 // --- building blocks --------------------------------------------------------------------------
 const strict = { additionalProperties: false };
 function StringEnum(values, options) {
@@ -40400,8 +40410,6 @@ function Percent(description, defaultValue) {
 function Count(description, minimum, defaultValue, maximum) {
     return Type.Integer({ minimum, ...(maximum === undefined ? {} : { maximum }), description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 }
-/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
-const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 };
 // --- sections ---------------------------------------------------------------------------------
 const LoadSchema = Type.Object({
     connections: Type.Optional(Count('Concurrent connections (closed loop: each sends its next request when the previous one completes).', 1, DEFAULTS.load.connections, LIMITS.connections)),
