@@ -37,12 +37,14 @@ const thisProcess: ResourceMeter = {
 };
 
 describe('runLoad', () => {
-  test('a sub-millisecond endpoint gets a p50 above 0 µs and below 1000 µs (µs resolution)', async () => {
+  test('a sub-millisecond endpoint gets its latencies in µs, not floored to whole milliseconds', async () => {
     const server = await track(httpServer((_req, res) => res.end('ok')));
     const round = await runLoad(options(server.baseUrl));
     assert.ok(round.requests > 0);
     assert.ok(round.latencyUs.p50 > 0, `p50 ${round.latencyUs.p50}`);
-    assert.ok(round.latencyUs.p50 < 1000, `p50 ${round.latencyUs.p50}`);
+    // Not "< 1000 µs": a busy machine can make this endpoint slower than 1 ms; whole ms it never is.
+    const { p50, p90, p99 } = round.latencyUs;
+    assert.ok([p50, p90, p99].some((us) => us % 1000 !== 0), `whole milliseconds only: ${p50}, ${p90}, ${p99} µs`);
     assert.ok(Number.isInteger(round.latencyUs.p50));
     assert.ok(round.latencyUs.p50 <= round.latencyUs.p90);
     assert.ok(round.latencyUs.p90 <= round.latencyUs.p99);
@@ -219,7 +221,8 @@ describe('runLoad', () => {
     assert.equal(merged.totalCount, load.requests);
     assert.equal(load.latencyUs.p99, merged.getValueAtPercentile(99));
     // The fast round has far more requests, so the merged p50 is the fast round's, not a midpoint.
-    assert.ok(load.latencyUs.p50 < 1000, `p50 ${load.latencyUs.p50}`);
+    // A midpoint would be near 10 ms; the slow round alone is ≥ 19 ms.
+    assert.ok(load.latencyUs.p50 < 5_000, `p50 ${load.latencyUs.p50}`);
     assert.ok(load.latencyUs.max >= 19_000);
   });
 });
