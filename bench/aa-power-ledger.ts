@@ -47,6 +47,9 @@ const rows = groups.map(([key, ls]) => {
     key,
     n,
     rate(ls.filter((l) => l.failed).length, n),
+    // The injected µs are sized from one calibration of the service's CPU/request; the change they
+    // really caused (median over the comparisons) says what a "+10%" condition measured.
+    `${(median(ls.map((l) => l.metrics.cpuUsPerRequest?.change ?? 0)) * 100).toFixed(1)}%`,
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
@@ -62,8 +65,8 @@ process.stdout.write(
   [
     ledgerHeading(lines),
     '',
-    '| condition | machine | comparisons | the check fails (any metric) | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | why measuring stopped | load average at start |',
-    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
+    '| condition | machine | comparisons | the check fails (any metric) | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | why measuring stopped | load average at start |',
+    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
     ...rows.map((r) => `| ${r} |`),
     '',
   ].join('\n'),
