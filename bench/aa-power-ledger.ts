@@ -18,6 +18,7 @@ interface LedgerLine {
   schedule: string;
   neighbour: number | null;
   loadAverage: [number, number];
+  otherCpu?: { otherCores: number; ownCores: number } | null;
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
@@ -32,7 +33,9 @@ if (positionals.length !== 1) {
 }
 const lines = readLedger<LedgerLine>(positionals[0], args.since);
 
-const groups = groupBy(lines, (l) => `${l.condition} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}${busySuffix(l.loadAverage)}`);
+// Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
+const groups = groupBy(lines, (l) => `${l.condition} | ${l.neighbour === null ? 'quiet' : 'neighbour'}${busySuffix(l, l.neighbour !== null)}`);
+const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.map((l) => l.neighbour).filter((s) => s !== null))].sort((a, b) => a! - b!);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
 
@@ -43,8 +46,9 @@ const rows = groups.map(([key, ls]) => {
   const reasons = new Map<string, number>();
   for (const l of ls) reasons.set(l.stop?.reason ?? '?', (reasons.get(l.stop?.reason ?? '?') ?? 0) + 1);
   const load = ls.map((l) => l.loadAverage[0]);
+  const seeds = seedsOf(ls);
   return [
-    key,
+    seeds.length > 0 ? key.replace(' | neighbour', ` | neighbour (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})`) : key,
     n,
     rate(ls.filter((l) => l.failed).length, n),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they

@@ -6,8 +6,9 @@
 //   bench's default --power, before the tally calls it met).
 // Each rate has its one-sided 95% Clopper–Pearson bound beside it: 0 of 100 still allows up to 3%.
 // Machine states are kept apart: quiet, next to the noisy neighbour, and either with other jobs
-// sharing the machine (load average ≥ 4 at the start or end of the pull request's run). The old
-// single-baseline rule and the history rule alone are shown beside, as the bench prints them.
+// sharing the machine (load average at the start of the pull request's run ≥ 4, or ≥ 5 with the
+// neighbour: bench/ledger.ts). The old single-baseline rule and the history rule alone are shown
+// beside, as the bench prints them.
 //
 //   node --import tsx bench/history-aa-ledger.ts bench/results/history-aa-ledger.jsonl [--since 2026-12-05]
 import { parseArgs } from 'node:util';
@@ -30,7 +31,7 @@ const POWER_TARGET = 0.9;
 const MIN_POWER = 20;
 
 const kindOf = (l: HistoryAaLine) => (l.kind === 'aa' ? 'unchanged' : `+${Math.round(l.effect * 100)}% CPU/req`);
-const machineOf = (l: HistoryAaLine) => `${l.machine}${busySuffix(l.loadAverage)}`;
+const machineOf = (l: HistoryAaLine) => `${l.machine}${busySuffix(l, l.machine === 'neighbour')}`;
 /** Caught: the check fails with CPU/request regressed in some scenario (not another metric's noise). */
 const caught = (l: HistoryAaLine) => l.rules.confirmed.failed && l.cpu.regressedConfirmed > 0;
 const pctOf = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -57,6 +57,7 @@ import { runPipeline } from '../src/pipeline.js';
 import { readResultsFile } from '../src/results/io.js';
 import type { Results } from '../src/results/types.js';
 import { appendLedger, benchCommit, readLedger } from './ledger.js';
+import { type OtherCpu, sampleOtherCpu } from './other-cpu.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICE = path.join(ROOT, '__tests__/cli/fixtures/hello-server.js');
@@ -169,6 +170,8 @@ interface Measured {
   seconds: number;
   /** 1-minute load average before and after the run. */
   loadAverage: [number, number];
+  /** Cores used beside the bench during the run (bench/other-cpu.ts); null without /proc. */
+  otherCpu: OtherCpu | null;
 }
 
 /** One run on the checked-out branch; with a history, judged as the action would (confirmRef main). */
@@ -176,6 +179,7 @@ async function measure(label: string, branch: string, condition: Machine, seed: 
   git('checkout', '-q', branch);
   const loadBefore = os.loadavg()[0];
   const started = Date.now();
+  const others = sampleOtherCpu();
   const start = condition === 'noisy' ? await neighbourStarter() : undefined;
   const neighbour = start?.({ seed });
   try {
@@ -183,7 +187,7 @@ async function measure(label: string, branch: string, condition: Machine, seed: 
     const outcome = await runPipeline({
       configFile: path.join(REPO, 'perfgate.yml'),
       outFile,
-      baselineFile: history?.baselineFile,
+      baseline: { file: history?.baselineFile },
       history: history?.runs,
       confirmRef: history ? 'main' : undefined,
       progress: () => {},
@@ -203,6 +207,7 @@ async function measure(label: string, branch: string, condition: Machine, seed: 
       confirmFile: outcome.confirmFile,
       seconds: Math.round((Date.now() - started) / 1000),
       loadAverage: [round2(loadBefore), round2(os.loadavg()[0])],
+      otherCpu: others.stop() ?? null,
     };
   } finally {
     await neighbour?.stop();
@@ -360,6 +365,7 @@ export interface HistoryAaLine {
   machine: 'quiet' | 'neighbour';
   neighbourSeed: number | null;
   loadAverage: [number, number];
+  otherCpu?: OtherCpu | null;
   seconds: number;
   scenarios: number;
   settings: HistorySettings & { powerSpinUs: number | null; cpuUsPerRequestMain: number };
@@ -379,6 +385,7 @@ function ledgerLine(kind: 'aa' | 'power', j: Judged, m: Measured, seed: number, 
     machine: j.condition === 'noisy' ? 'neighbour' : 'quiet',
     neighbourSeed: j.condition === 'noisy' ? seed : null,
     loadAverage: m.loadAverage,
+    otherCpu: m.otherCpu,
     seconds: m.seconds,
     scenarios: SCENARIOS,
     settings: { ...currentSettings(), powerSpinUs: kind === 'power' ? Math.round(powerSpin) : null, cpuUsPerRequestMain: Math.round(cpuMain) },

@@ -30,14 +30,29 @@ export function appendLedger(file: string, lines: readonly object[]): void {
 }
 
 /**
- * The bench itself keeps about 2–3 processes runnable (load generator, the services) and the
- * neighbour one more: a higher load average means other work shared the machine, and those
- * comparisons are a machine state of their own, not "quiet" or "the neighbour".
+ * Other work on the machine makes a machine state of its own, not "quiet" or "the neighbour".
+ * Ledger lines since 2026-12-05 carry `otherCpu` (bench/other-cpu.ts): the cores processes outside
+ * the bench used during the run; 0.25 or more (a quarter of a core, all run long) is other jobs.
+ * Older lines only have the load average, which also counts the bench's own processes: the bench
+ * keeps about 2–3 runnable (load generator, services, the database's backends) and the neighbour one
+ * more, so other jobs there means a load average of 4 or more at the start of the run (5 with the
+ * neighbour: a database-backed A/A sitting beside it stayed at 4.0–4.5 with nothing else running,
+ * 2026-12-05 00:07 UTC). Only the start counts: the end also holds the condition's own load (a dropped
+ * index keeps the database busy: 2.8 at the start of such a run, 5.7 at its end, nothing else running),
+ * and the 1-minute average carries it into the next run's start — which the CPU sample does not.
  */
 export const BUSY_LOAD_AVERAGE = 4;
+export const BUSY_OTHER_CORES = 0.25;
 
-export function busySuffix(loadAverage: readonly number[]): string {
-  return Math.max(...loadAverage) >= BUSY_LOAD_AVERAGE ? ` + other jobs (load average ≥ ${BUSY_LOAD_AVERAGE})` : '';
+export interface MachineLoad {
+  loadAverage: readonly number[];
+  otherCpu?: { otherCores: number } | null;
+}
+
+export function busySuffix(line: MachineLoad, neighbour = false): string {
+  if (line.otherCpu) return line.otherCpu.otherCores >= BUSY_OTHER_CORES ? ` + other jobs (≥ ${BUSY_OTHER_CORES} core beside the bench)` : '';
+  const busy = BUSY_LOAD_AVERAGE + (neighbour ? 1 : 0);
+  return line.loadAverage[0]! >= busy ? ` + other jobs (load average ≥ ${busy} at the start)` : '';
 }
 
 export const rate = (k: number, n: number) => `${k}/${n} (${n === 0 ? '–' : ((100 * k) / n).toFixed(1)}%)`;

@@ -62,6 +62,7 @@ import { runPipeline } from '../src/pipeline.js';
 import { median } from '../src/compare/stats.js';
 import pg from 'pg';
 import { startNoisyNeighbour } from './noisy-neighbour.js';
+import { type OtherCpu, sampleOtherCpu } from './other-cpu.js';
 import { type ConditionManifest, measuredRulesTable, readComparisons } from './verdicts-measured-rules.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -264,6 +265,7 @@ async function runCondition(
     writeFileSync(configFile, configYaml(c, baseSha, n, upstream));
     const runStarted = Date.now();
     const loadBefore = os.loadavg()[0];
+    const others = sampleOtherCpu();
     const outcome = await runPipeline({
       configFile,
       outFile: path.join(rawDir, `${slugOf(c.name)}-${done}.json`),
@@ -274,7 +276,8 @@ async function runCondition(
     });
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
     const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
-    if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore);
+    const otherCpu = others.stop() ?? null;
+    if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore, otherCpu);
     for (const s of comparison.scenarios) {
       if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
       // The check fails when any compared metric regressed, not only the ones tabulated here.
@@ -309,7 +312,7 @@ function loadSeconds(head: ScenarioResult, base: ScenarioResult | undefined, sch
   return (paired + sum(head.solo?.rounds)) / 1000;
 }
 
-function appendLedger(file: string, c: Condition, results: Results, comparison: Comparison, runStarted: number, loadBefore: number): void {
+function appendLedger(file: string, c: Condition, results: Results, comparison: Comparison, runStarted: number, loadBefore: number, otherCpu: OtherCpu | null): void {
   const lines = comparison.scenarios.map((s) => {
     const head = results.scenarios.find((x) => x.name === s.name)!;
     const base = results.base?.scenarios.find((x) => x.name === s.name);
@@ -321,6 +324,8 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       slowdownUs: c.slowdownUs,
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
       loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
+      // Cores used beside the bench during the run: what tells "other jobs" apart (bench/ledger.ts).
+      otherCpu,
       runSeconds: Math.round((Date.now() - runStarted) / 1000),
       scenariosInRun: comparison.scenarios.length,
       scenario: s.name,

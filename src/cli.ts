@@ -59,7 +59,7 @@ export function buildProgram(): Command {
       const outcome = await runPipeline({
         configFile: opts.config,
         outFile: opts.out,
-        baselineFile: opts.baseline,
+        baseline: { file: opts.baseline },
         reportFile: opts.report,
         failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
         baselineRef: opts.baseRef,

@@ -2,7 +2,7 @@
 // suspects (compare/confirm.ts), measure just those scenarios again with the base commit checked out beside the head on this runner
 // (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
 import { compareRuns, type Comparison } from './compare/compare.js';
-import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from './compare/confirm.js';
+import { applyConfirmation, confirmationFailed, confirmReason, metricsToConfirm } from './compare/confirm.js';
 import type { PerfgateConfig } from './config/types.js';
 import type { MeasureOptions } from './measure.js';
 import type { Results } from './results/types.js';
@@ -20,7 +20,10 @@ export interface ConfirmInput {
 }
 
 export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
-  const flagged = new Set(flaggedTimingScenarios(input.comparison));
+  // Only the flagged and suspect metrics take the paired verdict (applyConfirmation), so a scenario's
+  // rounds stop once those are decided, not when every metric is: confirmation costs runner time on
+  // every pull request it runs for.
+  const flagged = metricsToConfirm(input.comparison);
   if (flagged.size === 0) return input.comparison;
   const metrics = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
   const count = (r: string) => metrics.filter((x) => x === r).length;
@@ -39,6 +42,7 @@ export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
         config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
         baselineRef: input.ref,
         scenarioFilter: (name, index) => flagged.has(name) && (outer ? outer(name, index) : true),
+        decideOnly: (name) => flagged.get(name),
       },
       input.write,
     );

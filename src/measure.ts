@@ -13,6 +13,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import type { MetricKey } from './compare/metrics.js';
 import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
 import { describeConnections, loadAutocannon, probeRequest, type ConnectionPlan } from './load/index.js';
@@ -33,6 +34,12 @@ export interface MeasureOptions {
   config: PerfgateConfig;
   progress: (line: string) => void;
   scenarioFilter?: (name: string, index: number) => boolean;
+  /**
+   * Rerun mode: the metrics whose paired verdicts are wanted for a scenario (confirmation by rerun
+   * asks only for those it re-judges); adaptive rounds stop once these are decided. Undefined for a
+   * scenario: every metric that can fail the check.
+   */
+  decideOnly?: (scenario: string) => readonly MetricKey[] | undefined;
   env: Record<string, string>;
   signal?: AbortSignal;
   baselineRef?: string;
@@ -161,6 +168,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         plans: plans[i]!,
         schedule: config.baseline.schedule,
         failOn: config.failOn,
+        decide: options.decideOnly?.(scenario.name),
         progress: line,
         signal: options.signal,
         runBudgetLeftMs: () => share - (Date.now() - scenarioStarted),

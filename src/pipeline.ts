@@ -18,16 +18,22 @@ import { defaultsConfigFor } from './config/defaults-for.js';
 import { explainChangedStatements } from './queries/explain/index.js';
 import { checkOutputFile } from './output-file.js';
 
+/** Where a baseline's results are (`file`), or why there are none (`problem`). */
+export interface BaselineSource {
+  file?: string;
+  problem?: string;
+}
+
 export interface RunOptions {
   configFile: string;
   /** Where results JSON is written — before anything that can fail afterwards. */
   outFile: string;
-  /** Baseline results to compare against (artifact/file mode). */
-  baselineFile?: string;
-  /** A baseline was asked for but could not be found (e.g. no artifact on main yet): said in the report. */
-  baselineProblem?: string;
-  /** The baseline, still being looked up (the action: on GitHub); it stands for the two above. */
-  baselineLookup?: Promise<{ file?: string; problem?: string }>;
+  /**
+   * Baseline results to compare against (artifact/file mode), or why there are none (e.g. no
+   * artifact on main yet: said in the report). A promise while it is still being looked up (the
+   * action, on GitHub): it is awaited only after measuring.
+   */
+  baseline?: BaselineSource | Promise<BaselineSource>;
   /** As MeasureOptions.whileBooting: the caller's work shares the service's boot. */
   whileBooting?: () => Promise<unknown>;
   /** Markdown report destination. */
@@ -105,7 +111,7 @@ export async function runPipeline(options: RunOptions): Promise<RunOutcome> {
   writeResults(options.outFile, results);
   options.progress(`results written to ${options.outFile}`);
 
-  const lookup = options.baselineLookup ? await options.baselineLookup : { file: options.baselineFile, problem: options.baselineProblem };
+  const lookup: BaselineSource = (await options.baseline) ?? {};
   let baseline: Results | undefined;
   let baselineProblem = lookup.problem;
   if (results.base) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { compareRuns, decide } from '../../src/compare/compare.js';
-import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios } from '../../src/compare/confirm.js';
+import { applyConfirmation, confirmationFailed, confirmReason, flaggedTimingScenarios, metricsToConfirm } from '../../src/compare/confirm.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { config, mainHistory, pairedRounds, results, run, scenario, scenarioConfig } from './builders.js';
 
@@ -73,6 +73,23 @@ describe('confirmation of suspects: worse than the threshold across runs, not ca
     assert.equal(confirmReason(cpu), 'suspect');
     assert.deepEqual(flaggedTimingScenarios(suspect), ['books']);
     assert.notEqual(decide(suspect, ['regression']).verdict, 'fail', 'a suspect alone never fails');
+  });
+
+  test('the rerun is asked to decide exactly the flagged and suspect metrics, scenario by scenario', () => {
+    const books = suspect.scenarios[0]!;
+    const unchanged = (m: (typeof books.metrics)[number]) => ({ ...m, verdict: 'unchanged' as const });
+    const mixed = {
+      ...suspect,
+      scenarios: [
+        { ...books, metrics: books.metrics.map((m) => (m.metric === 'p99' ? unchanged(m) : m)) },
+        { ...books, name: 'authors', metrics: books.metrics.map(unchanged) },
+      ],
+    };
+    const expected = books.metrics.filter((m) => m.metric !== 'p99' && confirmReason(m)).map((m) => m.metric);
+    assert.ok(expected.includes('cpuUsPerRequest'), expected.join());
+    assert.deepEqual([...metricsToConfirm(mixed).entries()], [['books', expected]]);
+    assert.deepEqual(flaggedTimingScenarios(mixed), ['books']);
+    assert.deepEqual([...metricsToConfirm({ ...mixed, crossMachine: false }).keys()], []);
   });
 
   test('an inconclusive change within its threshold, or a better one, is not a suspect', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import fc from 'fast-check';
 import { compareRuns, judgePairedRounds, type MetricComparison, undecidedMetrics } from '../../src/compare/compare.js';
-import { DEFAULT_REGRESSION, metricDef } from '../../src/compare/metrics.js';
+import { DEFAULT_REGRESSION, metricDef, type MetricKey } from '../../src/compare/metrics.js';
 import { boundaries, lookConfidence, type SequentialPlan, spendingLookConfidence, upperTail } from '../../src/compare/sequential.js';
 import { signTestCiRank } from '../../src/compare/stats.js';
 import { formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
@@ -357,12 +357,12 @@ describe('stopping once a failing regression is found', () => {
   }
 
   /** The measuring loop of src/measure/timing.ts over prepared rounds: looks after each block until a stop. */
-  function measure(rounds: { head: RoundResult[]; base: RoundResult[] }, failOn: ('budget' | 'regression')[] = ['budget', 'regression']) {
+  function measure(rounds: { head: RoundResult[]; base: RoundResult[] }, failOn: ('budget' | 'regression')[] = ['budget', 'regression'], decide?: MetricKey[]) {
     const cfg = scenarioConfig('s');
     for (let look = 1; ; look++) {
       const n = look * BLOCK;
       const confidence = lookConfidence(plan(MAX_LOOKS), look);
-      const o = judgeLook(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, failOn, confidence);
+      const o = judgeLook(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, failOn, confidence, decide);
       const reason = stopAfterLook(o, look, MAX_LOOKS, false);
       if (reason) return { reason, rounds: n, ...o, metrics: judgePairedRounds(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, confidence) };
     }
@@ -395,6 +395,28 @@ describe('stopping once a failing regression is found', () => {
       if (firstLook.regressed.includes('CPU/req')) cpuFirst++;
     }
     assert.ok(cpuFirst >= 10, `CPU/req regressed a look before the stop in ${cpuFirst}/20: the rule waited for rps and p50`);
+  });
+
+  test('asked to decide some metrics only (a confirmation), measuring waits for no other', () => {
+    // p99 far too noisy to decide in 160 rounds: measuring for every metric runs them all.
+    const sd = { cpu: 0.05, latency: 0.05, p99: 0.9 };
+    let shorter = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const rounds = noisyPairs(BLOCK * MAX_LOOKS, 2000 + seed, sd);
+      const all = measure(rounds);
+      const cpuOnly = measure(rounds, ['budget', 'regression'], ['cpuUsPerRequest']);
+      assert.equal(cpuOnly.reason, 'conclusive', `seed ${seed}: ${cpuOnly.reason} after ${cpuOnly.rounds}`);
+      assert.deepEqual(cpuOnly.pending, [], `seed ${seed}`);
+      assert.equal(verdictOf(cpuOnly, 'cpuUsPerRequest'), 'unchanged', `seed ${seed}`);
+      assert.ok(cpuOnly.rounds <= all.rounds, `seed ${seed}: ${cpuOnly.rounds} > ${all.rounds}`);
+      if (all.pending.includes('p99') && cpuOnly.rounds < all.rounds) shorter++;
+    }
+    assert.ok(shorter >= 8, `CPU/req alone stopped before p99 was decided in ${shorter}/10`);
+    // A regression among the metrics asked for stops it too; one among the others does not count.
+    const cpuUp = noisyPairs(BLOCK * MAX_LOOKS, 7, { cpu: 0.03, latency: 0.05, p99: 0.9 }, 1.3);
+    assert.equal(measure(cpuUp, ['budget', 'regression'], ['cpuUsPerRequest']).reason, 'regressed');
+    const p90Only = measure(cpuUp, ['budget', 'regression'], ['p90']);
+    assert.deepEqual(p90Only.regressed, [], 'CPU/req was not asked for');
   });
 
   test('with failOn without regression, a regression neither stops measuring nor counts', () => {

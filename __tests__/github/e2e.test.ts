@@ -2,10 +2,12 @@
 // fake GitHub, one scenario after another on shared state, as a repository would live through them.
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { freePort } from '../helpers/ports.js';
 import { survivors } from '../service/helpers.js';
 import { FakeGitHub, READONLY_TOKEN, TOKEN } from './fake-github/server.js';
-import { makeWorkspace, runAction, type ActionRun } from './fake-github/harness.js';
+import { makeWorkspace, NODE, runAction, type ActionRun } from './fake-github/harness.js';
 import { FULL_NAME, issueCommentEvent, pullRequestEvent, pushEvent, workflowRunEvent, type PrShape } from './fake-github/payloads.js';
 
 const sha = (c: string) => c.repeat(40);
@@ -69,6 +71,9 @@ describe('perfgate action end to end', () => {
   test('a pull request downloads that baseline and posts one sticky comment', async () => {
     const { r } = await pr(pr1);
     assert.equal(r.code, 0, explain(r));
+    // Run by the Node the harness was given (PERFGATE_E2E_NODE: CI's Node 24 pass), as results record it.
+    const results = JSON.parse(readFileSync(r.outputs['results-path']!, 'utf8'));
+    assert.equal(results.meta.runner.node, execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim());
     const comments = fake.commentsOn(1);
     assert.equal(comments.length, 1);
     assert.equal(comments[0].body.split('\n')[0], MARKER);

@@ -1987,9 +1987,14 @@ function plannedLooks(configuredLooks, block, leftMs) {
 const FELT = ['rps', 'p50', 'p90', 'p99'];
 /** Decided, these two say whether the extra cost reaches users at all. */
 const IMPACT = ['rps', 'p50'];
-/** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
-function judgeLook(head, base, scenario, failOn, confidence) {
-    const metrics = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
+/**
+ * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
+ * given, narrows the rule to those metrics: a confirmation by rerun replaces only the verdicts of the
+ * metrics it was asked to confirm (compare/confirm.ts), so the others need no more rounds.
+ */
+function judgeLook(head, base, scenario, failOn, confidence, decide) {
+    const judged = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
+    const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
     const pending = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
     const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
     const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
@@ -2009,7 +2014,7 @@ function judgeLook(head, base, scenario, failOn, confidence) {
  * every metric was decided: a quiet +10% CPU/request scenario had CPU/request and p50 regressed and
  * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
  * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
- * and rps still inconclusive in 5 of 5 — a failed check that could not say whether the endpoint got
+ * and rps still inconclusive in 10 of 10 — a failed check that could not say whether the endpoint got
  * slower.
  */
 function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
@@ -2110,7 +2115,7 @@ async function timeScenario(opts) {
         if (!adaptive)
             break;
         confidence = lookConfidence(plan, look);
-        outcome = judgeLook(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence);
+        outcome = judgeLook(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence, opts.decide);
         const stopped = stopAfterLook(outcome, look, looks, budgetCut);
         if (stopped) {
             reason = stopped;
@@ -2343,6 +2348,7 @@ async function measure(options, onPartial) {
                 plans: plans[i],
                 schedule: config.baseline.schedule,
                 failOn: config.failOn,
+                decide: options.decideOnly?.(scenario.name),
                 progress: line,
                 signal: options.signal,
                 runBudgetLeftMs: () => share - (Date.now() - scenarioStarted),

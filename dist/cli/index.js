@@ -42811,11 +42811,19 @@ function confirmReason(m) {
     // An unreachable threshold (rps −100%) is Infinity here: never a suspect.
     return m.shift.estimate >= (0,metrics/* thresholdWorseLog */.K$)((0,metrics/* metricDef */.IH)(m.metric), m.threshold) ? 'suspect' : undefined;
 }
+/**
+ * Per scenario of a cross-run comparison, its flagged and suspect timing metrics: the scenarios to
+ * re-measure, and the only metrics whose paired verdicts are used (so the rerun waits for no other).
+ */
+function metricsToConfirm(c) {
+    if (!c.crossMachine)
+        return new Map();
+    const wanted = c.scenarios.map((s) => [s.name, s.metrics.filter((m) => confirmReason(m) !== undefined).map((m) => m.metric)]);
+    return new Map(wanted.filter(([, metrics]) => metrics.length > 0));
+}
 /** Scenarios of a cross-run comparison with a flagged or suspect timing metric: the ones to re-measure. */
 function flaggedTimingScenarios(c) {
-    if (!c.crossMachine)
-        return [];
-    return c.scenarios.filter((s) => s.metrics.some((m) => confirmReason(m) !== undefined)).map((s) => s.name);
+    return [...metricsToConfirm(c).keys()];
 }
 const SUSPECT = "worse than its threshold, which main's history could not tell from machine noise";
 function confirmMetric(m, paired, tally) {
@@ -42891,7 +42899,10 @@ function confirmationFailed(c, reason, ref) {
 
 
 async function confirmByRerun(input) {
-    const flagged = new Set(flaggedTimingScenarios(input.comparison));
+    // Only the flagged and suspect metrics take the paired verdict (applyConfirmation), so a scenario's
+    // rounds stop once those are decided, not when every metric is: confirmation costs runner time on
+    // every pull request it runs for.
+    const flagged = metricsToConfirm(input.comparison);
     if (flagged.size === 0)
         return input.comparison;
     const metrics = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
@@ -42908,6 +42919,7 @@ async function confirmByRerun(input) {
             config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
             baselineRef: input.ref,
             scenarioFilter: (name, index) => flagged.has(name) && (outer ? outer(name, index) : true),
+            decideOnly: (name) => flagged.get(name),
         }, input.write);
         input.write(results);
         const paired = (0,compare/* compareRuns */.qB)({ head: results, config: input.config, pairing: 'paired' });
@@ -43057,7 +43069,7 @@ async function runPipeline(options) {
     const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
     writeResults(options.outFile, results);
     options.progress(`results written to ${options.outFile}`);
-    const lookup = options.baselineLookup ? await options.baselineLookup : { file: options.baselineFile, problem: options.baselineProblem };
+    const lookup = (await options.baseline) ?? {};
     let baseline;
     let baselineProblem = lookup.problem;
     if (results.base) {
@@ -43936,7 +43948,7 @@ function buildProgram() {
         const outcome = await runPipeline({
             configFile: opts.config,
             outFile: opts.out,
-            baselineFile: opts.baseline,
+            baseline: { file: opts.baseline },
             reportFile: opts.report,
             failOn: opts.failOn ? parseFailOn(opts.failOn) : undefined,
             baselineRef: opts.baseRef,

@@ -189,7 +189,7 @@ async function compareJob(s: Session, acceptLabel: boolean): Promise<number> {
   });
   const outcome = await s.deps.runPipeline({
     ...pipelineOptions(s, paths),
-    baselineLookup: lookup,
+    baseline: lookup,
     whileBooting: () => Promise.all([lookup, history]),
     loadHistory: () => history,
     // Cross-run timing regressions and suspects are re-measured on this runner against the PR's base

@@ -7,7 +7,7 @@
 // paired rerun, whose false alarms are measured at ≤ 1%, can tell them apart from machine noise.
 // Only what the paired comparison confirms can fail. Pure: the two comparisons in, the result out.
 import { type Comparison, type ConfirmationSummary, type MetricComparison, type ScenarioComparison, totalsOf } from './compare.js';
-import { metricDef, thresholdWorseLog } from './metrics.js';
+import { metricDef, type MetricKey, thresholdWorseLog } from './metrics.js';
 
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
@@ -26,10 +26,19 @@ export function confirmReason(m: MetricComparison): ConfirmReason | undefined {
   return m.shift.estimate >= thresholdWorseLog(metricDef(m.metric), m.threshold) ? 'suspect' : undefined;
 }
 
+/**
+ * Per scenario of a cross-run comparison, its flagged and suspect timing metrics: the scenarios to
+ * re-measure, and the only metrics whose paired verdicts are used (so the rerun waits for no other).
+ */
+export function metricsToConfirm(c: Comparison): Map<string, MetricKey[]> {
+  if (!c.crossMachine) return new Map();
+  const wanted = c.scenarios.map((s) => [s.name, s.metrics.filter((m) => confirmReason(m) !== undefined).map((m) => m.metric)] as const);
+  return new Map(wanted.filter(([, metrics]) => metrics.length > 0));
+}
+
 /** Scenarios of a cross-run comparison with a flagged or suspect timing metric: the ones to re-measure. */
 export function flaggedTimingScenarios(c: Comparison): string[] {
-  if (!c.crossMachine) return [];
-  return c.scenarios.filter((s) => s.metrics.some((m) => confirmReason(m) !== undefined)).map((s) => s.name);
+  return [...metricsToConfirm(c).keys()];
 }
 
 const SUSPECT = "worse than its threshold, which main's history could not tell from machine noise";

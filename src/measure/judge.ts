@@ -60,15 +60,21 @@ const FELT: readonly MetricKey[] = ['rps', 'p50', 'p90', 'p99'];
 /** Decided, these two say whether the extra cost reaches users at all. */
 const IMPACT: readonly MetricKey[] = ['rps', 'p50'];
 
-/** Judges the paired rounds so far, at this look's confidence, for the stopping rule. */
+/**
+ * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
+ * given, narrows the rule to those metrics: a confirmation by rerun replaces only the verdicts of the
+ * metrics it was asked to confirm (compare/confirm.ts), so the others need no more rounds.
+ */
 export function judgeLook(
   head: readonly RoundResult[],
   base: readonly RoundResult[],
   scenario: ScenarioConfig,
   failOn: readonly FailOn[],
   confidence: number,
+  decide?: readonly MetricKey[],
 ): LookOutcome {
-  const metrics = judgePairedRounds(head, base, scenario, confidence);
+  const judged = judgePairedRounds(head, base, scenario, confidence);
+  const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
   const pending = undecidedMetrics(metrics, failOn);
   const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
   const label = (key: MetricKey) => metricDef(key).label;
@@ -89,7 +95,7 @@ export function judgeLook(
  * every metric was decided: a quiet +10% CPU/request scenario had CPU/request and p50 regressed and
  * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
  * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
- * and rps still inconclusive in 5 of 5 — a failed check that could not say whether the endpoint got
+ * and rps still inconclusive in 10 of 10 — a failed check that could not say whether the endpoint got
  * slower.
  */
 export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: number, budgetCut: boolean): StopInfo['reason'] | undefined {

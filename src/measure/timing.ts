@@ -6,6 +6,7 @@
 // that burdens a shared resource cannot slow base by as much as itself. simultaneous loads both at
 // once (half the noise, but blind to such a shared-resource regression); the head then also runs a
 // few rounds alone, which carry its absolute numbers (budgets).
+import type { MetricKey } from '../compare/metrics.js';
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
 import { aggregateRounds, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
@@ -24,6 +25,8 @@ export interface TimingOptions {
   plans: Map<Side, ConnectionPlan>;
   schedule: RerunSchedule;
   failOn: readonly FailOn[];
+  /** Only these metrics' verdicts are wanted (MeasureOptions.decideOnly): adaptive rounds wait for no other. */
+  decide?: readonly MetricKey[];
   progress: (line: string) => void;
   signal?: AbortSignal;
   /** Load time left for the whole run (rerun mode's run budget), in ms. */
@@ -118,7 +121,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     look++;
     if (!adaptive) break;
     confidence = lookConfidence(plan, look);
-    outcome = judgeLook(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence);
+    outcome = judgeLook(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence, opts.decide);
     const stopped = stopAfterLook(outcome, look, looks, budgetCut);
     if (stopped) {
       reason = stopped;

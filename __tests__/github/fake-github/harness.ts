@@ -22,6 +22,13 @@ export const ENTRY: string[] =
       ['--import', import.meta.resolve('tsx'), path.join(root, 'src/main.ts')]
     : [process.env.PERFGATE_E2E_ENTRY?.endsWith('.js') ? path.resolve(process.env.PERFGATE_E2E_ENTRY) : path.join(root, 'dist/index.js')];
 
+/**
+ * The Node.js that runs the action: this one, or PERFGATE_E2E_NODE (a path to another `node`). GitHub
+ * runs actions on its own Node 24 while the machine's may be 20; CI runs these tests once more with
+ * Node 24 there (.ci/run).
+ */
+export const NODE: string = process.env.PERFGATE_E2E_NODE ? path.resolve(process.env.PERFGATE_E2E_NODE) : process.execPath;
+
 export interface ActionRun {
   code: number | null;
   stdout: string;
@@ -116,7 +123,7 @@ export async function runAction(inv: ActionInvocation): Promise<ActionRun> {
 
   const timeoutMs = inv.timeoutMs ?? 90_000;
   const startedAt = Date.now();
-  const child = spawn(process.execPath, inv.entry ?? ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, inv.entry ?? ENTRY, { cwd: inv.workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let signalled = false;
