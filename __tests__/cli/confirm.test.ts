@@ -33,8 +33,12 @@ defaults:
   # 12 paired rounds: the 99% sign-test interval then survives one dead or outlying round
   rounds: 12
   # Judged on CPU/request alone: on this shared 2-core machine latency and rps of two services under
-  # load at once can differ by more than any threshold even when the code is the same.
-  regression: { p50: 500%, p90: 500%, p99: 500%, rps: 99%, cpu: 5%, rss: 500% }
+  # load at once can differ by more than any threshold even when the code is the same. Its threshold
+  # is 25%, not the default 5%: this tests the mechanism (flagged across runs at +300%, then
+  # re-measured), not the paired rule's false-alarm rate, which the benches measure. Identical
+  # services in two checkouts once differed by +9% [+4%, +22%] in 12 rounds of 0.3 s here (CI,
+  # 2026-12-05), enough to confirm a 5% threshold; the +300 µs head is +1000%.
+  regression: { p50: 500%, p90: 500%, p99: 500%, rps: 99%, cpu: 25%, rss: 500% }
 scenarios:
   - name: fast endpoint
     request: { path: /fast }
