@@ -6,12 +6,16 @@
 //   node --import tsx bench/sequential-simulate.ts designs [--trials 4000] [--seed 1]
 //   node --import tsx bench/sequential-simulate.ts sizing  [--trials 2000] [--seed 1]
 //   node --import tsx bench/sequential-simulate.ts scenario [--trials 1500] [--seed 42]
+//   node --import tsx bench/sequential-simulate.ts confirm [--trials 2000] [--seed 1]
 //
 // `designs`: every design at the same plan (block × looks) and noise, A/A and two true regressions.
 // `sizing`:  the chosen design over block sizes, look counts and noise levels: the smallest plan
 //            that meets the targets of issue 12 (A/A ≤ 10% inconclusive, +10% work ≥ 95% regressed).
 // `scenario`: A/A scenarios of three independent metrics at the recommended plan: measuring stops
 //            when all are decided, so a scenario lasts as long as its slowest metric.
+// `confirm`: a confirmation by rerun (src/confirm-rerun.ts), where "inconclusive" passes like
+//            "unchanged": how much a futility rule (stop once a looser interval rules the threshold
+//            out) saves on unchanged metrics, and what it costs in regressions confirmed.
 //
 // Noise: the per-round log-ratio head/base is θ + noise, noise from __tests__/compare/noise.ts
 // (Gaussian, Student t3, contaminated normal), scaled so its measured sd (sd of 20 rounds, median over
@@ -216,7 +220,59 @@ function scenarios(): void {
   }
 }
 
+function confirm(): void {
+  const trials = Number(args.trials ?? 2000);
+  const plan: Plan = { block: 10, maxLooks: 16 };
+  const metrics = [
+    { def: metricDef('p99'), threshold: 0.1 },
+    { def: CPU, threshold: THRESHOLD },
+  ];
+  const noises: [NoiseShape, number][] = [
+    ['t3', 0.05],
+    ['t3', 0.104],
+    ['t3', 0.208],
+    ['t3', 0.3],
+  ];
+  const rules: { name: string; futility?: (n: number) => number }[] = [
+    { name: 'none (decide at the sequential levels)' },
+    ...[0.8, 0.9, 0.95].map((c) => ({ name: `${c * 100}% interval below the threshold`, futility: (n: number) => signTestCiRank(n, c) })),
+  ];
+  const effects = (t: number) => [0, t, 1.5 * t, 2 * t, 4 * t];
+  console.log(`Simulation: ${trials} trials per cell, seed ${SEED}; ${OBF.name}; block ${plan.block}, at most ${plan.maxLooks} looks. "confirmed" = regressed when measuring stopped; "mean rounds" = paired rounds measured.\n`);
+  for (const m of metrics) {
+    const fx = effects(m.threshold);
+    console.log(`\n${m.def.label}, threshold ${pct(m.threshold)}; true changes ${fx.map((e) => `+${(e * 100).toFixed(0)}%`).join(', ')}\n`);
+    console.log(`| noise | futility rule | ${fx.map((e) => `+${(e * 100).toFixed(0)}%: confirmed | mean rounds`).join(' | ')} |`);
+    console.log(`| :--- | :--- |${fx.map(() => ' ---: | ---: |').join('')}`);
+    for (const [shape, sd] of noises) {
+      for (const r of rules) {
+        const cells = fx.map((e, i) => {
+          const noise = noiseSource(shape, sd, SEED + i);
+          let confirmed = 0;
+          let rounds = 0;
+          for (let t = 0; t < trials; t++) {
+            const o = adaptiveTrial({
+              def: m.def,
+              threshold: m.threshold,
+              ...plan,
+              theta: Math.log1p(e),
+              noise,
+              rank: (n, look) => OBF.rank(n, look, plan.maxLooks),
+              futility: r.futility,
+            });
+            if (o.verdict === 'regressed') confirmed++;
+            rounds += o.rounds;
+          }
+          return `${(e === 0 ? pct2 : pct)(confirmed / trials)} | ${(rounds / trials).toFixed(0)}`;
+        });
+        console.log(`| ${shape}, sd ${pct(sd)} | ${r.name} | ${cells.join(' | ')} |`);
+      }
+    }
+  }
+}
+
 if (MODE === 'designs') designs();
 else if (MODE === 'sizing') sizing();
 else if (MODE === 'scenario') scenarios();
-else throw new Error(`unknown mode ${MODE}: expected designs, sizing or scenario`);
+else if (MODE === 'confirm') confirm();
+else throw new Error(`unknown mode ${MODE}: expected designs, sizing, scenario or confirm`);

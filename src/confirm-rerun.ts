@@ -3,6 +3,7 @@
 // (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
 import { compareRuns, type Comparison } from './compare/compare.js';
 import { applyConfirmation, confirmationFailed, confirmReason, metricsToConfirm } from './compare/confirm.js';
+import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence } from './compare/verdict.js';
 import type { PerfgateConfig } from './config/types.js';
 import type { MeasureOptions } from './measure.js';
 import type { Results } from './results/types.js';
@@ -25,11 +26,12 @@ export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
   // every pull request it runs for.
   const flagged = metricsToConfirm(input.comparison);
   if (flagged.size === 0) return input.comparison;
-  const metrics = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
-  const count = (r: string) => metrics.filter((x) => x === r).length;
+  const reasons = input.comparison.scenarios.flatMap((s) => s.metrics.map(confirmReason));
+  const count = (r: string) => reasons.filter((x) => x === r).length;
   input.progress(
     `confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds ` +
-      `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs)`,
+      `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs; each stops once confirmed, ` +
+      `decided, or ruled out by a ${formatConfidence(CONFIRM_FUTILITY_CONFIDENCE)} interval)`,
   );
   const outer = input.measureOptions.scenarioFilter;
   try {

@@ -44,6 +44,29 @@ describe('confirmation by rerun', () => {
     assert.equal(decide(c, ['regression']).verdict, 'fail');
   });
 
+  test('a flagged metric the rerun stopped measuring (ruled out at 95%) says why it is not confirmed', () => {
+    const { base, head } = pairedRounds(profile, { n: 6, seed: 3, slowdown: 0, commonCv: 0.05, ownCv: 0.01 });
+    const stop = { rounds: 6, looks: 1, maxLooks: 16, confidence: 0.999, reason: 'ruled-out' as const, ruledOut: ['CPU/req'], roundMs: 1000 };
+    const headRun = { ...results([{ ...scenario('books', head), stop }]), base: { scenarios: [scenario('books', base)] } };
+    const c = applyConfirmation(flagged, compareRuns({ head: headRun, config: cfg, pairing: 'paired' }), 'main');
+    const cpu = c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+    // 6 pairs: too few for the look's 99.9% interval, enough for a 95% one ([min, max]).
+    assert.equal(cpu.verdict, 'unchanged');
+    assert.match(cpu.note!, /not confirmed by a paired rerun on this runner \([+-]\d+\.\d% \[[^\]]+\], unchanged\): its 95% interval rules out a regression of the threshold, so the confirmation stopped measuring it$/);
+    const p50 = c.scenarios[0]!.metrics.find((m) => m.metric === 'p50')!;
+    assert.equal(p50.verdict, 'inconclusive', 'only the metrics the rerun ruled out take the looser interval');
+    assert.doesNotMatch(p50.note ?? '', /rules out/);
+    assert.notEqual(decide(c, ['regression']).verdict, 'fail');
+    // The paired comparison itself: the ruled-out metric carries the 95% level it was judged at.
+    const pairedCpu = compareRuns({ head: headRun, config: cfg, pairing: 'paired' }).scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+    assert.equal(pairedCpu.confidence, 0.95);
+    // A ruled-out label whose looser interval does not rule the threshold out (a file edited by hand) changes nothing.
+    const slower = pairedRounds(profile, { n: 6, seed: 3, slowdown: 0.4, commonCv: 0.05, ownCv: 0.01 });
+    const forged = { ...results([{ ...scenario('books', slower.head), stop }]), base: { scenarios: [scenario('books', slower.base)] } };
+    const forgedCpu = compareRuns({ head: forged, config: cfg, pairing: 'paired' }).scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
+    assert.notEqual(forgedCpu.verdict, 'unchanged');
+  });
+
   test('when the rerun could not run, the flagged regressions stand and say why', () => {
     const c = confirmationFailed(flagged, 'base ref main~3 not found', 'main~3');
     assert.equal(c.totals.regressions, flagged.totals.regressions);

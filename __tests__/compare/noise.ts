@@ -69,6 +69,8 @@ export interface AdaptiveTrial {
   looks: number;
   /** Some look said "regressed": the false alarm if measuring had gone on for another metric's sake. */
   everRegressed: boolean;
+  /** Measuring stopped because the futility rule ruled a regression of the threshold out. */
+  futile?: boolean;
 }
 
 /**
@@ -85,6 +87,8 @@ export function adaptiveTrial(o: {
   theta: number;
   noise: () => number;
   rank: RankRule;
+  /** A confirmation's futility rule (src/measure/judge.ts): the rank of the looser interval whose upper end, below the threshold, stops measuring. */
+  futility?: RankRule;
 }): AdaptiveTrial {
   const sorted: number[] = [];
   let stopped: AdaptiveTrial | undefined;
@@ -103,7 +107,9 @@ export function adaptiveTrial(o: {
     if (k > 0) shift.ci = { lo: sorted[k - 1], hi: sorted[n - k] };
     const verdict = classifyShift(o.def, shift, o.threshold).verdict;
     if (verdict === 'regressed') everRegressed = true;
-    if (!stopped && (verdict !== 'inconclusive' || look === o.maxLooks)) stopped = { verdict, rounds: n, looks: look, everRegressed };
+    const f = o.futility?.(n, look) ?? 0;
+    const futile = verdict === 'inconclusive' && f > 0 && classifyShift(o.def, { ...shift, ci: { lo: sorted[f - 1], hi: sorted[n - f] } }, o.threshold).verdict === 'unchanged';
+    if (!stopped && (verdict !== 'inconclusive' || futile || look === o.maxLooks)) stopped = { verdict, rounds: n, looks: look, everRegressed, ...(futile ? { futile } : {}) };
   }
   return { ...stopped!, everRegressed };
 }

@@ -5,7 +5,7 @@ import { compareRuns, judgePairedRounds, type MetricComparison, undecidedMetrics
 import { DEFAULT_REGRESSION, metricDef, type MetricKey } from '../../src/compare/metrics.js';
 import { boundaries, lookConfidence, type SequentialPlan, spendingLookConfidence, upperTail } from '../../src/compare/sequential.js';
 import { signTestCiRank } from '../../src/compare/stats.js';
-import { formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
+import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
 import type { RoundResult } from '../../src/results/types.js';
 import { renderReport } from '../../src/report/markdown.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
@@ -158,6 +158,31 @@ describe('simulated A/A with adaptive rounds (seeded)', () => {
     }
     assert.ok(regressed >= 0.95 * n, `regressed ${regressed}/${n}`);
     assert.ok(looks / n < MAX_LOOKS * 0.75, `mean looks ${looks / n}`);
+  });
+
+  test('a confirmation that stops once a 95% interval rules the threshold out keeps "regressed" within α/2, and its power', () => {
+    // The futility bound is non-binding: it only ends measuring without a regression.
+    const futility: RankRule = (n) => signTestCiRank(n, CONFIRM_FUTILITY_CONFIDENCE);
+    const noise = noiseSource('t3', 0.104, 7);
+    let alarms = 0;
+    for (let s = 0; s < SCENARIOS; s++) {
+      if (adaptiveTrial({ def: CPU, threshold: 0, block: BLOCK, maxLooks: MAX_LOOKS, theta: 0, noise, rank: sequentialRank, futility }).verdict === 'regressed') alarms++;
+    }
+    assert.ok(alarms / SCENARIOS <= limit, `with futility: ${alarms / SCENARIOS} > ${limit}`);
+    // At the default threshold: an unchanged CPU/request stops far sooner, a +15% one is still found.
+    const trial = (theta: number, seed: number, withFutility: boolean) => {
+      const source = noiseSource('t3', 0.104, seed);
+      return Array.from({ length: 400 }, () =>
+        adaptiveTrial({ def: CPU, threshold: DEFAULT_REGRESSION.cpu, block: BLOCK, maxLooks: MAX_LOOKS, theta, noise: source, rank: sequentialRank, ...(withFutility ? { futility } : {}) }),
+      );
+    };
+    const meanRounds = (ts: { rounds: number }[]) => ts.reduce((a, t) => a + t.rounds, 0) / ts.length;
+    const aaPlain = trial(0, 9, false);
+    const aaFutile = trial(0, 9, true);
+    assert.ok(meanRounds(aaFutile) < 0.5 * meanRounds(aaPlain), `A/A mean rounds ${meanRounds(aaFutile)} with futility, ${meanRounds(aaPlain)} without`);
+    assert.ok(aaFutile.filter((t) => t.futile).length > 300, 'most unchanged metrics stop on the futility bound');
+    const found = trial(Math.log(1.15), 10, true).filter((t) => t.verdict === 'regressed').length;
+    assert.ok(found >= 0.95 * 400, `+15% confirmed ${found}/400 with futility`);
   });
 
   test('the simulation judges exactly as the real loop over judgePairedRounds and undecidedMetrics', () => {
@@ -405,9 +430,9 @@ describe('stopping once a failing regression is found', () => {
       const rounds = noisyPairs(BLOCK * MAX_LOOKS, 2000 + seed, sd);
       const all = measure(rounds);
       const cpuOnly = measure(rounds, ['budget', 'regression'], ['cpuUsPerRequest']);
-      assert.equal(cpuOnly.reason, 'conclusive', `seed ${seed}: ${cpuOnly.reason} after ${cpuOnly.rounds}`);
+      assert.ok(cpuOnly.reason === 'conclusive' || cpuOnly.reason === 'ruled-out', `seed ${seed}: ${cpuOnly.reason} after ${cpuOnly.rounds}`);
       assert.deepEqual(cpuOnly.pending, [], `seed ${seed}`);
-      assert.equal(verdictOf(cpuOnly, 'cpuUsPerRequest'), 'unchanged', `seed ${seed}`);
+      assert.notEqual(verdictOf(cpuOnly, 'cpuUsPerRequest'), 'regressed', `seed ${seed}`);
       assert.ok(cpuOnly.rounds <= all.rounds, `seed ${seed}: ${cpuOnly.rounds} > ${all.rounds}`);
       if (all.pending.includes('p99') && cpuOnly.rounds < all.rounds) shorter++;
     }
@@ -417,6 +442,40 @@ describe('stopping once a failing regression is found', () => {
     assert.equal(measure(cpuUp, ['budget', 'regression'], ['cpuUsPerRequest']).reason, 'regressed');
     const p90Only = measure(cpuUp, ['budget', 'regression'], ['p90']);
     assert.deepEqual(p90Only.regressed, [], 'CPU/req was not asked for');
+  });
+
+  test('a confirmation stops waiting for a metric once a 95% interval rules out a regression of its threshold', () => {
+    // Unchanged, p99 per-round noise 30%: at the sequential levels it is seldom decided in 160 rounds.
+    const sd = { cpu: 0.01, latency: 0.01, p99: 0.3 };
+    let sooner = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const rounds = noisyPairs(BLOCK * MAX_LOOKS, 3000 + seed, sd);
+      const every = measure(rounds);
+      const p99 = measure(rounds, ['budget', 'regression'], ['p99']);
+      assert.equal(p99.reason, 'ruled-out', `seed ${seed}: ${p99.reason} after ${p99.rounds}`);
+      assert.deepEqual(p99.ruledOut, ['p99'], `seed ${seed}`);
+      assert.notEqual(verdictOf(p99, 'p99'), 'regressed', `seed ${seed}`);
+      // The p99 of the last look, at the 95% level: its upper end is below the 10% threshold.
+      const loose = judgePairedRounds(rounds.head.slice(0, p99.rounds), rounds.base.slice(0, p99.rounds), scenarioConfig('s'), CONFIRM_FUTILITY_CONFIDENCE);
+      assert.ok(['unchanged', 'improved'].includes(loose.find((m) => m.metric === 'p99')!.verdict), `seed ${seed}`);
+      if (p99.rounds < every.rounds) sooner++;
+    }
+    assert.ok(sooner >= 8, `the p99-only confirmation stopped sooner than the full rule in ${sooner}/10`);
+    // A real +40% p99 is still confirmed, not ruled out; and without \`decide\` nothing is ruled out.
+    const worse = noisyPairs(BLOCK * MAX_LOOKS, 11, { cpu: 0.01, latency: 0.01, p99: 0.1 }, 1, 1.4);
+    const confirmed = measure(worse, ['budget', 'regression'], ['p99']);
+    assert.equal(confirmed.reason, 'regressed');
+    assert.equal(confirmed.ruledOut, undefined);
+    const aa = noisyPairs(BLOCK * 3, 12, sd);
+    assert.equal(judgeLook(aa.head, aa.base, scenarioConfig('s'), ['regression'], 0.99).ruledOut, undefined);
+  });
+
+  test('ruled-out metrics end measuring only when nothing else is pending', () => {
+    const o = (pending: string[], ruledOut: string[], regressed: string[] = []) => ({ pending, ruledOut, regressed, impactKnown: true });
+    assert.equal(stopAfterLook(o([], ['p99']), 3, 16, false), 'ruled-out');
+    assert.equal(stopAfterLook(o(['p50'], ['p99']), 3, 16, false), undefined);
+    assert.equal(stopAfterLook(o([], ['p99'], ['p50']), 3, 16, false), 'regressed');
+    assert.equal(stopAfterLook(o(['p50'], ['p99']), 14, 14, true), 'time-budget');
   });
 
   test('with failOn without regression, a regression neither stops measuring nor counts', () => {

@@ -22,6 +22,17 @@ describe('describeStop', () => {
     assert.equal(describeStop(stop({ reason: 'max-rounds', rounds: 160, pending: ['p99'] })), 'maxRounds reached after 160 alternating rounds: p99 still inconclusive');
   });
 
+  test('a confirmation whose metrics were ruled out: which, and at what confidence', () => {
+    assert.equal(
+      describeStop(stop({ reason: 'ruled-out', rounds: 30, looks: 3, ruledOut: ['p99', 'rps'] })),
+      'stopped after 30 alternating rounds (3 looks): p99, rps cannot be confirmed (a 95% interval rules out a regression of the threshold)',
+    );
+    assert.equal(
+      describeStop(stop({ reason: 'time-budget', rounds: 140, looks: 14, pending: ['p50'], ruledOut: ['p99'] })),
+      'time budget reached after 140 alternating rounds: p50 still inconclusive; p99 cannot be confirmed (a 95% interval rules out a regression of the threshold)',
+    );
+  });
+
   test('conclusive and fixed plans', () => {
     assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 40, looks: 4 })), 'conclusive after 40 alternating rounds (4 looks)');
     assert.equal(describeStop(stop({ reason: 'fixed', rounds: 20, looks: 1, schedule: undefined })), 'measured 20 rounds (fixed)');

@@ -1989,20 +1989,35 @@ const FELT = ['rps', 'p50', 'p90', 'p99'];
 const IMPACT = ['rps', 'p50'];
 /**
  * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
- * given, narrows the rule to those metrics: a confirmation by rerun replaces only the verdicts of the
- * metrics it was asked to confirm (compare/confirm.ts), so the others need no more rounds.
+ * given, is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation
+ * replaces only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the
+ * others need no more rounds, and it stops waiting for a metric whose regression is ruled out at
+ * CONFIRM_FUTILITY_CONFIDENCE.
  */
 function judgeLook(head, base, scenario, failOn, confidence, decide) {
     const judged = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
     const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
-    const pending = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
+    const undecided = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
+    const ruledOut = decide ? ruledOutMetrics(head, base, scenario, undecided) : [];
+    const pending = undecided.filter((k) => !ruledOut.includes(k));
     const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
     const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
     return {
         pending: pending.map(label),
+        ...(ruledOut.length > 0 ? { ruledOut: ruledOut.map(label) } : {}),
         regressed: regressed.map(label),
         impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
     };
+}
+/** Of the undecided metrics, those whose CONFIRM_FUTILITY_CONFIDENCE interval rules the threshold out. */
+function ruledOutMetrics(head, base, scenario, undecided) {
+    if (undecided.length === 0)
+        return [];
+    const loose = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, verdict/* CONFIRM_FUTILITY_CONFIDENCE */.b6);
+    return undecided.filter((k) => {
+        const v = loose.find((m) => m.metric === k)?.verdict;
+        return v === 'unchanged' || v === 'improved';
+    });
 }
 /**
  * Why measuring stops after this look, or undefined to measure another block.
@@ -2021,7 +2036,7 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
     if (outcome.regressed.length > 0 && outcome.impactKnown)
         return 'regressed';
     if (outcome.pending.length === 0)
-        return outcome.regressed.length > 0 ? 'regressed' : 'conclusive';
+        return outcome.regressed.length > 0 ? 'regressed' : outcome.ruledOut?.length ? 'ruled-out' : 'conclusive';
     if (look >= plannedLooks)
         return budgetCut ? 'time-budget' : 'max-rounds';
     return undefined;
@@ -2129,7 +2144,8 @@ async function timeScenario(opts) {
             reason = 'time-budget';
             break;
         }
-        progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
+        const ruledOut = outcome.ruledOut?.length ? ` (${outcome.ruledOut.join(', ')} ruled out)` : '';
+        progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds${ruledOut}: measuring ${scenario.rounds} more`);
     }
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),
@@ -2140,6 +2156,7 @@ async function timeScenario(opts) {
         reason,
         ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
         ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
+        ...(outcome.ruledOut?.length ? { ruledOut: outcome.ruledOut } : {}),
         roundMs: length.roundMs,
         ...(length.sizing ? { roundSizing: length.sizing } : {}),
     };

@@ -22,7 +22,16 @@ import {
   worseLog,
 } from './metrics.js';
 import { type Interval, median, pairedShift, type ShiftEstimate, unpairedShift } from './stats.js';
-import { classifyShift, compareQueries, type MetricVerdict, naturalInterval, type QueryComparison, VERDICT_CONFIDENCE } from './verdict.js';
+import {
+  classifyShift,
+  compareQueries,
+  CONFIRM_FUTILITY_CONFIDENCE,
+  formatConfidence,
+  type MetricVerdict,
+  naturalInterval,
+  type QueryComparison,
+  VERDICT_CONFIDENCE,
+} from './verdict.js';
 import { blameRegression, compareDbTimePerRequest, compareStatementTimes, type DbTimeComparison, type RegressionBlame } from './statement-times.js';
 
 /** 'paired': head round k against base round k of the same run (rerun mode). 'unpaired': another machine/job. */
@@ -223,7 +232,9 @@ function compareScenario(
   // measuring; the final verdict must use that level, or the guarantee over all looks is lost. Never
   // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
   const confidence = opts.pairing === 'paired' ? Math.max(VERDICT_CONFIDENCE, head.stop?.confidence ?? VERDICT_CONFIDENCE) : VERDICT_CONFIDENCE;
-  const judged = judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence);
+  const judged = withRuledOut(judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence), opts.pairing === 'paired' ? head.stop?.ruledOut : undefined, () =>
+    judgeRounds(headRounds, baseRounds, thresholds, 'paired', CONFIRM_FUTILITY_CONFIDENCE),
+  );
   const history = opts.history;
   result.metrics = history
     ? judged.map((m) => {
@@ -254,6 +265,25 @@ export function judgePairedRounds(
 }
 
 /** Inconclusive metrics that could fail the check (failOn has 'regression'); measuring goes on while any is left. */
+/**
+ * A confirmation by rerun stopped measuring these metrics once a looser interval ruled out a
+ * regression of their threshold (src/measure/judge.ts). They are "unchanged" at that interval's
+ * confidence, which they carry, rather than "inconclusive" at the look's stricter level: the
+ * question a confirmation asks is whether the cross-run regression is real, and that is answered.
+ * "unchanged" never fails the check, so the false-alarm bound is untouched.
+ */
+function withRuledOut(metrics: MetricComparison[], ruledOut: readonly string[] | undefined, loose: () => MetricComparison[]): MetricComparison[] {
+  if (!ruledOut?.length) return metrics;
+  const looser = loose();
+  return metrics.map((m) => {
+    if (m.verdict !== 'inconclusive' || !ruledOut.includes(m.label)) return m;
+    const l = looser.find((x) => x.metric === m.metric);
+    if (!l || (l.verdict !== 'unchanged' && l.verdict !== 'improved')) return m;
+    const level = formatConfidence(CONFIRM_FUTILITY_CONFIDENCE);
+    return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so the confirmation stopped measuring it` };
+  });
+}
+
 export function undecidedMetrics(metrics: readonly MetricComparison[], failOn: readonly FailOn[]): MetricKey[] {
   if (!failOn.includes('regression')) return [];
   // A threshold that no change can reach (rps −100%) can never fail the check, so it waits for nothing.

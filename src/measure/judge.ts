@@ -5,7 +5,7 @@ import type { FailOn, ScenarioConfig } from '../config/types.js';
 import { judgePairedRounds, undecidedMetrics } from '../compare/compare.js';
 import { metricDef, type MetricKey } from '../compare/metrics.js';
 import { type SequentialPlan } from '../compare/sequential.js';
-import { VERDICT_CONFIDENCE } from '../compare/verdict.js';
+import { CONFIRM_FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../compare/verdict.js';
 import type { RoundResult, StopInfo } from '../results/types.js';
 
 export { lookConfidence } from '../compare/sequential.js';
@@ -46,6 +46,11 @@ export function plannedLooks(configuredLooks: number, block: BlockTime, leftMs: 
 export interface LookOutcome {
   /** Labels of the metrics still inconclusive that could fail the check. */
   pending: string[];
+  /**
+   * Confirmation only: labels of the metrics a confirmation can no longer confirm with any
+   * plausibility (CONFIRM_FUTILITY_CONFIDENCE), which measuring waits for no longer.
+   */
+  ruledOut?: string[];
   /** Labels of the metrics already regressed, when regressions fail the check. */
   regressed: string[];
   /**
@@ -62,8 +67,10 @@ const IMPACT: readonly MetricKey[] = ['rps', 'p50'];
 
 /**
  * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
- * given, narrows the rule to those metrics: a confirmation by rerun replaces only the verdicts of the
- * metrics it was asked to confirm (compare/confirm.ts), so the others need no more rounds.
+ * given, is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation
+ * replaces only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the
+ * others need no more rounds, and it stops waiting for a metric whose regression is ruled out at
+ * CONFIRM_FUTILITY_CONFIDENCE.
  */
 export function judgeLook(
   head: readonly RoundResult[],
@@ -75,14 +82,32 @@ export function judgeLook(
 ): LookOutcome {
   const judged = judgePairedRounds(head, base, scenario, confidence);
   const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
-  const pending = undecidedMetrics(metrics, failOn);
+  const undecided = undecidedMetrics(metrics, failOn);
+  const ruledOut = decide ? ruledOutMetrics(head, base, scenario, undecided) : [];
+  const pending = undecided.filter((k) => !ruledOut.includes(k));
   const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
   const label = (key: MetricKey) => metricDef(key).label;
   return {
     pending: pending.map(label),
+    ...(ruledOut.length > 0 ? { ruledOut: ruledOut.map(label) } : {}),
     regressed: regressed.map(label),
     impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
   };
+}
+
+/** Of the undecided metrics, those whose CONFIRM_FUTILITY_CONFIDENCE interval rules the threshold out. */
+function ruledOutMetrics(
+  head: readonly RoundResult[],
+  base: readonly RoundResult[],
+  scenario: ScenarioConfig,
+  undecided: readonly MetricKey[],
+): MetricKey[] {
+  if (undecided.length === 0) return [];
+  const loose = judgePairedRounds(head, base, scenario, CONFIRM_FUTILITY_CONFIDENCE);
+  return undecided.filter((k) => {
+    const v = loose.find((m) => m.metric === k)?.verdict;
+    return v === 'unchanged' || v === 'improved';
+  });
 }
 
 /**
@@ -100,7 +125,7 @@ export function judgeLook(
  */
 export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: number, budgetCut: boolean): StopInfo['reason'] | undefined {
   if (outcome.regressed.length > 0 && outcome.impactKnown) return 'regressed';
-  if (outcome.pending.length === 0) return outcome.regressed.length > 0 ? 'regressed' : 'conclusive';
+  if (outcome.pending.length === 0) return outcome.regressed.length > 0 ? 'regressed' : outcome.ruledOut?.length ? 'ruled-out' : 'conclusive';
   if (look >= plannedLooks) return budgetCut ? 'time-budget' : 'max-rounds';
   return undefined;
 }

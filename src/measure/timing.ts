@@ -135,7 +135,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       reason = 'time-budget';
       break;
     }
-    progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more`);
+    const ruledOut = outcome.ruledOut?.length ? ` (${outcome.ruledOut.join(', ')} ruled out)` : '';
+    progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds${ruledOut}: measuring ${scenario.rounds} more`);
   }
 
   const stop: StopInfo = {
@@ -147,6 +148,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     reason,
     ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
     ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
+    ...(outcome.ruledOut?.length ? { ruledOut: outcome.ruledOut } : {}),
     roundMs: length.roundMs,
     ...(length.sizing ? { roundSizing: length.sizing } : {}),
   };

@@ -1,4 +1,5 @@
 // How a scenario's measuring ended, in words: the same sentence in progress output and the report.
+import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence } from '../compare/verdict.js';
 import type { StopInfo } from '../results/types.js';
 
 /**
@@ -11,12 +12,15 @@ export function describeStop(stop: StopInfo): string {
   const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
   const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
   const pending = stop.pending?.length ? stop.pending.join(', ') : '';
-  const still = [found, pending && `${pending} still inconclusive`].filter(Boolean).join('; ');
+  const ruledOut = stop.ruledOut?.length ? `${stop.ruledOut.join(', ')} cannot be confirmed (a ${formatConfidence(CONFIRM_FUTILITY_CONFIDENCE)} interval rules out a regression of the threshold)` : '';
+  const still = [found, pending && `${pending} still inconclusive`, ruledOut].filter(Boolean).join('; ');
   switch (stop.reason) {
     case 'fixed':
       return `measured ${rounds} (fixed)`;
     case 'conclusive':
       return `conclusive after ${rounds}${looks}`;
+    case 'ruled-out':
+      return `stopped after ${rounds}${looks}: ${ruledOut}`;
     case 'regressed':
       return `regression found after ${rounds}${looks}: ${[found, pending && `${pending} not measured further`].filter(Boolean).join('; ')}`;
     case 'max-rounds':

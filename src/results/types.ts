@@ -195,12 +195,19 @@ export interface StopInfo {
   /**
    * fixed: `rounds` were configured without adaptation; the others say why adaptive measuring
    * stopped. regressed: a metric regressed beyond its threshold and regressions fail the check.
+   * ruled-out: a confirmation by rerun whose metrics were decided, or could no longer be confirmed
+   * (`ruledOut`).
    */
-  reason: 'conclusive' | 'regressed' | 'max-rounds' | 'time-budget' | 'fixed';
+  reason: 'conclusive' | 'regressed' | 'ruled-out' | 'max-rounds' | 'time-budget' | 'fixed';
   /** Metrics already regressed when measuring stopped (reason regressed). */
   regressed?: string[];
   /** Metrics still inconclusive when measuring stopped. */
   pending?: string[];
+  /**
+   * Confirmation by rerun: metrics whose regression a 95% interval ruled out, so measuring stopped
+   * waiting for them; their verdicts stay those of the final look (often inconclusive: not confirmed).
+   */
+  ruledOut?: string[];
   /** Length of one round, and why when it was sized to the endpoint's latency. */
   roundMs: number;
   roundSizing?: string;

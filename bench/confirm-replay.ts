@@ -1,0 +1,120 @@
+// Replay, not simulation: the paired rounds a confirmation by rerun measured through `perfgate run`
+// (results.confirm.json, kept by bench/history-aa.ts in its --out folder), judged look by look again
+// with and without the confirmation's futility rule (src/measure/judge.ts: stop waiting for a metric
+// once a 95% interval rules out a regression of its threshold). Rounds measured before a stop do not
+// depend on the rule, so the replay tells, on the same rounds, where each rule stops, what verdicts
+// it reaches and how much load time the earlier stop saves. A confirmation recorded with the rule
+// already on can only be replayed up to where it stopped; one recorded without it (bench commits
+// before the rule) gives both.
+//
+//   node --import tsx bench/confirm-replay.ts --history-dir bench/results/history-aa-main
+//        --config <out>/repo/perfgate.yml <out>/aa-2 <out>/aa-4 … (a pull request's results.json
+//        without its extension; <name>.confirm.json beside it)
+//
+// The metrics a confirmation decides are re-derived as the pipeline derives them: the PR's results
+// against main's history (compareRuns, then metricsToConfirm).
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareRuns, decide } from '../src/compare/compare.js';
+import { applyConfirmation, metricsToConfirm } from '../src/compare/confirm.js';
+import type { MetricKey } from '../src/compare/metrics.js';
+import { lookConfidence } from '../src/compare/sequential.js';
+import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
+import { loadConfig } from '../src/config/load.js';
+import { judgeLook, type LookOutcome, stopAfterLook } from '../src/measure/judge.js';
+import { readResultsFile } from '../src/results/io.js';
+import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'history-dir': { type: 'string' }, config: { type: 'string' } },
+});
+if (!args['history-dir'] || !args.config || positionals.length === 0) {
+  throw new Error('usage: confirm-replay.ts --history-dir <dir> --config <perfgate.yml> <pr results without .json>…');
+}
+
+const historyDir = args['history-dir'];
+const history = readdirSync(historyDir)
+  .filter((f) => /^main-\d+\.json$/.test(f))
+  .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]))
+  .map((f) => readResultsFile(path.join(historyDir, f)));
+const config = await loadConfig(path.resolve(args.config));
+
+interface Replayed {
+  rounds: number;
+  reason: StopInfo['reason'];
+  confidence: number;
+  ruledOut?: string[];
+}
+
+/**
+ * The measuring loop of src/measure/timing.ts over recorded rounds, looks after each block, until a
+ * stop or the rounds run out (then: 'time-budget', as the recording was cut there).
+ */
+function replay(head: RoundResult[], base: RoundResult[], block: number, maxLooks: number, budgetCut: boolean, metrics: MetricKey[], futility: boolean): Replayed {
+  const scenario = config.scenarios[0]!;
+  const plan = { maxLooks, confidence: VERDICT_CONFIDENCE };
+  for (let look = 1; look * block <= head.length; look++) {
+    const n = look * block;
+    const confidence = lookConfidence(plan, look);
+    const judged = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, metrics);
+    // Without the rule: the ruled-out metrics are still waited for.
+    const outcome: LookOutcome = futility ? judged : { ...judged, pending: [...judged.pending, ...(judged.ruledOut ?? [])], ruledOut: undefined };
+    const reason = stopAfterLook(outcome, look, maxLooks, budgetCut);
+    if (reason) return { rounds: n, reason, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
+  }
+  return { rounds: head.length, reason: 'time-budget', confidence: lookConfidence(plan, Math.floor(head.length / block)) };
+}
+
+/** The confirmation's results cut to `rounds` paired rounds per scenario, with the stop the rule reached. */
+function truncated(paired: Results, stops: Map<string, Replayed>): Results {
+  const cut = (scenarios: Results['scenarios'], withStop: boolean) =>
+    scenarios.map((s) => {
+      const r = stops.get(s.name);
+      if (!r || !s.load) return s;
+      const load = { ...s.load, rounds: s.load.rounds.slice(0, r.rounds) };
+      return withStop ? { ...s, load, stop: { ...s.stop!, rounds: r.rounds, reason: r.reason, confidence: r.confidence, ruledOut: r.ruledOut } } : { ...s, load };
+    });
+  return { ...paired, scenarios: cut(paired.scenarios, true), base: paired.base ? { ...paired.base, scenarios: cut(paired.base.scenarios, false) } : undefined };
+}
+
+const pairSeconds = (h: RoundResult, b: RoundResult) => (h.durationMs + (h.drainMs ?? 0) + b.durationMs + (b.drainMs ?? 0)) / 1000;
+
+console.log('| PR | scenario | metrics confirmed | recorded stop | replayed without the rule | with the rule | load s saved |');
+console.log('| :--- | :--- | :--- | :--- | :--- | :--- | ---: |');
+const totals = { recordedS: 0, savedS: 0, verdicts: [] as string[] };
+for (const stem of positionals) {
+  const head = readResultsFile(`${stem}.json`);
+  const paired = readResultsFile(`${stem}.confirm.json`);
+  const crossRun = compareRuns({ head, base: history.at(-1), config, pairing: 'unpaired', history });
+  const wanted = metricsToConfirm(crossRun);
+  const plain = new Map<string, Replayed>();
+  const rule = new Map<string, Replayed>();
+  for (const s of paired.scenarios) {
+    const b = paired.base?.scenarios.find((x) => x.name === s.name);
+    const metrics = wanted.get(s.name);
+    if (!s.load || !b?.load || !s.stop || !metrics) continue;
+    const h = s.load.rounds;
+    const base = b.load.rounds;
+    const block = config.scenarios[0]!.rounds;
+    const budgetCut = s.stop.maxLooks < Math.floor(config.scenarios[0]!.maxRounds / block);
+    const without = replay(h, base, block, s.stop.maxLooks, budgetCut, metrics, false);
+    const withRule = replay(h, base, block, s.stop.maxLooks, budgetCut, metrics, true);
+    plain.set(s.name, without);
+    rule.set(s.name, withRule);
+    const recordedS = h.reduce((a, r, i) => a + pairSeconds(r, base[i]!), 0);
+    const savedS = h.slice(withRule.rounds).reduce((a, r, i) => a + pairSeconds(r, base[withRule.rounds + i]!), 0);
+    totals.recordedS += recordedS;
+    totals.savedS += savedS;
+    const match = without.rounds === s.stop.rounds && without.reason === s.stop.reason ? '' : ' (≠ recorded)';
+    console.log(
+      `| ${path.basename(stem)} | ${s.name} | ${metrics.join(', ')} | ${s.stop.reason}, ${s.stop.rounds} rounds, ${recordedS.toFixed(0)} s | ${without.reason}, ${without.rounds}${match} | ` +
+        `${withRule.reason}, ${withRule.rounds}${withRule.ruledOut ? ` (${withRule.ruledOut.join(', ')} ruled out)` : ''} | ${savedS.toFixed(0)} |`,
+    );
+  }
+  const verdictOf = (stops: Map<string, Replayed>) => decide(applyConfirmation(crossRun, compareRuns({ head: truncated(paired, stops), config, pairing: 'paired' }), 'main'), config.failOn).verdict;
+  totals.verdicts.push(`${path.basename(stem)}: check ${verdictOf(plain)} without the rule, ${verdictOf(rule)} with it`);
+}
+console.log(`\nLoad time of the recorded confirmations: ${totals.recordedS.toFixed(0)} s; the rule would have saved ${totals.savedS.toFixed(0)} s (${((totals.savedS / totals.recordedS) * 100).toFixed(0)}%).`);
+for (const v of totals.verdicts) console.log(`- ${v}`);
