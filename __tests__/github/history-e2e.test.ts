@@ -296,7 +296,7 @@ describe('main\'s history in the action', () => {
     const { r } = await pr({ number: 7, headSha: sha('7'), headRef: 'seven', baseSha }, TOKEN, { workspace: repo });
     assert.match(r.stdout, /history: 6 run\(s\) of 'main' read/, explain(r));
     // Both CPU/request rows are suspects; a latency metric (500% thresholds) may be one too.
-    assert.match(r.stdout, /confirming 2 flagged scenario\(s\) on this runner: base [0-9a-f]{40} and head, paired rounds \(\d+ regressed, \d+ suspect metric\(s\) across runs\)/, explain(r));
+    assert.match(r.stdout, /confirming 2 flagged scenario\(s\) on this runner: base [0-9a-f]{40} and head, paired rounds \(\d+ regressed, \d+ suspect metric\(s\) across runs; each stops once confirmed, decided, or ruled out by a 95% interval\)/, explain(r));
     const suspects = Number(/(\d+) suspect metric/.exec(r.stdout)![1]);
     assert.ok(suspects >= 2, r.stdout);
     const body = fake.commentsOn(7)[0]!.body;
