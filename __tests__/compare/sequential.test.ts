@@ -8,6 +8,7 @@ import { signTestCiRank } from '../../src/compare/stats.js';
 import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence, VERDICT_CONFIDENCE } from '../../src/compare/verdict.js';
 import type { RoundResult } from '../../src/results/types.js';
 import { renderReport } from '../../src/report/markdown.js';
+import { parseResults } from '../../src/results/io.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
 import { adaptiveTrial, noiseSource, type RankRule } from './noise.js';
 import { judgeLook, plannedLooks, stopAfterLook } from '../../src/measure/judge.js';
@@ -281,6 +282,16 @@ function smallestFinite(confidence: number): number {
   while (signTestCiRank(n, confidence) === 0) n++;
   return n;
 }
+
+describe('the confidence a results file states', () => {
+  test("a first look's level rounds to exactly 1; just below it is what a results file can state", () => {
+    assert.equal(lookConfidence(plan(16), 1), 1, 'if this changes, the clamp in src/measure/timing.ts may be moot');
+    const stop = { rounds: 10, looks: 1, maxLooks: 16, reason: 'ruled-out' as const, ruledOut: ['p99'], roundMs: 1000 };
+    const file = (confidence: number) => JSON.stringify(results([{ ...scenario('s', [round({ rps: 2000, p50Us: 900 })]), stop: { ...stop, confidence } }]));
+    assert.throws(() => parseResults(file(1), 'r.json'), /confidence must be < 1/);
+    assert.equal(parseResults(file(1 - Number.EPSILON), 'r.json').scenarios[0]!.stop!.confidence, 1 - Number.EPSILON);
+  });
+});
 
 describe('undecidedMetrics', () => {
   const base = Array.from({ length: 12 }, (_, i) => round({ rps: 2000, p50Us: 900, cpuUs: 300 }, 1 + ((i * 7) % 5) / 50));
