@@ -290,6 +290,10 @@ describe('the confidence a results file states', () => {
     const file = (confidence: number) => JSON.stringify(results([{ ...scenario('s', [round({ rps: 2000, p50Us: 900 })]), stop: { ...stop, confidence } }]));
     assert.throws(() => parseResults(file(1), 'r.json'), /confidence must be < 1/);
     assert.equal(parseResults(file(1 - Number.EPSILON), 'r.json').scenarios[0]!.stop!.confidence, 1 - Number.EPSILON);
+    // ruledOut re-labels verdicts (compare.ts): a results file holds it bounded, as it does pending.
+    const withRuledOut = (ruledOut: unknown) => JSON.stringify(results([{ ...scenario('s', [round({ rps: 2000, p50Us: 900 })]), stop: { ...stop, confidence: 0.999, ruledOut: ruledOut as string[] } }]));
+    assert.throws(() => parseResults(withRuledOut('p99'), 'r.json'), /ruledOut/);
+    assert.throws(() => parseResults(withRuledOut(Array.from({ length: 21 }, () => 'p99')), 'r.json'), /ruledOut/);
   });
 });
 

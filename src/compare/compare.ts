@@ -264,7 +264,6 @@ export function judgePairedRounds(
   return judgeRounds(head, base, scenario?.regression ?? DEFAULT_REGRESSION, 'paired', confidence);
 }
 
-/** Inconclusive metrics that could fail the check (failOn has 'regression'); measuring goes on while any is left. */
 /**
  * A confirmation by rerun stopped measuring these metrics once a looser interval ruled out a
  * regression of their threshold (src/measure/judge.ts). They are "unchanged" at that interval's
@@ -275,15 +274,16 @@ export function judgePairedRounds(
 function withRuledOut(metrics: MetricComparison[], ruledOut: readonly string[] | undefined, loose: () => MetricComparison[]): MetricComparison[] {
   if (!ruledOut?.length) return metrics;
   const looser = loose();
+  const level = formatConfidence(CONFIRM_FUTILITY_CONFIDENCE);
   return metrics.map((m) => {
     if (m.verdict !== 'inconclusive' || !ruledOut.includes(m.label)) return m;
     const l = looser.find((x) => x.metric === m.metric);
     if (!l || (l.verdict !== 'unchanged' && l.verdict !== 'improved')) return m;
-    const level = formatConfidence(CONFIRM_FUTILITY_CONFIDENCE);
     return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so the confirmation stopped measuring it` };
   });
 }
 
+/** Inconclusive metrics that could fail the check (failOn has 'regression'); measuring goes on while any is left. */
 export function undecidedMetrics(metrics: readonly MetricComparison[], failOn: readonly FailOn[]): MetricKey[] {
   if (!failOn.includes('regression')) return [];
   // A threshold that no change can reach (rps −100%) can never fail the check, so it waits for nothing.

@@ -85,6 +85,7 @@ const Scenario = Type.Object({
       reason: Type.String({ maxLength: 40 }),
       regressed: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
       pending: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
+      ruledOut: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })),
       roundMs: Type.Optional(Num),
       roundSizing: Type.Optional(Type.String({ maxLength: 500 })),
     }),

@@ -204,8 +204,9 @@ export interface StopInfo {
   /** Metrics still inconclusive when measuring stopped. */
   pending?: string[];
   /**
-   * Confirmation by rerun: metrics whose regression a 95% interval ruled out, so measuring stopped
-   * waiting for them; their verdicts stay those of the final look (often inconclusive: not confirmed).
+   * Confirmation by rerun: metrics whose regression a 95% interval ruled out at the final look, so
+   * measuring stopped waiting for them; the paired comparison judges them at that 95% level
+   * (unchanged) instead of the look's stricter one (compare.ts, withRuledOut).
    */
   ruledOut?: string[];
   /** Length of one round, and why when it was sized to the endpoint's latency. */
