@@ -55,7 +55,8 @@ test('rerun mode on MariaDB names the slower statement, flags the full table sca
   assertDbTimeReport(res, out, {
     lookupSql: 'select id, email from users where email = ?',
     otherSql: 'select id, email from users where id = ?',
-    flag: 'full table scan on users (≈100k rows, access_type ALL)',
+    // InnoDB's row count for EXPLAIN is an estimate from sampled pages: 97.7k has been read in CI.
+    flag: /^full table scan on users \(≈(9[5-9](\.\d)?|10[0-5](\.\d)?)k rows, access_type ALL\)$/,
     secret: password,
   });
 });

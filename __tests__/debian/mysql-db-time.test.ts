@@ -64,7 +64,9 @@ describe('EXPLAIN FORMAT=JSON on MariaDB', () => {
   test('a lookup by an unindexed column is a full table scan on users (≈100k rows); with an index, nothing', async () => {
     const [plan] = await explainMysql([{ fingerprint: 'f', sql: LOOKUP, params: ['user42@example.com'], reason: 'slower' }], settings());
     assert.equal(plan!.error, undefined);
-    assert.deepEqual(plan!.flags, ['full table scan on users (≈100k rows, access_type ALL)']);
+    // InnoDB's row count for EXPLAIN is an estimate from sampled pages (97.7k has been read in CI).
+    assert.equal(plan!.flags.length, 1, plan!.flags.join('; '));
+    assert.match(plan!.flags[0]!, /^full table scan on users \(≈(9[5-9](\.\d)?|10[0-5](\.\d)?)k rows, access_type ALL\)$/);
     const c = await mysql.createConnection(direct());
     await c.query('CREATE INDEX users_email ON users (email)');
     try {
