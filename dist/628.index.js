@@ -2817,7 +2817,7 @@ var verdict = __webpack_require__(93474);
 const SPENDING = 'obrien-fleming';
 /**
  * Two-sided confidence for the intervals at look `look` (1-based, equal-size blocks of rounds).
- * Look 1 of a 1-look plan = plan.confidence.
+ * Look 1 of a 1-look plan = plan.confidence. Always below 1, however early the look.
  */
 function lookConfidence(plan, look) {
     return spendingLookConfidence(plan, look, SPENDING);
@@ -2830,7 +2830,11 @@ function spendingLookConfidence(plan, look, spending) {
     }
     if (plan.maxLooks === 1)
         return plan.confidence;
-    return 1 - 2 * upperTail(boundaries(plan, spending)[look - 1]);
+    // The first looks of a long plan sit at 1 − 10⁻¹⁵ or closer, which a double rounds to exactly 1.
+    // A level of 1 is no interval a results file can state (its schema asks < 1): a confirmation ruled
+    // out at its first look once wrote a file it could not read back. Just below 1 judges alike (a sign
+    // interval needs 53 rounds before 2⁻ⁿ falls under 2⁻⁵²) and loosens the design by at most 2⁻⁵².
+    return Math.min(1 - 2 * upperTail(boundaries(plan, spending)[look - 1]), 1 - Number.EPSILON);
 }
 /**
  * The critical values |Z| of all looks of a plan: Z at look j is the standardized statistic of the
@@ -3186,10 +3190,8 @@ async function timeScenario(opts) {
         rounds: rounds.get('head').length,
         looks: look,
         maxLooks: looks,
-        // The first looks of a long plan sit at 1 − 10⁻¹⁵ or closer, which a double rounds to exactly 1,
-        // and a results file must state a confidence below 1 (its schema): a confirmation ruled out at
-        // its first look wrote a file it could not read back. Just below 1 judges the same rounds alike.
-        confidence: Math.min(confidence, 1 - Number.EPSILON),
+        // lookConfidence stays below 1 however early the look, as a results file's schema asks.
+        confidence,
         reason,
         ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
         ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),

@@ -284,12 +284,22 @@ function smallestFinite(confidence: number): number {
 }
 
 describe('the confidence a results file states', () => {
-  test("a first look's level rounds to exactly 1; just below it is what a results file can state", () => {
-    assert.equal(lookConfidence(plan(16), 1), 1, 'if this changes, the clamp in src/measure/timing.ts may be moot');
+  test("an early look's level, which a double would round to 1, is stated just below 1 and reads back", () => {
+    // Unclamped, look 1 of 16 is 1 − 2·Φ̄(z) with z ≈ 8.4: closer to 1 than a double can hold.
+    for (const spending of ['obrien-fleming', 'pocock', 'bonferroni'] as const) {
+      for (const looks of [2, 16, 40]) {
+        for (let look = 1; look <= looks; look++) {
+          const level = spendingLookConfidence(plan(looks), look, spending);
+          assert.ok(level < 1 && level > 0.99 - 1e-12, `${spending} look ${look}/${looks}: ${level}`);
+        }
+      }
+    }
+    assert.equal(lookConfidence(plan(16), 1), 1 - Number.EPSILON);
     const stop = { rounds: 10, looks: 1, maxLooks: 16, reason: 'ruled-out' as const, ruledOut: ['p99'], roundMs: 1000 };
     const file = (confidence: number) => JSON.stringify(results([{ ...scenario('s', [round({ rps: 2000, p50Us: 900 })]), stop: { ...stop, confidence } }]));
     assert.throws(() => parseResults(file(1), 'r.json'), /confidence must be < 1/);
-    assert.equal(parseResults(file(1 - Number.EPSILON), 'r.json').scenarios[0]!.stop!.confidence, 1 - Number.EPSILON);
+    const early = lookConfidence(plan(16), 1);
+    assert.equal(parseResults(file(early), 'r.json').scenarios[0]!.stop!.confidence, early);
     // ruledOut re-labels verdicts (compare.ts): a results file holds it bounded, as it does pending.
     const withRuledOut = (ruledOut: unknown) => JSON.stringify(results([{ ...scenario('s', [round({ rps: 2000, p50Us: 900 })]), stop: { ...stop, confidence: 0.999, ruledOut: ruledOut as string[] } }]));
     assert.throws(() => parseResults(withRuledOut('p99'), 'r.json'), /ruledOut/);

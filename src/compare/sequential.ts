@@ -34,7 +34,7 @@ export const SPENDING: SpendingFunction = 'obrien-fleming';
 
 /**
  * Two-sided confidence for the intervals at look `look` (1-based, equal-size blocks of rounds).
- * Look 1 of a 1-look plan = plan.confidence.
+ * Look 1 of a 1-look plan = plan.confidence. Always below 1, however early the look.
  */
 export function lookConfidence(plan: SequentialPlan, look: number): number {
   return spendingLookConfidence(plan, look, SPENDING);
@@ -47,7 +47,11 @@ export function spendingLookConfidence(plan: SequentialPlan, look: number, spend
     throw new RangeError(`look must be an integer from 1 to maxLooks (${plan.maxLooks}), got ${look}`);
   }
   if (plan.maxLooks === 1) return plan.confidence;
-  return 1 - 2 * upperTail(boundaries(plan, spending)[look - 1]);
+  // The first looks of a long plan sit at 1 − 10⁻¹⁵ or closer, which a double rounds to exactly 1.
+  // A level of 1 is no interval a results file can state (its schema asks < 1): a confirmation ruled
+  // out at its first look once wrote a file it could not read back. Just below 1 judges alike (a sign
+  // interval needs 53 rounds before 2⁻ⁿ falls under 2⁻⁵²) and loosens the design by at most 2⁻⁵².
+  return Math.min(1 - 2 * upperTail(boundaries(plan, spending)[look - 1]), 1 - Number.EPSILON);
 }
 
 /**

@@ -144,10 +144,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     rounds: rounds.get('head')!.length,
     looks: look,
     maxLooks: looks,
-    // The first looks of a long plan sit at 1 − 10⁻¹⁵ or closer, which a double rounds to exactly 1,
-    // and a results file must state a confidence below 1 (its schema): a confirmation ruled out at
-    // its first look wrote a file it could not read back. Just below 1 judges the same rounds alike.
-    confidence: Math.min(confidence, 1 - Number.EPSILON),
+    // lookConfidence stays below 1 however early the look, as a results file's schema asks.
+    confidence,
     reason,
     ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
     ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
