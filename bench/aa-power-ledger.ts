@@ -65,6 +65,41 @@ const rows = groups.map(([key, ls]) => {
   ].join(' | ');
 });
 
+// One `perfgate run` measures several scenarios with the same two service processes. If the A/A
+// changes of a run cluster around a value of their own, that value belongs to the process pair (the
+// heap, the memory layout, what the JIT chose), which paired rounds cannot see: rounds replicate
+// within a pair, not across pairs. Per run: the A/A CPU/request changes, their median, and the
+// spread of the run medians against the spread within runs.
+const aaRuns = groupBy(
+  lines.filter((l) => l.condition === 'A/A' && l.metrics.cpuUsPerRequest),
+  (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}`,
+);
+const pct1 = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const sd = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+};
+const runMedians = aaRuns.map(([, ls]) => ls).map((ls) => median(ls.map((l) => l.metrics.cpuUsPerRequest!.change)));
+const withinSd = Math.sqrt(
+  aaRuns.map(([, ls]) => ls).filter((ls) => ls.length > 1).map((ls) => sd(ls.map((l) => l.metrics.cpuUsPerRequest!.change)) ** 2).reduce((a, b) => a + b, 0) /
+    Math.max(1, aaRuns.map(([, ls]) => ls).filter((ls) => ls.length > 1).length),
+);
+const perRun = [
+  '',
+  '### A/A CPU/request change per run (one process pair per run)',
+  '',
+  '| run ended | bench commit | machine | scenarios | CPU/req changes | median | inconclusive |',
+  '| :--- | :--- | :--- | ---: | :--- | ---: | ---: |',
+  ...aaRuns.map(([key, ls]) => {
+    const changes = ls.map((l) => l.metrics.cpuUsPerRequest!.change);
+    return `| ${key} | ${ls.length} | ${changes.map(pct1).join(', ')} | ${pct1(median(changes))} | ${ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length} |`;
+  }),
+  '',
+  `Run medians spread ±${(sd(runMedians) * 100).toFixed(1)}% (sd over ${runMedians.length} runs, ${pct1(Math.min(...runMedians))} … ${pct1(Math.max(...runMedians))}); ` +
+    `scenarios within a run spread ±${(withinSd * 100).toFixed(1)}% (pooled sd).`,
+  '',
+];
+
 process.stdout.write(
   [
     ledgerHeading(lines),
@@ -72,6 +107,7 @@ process.stdout.write(
     '| condition | machine | comparisons | the check fails (any metric) | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | why measuring stopped | load average at start |',
     '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
     ...rows.map((r) => `| ${r} |`),
+    ...perRun,
     '',
   ].join('\n'),
 );

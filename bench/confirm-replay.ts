@@ -16,8 +16,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareRuns, decide } from '../src/compare/compare.js';
-import { applyConfirmation, metricsToConfirm } from '../src/compare/confirm.js';
+import { type Comparison, compareRuns, decide } from '../src/compare/compare.js';
+import { applyConfirmation, confirmReason, metricsToConfirm } from '../src/compare/confirm.js';
 import type { MetricKey } from '../src/compare/metrics.js';
 import { lookConfidence } from '../src/compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
@@ -79,6 +79,32 @@ function truncated(paired: Results, stops: Map<string, Replayed>): Results {
   return { ...paired, scenarios: cut(paired.scenarios, true), base: paired.base ? { ...paired.base, scenarios: cut(paired.base.scenarios, false) } : undefined };
 }
 
+/**
+ * The cross-run metrics a confirmation leaves inconclusive without having been asked about them (point
+ * estimate under the threshold, history too short to rule it out), and what the paired rounds the
+ * confirmation recorded anyway say about them: could taking the paired verdict answer them for free?
+ */
+const nonSuspect = { metrics: 0, remeasured: 0, paired: new Map<string, number>(), prs: new Set<string>(), settledPrs: 0 };
+function nonSuspects(pr: string, crossRun: Comparison, paired: Comparison): void {
+  const confirmed = applyConfirmation(crossRun, paired, 'main');
+  let open = 0;
+  for (const s of confirmed.scenarios) {
+    const before = crossRun.scenarios.find((x) => x.name === s.name)!;
+    for (const m of s.metrics) {
+      if (m.verdict !== 'inconclusive' || confirmReason(before.metrics.find((x) => x.metric === m.metric)!)) continue;
+      nonSuspect.metrics++;
+      nonSuspect.prs.add(pr);
+      const p = paired.scenarios.find((x) => x.name === s.name)?.metrics.find((x) => x.metric === m.metric);
+      if (p) {
+        nonSuspect.remeasured++;
+        nonSuspect.paired.set(p.verdict, (nonSuspect.paired.get(p.verdict) ?? 0) + 1);
+      }
+      if (!p || p.verdict === 'inconclusive') open++;
+    }
+  }
+  if (nonSuspect.prs.has(pr) && open === 0) nonSuspect.settledPrs++;
+}
+
 const pairSeconds = (h: RoundResult, b: RoundResult) => (h.durationMs + (h.drainMs ?? 0) + b.durationMs + (b.drainMs ?? 0)) / 1000;
 
 console.log('| PR | scenario | metrics confirmed | recorded stop | replayed without the rule | with the rule | load s saved |');
@@ -113,8 +139,14 @@ for (const stem of positionals) {
         `${withRule.reason}, ${withRule.rounds}${withRule.ruledOut ? ` (${withRule.ruledOut.join(', ')} ruled out)` : ''} | ${savedS.toFixed(0)} |`,
     );
   }
+  nonSuspects(path.basename(stem), crossRun, compareRuns({ head: paired, config, pairing: 'paired' }));
   const verdictOf = (stops: Map<string, Replayed>) => decide(applyConfirmation(crossRun, compareRuns({ head: truncated(paired, stops), config, pairing: 'paired' }), 'main'), config.failOn).verdict;
   totals.verdicts.push(`${path.basename(stem)}: check ${verdictOf(plain)} without the rule, ${verdictOf(rule)} with it`);
 }
+console.log(
+  `\nInconclusive after confirmation, not sent to the rerun (non-suspects): ${nonSuspect.metrics} metric(s) in ${nonSuspect.prs.size} of ${positionals.length} PR(s); ` +
+    `${nonSuspect.remeasured} in a re-measured scenario, where the recorded paired rounds read ${[...nonSuspect.paired].map(([v, n]) => `${n} ${v}`).join(', ') || 'nothing'}; ` +
+    `taking the paired verdict for them would leave ${nonSuspect.prs.size - nonSuspect.settledPrs} PR(s) inconclusive.`,
+);
 console.log(`\nLoad time of the recorded confirmations: ${totals.recordedS.toFixed(0)} s; the rule would have saved ${totals.savedS.toFixed(0)} s (${((totals.savedS / totals.recordedS) * 100).toFixed(0)}%).`);
 for (const v of totals.verdicts) console.log(`- ${v}`);

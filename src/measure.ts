@@ -8,8 +8,8 @@
 // independent of what ran before: no request of a load round is still running during a probe.
 // `database.timing: proxied` keeps one boot (counting first, then timing through the proxy).
 //
-// In rerun mode the base commit runs beside the head, counted one side after the other, and timed in
-// paired rounds (src/measure/timing.ts).
+// In rerun mode the base commit runs beside the head: both are up for the count pass, their query
+// probes interleaved in time (src/queries/probe.ts), and timed in paired rounds (src/measure/timing.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import type { PerfgateConfig, ScenarioConfig } from './config/types.js';
 import { EnvironmentError, PerfgateError } from './errors.js';
 import { describeConnections, loadAutocannon, probeRequest, type ConnectionPlan } from './load/index.js';
 import { freePort } from './net/free-port.js';
-import { probeQueries } from './queries/probe.js';
+import { probeQueriesInterleaved } from './queries/probe.js';
 import { RESULTS_SCHEMA, type PassRecord, type Results, type ScenarioResult } from './results/types.js';
 import { registerChild } from './service/registry.js';
 import { createLogDir } from './service/log-dir.js';
@@ -125,7 +125,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     };
     const label = (i: number) => `[${i + 1}/${selected.length}] ${selected[i]!.name}`;
 
-    // Count pass: one side at a time, every scenario's probes, before any load.
+    // Count pass: every scenario's probes, before any load.
     const kept = new Map<Side, BootedSide>();
     if (counting) {
       if (config.database) {
@@ -135,16 +135,18 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
             : 'database.timing: proxied: one boot per side; the timed rounds go through the query proxy too',
         );
       }
-      for (const spec of specs) {
-        const booted = await boot(spec, separateTiming ? 'count' : 'both');
-        for (const [i, scenario] of selected.entries()) {
-          if (options.signal?.aborted) throw new EnvironmentError('interrupted');
-          await countScenario(scenario, booted, measured[i]!.get(spec.side)!, plans[i]!, specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
-          publish();
-          onPartial(results);
-        }
+      // Both sides up for the count pass, their probes interleaved (probeQueriesInterleaved says why).
+      const counted: BootedSide[] = [];
+      for (const spec of specs) counted.push(await boot(spec, separateTiming ? 'count' : 'both'));
+      for (const [i, scenario] of selected.entries()) {
+        if (options.signal?.aborted) throw new EnvironmentError('interrupted');
+        await countScenario(scenario, counted, measured[i]!, plans[i]!, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+        publish();
+        onPartial(results);
+      }
+      for (const booted of counted) {
         if (separateTiming) await booted.stop();
-        else kept.set(spec.side, booted);
+        else kept.set(booted.side, booted);
       }
     }
 
@@ -226,23 +228,30 @@ async function probeHttp(
 
 async function countScenario(
   scenario: ScenarioConfig,
-  side: BootedSide,
-  out: ScenarioResult,
+  sides: readonly BootedSide[],
+  out: Map<Side, ScenarioResult>,
   plans: Map<Side, ConnectionPlan>,
-  paired: boolean,
   progress: (line: string) => void,
 ): Promise<void> {
-  if (!(await probeHttp(scenario, side, out, plans, paired, progress))) return;
-  if (!side.proxy && scenario.queries.header === undefined) return;
-  const tag = paired ? `${side.side} ` : '';
-  progress(`${tag}counting queries (${scenario.queries.probes} probes)`);
-  const queries = await probeQueries({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect });
-  out.queries = queries;
-  progress(
-    `${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
-      `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`,
-  );
-  for (const note of queries.notes ?? []) progress(`${tag}warning: ${note}`);
+  const paired = sides.length > 1;
+  const counting: BootedSide[] = [];
+  for (const side of sides) {
+    if (!(await probeHttp(scenario, side, out.get(side.side)!, plans, paired, progress))) continue;
+    if (side.proxy || scenario.queries.header !== undefined) counting.push(side);
+  }
+  if (counting.length === 0) return;
+  progress(`counting queries (${scenario.queries.probes} probes${counting.length > 1 ? ` per side, ${counting.map((s) => s.side).join(' and ')} interleaved` : ''})`);
+  const counts = await probeQueriesInterleaved(counting.map((side) => ({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect })));
+  for (const [k, side] of counting.entries()) {
+    const queries = counts[k]!;
+    const tag = paired ? `${side.side} ` : '';
+    out.get(side.side)!.queries = queries;
+    progress(
+      `${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
+        `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`,
+    );
+    for (const note of queries.notes ?? []) progress(`${tag}warning: ${note}`);
+  }
 }
 
 function emptyResults(config: PerfgateConfig, rerun: boolean): Results {

@@ -179,6 +179,8 @@ describe('counts never depend on what ran before', () => {
       results.meta.passes.map((p: { side: string; pass: string }) => `${p.side}:${p.pass}`),
       ['head:count', 'base:count', 'head:timing', 'base:timing'],
     );
+    // Both count boots are up before the first probe, and their probes take turns.
+    assert.match(res.stderr, /base: ready in [\d.]+ s[^\n]*\n(?:.*\n)*?.*\[1\/2\] slow report: counting queries \(11 probes per side, head and base interleaved\)/);
     assert.doesNotMatch(res.stdout, /queries per request .* regressed|❌ regressed/);
   });
 });

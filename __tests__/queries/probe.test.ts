@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { startTestPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { startQueryProxy, type QueryProxy } from '../../src/queries/proxy.js';
-import { parseQueryCountHeader, probeQueries } from '../../src/queries/probe.js';
+import { parseQueryCountHeader, probeQueries, probeQueriesInterleaved } from '../../src/queries/probe.js';
+import { compareDbTimePerRequest } from '../../src/compare/statement-times.js';
 import type { ScenarioConfig } from '../../src/config/types.js';
 
 let db: PostgresServer;
@@ -132,6 +133,85 @@ describe('probeQueries through the proxy', () => {
 
   test('a missing header is an error naming the header and the request', async () => {
     await assert.rejects(probeQueries({ baseUrl, scenario: scenario('/books', 'X-Query-Count') }), /X-Query-Count.*GET|GET \/books.*X-Query-Count/);
+  });
+});
+
+describe('probeQueriesInterleaved: base and head probed in turn', () => {
+  // Two sides as in a rerun: each its own service and proxy, one database server. The `/spell`
+  // route turns slow from a fixed request on, counted over both services: a slow spell of the
+  // machine or the database server that starts halfway through probing.
+  let spellRequests = 0;
+  const SPELL_FROM = 18; // with 3 warm-ups and 11 probes a side: the first slow request of either order below
+  const arrivals: string[] = [];
+  const sides: { name: string; proxy: QueryProxy; pool: pg.Pool; server: http.Server; url: string }[] = [];
+
+  beforeAll(async () => {
+    for (const name of ['head', 'base']) {
+      const sideProxy = await startQueryProxy({ protocol: 'postgres', upstream: { host: db.host, port: db.port }, keepStatements: false });
+      const sidePool = new pg.Pool({ host: sideProxy.host, port: sideProxy.port, user: db.user, password: db.password, database: db.database, max: 2 });
+      const server = http.createServer((req, res) => {
+        const work = async () => {
+          if (req.url === '/spell') {
+            arrivals.push(name);
+            const slow = ++spellRequests >= SPELL_FROM;
+            await sidePool.query('SELECT pg_sleep($1)', [slow ? 0.004 : 0]);
+          } else if (req.url === '/counted') {
+            // head: the N+1 shape, base: the batched one — each side's statements stay its own.
+            const { rows } = await sidePool.query('SELECT id, author_id FROM books ORDER BY id LIMIT 4');
+            if (name === 'head') for (const b of rows) await sidePool.query('SELECT name FROM authors WHERE id = $1', [b.author_id]);
+            else await sidePool.query('SELECT name FROM authors WHERE id = ANY($1)', [rows.map((b) => b.author_id)]);
+          }
+          res.end('ok');
+        };
+        work().catch((err) => res.writeHead(500).end(String(err)));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      sides.push({ name, proxy: sideProxy, pool: sidePool, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    }
+  });
+
+  afterAll(async () => {
+    for (const s of sides) {
+      s.server.close();
+      await s.pool.end();
+      await s.proxy.close();
+    }
+  });
+
+  const spellScenario = (path: string): ScenarioConfig => ({ ...scenario(path), queries: { probes: 11, warmupRequests: 3, nPlusOneThreshold: 3 } });
+  const options = (path: string) => sides.map((s) => ({ baseUrl: s.url, scenario: spellScenario(path), proxy: s.proxy, settleMs: 20, quietGapMs: 50 }));
+  const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  test('each side counts its own statements, probes alternating in a random order', async () => {
+    const [head, base] = await probeQueriesInterleaved(options('/counted'), seeded(7));
+    assert.equal(head!.perRequest, 5);
+    assert.equal(head!.nPlusOne.length, 1);
+    assert.equal(base!.perRequest, 2);
+    assert.deepEqual(base!.nPlusOne, []);
+    // No statement of one side's probe is seen as the other's background.
+    assert.equal(head!.background, 0);
+    assert.equal(base!.background, 0);
+  });
+
+  test('a slow spell halfway through probing is no database-time change; probed one side after the other it was', async () => {
+    spellRequests = 0;
+    arrivals.length = 0;
+    const [head, base] = await probeQueriesInterleaved(options('/spell'), seeded(1));
+    const probes = arrivals.slice(6); // after both sides' 3 warm-ups
+    assert.equal(probes.length, 22);
+    for (let i = 0; i < 22; i += 2) assert.notEqual(probes[i], probes[i + 1], `probe pair ${i / 2 + 1}: one request of each side`);
+    const headFirst = probes.filter((side, i) => i % 2 === 0 && side === 'head').length;
+    assert.ok(headFirst > 0 && headFirst < 11, `the order is drawn per pair, not fixed (head first in ${headFirst} of 11)`);
+    const interleaved = compareDbTimePerRequest(head!, base!, 0.2)!;
+    assert.ok(interleaved.verdict === 'unchanged' || interleaved.verdict === 'inconclusive', `interleaved: ${interleaved.verdict} ${interleaved.change}`);
+
+    // The same spell with the sides probed in turn (the count pass before): head all fast, base all slow.
+    spellRequests = 0;
+    const [headOptions, baseOptions] = options('/spell');
+    const headAlone = await probeQueries(headOptions!);
+    const baseAlone = await probeQueries(baseOptions!);
+    const sequential = compareDbTimePerRequest(headAlone, baseAlone, 0.2)!;
+    assert.equal(sequential.verdict, 'improved', `probed in turn the spell reads as a change: ${sequential.change}`);
   });
 });
 

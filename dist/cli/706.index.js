@@ -1375,26 +1375,89 @@ async function waitForQuiet(proxy, gapMs, limitMs) {
     }
 }
 async function probeQueries(opts) {
+    return (await probeQueriesInterleaved([opts]))[0];
+}
+/**
+ * Query probes of several sides (a rerun's base and head, each with its own service and proxy),
+ * interleaved in time: probe i of every side is sent before probe i + 1 of any, in a random order per
+ * probe. Probed one side after the other, each side's samples came from its own second or two of
+ * the machine; a slow spell during one side's probes (measured: +35% over half of them, on a quiet
+ * 2-core machine) then read as a database-time change the unpaired interval took for real, and an
+ * unchanged pull request failed. Interleaved, a slow spell lands on both sides alike. The rank
+ * interval of statement-times.ts stays valid — it is conservative when each side's sample shares
+ * the other's drift — and still serves per-call samples, which cannot be paired across sides.
+ * Results in the order of `sides`.
+ */
+async function probeQueriesInterleaved(sides, random = Math.random) {
+    const sessions = [];
+    try {
+        // Warm-up and quiet for all before the first probe of any: a side's warm-up is not probing time.
+        for (const opts of sides)
+            sessions.push(await openProbeSession(opts));
+        const probes = Math.max(...sides.map((o) => o.scenario.queries.probes));
+        for (let i = 0; i < probes; i++) {
+            const order = sessions.map((session) => ({ session, key: random() })).sort((a, b) => a.key - b.key);
+            for (const { session } of order)
+                if (session.probed < session.opts.scenario.queries.probes)
+                    await session.probe();
+        }
+        return sessions.map((session) => session.finish());
+    }
+    finally {
+        for (const session of sessions)
+            session.close();
+    }
+}
+async function openProbeSession(opts) {
     const { scenario } = opts;
     const settleMs = opts.settleMs ?? SETTLE_MS;
     const agent = new external_node_http_.Agent({ keepAlive: true, maxSockets: 1 });
+    let restore;
+    const close = () => {
+        restore?.();
+        restore = undefined;
+        agent.destroy();
+    };
     try {
         for (let i = 0; i < scenario.queries.warmupRequests; i++)
             await probe_send(opts.baseUrl, scenario, agent);
-        if (scenario.queries.header !== undefined)
-            return await probeHeader(opts, agent, scenario.queries.header);
-        if (opts.proxy === undefined) {
+        const header = scenario.queries.header;
+        if (header !== undefined) {
+            // The service counts its own statements: no proxy, no windows, no database time.
+            const counts = [];
+            return {
+                opts,
+                get probed() {
+                    return counts.length;
+                },
+                probe: async () => {
+                    counts.push(countFromHeader(opts, await probe_send(opts.baseUrl, scenario, agent), header));
+                },
+                finish: () => headerResult(counts),
+                close,
+            };
+        }
+        const proxy = opts.proxy;
+        if (proxy === undefined) {
             throw new errors/* EnvironmentError */.eG(`scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`);
         }
-        const wasRecording = opts.proxy.setRecording(true);
+        const wasRecording = proxy.setRecording(true);
+        restore = () => {
+            proxy.drain(); // after a failed probe: no stale statement for the next scenario's quiet wait
+            proxy.setRecording(wasRecording);
+        };
         // Warm-up statements are not part of the measurement, nor anything else still arriving.
-        const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
+        const quiet = await waitForQuiet(proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
         const windows = [];
         const latenciesUs = [];
-        let statements;
-        let probingEnded;
-        try {
-            for (let i = 0; i < scenario.queries.probes; i++) {
+        // The proxy keeps every statement since recording began; each window is matched at the end.
+        // Another side's probes fall between this side's windows and reach another proxy.
+        return {
+            opts,
+            get probed() {
+                return windows.length;
+            },
+            probe: async () => {
                 const sentAt = process.hrtime.bigint();
                 await probe_send(opts.baseUrl, scenario, agent);
                 latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
@@ -1403,44 +1466,44 @@ async function probeQueries(opts) {
                 // A quiet gap before the next window (and before draining, after the last): a statement
                 // later than the settle time is reported as background, not added to the next request.
                 await (0,external_node_timers_promises_.setTimeout)(settleMs);
-            }
-        }
-        finally {
-            probingEnded = process.hrtime.bigint();
-            statements = opts.proxy.drain();
-            opts.proxy.setRecording(wasRecording);
-        }
-        const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-        const counted = buildQueryResult(perWindow, {
-            dialect: opts.dialect ?? 'postgres',
-            nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
-            background: background.length,
-        });
-        if (!quiet.reached) {
-            counted.notes = [
-                `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
-                    '(a background job, or requests still running); probe counts may include some of them',
-            ];
-        }
-        return (0,db_time/* withDbTime */.a$)(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
+            },
+            finish: () => {
+                const probingEnded = process.hrtime.bigint();
+                const statements = proxy.drain();
+                close();
+                const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
+                const counted = buildQueryResult(perWindow, {
+                    dialect: opts.dialect ?? 'postgres',
+                    nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
+                    background: background.length,
+                });
+                if (!quiet.reached) {
+                    counted.notes = [
+                        `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
+                            '(a background job, or requests still running); probe counts may include some of them',
+                    ];
+                }
+                return (0,db_time/* withDbTime */.a$)(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
+            },
+            close,
+        };
     }
-    finally {
-        agent.destroy();
+    catch (error) {
+        close();
+        throw error;
     }
 }
-async function probeHeader(opts, agent, header) {
-    const counts = [];
-    for (let i = 0; i < opts.scenario.queries.probes; i++) {
-        const res = await probe_send(opts.baseUrl, opts.scenario, agent);
-        const value = res.headers[header.toLowerCase()];
-        const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
-        if (count === undefined) {
-            throw new errors/* EnvironmentError */.eG(`scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
-                `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
-                (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''));
-        }
-        counts.push(count);
+function countFromHeader(opts, res, header) {
+    const value = res.headers[header.toLowerCase()];
+    const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
+    if (count === undefined) {
+        throw new errors/* EnvironmentError */.eG(`scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
+            `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
+            (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''));
     }
+    return count;
+}
+function headerResult(counts) {
     return {
         source: 'header',
         perRequest: counts.length === 0 ? 0 : counts[medianIndex(counts)],
@@ -2236,8 +2299,8 @@ var version = __webpack_require__(13411);
 // independent of what ran before: no request of a load round is still running during a probe.
 // `database.timing: proxied` keeps one boot (counting first, then timing through the proxy).
 //
-// In rerun mode the base commit runs beside the head, counted one side after the other, and timed in
-// paired rounds (src/measure/timing.ts).
+// In rerun mode the base commit runs beside the head: both are up for the count pass, their query
+// probes interleaved in time (src/queries/probe.ts), and timed in paired rounds (src/measure/timing.ts).
 
 
 
@@ -2322,7 +2385,7 @@ async function measure(options, onPartial) {
             return booted;
         };
         const label = (i) => `[${i + 1}/${selected.length}] ${selected[i].name}`;
-        // Count pass: one side at a time, every scenario's probes, before any load.
+        // Count pass: every scenario's probes, before any load.
         const kept = new Map();
         if (counting) {
             if (config.database) {
@@ -2330,19 +2393,22 @@ async function measure(options, onPartial) {
                     ? 'count pass: each side boots through the query proxy for the query probes, then reboots straight to the database for the timed rounds'
                     : 'database.timing: proxied: one boot per side; the timed rounds go through the query proxy too');
             }
-            for (const spec of specs) {
-                const booted = await boot(spec, separateTiming ? 'count' : 'both');
-                for (const [i, scenario] of selected.entries()) {
-                    if (options.signal?.aborted)
-                        throw new errors/* EnvironmentError */.eG('interrupted');
-                    await countScenario(scenario, booted, measured[i].get(spec.side), plans[i], specs.length > 1, (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
-                    publish();
-                    onPartial(results);
-                }
+            // Both sides up for the count pass, their probes interleaved (probeQueriesInterleaved says why).
+            const counted = [];
+            for (const spec of specs)
+                counted.push(await boot(spec, separateTiming ? 'count' : 'both'));
+            for (const [i, scenario] of selected.entries()) {
+                if (options.signal?.aborted)
+                    throw new errors/* EnvironmentError */.eG('interrupted');
+                await countScenario(scenario, counted, measured[i], plans[i], (line) => progress(`${label(i)}: ${line} (${elapsed()})`));
+                publish();
+                onPartial(results);
+            }
+            for (const booted of counted) {
                 if (separateTiming)
                     await booted.stop();
                 else
-                    kept.set(spec.side, booted);
+                    kept.set(booted.side, booted);
             }
         }
         // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
@@ -2422,19 +2488,28 @@ async function probeHttp(scenario, side, out, plans, paired, progress) {
         return false;
     }
 }
-async function countScenario(scenario, side, out, plans, paired, progress) {
-    if (!(await probeHttp(scenario, side, out, plans, paired, progress)))
+async function countScenario(scenario, sides, out, plans, progress) {
+    const paired = sides.length > 1;
+    const counting = [];
+    for (const side of sides) {
+        if (!(await probeHttp(scenario, side, out.get(side.side), plans, paired, progress)))
+            continue;
+        if (side.proxy || scenario.queries.header !== undefined)
+            counting.push(side);
+    }
+    if (counting.length === 0)
         return;
-    if (!side.proxy && scenario.queries.header === undefined)
-        return;
-    const tag = paired ? `${side.side} ` : '';
-    progress(`${tag}counting queries (${scenario.queries.probes} probes)`);
-    const queries = await probeQueries({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect });
-    out.queries = queries;
-    progress(`${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
-        `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`);
-    for (const note of queries.notes ?? [])
-        progress(`${tag}warning: ${note}`);
+    progress(`counting queries (${scenario.queries.probes} probes${counting.length > 1 ? ` per side, ${counting.map((s) => s.side).join(' and ')} interleaved` : ''})`);
+    const counts = await probeQueriesInterleaved(counting.map((side) => ({ baseUrl: side.baseUrl, scenario, proxy: side.proxy, dialect: side.dialect })));
+    for (const [k, side] of counting.entries()) {
+        const queries = counts[k];
+        const tag = paired ? `${side.side} ` : '';
+        out.get(side.side).queries = queries;
+        progress(`${tag}${queries.perRequest} statements/request${queries.stable ? '' : ` (unstable: ${queries.perProbe.join(', ')})`}` +
+            `${queries.nPlusOne.length ? `, ${queries.nPlusOne.length} N+1 suspect(s)` : ''}`);
+        for (const note of queries.notes ?? [])
+            progress(`${tag}warning: ${note}`);
+    }
 }
 function emptyResults(config, rerun) {
     return {

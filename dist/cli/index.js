@@ -31504,10 +31504,13 @@ function widenForCrossMachine(t, policy = DEFAULT_CROSS_MACHINE) {
 // shape (new, gone, called more often, slower). Pure: two QueryResults in, data out.
 //
 // Both sides' times come from their count pass: sequential probe requests, one statement at a time
-// on a quiet service, measured on the wire. The two sides' probes are independent samples (not
-// paired rounds), so changes are Hodges–Lehmann shifts of log time with the Moses rank interval,
-// classified exactly like a timing metric: "slower" only when the interval is above 0 and the
-// estimate reaches the threshold; anything else reads "≈".
+// on a quiet service, measured on the wire; in a rerun the two sides' probes take turns
+// (queries/probe.ts), so a slow spell of the machine falls on both. They are compared as independent
+// samples (a statement's per-call times cannot be paired across sides), so changes are
+// Hodges–Lehmann shifts of log time with the Moses rank interval, classified exactly like a timing
+// metric: "slower" only when the interval is above 0 and the estimate reaches the threshold;
+// anything else reads "≈". Against a stored baseline the sides were probed on different runs: the
+// same spread-of-the-machine caveat as every cross-run comparison (docs/verdicts.md).
 
 
 

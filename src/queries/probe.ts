@@ -59,26 +59,96 @@ async function waitForQuiet(proxy: QueryProxy, gapMs: number, limitMs: number): 
 }
 
 export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
+  return (await probeQueriesInterleaved([opts]))[0]!;
+}
+
+/**
+ * Query probes of several sides (a rerun's base and head, each with its own service and proxy),
+ * interleaved in time: probe i of every side is sent before probe i + 1 of any, in a random order per
+ * probe. Probed one side after the other, each side's samples came from its own second or two of
+ * the machine; a slow spell during one side's probes (measured: +35% over half of them, on a quiet
+ * 2-core machine) then read as a database-time change the unpaired interval took for real, and an
+ * unchanged pull request failed. Interleaved, a slow spell lands on both sides alike. The rank
+ * interval of statement-times.ts stays valid — it is conservative when each side's sample shares
+ * the other's drift — and still serves per-call samples, which cannot be paired across sides.
+ * Results in the order of `sides`.
+ */
+export async function probeQueriesInterleaved(sides: readonly ProbeOptions[], random: () => number = Math.random): Promise<QueryResult[]> {
+  const sessions: ProbeSession[] = [];
+  try {
+    // Warm-up and quiet for all before the first probe of any: a side's warm-up is not probing time.
+    for (const opts of sides) sessions.push(await openProbeSession(opts));
+    const probes = Math.max(...sides.map((o) => o.scenario.queries.probes));
+    for (let i = 0; i < probes; i++) {
+      const order = sessions.map((session) => ({ session, key: random() })).sort((a, b) => a.key - b.key);
+      for (const { session } of order) if (session.probed < session.opts.scenario.queries.probes) await session.probe();
+    }
+    return sessions.map((session) => session.finish());
+  } finally {
+    for (const session of sessions) session.close();
+  }
+}
+
+/** One side's probing, a probe at a time: warm-up and quiet at open, the result at finish. */
+interface ProbeSession {
+  opts: ProbeOptions;
+  probed: number;
+  probe(): Promise<void>;
+  finish(): QueryResult;
+  close(): void;
+}
+
+async function openProbeSession(opts: ProbeOptions): Promise<ProbeSession> {
   const { scenario } = opts;
   const settleMs = opts.settleMs ?? SETTLE_MS;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let restore: (() => void) | undefined;
+  const close = () => {
+    restore?.();
+    restore = undefined;
+    agent.destroy();
+  };
   try {
     for (let i = 0; i < scenario.queries.warmupRequests; i++) await send(opts.baseUrl, scenario, agent);
-    if (scenario.queries.header !== undefined) return await probeHeader(opts, agent, scenario.queries.header);
-    if (opts.proxy === undefined) {
+    const header = scenario.queries.header;
+    if (header !== undefined) {
+      // The service counts its own statements: no proxy, no windows, no database time.
+      const counts: number[] = [];
+      return {
+        opts,
+        get probed() {
+          return counts.length;
+        },
+        probe: async () => {
+          counts.push(countFromHeader(opts, await send(opts.baseUrl, scenario, agent), header));
+        },
+        finish: () => headerResult(counts),
+        close,
+      };
+    }
+    const proxy = opts.proxy;
+    if (proxy === undefined) {
       throw new EnvironmentError(
         `scenario "${scenario.name}": query counting needs either a database proxy (database: in perfgate.yml) or queries.header`,
       );
     }
-    const wasRecording = opts.proxy.setRecording(true);
+    const wasRecording = proxy.setRecording(true);
+    restore = () => {
+      proxy.drain(); // after a failed probe: no stale statement for the next scenario's quiet wait
+      proxy.setRecording(wasRecording);
+    };
     // Warm-up statements are not part of the measurement, nor anything else still arriving.
-    const quiet = await waitForQuiet(opts.proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
+    const quiet = await waitForQuiet(proxy, opts.quietGapMs ?? QUIET_GAP_MS, opts.quietLimitMs ?? QUIET_LIMIT_MS);
     const windows: ProbeWindow[] = [];
     const latenciesUs: number[] = [];
-    let statements;
-    let probingEnded: bigint | undefined;
-    try {
-      for (let i = 0; i < scenario.queries.probes; i++) {
+    // The proxy keeps every statement since recording began; each window is matched at the end.
+    // Another side's probes fall between this side's windows and reach another proxy.
+    return {
+      opts,
+      get probed() {
+        return windows.length;
+      },
+      probe: async () => {
         const sentAt = process.hrtime.bigint();
         await send(opts.baseUrl, scenario, agent);
         latenciesUs.push(Number(process.hrtime.bigint() - sentAt) / 1000);
@@ -87,45 +157,47 @@ export async function probeQueries(opts: ProbeOptions): Promise<QueryResult> {
         // A quiet gap before the next window (and before draining, after the last): a statement
         // later than the settle time is reported as background, not added to the next request.
         await sleep(settleMs);
-      }
-    } finally {
-      probingEnded = process.hrtime.bigint();
-      statements = opts.proxy.drain();
-      opts.proxy.setRecording(wasRecording);
-    }
-    const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
-    const counted = buildQueryResult(perWindow, {
-      dialect: opts.dialect ?? 'postgres',
-      nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
-      background: background.length,
-    });
-    if (!quiet.reached) {
-      counted.notes = [
-        `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
-          '(a background job, or requests still running); probe counts may include some of them',
-      ];
-    }
-    return withDbTime(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
-  } finally {
-    agent.destroy();
+      },
+      finish: () => {
+        const probingEnded = process.hrtime.bigint();
+        const statements = proxy.drain();
+        close();
+        const { perWindow, background } = attributeStatements(statements, windows, probingEnded);
+        const counted = buildQueryResult(perWindow, {
+          dialect: opts.dialect ?? 'postgres',
+          nPlusOneThreshold: scenario.queries.nPlusOneThreshold,
+          background: background.length,
+        });
+        if (!quiet.reached) {
+          counted.notes = [
+            `the database was not quiet before probing: ${quiet.statements} statements arrived in the ${QUIET_LIMIT_MS / 1000} s perfgate waited ` +
+              '(a background job, or requests still running); probe counts may include some of them',
+          ];
+        }
+        return withDbTime(counted, perWindow, latenciesUs, opts.dialect ?? 'postgres');
+      },
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
   }
 }
 
-async function probeHeader(opts: ProbeOptions, agent: http.Agent, header: string): Promise<QueryResult> {
-  const counts: number[] = [];
-  for (let i = 0; i < opts.scenario.queries.probes; i++) {
-    const res = await send(opts.baseUrl, opts.scenario, agent);
-    const value = res.headers[header.toLowerCase()];
-    const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
-    if (count === undefined) {
-      throw new EnvironmentError(
-        `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
-          `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
-          (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''),
-      );
-    }
-    counts.push(count);
+function countFromHeader(opts: ProbeOptions, res: ProbeResponse, header: string): number {
+  const value = res.headers[header.toLowerCase()];
+  const count = parseQueryCountHeader(header, Array.isArray(value) ? value.join(', ') : value);
+  if (count === undefined) {
+    throw new EnvironmentError(
+      `scenario "${opts.scenario.name}": response to ${opts.scenario.request.method} ${opts.scenario.request.shownPath ?? opts.scenario.request.path} has no usable ` +
+        `${header} header (got ${value === undefined ? 'none' : JSON.stringify(value)}); expected e.g. "${header}: 7"` +
+        (header.toLowerCase() === 'server-timing' ? ' or Server-Timing: db;desc="7"' : ''),
+    );
   }
+  return count;
+}
+
+function headerResult(counts: number[]): QueryResult {
   return {
     source: 'header',
     perRequest: counts.length === 0 ? 0 : counts[medianIndex(counts)]!,
