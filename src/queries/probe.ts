@@ -81,7 +81,7 @@ export async function probeQueriesInterleaved(sides: readonly ProbeOptions[], ra
     const probes = Math.max(...sides.map((o) => o.scenario.queries.probes));
     for (let i = 0; i < probes; i++) {
       const order = sessions.map((session) => ({ session, key: random() })).sort((a, b) => a.key - b.key);
-      for (const { session } of order) if (session.probed < session.opts.scenario.queries.probes) await session.probe();
+      for (const { session } of order) if (i < session.opts.scenario.queries.probes) await session.probe();
     }
     return sessions.map((session) => session.finish());
   } finally {
@@ -92,7 +92,6 @@ export async function probeQueriesInterleaved(sides: readonly ProbeOptions[], ra
 /** One side's probing, a probe at a time: warm-up and quiet at open, the result at finish. */
 interface ProbeSession {
   opts: ProbeOptions;
-  probed: number;
   probe(): Promise<void>;
   finish(): QueryResult;
   close(): void;
@@ -116,9 +115,6 @@ async function openProbeSession(opts: ProbeOptions): Promise<ProbeSession> {
       const counts: number[] = [];
       return {
         opts,
-        get probed() {
-          return counts.length;
-        },
         probe: async () => {
           counts.push(countFromHeader(opts, await send(opts.baseUrl, scenario, agent), header));
         },
@@ -145,9 +141,6 @@ async function openProbeSession(opts: ProbeOptions): Promise<ProbeSession> {
     // Another side's probes fall between this side's windows and reach another proxy.
     return {
       opts,
-      get probed() {
-        return windows.length;
-      },
       probe: async () => {
         const sentAt = process.hrtime.bigint();
         await send(opts.baseUrl, scenario, agent);
