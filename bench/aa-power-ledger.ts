@@ -16,13 +16,15 @@ interface LedgerLine {
   benchCommit: string;
   condition: string;
   schedule: string;
+  /** baseline.restarts; lines from before restarts existed ran every round on one process pair. */
+  restarts?: 'auto' | 'never';
   neighbour: number | null;
   loadAverage: [number, number];
   otherCpu?: { otherCores: number; ownCores: number } | null;
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
-  stop?: { rounds: number; reason: string; pending?: string[] };
+  stop?: { rounds: number; reason: string; pending?: string[]; processPairs?: number; restartMs?: number };
   loadSeconds: number;
 }
 
@@ -34,10 +36,18 @@ if (positionals.length !== 1) {
 const lines = readLedger<LedgerLine>(positionals[0], args.since);
 
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
-const groups = groupBy(lines, (l) => `${l.condition} | ${l.neighbour === null ? 'quiet' : 'neighbour'}${busySuffix(l, l.neighbour !== null)}`);
+const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
+const groups = groupBy(lines, (l) => `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : 'neighbour'}${busySuffix(l, l.neighbour !== null)}`);
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.map((l) => l.neighbour).filter((s) => s !== null))].sort((a, b) => a! - b!);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
+
+/** Time spent restarting both sides between blocks (warm-ups included), which the scenario's budget also pays. */
+function restartColumn(ls: LedgerLine[]): string {
+  if (!ls.some((l) => l.restarts === 'auto')) return '–';
+  const secs = ls.map((l) => (l.stop?.restartMs ?? 0) / 1000);
+  return `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`;
+}
 
 const rows = groups.map(([key, ls]) => {
   const n = ls.length;
@@ -60,6 +70,7 @@ const rows = groups.map(([key, ls]) => {
     rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
     `${median(rounds)} / ${Math.max(...rounds)}`,
     `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`,
+    restartColumn(ls),
     [...reasons.entries()].map(([r, k]) => `${r} ${k}`).join(', '),
     `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
   ].join(' | ');
@@ -70,42 +81,52 @@ const rows = groups.map(([key, ls]) => {
 // heap, the memory layout, what the JIT chose), which paired rounds cannot see: rounds replicate
 // within a pair, not across pairs. Per run: the A/A CPU/request changes, their median, and the
 // spread of the run medians against the spread within runs.
-const aaRuns = groupBy(
-  lines.filter((l) => l.condition === 'A/A' && l.metrics.cpuUsPerRequest),
-  (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}`,
-);
 const pct1 = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const sd = (xs: number[]) => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
 };
-const runMedians = aaRuns.map(([, ls]) => ls).map((ls) => median(ls.map((l) => l.metrics.cpuUsPerRequest!.change)));
-const withinSd = Math.sqrt(
-  aaRuns.map(([, ls]) => ls).filter((ls) => ls.length > 1).map((ls) => sd(ls.map((l) => l.metrics.cpuUsPerRequest!.change)) ** 2).reduce((a, b) => a + b, 0) /
-    Math.max(1, aaRuns.map(([, ls]) => ls).filter((ls) => ls.length > 1).length),
-);
+/**
+ * Per run: the A/A CPU/request changes, their median, and the spread of the run medians against the
+ * spread within runs. With restarts between blocks no two scenarios share a pair, so if pairs were
+ * what set the run medians apart, those medians now spread no more than the scenarios within a run
+ * allow (their sd / √scenarios).
+ */
+function perRunTable(title: string, aa: LedgerLine[]): string[] {
+  const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}`);
+  if (aaRuns.length === 0) return [];
+  const runs = aaRuns.map(([, ls]) => ls);
+  const runMedians = runs.map((ls) => median(ls.map((l) => l.metrics.cpuUsPerRequest!.change)));
+  const several = runs.filter((ls) => ls.length > 1);
+  const withinSd = Math.sqrt(several.map((ls) => sd(ls.map((l) => l.metrics.cpuUsPerRequest!.change)) ** 2).reduce((a, b) => a + b, 0) / Math.max(1, several.length));
+  return [
+    '',
+    `### ${title}`,
+    '',
+    '| run ended | bench commit | machine | scenarios | CPU/req changes | median | inconclusive |',
+    '| :--- | :--- | :--- | ---: | :--- | ---: | ---: |',
+    ...aaRuns.map(([key, ls]) => {
+      const changes = ls.map((l) => l.metrics.cpuUsPerRequest!.change);
+      return `| ${key} | ${ls.length} | ${changes.map(pct1).join(', ')} | ${pct1(median(changes))} | ${ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length} |`;
+    }),
+    '',
+    `Run medians spread ±${(sd(runMedians) * 100).toFixed(1)}% (sd over ${runMedians.length} runs, ${pct1(Math.min(...runMedians))} … ${pct1(Math.max(...runMedians))}); ` +
+      `scenarios within a run spread ±${(withinSd * 100).toFixed(1)}% (pooled sd).`,
+    '',
+  ];
+}
+const aaLines = lines.filter((l) => l.condition === 'A/A' && l.metrics.cpuUsPerRequest);
 const perRun = [
-  '',
-  '### A/A CPU/request change per run (one process pair per run)',
-  '',
-  '| run ended | bench commit | machine | scenarios | CPU/req changes | median | inconclusive |',
-  '| :--- | :--- | :--- | ---: | :--- | ---: | ---: |',
-  ...aaRuns.map(([key, ls]) => {
-    const changes = ls.map((l) => l.metrics.cpuUsPerRequest!.change);
-    return `| ${key} | ${ls.length} | ${changes.map(pct1).join(', ')} | ${pct1(median(changes))} | ${ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length} |`;
-  }),
-  '',
-  `Run medians spread ±${(sd(runMedians) * 100).toFixed(1)}% (sd over ${runMedians.length} runs, ${pct1(Math.min(...runMedians))} … ${pct1(Math.max(...runMedians))}); ` +
-    `scenarios within a run spread ±${(withinSd * 100).toFixed(1)}% (pooled sd).`,
-  '',
+  ...perRunTable('A/A CPU/request change per run (one process pair per run)', aaLines.filter((l) => l.restarts !== 'auto')),
+  ...perRunTable('A/A CPU/request change per run (restarts: auto, a process pair per block)', aaLines.filter((l) => l.restarts === 'auto')),
 ];
 
 process.stdout.write(
   [
     ledgerHeading(lines),
     '',
-    '| condition | machine | comparisons | the check fails (any metric) | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | why measuring stopped | load average at start |',
-    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
+    '| condition | machine | comparisons | the check fails (any metric) | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | restarts s median / max | why measuring stopped | load average at start |',
+    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
     ...rows.map((r) => `| ${r} |`),
     ...perRun,
     '',

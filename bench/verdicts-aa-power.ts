@@ -8,7 +8,8 @@
 //                             [--raw <dir>] [--schedule simultaneous|alternating] [--compare-schedule 10]
 //                             [--dropped-index 20] [--neighbour] [--neighbour-seed 1] [--rounds N]
 //                             [--ledger bench/results/aa-power-ledger.jsonl] [--cpu-us N]
-//                             [--dropped-index-schedules both|default]
+//                             [--dropped-index-schedules both|default] [--restarts auto|never]
+//                             [--aa-restarts both]
 //
 // --ledger appends one JSON line per scenario comparison (condition, machine state, every metric's
 // verdict and change, rounds, why measuring stopped, load seconds) as soon as each `perfgate run`
@@ -28,6 +29,11 @@
 // (0 leaves it out; --levels '' --tail-ms '' --aa 0 --dropped-index 2 is a quick smoke run of it.)
 //
 // --rounds N writes `rounds: N` into every condition's config (default: perfgate's own default).
+//
+// --restarts sets baseline.restarts for every condition (default: perfgate's default, auto: both
+// services restart between blocks of rounds). --aa-restarts both runs the A/A comparisons under both
+// settings, one run of --per-run scenarios of each in turn, so the two rules meet the same machine
+// states in one sitting; the ledger line says which rule each comparison ran under.
 //
 // --schedule sets baseline.schedule for every condition (default: perfgate's default). With
 // --compare-schedule L, the +L% condition is also run with the other schedule, so both schedules
@@ -87,6 +93,8 @@ const { values: args } = parseArgs({
     ledger: { type: 'string' },
     'cpu-us': { type: 'string' },
     'dropped-index-schedules': { type: 'string', default: 'both' },
+    restarts: { type: 'string', default: DEFAULTS.baseline.restarts },
+    'aa-restarts': { type: 'string' },
   },
 });
 const BENCH_COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8' }).trim();
@@ -101,6 +109,10 @@ type Schedule = 'simultaneous' | 'alternating';
 const SCHEDULE = args.schedule as Schedule;
 if (SCHEDULE !== 'simultaneous' && SCHEDULE !== 'alternating') throw new Error(`--schedule: expected simultaneous or alternating, got ${args.schedule}`);
 const OTHER_SCHEDULE: Schedule = SCHEDULE === 'simultaneous' ? 'alternating' : 'simultaneous';
+type Restarts = 'auto' | 'never';
+const RESTARTS = args.restarts as Restarts;
+if (RESTARTS !== 'auto' && RESTARTS !== 'never') throw new Error(`--restarts: expected auto or never, got ${args.restarts}`);
+if (args['aa-restarts'] !== undefined && args['aa-restarts'] !== 'both') throw new Error(`--aa-restarts: expected both, got ${args['aa-restarts']}`);
 
 /** The bookshop (CPU and tail conditions, A/A) or the users-by-email service (dropped index). */
 type Service = 'bookshop' | 'users';
@@ -116,6 +128,7 @@ interface Condition {
   /** YAML for `defaults.load` (empty = built-in defaults). */
   load: string;
   schedule: Schedule;
+  restarts: Restarts;
 }
 
 interface ConditionResult {
@@ -189,7 +202,7 @@ function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: 
     ...(args.rounds ? [`  rounds: ${Number(args.rounds)}`] : c.name === 'calibrate' ? ['  rounds: 10'] : []),
     'scenarios:',
     ...names,
-    `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule} }`,
+    `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule}, restarts: ${c.restarts} }`,
     '',
   ].join('\n');
 }
@@ -235,13 +248,15 @@ async function runCondition(
   c: Condition,
   upstream: string,
   env: Record<string, string>,
+  /** Numbers this call's results files after an earlier call's for the same condition (--aa-restarts). */
+  firstFile = 0,
 ): Promise<ConditionResult> {
   const started = Date.now();
   // The calibration's files go to a subfolder, outside the side-by-side table.
   if (c.name === 'calibrate') {
     rawDir = path.join(rawDir, 'calibrate');
     mkdirSync(rawDir, { recursive: true });
-  } else {
+  } else if (!manifest.some((m) => m.slug === slugOf(c.name))) {
     manifest.push({ slug: slugOf(c.name), name: c.name });
     writeFileSync(path.join(rawDir, 'conditions.json'), JSON.stringify(manifest, null, 2) + '\n');
   }
@@ -268,7 +283,7 @@ async function runCondition(
     const others = sampleOtherCpu();
     const outcome = await runPipeline({
       configFile,
-      outFile: path.join(rawDir, `${slugOf(c.name)}-${done}.json`),
+      outFile: path.join(rawDir, `${slugOf(c.name)}-${firstFile + done}.json`),
       env,
       progress: (line) => {
         if (/conclusive after|budget reached|maxRounds reached|\(fixed\)|round \d+\/\d+: .*error|warning|failed|ready in/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
@@ -305,6 +320,22 @@ async function runCondition(
   };
 }
 
+/** One condition measured in several calls (--aa-restarts both): counts add up, medians are of the parts. */
+function mergeResults(parts: ConditionResult[]): ConditionResult {
+  const sum = (pick: (r: ConditionResult) => Record<string, number>) => Object.fromEntries(METRICS.map((m) => [m, parts.reduce((a, r) => a + pick(r)[m], 0)]));
+  return {
+    condition: { ...parts[0].condition, comparisons: parts.reduce((a, r) => a + r.comparisons, 0) },
+    comparisons: parts.reduce((a, r) => a + r.comparisons, 0),
+    regressed: sum((r) => r.regressed),
+    improved: sum((r) => r.improved),
+    inconclusive: sum((r) => r.inconclusive),
+    anyRegressed: parts.reduce((a, r) => a + r.anyRegressed, 0),
+    medianChange: Object.fromEntries(METRICS.map((m) => [m, median(parts.map((r) => r.medianChange[m]))])),
+    baseCpuUsPerRequest: median(parts.map((r) => r.baseCpuUsPerRequest)),
+    wallSeconds: parts.reduce((a, r) => a + r.wallSeconds, 0),
+  };
+}
+
 /** Seconds of load a scenario took: alternating rounds run one side after the other, simultaneous ones overlap. */
 function loadSeconds(head: ScenarioResult, base: ScenarioResult | undefined, schedule: Schedule): number {
   const sum = (rounds: { durationMs: number }[] | undefined) => (rounds ?? []).reduce((a, r) => a + r.durationMs, 0);
@@ -321,6 +352,7 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       benchCommit: BENCH_COMMIT,
       condition: c.name,
       schedule: c.schedule,
+      restarts: c.restarts,
       slowdownUs: c.slowdownUs,
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
       loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
@@ -370,14 +402,15 @@ async function main(): Promise<void> {
     const results: ConditionResult[] = [];
 
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
-    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE): Condition => ({
-      name: schedule === SCHEDULE ? name : `${name}, ${schedule}`,
+    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS): Condition => ({
+      name: `${name}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}`,
       service: 'bookshop',
       slowdownUs,
       tailMs,
       comparisons,
       load,
       schedule,
+      restarts,
     });
 
     // The injected cost is a share of the service's own CPU per request, measured first under the
@@ -407,7 +440,18 @@ async function main(): Promise<void> {
     // A/A last: the order of conditions does not matter to any of them, and with adaptive rounds the
     // A/A comparisons take longest (they stop only when every metric is shown unchanged), so a sitting
     // that ends early has the detection figures in hand.
-    if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
+    if (AA > 0 && args['aa-restarts'] === 'both') {
+      // One run of each rule in turn, so both meet the same machine states.
+      const other: Restarts = RESTARTS === 'auto' ? 'never' : 'auto';
+      const byRule = new Map<Restarts, ConditionResult[]>([[RESTARTS, []], [other, []]]);
+      for (let done = 0; done < AA; done += PER_RUN) {
+        const n = Math.min(PER_RUN, AA - done);
+        for (const restarts of [RESTARTS, other]) {
+          byRule.get(restarts)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, n, aaLoad, SCHEDULE, restarts), upstream, env, done));
+        }
+      }
+      for (const parts of byRule.values()) results.push(mergeResults(parts));
+    } else if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
 
     const md = table(results);
     const sideBySide = measuredRulesTable(readComparisons(rawDir));

@@ -104,7 +104,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     const overlap = () => {
       overlapped ??= Promise.all([loadAutocannon().catch(() => {}), options.whileBooting?.()]);
     };
-    const boot = async (spec: SideSpec, pass: PassKind) => {
+    const boot = async (spec: SideSpec, pass: PassKind, restart = false) => {
       const build = !built.has(spec.side);
       built.add(spec.side);
       const booted = await bootSide({
@@ -117,8 +117,12 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         logDir,
         progress,
         cleanups,
-        record: (p) => passes.push(p),
+        // A restart between blocks of rounds is counted in the scenario's stop info, not as a pass.
+        record: (p) => {
+          if (!restart) passes.push(p);
+        },
         onSpawned: overlap,
+        announce: !restart,
       });
       await overlapped;
       return booted;
@@ -153,6 +157,15 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
     const sides: BootedSide[] = [];
     for (const spec of specs) sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
+    // A new process pair between blocks of rounds (src/measure/restarts.ts): both stop before either
+    // boots, so a boot never shares the machine with the other side's service.
+    const restart = async (current: readonly BootedSide[]): Promise<BootedSide[]> => {
+      for (const s of current) await s.stop();
+      const next: BootedSide[] = [];
+      for (const s of current) next.push(await boot(specs.find((spec) => spec.side === s.side)!, s.pass, true));
+      sides.splice(0, sides.length, ...next);
+      return next;
+    };
     let loadMs = 0;
     for (const [i, scenario] of selected.entries()) {
       if (options.signal?.aborted) throw new EnvironmentError('interrupted');
@@ -174,6 +187,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         progress: line,
         signal: options.signal,
         runBudgetLeftMs: () => share - (Date.now() - scenarioStarted),
+        ...(config.baseline.restarts === 'auto' ? { restart } : {}),
       });
       loadMs += Date.now() - scenarioStarted;
       for (const s of sides) {

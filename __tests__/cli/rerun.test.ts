@@ -104,7 +104,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     const config = path.join(dir, 'perfgate.yml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n'));
     const out = path.join(dir, 'out', 'results.json');
-    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
+    const res = await runCli(['run', '-c', config, '--out', out, '--keep-logs'], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, res.stderr);
     const stop = JSON.parse(readFileSync(out, 'utf8')).scenarios[0].stop;
     assert.equal(stop.schedule, 'alternating');
@@ -114,7 +114,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     // rps and p50, or at maxRounds; either way the results and the progress say what regressed.
     assert.ok(['regressed', 'max-rounds'].includes(stop.reason), JSON.stringify(stop));
     assert.ok(stop.regressed.includes('CPU/req'), JSON.stringify(stop));
-    assert.match(res.stderr, /(regression found|maxRounds reached) after \d+ alternating rounds(?: \(\d+ looks\))?: [^\n]*CPU\/req[^\n]* regressed/);
+    assert.match(res.stderr, /(regression found|maxRounds reached) after \d+ alternating rounds(?: from \d+ process pairs)?(?: \(\d+ looks\))?: [^\n]*CPU\/req[^\n]* regressed/);
     assert.ok(stop.confidence > 0.99, 'each look is stricter than a single look would be');
     // 6 pairs cannot give a 99% interval: the first look is inconclusive, so a second block runs.
     assert.ok(stop.looks >= 2, JSON.stringify(stop));
@@ -122,6 +122,44 @@ describe('perfgate run with baseline.source: rerun', () => {
     const results = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(results.scenarios[0].load.rounds.length, stop.rounds);
     assert.equal(results.base.scenarios[0].load.rounds.length, stop.rounds);
+
+    // baseline.restarts (default auto): this service boots and warms up in well under a block's
+    // time, so both sides restart before every block, and each block's rounds name their pair.
+    assert.equal(stop.processPairs, stop.looks, JSON.stringify(stop));
+    assert.ok(stop.restartMs > 0, JSON.stringify(stop));
+    for (const side of [results.scenarios[0], results.base.scenarios[0]]) {
+      assert.deepEqual(
+        side.load.rounds.map((r: { processPair: number }) => r.processPair),
+        side.load.rounds.map((_: unknown, i: number) => Math.floor(i / 6) + 1),
+      );
+    }
+    assert.match(res.stderr, /restarted head and base for the next block \(process pair 2\): [\d.]+ s with the warm-up/);
+    assert.match(res.stderr, new RegExp(`after ${stop.rounds} alternating rounds from ${stop.processPairs} process pairs`));
+    // Real restarts: each side's log holds one start per pair, and the run's passes list only the
+    // first boot of each side.
+    const logDir = /service and build logs kept in (\S+)/.exec(res.stderr)?.[1];
+    assert.ok(logDir, res.stderr);
+    for (const side of ['head', 'base']) {
+      const starts: string[] = readFileSync(path.join(logDir, `${side}-service.log`), 'utf8').match(/hello-server listening on/g) ?? [];
+      assert.equal(starts.length, stop.processPairs, `${side} log`);
+    }
+    assert.equal(results.meta.passes.length, 2, JSON.stringify(results.meta.passes));
+  });
+
+  test('baseline.restarts: never keeps one process pair for every block', async () => {
+    const { dir } = makeRepo('{ source: rerun, ref: main, restarts: never }');
+    const config = path.join(dir, 'perfgate.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n'));
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', config, '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
+    assert.equal(res.code, 1, res.stderr);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const stop = results.scenarios[0].stop;
+    assert.ok(stop.looks >= 2, JSON.stringify(stop));
+    assert.equal(stop.processPairs, 1, JSON.stringify(stop));
+    assert.equal(stop.restartMs, undefined);
+    assert.ok(results.scenarios[0].load.rounds.every((r: { processPair: number }) => r.processPair === 1));
+    assert.doesNotMatch(res.stderr, /restarted head and base/);
   });
 
   test('a ref that does not exist is an environment error (exit 3) that says how to fix it', async () => {

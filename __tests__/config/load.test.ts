@@ -70,7 +70,7 @@ describe('valid configs', () => {
     assert.equal(config.service.stopTimeoutMs, 5000);
     assert.deepEqual(config.service.env, {});
     assert.equal(config.database, undefined);
-    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_800_000 });
+    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', timeBudgetMs: 1_800_000 });
     assert.deepEqual(config.failOn, ['budget', 'regression']);
     assert.deepEqual(config.scenarios, [
       {
@@ -203,7 +203,7 @@ describe('valid configs', () => {
     assert.deepEqual(raw.request.headers, { 'Content-Type': 'text/csv' }, 'an explicit content type is kept, in any case');
     assert.equal(raw.request.body, '{"a":1}');
 
-    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', timeBudgetMs: 1_800_000, file: '/base.json' });
+    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', timeBudgetMs: 1_800_000, file: '/base.json' });
     assert.deepEqual(config.failOn, ['regression']);
   });
 

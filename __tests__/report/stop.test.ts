@@ -33,6 +33,15 @@ describe('describeStop', () => {
     );
   });
 
+  test('rounds from more than one process pair say how many (baseline.restarts)', () => {
+    assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 60, looks: 6, processPairs: 6 })), 'conclusive after 60 alternating rounds from 6 process pairs (6 looks)');
+    assert.equal(
+      describeStop(stop({ reason: 'time-budget', rounds: 120, looks: 12, processPairs: 12, pending: ['CPU/req'] })),
+      'time budget reached after 120 alternating rounds from 12 process pairs: CPU/req still inconclusive',
+    );
+    assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 10, looks: 1, processPairs: 1 })), 'conclusive after 10 alternating rounds', 'one pair is not worth a word');
+  });
+
   test('conclusive and fixed plans', () => {
     assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 40, looks: 4 })), 'conclusive after 40 alternating rounds (4 looks)');
     assert.equal(describeStop(stop({ reason: 'fixed', rounds: 20, looks: 1, schedule: undefined })), 'measured 20 rounds (fixed)');

@@ -87,6 +87,7 @@ export function normalizeConfig(
     source: raw.baseline?.source ?? DEFAULTS.baseline.source,
     artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
     schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
+    restarts: raw.baseline?.restarts ?? DEFAULTS.baseline.restarts,
     timeBudgetMs: positiveMs(['baseline', 'timeBudget'], raw.baseline?.timeBudget ?? DEFAULTS.runTimeBudget, issues, raw.baseline?.timeBudget !== undefined),
     ...(raw.baseline?.file === undefined ? {} : { file: path.resolve(folder, raw.baseline.file) }),
     ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),

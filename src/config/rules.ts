@@ -36,7 +36,7 @@ export const DEFAULTS = {
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
-  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating' },
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto' },
   failOn: ['budget', 'regression'],
   database: { protocol: 'postgres', timing: 'direct', seqScanRows: 10_000 },
 } as const;

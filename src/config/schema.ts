@@ -324,6 +324,13 @@ const BaselineSchema = Type.Object(
         default: DEFAULTS.baseline.schedule,
       }),
     ),
+    restarts: Type.Optional(
+      StringEnum(['auto', 'never'] as const, {
+        description:
+          'Whether source: rerun restarts base and head between blocks of rounds. auto (the default): both services restart (and warm up again) before a block whenever the rounds since the last restart took at least as long as a restart, so each block can come from a new pair of processes and one pair that happens to differ cannot decide the verdict. never: one pair of processes for every round (for a service too slow to boot).',
+        default: DEFAULTS.baseline.restarts,
+      }),
+    ),
   },
   { ...strict, description: 'Where the baseline comes from.' },
 );

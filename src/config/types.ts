@@ -142,9 +142,17 @@ export interface BaselineConfig {
   ref?: string;
   /** For source: rerun — how base and head share a round (docs/verdicts.md). */
   schedule: RerunSchedule;
+  /** For source: rerun — whether both services restart between blocks of rounds (docs/verdicts.md). */
+  restarts: RerunRestarts;
   /** For source: rerun — load time of the whole run after which no further block of rounds starts. */
   timeBudgetMs: number;
 }
+
+/**
+ * auto: base and head restart between blocks of rounds whenever the rounds since the last restart
+ * took at least as long as a restart (src/measure/restarts.ts); never: one process pair throughout.
+ */
+export type RerunRestarts = 'auto' | 'never';
 
 /**
  * simultaneous: both sides under load at once, each with its own connections, so whatever the

@@ -27,6 +27,8 @@ export interface BlockTime {
   drainMs: number;
   /** Sides loaded one after the other per round: 2 for alternating, 1 when both run at once. */
   sidesInTurn: number;
+  /** Restarting both sides between blocks, per block on average (restarts.ts); 0 without restarts. */
+  restartMs?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface BlockTime {
  * the warm-up's rate, never on the paired rounds, so the false-alarm bound holds as for a fixed plan.
  */
 export function plannedLooks(configuredLooks: number, block: BlockTime, leftMs: number): number {
-  const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn;
+  const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn + (block.restartMs ?? 0);
   const fit = Math.floor(leftMs / blockMs);
   return Math.max(1, Math.min(configuredLooks, fit));
 }

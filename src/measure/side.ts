@@ -26,6 +26,8 @@ export interface BootedSide {
   proxy?: QueryProxy;
   dialect?: DatabaseConfig['protocol'];
   baseUrl: string;
+  /** How long the service took from spawn to ready. */
+  bootMs: number;
   /** Stops the service, then the proxy. Idempotent. */
   stop(): Promise<void>;
 }
@@ -46,6 +48,8 @@ export interface BootOptions {
   record: (pass: PassRecord) => void;
   /** As StartOptions.onSpawned. */
   onSpawned?: () => void;
+  /** As StartOptions.announce: false for a restart between blocks of rounds, which has a line of its own. */
+  announce?: boolean;
 }
 
 const PASS_NAMES: Record<PassKind, string> = {
@@ -73,7 +77,7 @@ export async function bootSide(opts: BootOptions): Promise<BootedSide> {
     opts.cleanups.push(() => started.close());
     exports.PERFGATE_DB_HOST = proxy.host;
     exports.PERFGATE_DB_PORT = String(proxy.port);
-    progress(`${spec.side}: ${database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${database.upstream.host}:${database.upstream.port}`);
+    if (opts.announce !== false) progress(`${spec.side}: ${database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${database.upstream.host}:${database.upstream.port}`);
   } else if (database) {
     exports.PERFGATE_DB_HOST = database.upstream.host;
     exports.PERFGATE_DB_PORT = String(database.upstream.port);
@@ -88,11 +92,11 @@ export async function bootSide(opts: BootOptions): Promise<BootedSide> {
     await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: path.join(opts.logDir, `${spec.side}-build.log`), progress });
     record.buildMs = Date.now() - builtAt;
   }
-  progress(`${spec.side}: ${PASS_NAMES[opts.pass]}: starting: ${service.start}`);
+  if (opts.announce !== false) progress(`${spec.side}: ${PASS_NAMES[opts.pass]}: starting: ${service.start}`);
   const bootAt = Date.now();
   let running: RunningService;
   try {
-    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned });
+    running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: path.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned, announce: opts.announce });
   } catch (error) {
     // Name the pass: a service that boots through the proxy but not straight to the database (or
     // the other way round) is a different problem from one that never boots.
@@ -104,10 +108,10 @@ export async function bootSide(opts: BootOptions): Promise<BootedSide> {
   record.bootMs = Date.now() - bootAt;
   opts.record(record);
   opts.cleanups.push(() => running.stop());
-  progress(`${spec.side}: ready in ${(record.bootMs / 1000).toFixed(1)} s at ${service.baseUrl} (log: ${running.logFile})`);
+  if (opts.announce !== false) progress(`${spec.side}: ready in ${(record.bootMs / 1000).toFixed(1)} s at ${service.baseUrl} (log: ${running.logFile})`);
   const stop = async () => {
     await running.stop();
     await proxy?.close();
   };
-  return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, stop };
+  return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, bootMs: record.bootMs, stop };
 }

@@ -6,6 +6,9 @@
 // that burdens a shared resource cannot slow base by as much as itself. simultaneous loads both at
 // once (half the noise, but blind to such a shared-resource regression); the head then also runs a
 // few rounds alone, which carry its absolute numbers (budgets).
+//
+// Between blocks, both services restart when baseline.restarts is auto (restarts.ts says when and
+// why), so the rounds come from several process pairs instead of one.
 import type { MetricKey } from '../compare/metrics.js';
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
@@ -15,6 +18,7 @@ import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
 import { judgeLook, lookConfidence, planFor, plannedLooks, stopAfterLook, type LookOutcome } from './judge.js';
+import { restartDue, restartShareMs } from './restarts.js';
 import type { BootedSide, Side } from './side.js';
 
 export interface TimingOptions {
@@ -31,6 +35,11 @@ export interface TimingOptions {
   signal?: AbortSignal;
   /** Load time left for the whole run (rerun mode's run budget), in ms. */
   runBudgetLeftMs: () => number;
+  /**
+   * Stops the given sides and boots them again (same order), for a new process pair between blocks
+   * of adaptive paired rounds; undefined: one pair throughout (baseline.restarts: never).
+   */
+  restart?: (sides: readonly BootedSide[]) => Promise<BootedSide[]>;
 }
 
 export interface ScenarioTiming {
@@ -38,6 +47,8 @@ export interface ScenarioTiming {
   /** Simultaneous schedule: the head's rounds alone. */
   solo?: LoadResult;
   stop: StopInfo;
+  /** The sides as they are at the end: new ones after a restart. */
+  sides: BootedSide[];
 }
 
 /** Rounds of the head alone after simultaneous rounds: enough for budgets, a quarter of the load. */
@@ -46,7 +57,8 @@ export function soloRoundsFor(rounds: number): number {
 }
 
 export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming> {
-  const { scenario, sides, progress, signal } = opts;
+  const { scenario, progress, signal } = opts;
+  let sides = opts.sides;
   const paired = sides.length > 1;
   const together = paired && opts.schedule === 'simultaneous';
   const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
@@ -63,15 +75,21 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     ...opts.plans.get(s.side),
   });
 
-  const warm = await warmUp(opts, together, loadOptions);
+  const warmedAt = Date.now();
+  const warm = await warmUp(opts, sides, together, loadOptions);
+  const warmMs = Date.now() - warmedAt;
   // The slowest side sets the length, so both sides' rounds are alike.
   const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
   const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
   if (length.sizing) progress(length.sizing);
 
   const rounds = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
+  let processPair = 1;
   const record = (s: BootedSide, round: RoundResult, label: string, into: RoundResult[]): void => {
-    if (paired) round.side = s.side;
+    if (paired) {
+      round.side = s.side;
+      round.processPair = processPair;
+    }
     into.push(round);
     if (!s.service.isRunning()) {
       throw new EnvironmentError(`the ${s.side} service exited during load on scenario "${scenario.name}"`, s.service.tailLog(40));
@@ -96,11 +114,17 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
 
   const configured = planFor(scenario);
   const adaptive = paired && configured.maxLooks > 1;
+  const restarting = adaptive && opts.restart !== undefined;
+  // Until one is measured, a restart is expected to take the boots and the warm-up this scenario had.
+  let restartMs = sides.reduce((sum, s) => sum + s.bootMs, 0) + warmMs;
+  let restartsMs = 0;
   // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block. An adaptive
   // plan has as many looks as blocks fit the time left (plannedLooks says why).
   const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
   const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
-  const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn: together ? 1 : sides.length };
+  const sidesInTurn = together ? 1 : sides.length;
+  const roundsMs = scenario.rounds * (length.roundMs + drainMs) * sidesInTurn;
+  const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
   const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
   const plan = { ...configured, maxLooks: looks };
   const budgetCut = adaptive && looks < configured.maxLooks;
@@ -115,7 +139,19 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let reason: StopInfo['reason'] = 'fixed';
   let outcome: LookOutcome = { pending: [], regressed: [], impactKnown: false };
   const roundsStartedAt = Date.now();
+  let pairStartedAt = roundsStartedAt;
   for (;;) {
+    if (look > 0 && restarting && restartDue(Date.now() - pairStartedAt, restartMs)) {
+      if (signal?.aborted) throw new EnvironmentError('interrupted');
+      const restartedAt = Date.now();
+      sides = await opts.restart!(sides);
+      await warmUp(opts, sides, together, loadOptions, true);
+      restartMs = Date.now() - restartedAt;
+      restartsMs += restartMs;
+      processPair++;
+      pairStartedAt = Date.now();
+      progress(`restarted ${sides.map((s) => s.side).join(' and ')} for the next block (process pair ${processPair}): ${(restartMs / 1000).toFixed(1)} s with the warm-up`);
+    }
     const done = rounds.get('head')!.length;
     for (let r = 0; r < scenario.rounds; r++) await runRound(`round ${done + r + 1}/${adaptive ? done + scenario.rounds : scenario.rounds}`);
     look++;
@@ -142,6 +178,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   const stop: StopInfo = {
     ...(paired ? { schedule: opts.schedule } : {}),
     rounds: rounds.get('head')!.length,
+    ...(paired ? { processPairs: processPair } : {}),
+    ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),
     looks: look,
     maxLooks: looks,
     // lookConfidence stays below 1 however early the look, as a results file's schema asks.
@@ -173,15 +211,20 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     load.set(s.side, result);
     for (const warning of result.warnings ?? []) progress(`${tag(s)}warning: ${warning}`);
   }
-  return { load, solo, stop };
+  return { load, solo, stop, sides };
 }
 
 async function warmUp(
   opts: TimingOptions,
+  sides: readonly BootedSide[],
   together: boolean,
   loadOptions: (s: BootedSide, durationMs: number) => RoundOptions,
+  afterRestart = false,
 ): Promise<RoundResult[]> {
-  const { scenario, sides, progress } = opts;
+  const { scenario } = opts;
+  const progress = opts.progress;
+  // After a restart the line that announces it covers the warm-up: one line per block, not three.
+  const announce = afterRestart ? () => {} : progress;
   const warmupMs = scenario.load.warmupMs;
   if (warmupMs <= 0) return [];
   const tag = (s: BootedSide) => (sides.length > 1 ? `${s.side} ` : '');
@@ -192,14 +235,14 @@ async function warmUp(
     if (failed > 0) progress(`${tag(s)}warning: ${failed} of ${w.requests + w.errors} warm-up requests failed`);
   };
   if (together) {
-    progress(`warm-up ${warmupMs / 1000}s (base and head at once)`);
+    announce(`warm-up ${warmupMs / 1000}s (base and head at once)`);
     const warm = await Promise.all(sides.map((s) => runWarmup(loadOptions(s, warmupMs))));
     warm.forEach((w, i) => report(sides[i]!, w));
     return warm;
   }
   const warm: RoundResult[] = [];
   for (const s of sides) {
-    progress(`${tag(s)}warm-up ${warmupMs / 1000}s`);
+    announce(`${tag(s)}warm-up ${warmupMs / 1000}s`);
     const w = await runWarmup(loadOptions(s, warmupMs));
     report(s, w);
     warm.push(w);

@@ -3,12 +3,13 @@ import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence } from '../compare/verdic
 import type { StopInfo } from '../results/types.js';
 
 /**
- * "conclusive after 40 rounds (2 looks)", "time budget reached after 20 rounds: p99 still
+ * "conclusive after 40 rounds from 4 process pairs (4 looks)", "time budget reached after 20 rounds: p99 still
  * inconclusive", "regression found after 80 rounds (8 looks): CPU/req, p50 regressed; p99 not
  * measured further".
  */
 export function describeStop(stop: StopInfo): string {
-  const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}`;
+  const pairs = stop.processPairs !== undefined && stop.processPairs > 1 ? ` from ${stop.processPairs} process pairs` : '';
+  const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}${pairs}`;
   const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
   const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
   const pending = stop.pending?.length ? stop.pending.join(', ') : '';

@@ -22,6 +22,7 @@ const Round = Type.Object({
   cpuUsPerRequest: Type.Optional(Num),
   peakRssBytes: Type.Optional(Num),
   clientCpuUsPerRequest: Type.Optional(Num),
+  processPair: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
 });
 // Database time (src/queries/db-time.ts): read by the per-statement comparison, so bounded too.
 const Samples = Type.Array(Num, { maxItems: 1000 });
@@ -79,6 +80,8 @@ const Scenario = Type.Object({
     Type.Object({
       schedule: Type.Optional(Type.String({ maxLength: 40 })),
       rounds: NonNegInt,
+      processPairs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+      restartMs: Type.Optional(Num),
       looks: Type.Integer({ minimum: 1, maximum: 10_000 }),
       maxLooks: Type.Integer({ minimum: 1, maximum: 10_000 }),
       confidence: Type.Number({ minimum: 0.5, exclusiveMaximum: 1 }),

@@ -47,6 +47,11 @@ export interface RoundResult {
   clientLoopDelayUs?: number;
   /** Which side of an A/B pair this round belongs to, in rerun mode. */
   side?: 'base' | 'head';
+  /**
+   * Rerun mode: which pair of service processes ran the round, from 1; both sides restart between
+   * blocks of rounds (baseline.restarts), so rounds of one block share a pair.
+   */
+  processPair?: number;
 }
 
 export interface LoadResult {
@@ -187,6 +192,10 @@ export interface StopInfo {
   schedule?: 'simultaneous' | 'alternating';
   /** Rounds measured (paired rounds in rerun mode). */
   rounds: number;
+  /** Rerun mode: how many pairs of service processes the rounds came from (baseline.restarts). */
+  processPairs?: number;
+  /** Rerun mode: time spent restarting both sides between blocks, warm-ups included. */
+  restartMs?: number;
   /** Looks the sequential rule took (1 for fixed rounds). */
   looks: number;
   maxLooks: number;

@@ -19,6 +19,11 @@ export interface StartOptions {
   progress?: (line: string) => void;
   /** Called once the service is spawned, before waiting for it: work that can share its boot. */
   onSpawned?: () => void;
+  /**
+   * Whether to print the "starting" and "ready" lines (default true). A restart between blocks of
+   * rounds says so in one line of its own; waiting and warnings are printed either way.
+   */
+  announce?: boolean;
 }
 
 export interface RunningService {
@@ -64,7 +69,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     );
   }
 
-  opts.progress?.(`service ${name}: starting \`${config.start}\` (log: ${opts.logFile})`);
+  if (opts.announce !== false) opts.progress?.(`service ${name}: starting \`${config.start}\` (log: ${opts.logFile})`);
   const group = spawnGroup({
     command: config.start,
     cwd: config.cwd,
@@ -88,7 +93,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   if (ADDRESS_IN_USE.test(tailLog(opts.logFile, 200))) {
     opts.progress?.(`service ${name}: warning: its log mentions EADDRINUSE; check that ${url} is served by this service`);
   }
-  opts.progress?.(`service ${name}: ready (pid ${group.pid})`);
+  if (opts.announce !== false) opts.progress?.(`service ${name}: ready (pid ${group.pid})`);
   return {
     pid: group.pid,
     logFile: opts.logFile,

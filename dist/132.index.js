@@ -1,8 +1,8 @@
-export const id = 628;
-export const ids = [628];
+export const id = 132;
+export const ids = [132];
 export const modules = {
 
-/***/ 29628:
+/***/ 46132:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2644,7 +2644,8 @@ async function startService(opts) {
         throw new errors/* EnvironmentError */.eG(`service ${name}: port already in use: ${url} answered (${describeProbe(before)}) before the service was started`, 'Another process is listening on that address, and perfgate would benchmark it instead of your service.\n' +
             'Stop it (`ss -ltnp` shows who holds the port), or change the port in service.env and service.ready.url.');
     }
-    opts.progress?.(`service ${name}: starting \`${config.start}\` (log: ${opts.logFile})`);
+    if (opts.announce !== false)
+        opts.progress?.(`service ${name}: starting \`${config.start}\` (log: ${opts.logFile})`);
     const group = spawnGroup({
         command: config.start,
         cwd: config.cwd,
@@ -2667,7 +2668,8 @@ async function startService(opts) {
     if (ADDRESS_IN_USE.test(tailLog(opts.logFile, 200))) {
         opts.progress?.(`service ${name}: warning: its log mentions EADDRINUSE; check that ${url} is served by this service`);
     }
-    opts.progress?.(`service ${name}: ready (pid ${group.pid})`);
+    if (opts.announce !== false)
+        opts.progress?.(`service ${name}: ready (pid ${group.pid})`);
     return {
         pid: group.pid,
         logFile: opts.logFile,
@@ -2766,7 +2768,8 @@ async function bootSide(opts) {
         opts.cleanups.push(() => started.close());
         exports.PERFGATE_DB_HOST = proxy.host;
         exports.PERFGATE_DB_PORT = String(proxy.port);
-        progress(`${spec.side}: ${database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${database.upstream.host}:${database.upstream.port}`);
+        if (opts.announce !== false)
+            progress(`${spec.side}: ${database.protocol} query proxy on ${proxy.host}:${proxy.port} → ${database.upstream.host}:${database.upstream.port}`);
     }
     else if (database) {
         exports.PERFGATE_DB_HOST = database.upstream.host;
@@ -2782,11 +2785,12 @@ async function bootSide(opts) {
         await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: external_node_path_.join(opts.logDir, `${spec.side}-build.log`), progress });
         record.buildMs = Date.now() - builtAt;
     }
-    progress(`${spec.side}: ${PASS_NAMES[opts.pass]}: starting: ${service.start}`);
+    if (opts.announce !== false)
+        progress(`${spec.side}: ${PASS_NAMES[opts.pass]}: starting: ${service.start}`);
     const bootAt = Date.now();
     let running;
     try {
-        running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned });
+        running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned, announce: opts.announce });
     }
     catch (error) {
         // Name the pass: a service that boots through the proxy but not straight to the database (or
@@ -2799,12 +2803,13 @@ async function bootSide(opts) {
     record.bootMs = Date.now() - bootAt;
     opts.record(record);
     opts.cleanups.push(() => running.stop());
-    progress(`${spec.side}: ready in ${(record.bootMs / 1000).toFixed(1)} s at ${service.baseUrl} (log: ${running.logFile})`);
+    if (opts.announce !== false)
+        progress(`${spec.side}: ready in ${(record.bootMs / 1000).toFixed(1)} s at ${service.baseUrl} (log: ${running.logFile})`);
     const stop = async () => {
         await running.stop();
         await proxy?.close();
     };
-    return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, stop };
+    return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, bootMs: record.bootMs, stop };
 }
 
 ;// CONCATENATED MODULE: ./lib/load/round-length.js
@@ -3074,7 +3079,7 @@ function planFor(scenario) {
  * the warm-up's rate, never on the paired rounds, so the false-alarm bound holds as for a fixed plan.
  */
 function plannedLooks(configuredLooks, block, leftMs) {
-    const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn;
+    const blockMs = block.rounds * (block.roundMs + block.drainMs) * block.sidesInTurn + (block.restartMs ?? 0);
     const fit = Math.floor(leftMs / blockMs);
     return Math.max(1, Math.min(configuredLooks, fit));
 }
@@ -3137,7 +3142,38 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/measure/restarts.js
+// When rerun mode restarts base and head between blocks of rounds (baseline.restarts: auto).
+//
+// Paired rounds replicate within one process pair: every round of a scenario ran on the same head
+// process and the same base process, so the interval narrows around that pair's difference, not the
+// code's. Measured (docs/verdicts.md, "What the rounds replicate"): unchanged code read CPU/request
+// changes that cluster per pair, run medians spread ±1.3% while scenarios within a run spread ±0.9%,
+// and the inconclusive A/A comparisons sat in the pairs that differed most. A new pair per block
+// turns the pair's difference into noise the rounds average out, as the repetition at the level of
+// process executions in Kalibera & Jones, "Rigorous benchmarking in reasonable time" (ISMM 2013).
+//
+// A restart (stop, boot, warm-up) buys nothing the verdict uses until rounds have run on the pair, so
+// the rule spends at most as much time restarting as measuring: a restart is due once the rounds since
+// the last one took at least as long as that restart. A service that boots in a second restarts
+// before every block; one that takes longer than a block restarts every few blocks. The rule reads
+// only clock time, never a measured metric, so it cannot steer a verdict.
+/** Whether both sides restart before the next block of rounds. */
+function restartDue(roundsSinceRestartMs, restartMs) {
+    return roundsSinceRestartMs >= restartMs;
+}
+/**
+ * The time restarts add to one block on average, for planning how many blocks fit the budget: a
+ * restart every ceil(restart / block) blocks, as restartDue spaces them.
+ */
+function restartShareMs(restartMs, blockMs) {
+    if (restartMs <= 0 || blockMs <= 0)
+        return 0;
+    return restartMs / Math.ceil(restartMs / blockMs);
+}
+
 ;// CONCATENATED MODULE: ./lib/measure/timing.js
+
 
 
 
@@ -3149,7 +3185,8 @@ function soloRoundsFor(rounds) {
     return Math.max(3, Math.ceil(rounds / 4));
 }
 async function timeScenario(opts) {
-    const { scenario, sides, progress, signal } = opts;
+    const { scenario, progress, signal } = opts;
+    let sides = opts.sides;
     const paired = sides.length > 1;
     const together = paired && opts.schedule === 'simultaneous';
     const tag = (s) => (paired ? `${s.side} ` : '');
@@ -3165,16 +3202,21 @@ async function timeScenario(opts) {
         signal,
         ...opts.plans.get(s.side),
     });
-    const warm = await warmUp(opts, together, loadOptions);
+    const warmedAt = Date.now();
+    const warm = await warmUp(opts, sides, together, loadOptions);
+    const warmMs = Date.now() - warmedAt;
     // The slowest side sets the length, so both sides' rounds are alike.
     const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
     const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
     if (length.sizing)
         progress(length.sizing);
     const rounds = new Map(sides.map((s) => [s.side, []]));
+    let processPair = 1;
     const record = (s, round, label, into) => {
-        if (paired)
+        if (paired) {
             round.side = s.side;
+            round.processPair = processPair;
+        }
         into.push(round);
         if (!s.service.isRunning()) {
             throw new errors/* EnvironmentError */.eG(`the ${s.side} service exited during load on scenario "${scenario.name}"`, s.service.tailLog(40));
@@ -3200,11 +3242,17 @@ async function timeScenario(opts) {
     };
     const configured = planFor(scenario);
     const adaptive = paired && configured.maxLooks > 1;
+    const restarting = adaptive && opts.restart !== undefined;
+    // Until one is measured, a restart is expected to take the boots and the warm-up this scenario had.
+    let restartMs = sides.reduce((sum, s) => sum + s.bootMs, 0) + warmMs;
+    let restartsMs = 0;
     // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block. An adaptive
     // plan has as many looks as blocks fit the time left (plannedLooks says why).
     const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
     const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
-    const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn: together ? 1 : sides.length };
+    const sidesInTurn = together ? 1 : sides.length;
+    const roundsMs = scenario.rounds * (length.roundMs + drainMs) * sidesInTurn;
+    const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
     const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
     const plan = { ...configured, maxLooks: looks };
     const budgetCut = adaptive && looks < configured.maxLooks;
@@ -3217,7 +3265,20 @@ async function timeScenario(opts) {
     let reason = 'fixed';
     let outcome = { pending: [], regressed: [], impactKnown: false };
     const roundsStartedAt = Date.now();
+    let pairStartedAt = roundsStartedAt;
     for (;;) {
+        if (look > 0 && restarting && restartDue(Date.now() - pairStartedAt, restartMs)) {
+            if (signal?.aborted)
+                throw new errors/* EnvironmentError */.eG('interrupted');
+            const restartedAt = Date.now();
+            sides = await opts.restart(sides);
+            await warmUp(opts, sides, together, loadOptions, true);
+            restartMs = Date.now() - restartedAt;
+            restartsMs += restartMs;
+            processPair++;
+            pairStartedAt = Date.now();
+            progress(`restarted ${sides.map((s) => s.side).join(' and ')} for the next block (process pair ${processPair}): ${(restartMs / 1000).toFixed(1)} s with the warm-up`);
+        }
         const done = rounds.get('head').length;
         for (let r = 0; r < scenario.rounds; r++)
             await runRound(`round ${done + r + 1}/${adaptive ? done + scenario.rounds : scenario.rounds}`);
@@ -3245,6 +3306,8 @@ async function timeScenario(opts) {
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),
         rounds: rounds.get('head').length,
+        ...(paired ? { processPairs: processPair } : {}),
+        ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),
         looks: look,
         maxLooks: looks,
         // lookConfidence stays below 1 however early the look, as a results file's schema asks.
@@ -3278,10 +3341,13 @@ async function timeScenario(opts) {
         for (const warning of result.warnings ?? [])
             progress(`${tag(s)}warning: ${warning}`);
     }
-    return { load, solo, stop };
+    return { load, solo, stop, sides };
 }
-async function warmUp(opts, together, loadOptions) {
-    const { scenario, sides, progress } = opts;
+async function warmUp(opts, sides, together, loadOptions, afterRestart = false) {
+    const { scenario } = opts;
+    const progress = opts.progress;
+    // After a restart the line that announces it covers the warm-up: one line per block, not three.
+    const announce = afterRestart ? () => { } : progress;
     const warmupMs = scenario.load.warmupMs;
     if (warmupMs <= 0)
         return [];
@@ -3294,14 +3360,14 @@ async function warmUp(opts, together, loadOptions) {
             progress(`${tag(s)}warning: ${failed} of ${w.requests + w.errors} warm-up requests failed`);
     };
     if (together) {
-        progress(`warm-up ${warmupMs / 1000}s (base and head at once)`);
+        announce(`warm-up ${warmupMs / 1000}s (base and head at once)`);
         const warm = await Promise.all(sides.map((s) => load_runWarmup(loadOptions(s, warmupMs))));
         warm.forEach((w, i) => report(sides[i], w));
         return warm;
     }
     const warm = [];
     for (const s of sides) {
-        progress(`${tag(s)}warm-up ${warmupMs / 1000}s`);
+        announce(`${tag(s)}warm-up ${warmupMs / 1000}s`);
         const w = await load_runWarmup(loadOptions(s, warmupMs));
         report(s, w);
         warm.push(w);
@@ -3397,7 +3463,7 @@ async function measure(options, onPartial) {
         const overlap = () => {
             overlapped ??= Promise.all([loadAutocannon().catch(() => { }), options.whileBooting?.()]);
         };
-        const boot = async (spec, pass) => {
+        const boot = async (spec, pass, restart = false) => {
             const build = !built.has(spec.side);
             built.add(spec.side);
             const booted = await bootSide({
@@ -3410,8 +3476,13 @@ async function measure(options, onPartial) {
                 logDir,
                 progress,
                 cleanups,
-                record: (p) => passes.push(p),
+                // A restart between blocks of rounds is counted in the scenario's stop info, not as a pass.
+                record: (p) => {
+                    if (!restart)
+                        passes.push(p);
+                },
                 onSpawned: overlap,
+                announce: !restart,
             });
             await overlapped;
             return booted;
@@ -3447,6 +3518,17 @@ async function measure(options, onPartial) {
         const sides = [];
         for (const spec of specs)
             sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
+        // A new process pair between blocks of rounds (src/measure/restarts.ts): both stop before either
+        // boots, so a boot never shares the machine with the other side's service.
+        const restart = async (current) => {
+            for (const s of current)
+                await s.stop();
+            const next = [];
+            for (const s of current)
+                next.push(await boot(specs.find((spec) => spec.side === s.side), s.pass, true));
+            sides.splice(0, sides.length, ...next);
+            return next;
+        };
         let loadMs = 0;
         for (const [i, scenario] of selected.entries()) {
             if (options.signal?.aborted)
@@ -3472,6 +3554,7 @@ async function measure(options, onPartial) {
                 progress: line,
                 signal: options.signal,
                 runBudgetLeftMs: () => share - (Date.now() - scenarioStarted),
+                ...(config.baseline.restarts === 'auto' ? { restart } : {}),
             });
             loadMs += Date.now() - scenarioStarted;
             for (const s of sides) {
