@@ -134,6 +134,7 @@ describe('perfgate run with baseline.source: rerun', () => {
       );
     }
     assert.match(res.stderr, /restarted head and base for the next block \(process pair 2\): [\d.]+ s with the warm-up/);
+    assert.match(res.stdout, new RegExp(`both restarted between blocks of rounds \\(up to ${stop.processPairs} process pairs per scenario\\)`));
     assert.match(res.stderr, new RegExp(`after ${stop.rounds} alternating rounds from ${stop.processPairs} process pairs`));
     // Real restarts: each side's log holds one start per pair, and the run's passes list only the
     // first boot of each side.
@@ -160,6 +161,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.equal(stop.restartMs, undefined);
     assert.ok(results.scenarios[0].load.rounds.every((r: { processPair: number }) => r.processPair === 1));
     assert.doesNotMatch(res.stderr, /restarted head and base/);
+    assert.doesNotMatch(res.stdout, /restarted between blocks/);
   });
 
   test('a ref that does not exist is an environment error (exit 3) that says how to fix it', async () => {

@@ -498,8 +498,10 @@ function footer(c: Comparison, ctx: ReportContext): string {
       ctx.head.meta.schedule === 'simultaneous'
         ? 'at the same time, each under its own load (so timing figures are lower than alone; budgets use rounds of head alone)'
         : 'one after the other in random order (AB/BA)';
+    const pairs = Math.max(1, ...ctx.head.scenarios.map((s) => s.stop?.processPairs ?? 1));
+    const restarted = pairs > 1 ? `, both restarted between blocks of rounds (up to ${pairs} process pairs per scenario)` : '';
     lines.push(
-      `**Mode:** paired — base and head ran round by round on the same runner, ${how}; per round, the log-ratio head/base is one sample; ` +
+      `**Mode:** paired — base and head ran round by round on the same runner, ${how}${restarted}; per round, the log-ratio head/base is one sample; ` +
         `estimate = its median, ${VERDICT_CONFIDENCE_LABEL} CI by order statistics (sign test).`,
     );
   } else if (c.history?.gating) {
