@@ -115,7 +115,7 @@ function perRunTable(title: string, aa: LedgerLine[]): string[] {
     '',
   ];
 }
-const aaLines = lines.filter((l) => l.condition === 'A/A' && l.metrics.cpuUsPerRequest);
+const aaLines = lines.filter((l) => (l.condition === 'A/A' || l.condition.startsWith('A/A, restarts')) && l.metrics.cpuUsPerRequest);
 const perRun = [
   ...perRunTable('A/A CPU/request change per run (one process pair per run)', aaLines.filter((l) => l.restarts !== 'auto')),
   ...perRunTable('A/A CPU/request change per run (restarts: auto, a process pair per block)', aaLines.filter((l) => l.restarts === 'auto')),

@@ -10,6 +10,10 @@
 // (what one pair adds to all its rounds), pooled over scenarios. From those and the costs measured
 // in the same runs (a restart, warm-ups included; a paired round), the rounds per pair that give the
 // narrowest interval for the time: r* = √(restart cost / round cost × within variance / between variance).
+//
+// It also prints the rounds by their place in the block: a process that has just started (and warmed
+// up for `warmup`) may still be settling in its first rounds (a JIT still compiling, a heap still
+// growing), which each restart brings back into every block.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +46,8 @@ let withinDf = 0;
 const betweenEstimates: number[] = [];
 const restartMs: number[] = [];
 const roundMs: number[] = [];
+/** By the round's place in its block: each side's CPU/request over its block's median, and d. */
+const byPlace = new Map<number, { head: number[]; base: number[]; d: number[] }>();
 let scenarios = 0;
 for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort()) {
   if (wanted && file.replace(/-\d+\.json$/, '') !== wanted) continue;
@@ -60,6 +66,27 @@ for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort())
       roundMs.push(round.durationMs + other.durationMs);
     });
     // Equal blocks only (the last pair of a scenario is a whole block too: rounds come in blocks).
+    const blocks = new Map<number, number[]>();
+    h.forEach((round, i) => {
+      if (round.processPair === undefined) return;
+      const at = blocks.get(round.processPair) ?? [];
+      at.push(i);
+      blocks.set(round.processPair, at);
+    });
+    for (const at of blocks.values()) {
+      const hm = median(at.map((i) => h[i]!.cpuUsPerRequest ?? NaN));
+      const bm = median(at.map((i) => b[i]?.cpuUsPerRequest ?? NaN));
+      at.forEach((i, place) => {
+        const hc = h[i]!.cpuUsPerRequest;
+        const bc = b[i]?.cpuUsPerRequest;
+        if (!hc || !bc) return;
+        const p = byPlace.get(place) ?? { head: [], base: [], d: [] };
+        p.head.push(hc / hm);
+        p.base.push(bc / bm);
+        p.d.push(Math.log(hc / bc));
+        byPlace.set(place, p);
+      });
+    }
     const groups = [...pairs.values()].filter((ds) => ds.length > 1);
     if (groups.length < 2) continue;
     scenarios++;
@@ -93,5 +120,13 @@ console.log(
     `  between pairs (what a pair adds to all its rounds): sd ${pct(sb2)}${sb2 <= 0 ? ' (estimate ≤ 0: no pair effect seen)' : ''}`,
     `costs: a restart ${(cRestart / 1000).toFixed(1)} s (median, warm-ups included), a paired round ${(cRound / 1000).toFixed(2)} s`,
     `rounds per pair for the narrowest interval in the time (Kalibera & Jones): ${Number.isFinite(optimal) ? optimal.toFixed(1) : 'as many as possible (no pair effect)'}`,
+    '',
+    'By place in the block (1 = the first round after the warm-up of a new or reused pair):',
+    '',
+    '| place | rounds | head CPU/req ÷ block median | base CPU/req ÷ block median | sd of d |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...[...byPlace.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([place, p]) => `| ${place + 1} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${pct(variance(p.d))} |`),
   ].join('\n'),
 );

@@ -327,7 +327,7 @@ const BaselineSchema = Type.Object(
     restarts: Type.Optional(
       StringEnum(['auto', 'never'] as const, {
         description:
-          'Whether source: rerun restarts base and head between blocks of rounds. auto (the default): both services restart (and warm up again) before a block whenever the rounds since the last restart took at least as long as a restart, so each block can come from a new pair of processes and one pair that happens to differ cannot decide the verdict. never: one pair of processes for every round (for a service too slow to boot).',
+          'Whether source: rerun restarts base and head between blocks of rounds. auto (the default): both services restart (and warm up again, one round longer than `warmup`) before a block whenever the rounds since the last restart took at least as long as a restart, so each block can come from a new pair of processes and one pair that happens to differ cannot decide the verdict. never: one pair of processes for every round (for a service too slow to boot).',
         default: DEFAULTS.baseline.restarts,
       }),
     ),
