@@ -32,7 +32,7 @@
 //
 // --restarts sets baseline.restarts for every condition (default: perfgate's default, auto: both
 // services restart between blocks of rounds). --aa-restarts both runs the A/A comparisons under both
-// settings, one run of --per-run scenarios of each in turn, so the two rules meet the same machine
+// settings (--aa comparisons under each), one run of --per-run scenarios of each in turn, so the two rules meet the same machine
 // states in one sitting; the ledger line says which rule each comparison ran under.
 //
 // --schedule sets baseline.schedule for every condition (default: perfgate's default). With

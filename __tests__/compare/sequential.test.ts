@@ -371,13 +371,15 @@ describe('looks planned for the blocks that fit the time budget', () => {
 });
 
 describe('stopping once a failing regression is found', () => {
-  const outcome = (pending: string[], regressed: string[], impactKnown = true) => ({ pending, regressed, impactKnown });
+  const outcome = (pending: string[], regressed: string[], impactKnown = true, costKnown = true) => ({ pending, regressed, impactKnown, costKnown });
 
   test('a regression ends measuring once its impact on users is known, before pending metrics and the last look', () => {
     assert.equal(stopAfterLook(outcome(['p99', 'CPU/req'], ['p50']), 3, 16, false), 'regressed');
     assert.equal(stopAfterLook(outcome([], ['CPU/req']), 16, 16, true), 'regressed');
     assert.equal(stopAfterLook(outcome(['p50'], ['CPU/req'], false), 3, 16, false), undefined, 'does the extra CPU reach p50 or rps? not known yet');
     assert.equal(stopAfterLook(outcome(['p50'], ['CPU/req'], false), 14, 14, true), 'time-budget');
+    assert.equal(stopAfterLook(outcome(['CPU/req'], ['p50', 'rps'], true, false), 3, 16, false), undefined, 'more work, or waiting longer? not known yet');
+    assert.equal(stopAfterLook(outcome(['CPU/req'], ['p50', 'rps'], true, false), 16, 16, false), 'max-rounds');
     assert.equal(stopAfterLook(outcome([], []), 3, 16, false), 'conclusive');
     assert.equal(stopAfterLook(outcome(['p99'], []), 3, 16, false), undefined);
     assert.equal(stopAfterLook(outcome(['p99'], []), 16, 16, false), 'max-rounds');
@@ -447,6 +449,21 @@ describe('stopping once a failing regression is found', () => {
     assert.ok(cpuFirst >= 10, `CPU/req regressed a look before the stop in ${cpuFirst}/20: the rule waited for rps and p50`);
   });
 
+  test('extra latency that CPU does not show (a wait): measuring goes on until CPU/req is decided', () => {
+    let latencyFirst = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const rounds = noisyPairs(BLOCK * MAX_LOOKS, 800 + seed, { cpu: 0.04, latency: 0.01, p99: 0.6 }, 1, 1.3);
+      const m = measure(rounds);
+      assert.equal(m.reason, 'regressed', `seed ${seed}: ${m.reason} after ${m.rounds}`);
+      assert.ok(m.regressed.includes('p50'), `seed ${seed}: ${m.regressed.join(', ')}`);
+      assert.ok(!m.pending.includes('CPU/req'), `seed ${seed}: stopped with CPU/req pending`);
+      assert.equal(verdictOf(m, 'cpuUsPerRequest'), 'unchanged', `seed ${seed}`);
+      const before = judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
+      if (before.regressed.includes('p50') && before.pending.includes('CPU/req')) latencyFirst++;
+    }
+    assert.ok(latencyFirst >= 10, `p50 regressed a look before the stop, CPU/req still open, in ${latencyFirst}/20: the rule waited for CPU/req`);
+  });
+
   test('asked to decide some metrics only (a confirmation), measuring waits for no other', () => {
     // p99 far too noisy to decide in 160 rounds: measuring for every metric runs them all.
     const sd = { cpu: 0.05, latency: 0.05, p99: 0.9 };
@@ -496,7 +513,7 @@ describe('stopping once a failing regression is found', () => {
   });
 
   test('ruled-out metrics end measuring only when nothing else is pending', () => {
-    const o = (pending: string[], ruledOut: string[], regressed: string[] = []) => ({ pending, ruledOut, regressed, impactKnown: true });
+    const o = (pending: string[], ruledOut: string[], regressed: string[] = []) => ({ pending, ruledOut, regressed, impactKnown: true, costKnown: true });
     assert.equal(stopAfterLook(o([], ['p99']), 3, 16, false), 'ruled-out');
     assert.equal(stopAfterLook(o(['p50'], ['p99']), 3, 16, false), undefined);
     assert.equal(stopAfterLook(o([], ['p99'], ['p50']), 3, 16, false), 'regressed');
@@ -506,7 +523,7 @@ describe('stopping once a failing regression is found', () => {
   test('with failOn without regression, a regression neither stops measuring nor counts', () => {
     const rounds = noisyPairs(BLOCK * 4, 3, { cpu: 0.05, latency: 0.03, p99: 0.03 }, 1.3);
     const o = judgeLook(rounds.head, rounds.base, scenarioConfig('s'), ['budget'], lookConfidence(plan(4), 4));
-    assert.deepEqual(o, { pending: [], regressed: [], impactKnown: true });
+    assert.deepEqual(o, { pending: [], regressed: [], impactKnown: true, costKnown: true });
   });
 
   test('simulated A/A over all metrics: stopping at a regression keeps "regressed" within α/2 per metric', () => {

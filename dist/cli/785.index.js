@@ -2051,6 +2051,8 @@ function plannedLooks(configuredLooks, block, leftMs) {
 const FELT = ['rps', 'p50', 'p90', 'p99'];
 /** Decided, these two say whether the extra cost reaches users at all. */
 const IMPACT = ['rps', 'p50'];
+/** Decided, this says whether a slower endpoint does more work or waits longer. */
+const COST = 'cpuUsPerRequest';
 /**
  * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
  * given, is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation
@@ -2071,6 +2073,7 @@ function judgeLook(head, base, scenario, failOn, confidence, decide) {
         ...(ruledOut.length > 0 ? { ruledOut: ruledOut.map(label) } : {}),
         regressed: regressed.map(label),
         impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
+        costKnown: regressed.includes(COST) || !pending.includes(COST),
     };
 }
 /** Of the undecided metrics, those whose CONFIRM_FUTILITY_CONFIDENCE interval rules the threshold out. */
@@ -2094,10 +2097,13 @@ function ruledOutMetrics(head, base, scenario, undecided) {
  * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
  * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
  * and rps still inconclusive in 10 of 10 — a failed check that could not say whether the endpoint got
- * slower.
+ * slower. The same holds the other way (LookOutcome.costKnown): with restarts between blocks, p50
+ * or rps of a +10% CPU change regressed first in 3 of 10 comparisons (2026-12-05), and measuring
+ * stopped at 30–40 rounds with CPU/request inconclusive at +13–16% — a slower endpoint whose report
+ * could not say whether it does more work or waits longer.
  */
 function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
-    if (outcome.regressed.length > 0 && outcome.impactKnown)
+    if (outcome.regressed.length > 0 && outcome.impactKnown && outcome.costKnown)
         return 'regressed';
     if (outcome.pending.length === 0)
         return outcome.regressed.length > 0 ? 'regressed' : outcome.ruledOut?.length ? 'ruled-out' : 'conclusive';
@@ -2228,7 +2234,7 @@ async function timeScenario(opts) {
     let look = 0;
     let confidence = plan.confidence;
     let reason = 'fixed';
-    let outcome = { pending: [], regressed: [], impactKnown: false };
+    let outcome = { pending: [], regressed: [], impactKnown: false, costKnown: false };
     const roundsStartedAt = Date.now();
     let pairStartedAt = roundsStartedAt;
     for (;;) {

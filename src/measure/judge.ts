@@ -60,12 +60,16 @@ export interface LookOutcome {
    * regressed, or rps and p50 are both decided.
    */
   impactKnown: boolean;
+  /** Whether the report can say what it costs: CPU/request has regressed or is decided. */
+  costKnown: boolean;
 }
 
 /** What users of the endpoint feel of a change, as opposed to what it costs (CPU, memory). */
 const FELT: readonly MetricKey[] = ['rps', 'p50', 'p90', 'p99'];
 /** Decided, these two say whether the extra cost reaches users at all. */
 const IMPACT: readonly MetricKey[] = ['rps', 'p50'];
+/** Decided, this says whether a slower endpoint does more work or waits longer. */
+const COST: MetricKey = 'cpuUsPerRequest';
 
 /**
  * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
@@ -94,6 +98,7 @@ export function judgeLook(
     ...(ruledOut.length > 0 ? { ruledOut: ruledOut.map(label) } : {}),
     regressed: regressed.map(label),
     impactKnown: regressed.some((k) => FELT.includes(k)) || !pending.some((k) => IMPACT.includes(k)),
+    costKnown: regressed.includes(COST) || !pending.includes(COST),
   };
 }
 
@@ -123,10 +128,13 @@ function ruledOutMetrics(
  * still ran to the 5 min budget for p90 and p99. Stopping at the first regression of any metric was
  * tried and measured: CPU/request is the most sensitive, so it stopped at 40–60 rounds with p50
  * and rps still inconclusive in 10 of 10 — a failed check that could not say whether the endpoint got
- * slower.
+ * slower. The same holds the other way (LookOutcome.costKnown): with restarts between blocks, p50
+ * or rps of a +10% CPU change regressed first in 3 of 10 comparisons (2026-12-05), and measuring
+ * stopped at 30–40 rounds with CPU/request inconclusive at +13–16% — a slower endpoint whose report
+ * could not say whether it does more work or waits longer.
  */
 export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: number, budgetCut: boolean): StopInfo['reason'] | undefined {
-  if (outcome.regressed.length > 0 && outcome.impactKnown) return 'regressed';
+  if (outcome.regressed.length > 0 && outcome.impactKnown && outcome.costKnown) return 'regressed';
   if (outcome.pending.length === 0) return outcome.regressed.length > 0 ? 'regressed' : outcome.ruledOut?.length ? 'ruled-out' : 'conclusive';
   if (look >= plannedLooks) return budgetCut ? 'time-budget' : 'max-rounds';
   return undefined;

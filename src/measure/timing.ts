@@ -138,7 +138,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let look = 0;
   let confidence = plan.confidence;
   let reason: StopInfo['reason'] = 'fixed';
-  let outcome: LookOutcome = { pending: [], regressed: [], impactKnown: false };
+  let outcome: LookOutcome = { pending: [], regressed: [], impactKnown: false, costKnown: false };
   const roundsStartedAt = Date.now();
   let pairStartedAt = roundsStartedAt;
   for (;;) {
