@@ -46,14 +46,20 @@ let withinDf = 0;
 const betweenEstimates: number[] = [];
 const restartMs: number[] = [];
 const roundMs: number[] = [];
-/** By the round's place in its block: each side's CPU/request over its block's median, and d. */
-const byPlace = new Map<number, { head: number[]; base: number[]; d: number[] }>();
+/**
+ * What the process had done before a block's first round: just restarted (between blocks of a
+ * scenario), booted for the run (the run's first block), served an earlier scenario (a warm process,
+ * after the new scenario's warm-up), or the block before it without a pause (restarts: never).
+ */
+type BlockKind = 'after a restart' | 'first block of the run' | 'warm process, next scenario' | 'continuing';
+/** By kind and the round's place in its block: each side's CPU/request over its block's median, and d. */
+const byPlace = new Map<BlockKind, Map<number, { head: number[]; base: number[]; d: number[] }>>();
 let scenarios = 0;
 for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort()) {
   if (wanted && file.replace(/-\d+\.json$/, '') !== wanted) continue;
   const results = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Results;
-  for (const head of results.scenarios) {
-    const base = results.base?.scenarios.find((s) => s.name === head.name);
+  for (const [s, head] of results.scenarios.entries()) {
+    const base = results.base?.scenarios.find((x) => x.name === head.name);
     const h = head.load?.rounds ?? [];
     const b = base?.load?.rounds ?? [];
     const pairs = new Map<number, number[]>();
@@ -65,49 +71,52 @@ for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort())
       pairs.set(round.processPair, ds);
       roundMs.push(round.durationMs + other.durationMs);
     });
-    // Equal blocks only (the last pair of a scenario is a whole block too: rounds come in blocks).
-    const blocks = new Map<number, number[]>();
-    h.forEach((round, i) => {
-      if (round.processPair === undefined) return;
-      const at = blocks.get(round.processPair) ?? [];
-      at.push(i);
-      blocks.set(round.processPair, at);
-    });
-    for (const at of blocks.values()) {
+    // Blocks of the scenario's look size (all equal: the per-look levels assume it).
+    const perBlock = head.stop?.looks ? Math.round(h.length / head.stop.looks) : h.length;
+    for (let start = 0; start + perBlock <= h.length && perBlock > 0; start += perBlock) {
+      const at = Array.from({ length: perBlock }, (_, k) => start + k);
+      const pair = h[start]!.processPair;
+      if (pair === undefined) continue;
+      const kind: BlockKind =
+        start > 0 ? (h[start - 1]!.processPair === pair ? 'continuing' : 'after a restart') : s === 0 ? 'first block of the run' : 'warm process, next scenario';
       const hm = median(at.map((i) => h[i]!.cpuUsPerRequest ?? NaN));
       const bm = median(at.map((i) => b[i]?.cpuUsPerRequest ?? NaN));
+      const places = byPlace.get(kind) ?? new Map();
+      byPlace.set(kind, places);
       at.forEach((i, place) => {
         const hc = h[i]!.cpuUsPerRequest;
         const bc = b[i]?.cpuUsPerRequest;
         if (!hc || !bc) return;
-        const p = byPlace.get(place) ?? { head: [], base: [], d: [] };
+        const p = places.get(place) ?? { head: [], base: [], d: [] };
         p.head.push(hc / hm);
         p.base.push(bc / bm);
         p.d.push(Math.log(hc / bc));
-        byPlace.set(place, p);
+        places.set(place, p);
       });
     }
     const groups = [...pairs.values()].filter((ds) => ds.length > 1);
     if (groups.length < 2) continue;
     scenarios++;
     const m = median(groups.map((ds) => ds.length));
-    const msw = groups.reduce((a, ds) => a + variance(ds) * (ds.length - 1), 0) / groups.reduce((a, ds) => a + ds.length - 1, 0);
-    within += groups.reduce((a, ds) => a + variance(ds) * (ds.length - 1), 0);
-    withinDf += groups.reduce((a, ds) => a + ds.length - 1, 0);
+    const ssw = groups.reduce((a, ds) => a + variance(ds) * (ds.length - 1), 0);
+    const dfw = groups.reduce((a, ds) => a + ds.length - 1, 0);
+    within += ssw;
+    withinDf += dfw;
     const msb = m * variance(groups.map(mean));
-    betweenEstimates.push((msb - msw) / m);
+    betweenEstimates.push((msb - ssw / dfw) / m);
     const stop = head.stop;
     if (stop?.restartMs && stop.processPairs && stop.processPairs > 1) restartMs.push(stop.restartMs / (stop.processPairs - 1));
   }
 }
-if (scenarios === 0) {
-  console.error(`no scenario in ${dir} has rounds from two or more process pairs (baseline.restarts: auto)`);
+if (byPlace.size === 0) {
+  console.error(`no scenario in ${dir} has paired rounds tagged with their process pair (a rerun-mode results file)`);
   process.exit(1);
 }
 const sw2 = within / withinDf;
 // The between-pair variance, averaged over scenarios (an unbiased estimate per scenario; negative
 // values are kept, as truncating each at 0 would bias the average up).
 const sb2 = mean(betweenEstimates);
+const signed = (d: number) => `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}%`;
 const pct = (v: number) => `${(Math.sqrt(Math.max(0, v)) * 100).toFixed(2)}%`;
 const cRestart = median(restartMs);
 const cRound = median(roundMs);
@@ -115,18 +124,30 @@ const optimal = sb2 > 0 ? Math.sqrt((cRestart / cRound) * (sw2 / sb2)) : Infinit
 console.log(
   [
     `${scenarios} scenarios with rounds from two or more process pairs (${dir}${args.condition ? `, ${args.condition}` : ''})`,
-    `CPU/request, d = ln(head / base) per paired round:`,
-    `  within a pair (round to round): sd ${pct(sw2)}`,
-    `  between pairs (what a pair adds to all its rounds): sd ${pct(sb2)}${sb2 <= 0 ? ' (estimate ≤ 0: no pair effect seen)' : ''}`,
-    `costs: a restart ${(cRestart / 1000).toFixed(1)} s (median, warm-ups included), a paired round ${(cRound / 1000).toFixed(2)} s`,
-    `rounds per pair for the narrowest interval in the time (Kalibera & Jones): ${Number.isFinite(optimal) ? optimal.toFixed(1) : 'as many as possible (no pair effect)'}`,
+    ...(scenarios === 0
+      ? ['(one process pair per scenario, baseline.restarts: never: no variance components)']
+      : [
+          `CPU/request, d = ln(head / base) per paired round:`,
+          `  within a pair (round to round): sd ${pct(sw2)}`,
+          `  between pairs (what a pair adds to all its rounds): sd ${pct(sb2)}${sb2 <= 0 ? ' (estimate ≤ 0: no pair effect seen)' : ''}`,
+          `costs: a restart ${(cRestart / 1000).toFixed(1)} s (median, warm-ups included), a paired round ${(cRound / 1000).toFixed(2)} s`,
+          `rounds per pair for the narrowest interval in the time (Kalibera & Jones): ${Number.isFinite(optimal) ? optimal.toFixed(1) : 'as many as possible (no pair effect)'}`,
+        ]),
     '',
-    'By place in the block (1 = the first round after the warm-up of a new or reused pair):',
+    'By place in the block, per kind of block (a round\'s d = ln(head / base) of CPU/request; "d > 0" is the',
+    'share of rounds where head cost more, ~50% in an A/A comparison and the per-round power of the sign',
+    'test under a real change):',
     '',
-    '| place | rounds | head CPU/req ÷ block median | base CPU/req ÷ block median | sd of d |',
-    '| ---: | ---: | ---: | ---: | ---: |',
-    ...[...byPlace.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([place, p]) => `| ${place + 1} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${pct(variance(p.d))} |`),
+    '| block | place | rounds | head CPU/req ÷ block median | base CPU/req ÷ block median | median d | sd of d | d > 0 |',
+    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...[...byPlace.entries()].flatMap(([kind, places]) => {
+      const sorted = [...places.entries()].sort(([a], [b]) => a - b);
+      const later = { head: sorted.slice(1).flatMap(([, p]) => p.head), base: sorted.slice(1).flatMap(([, p]) => p.base), d: sorted.slice(1).flatMap(([, p]) => p.d) };
+      const rows = kind === 'after a restart' ? sorted.map(([place, p]) => [`${place + 1}`, p] as const) : [['1', sorted[0]![1]] as const, ['2+', later] as const];
+      return rows.map(
+        ([place, p]) =>
+          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${pct(variance(p.d))} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% |`,
+      );
+    }),
   ].join('\n'),
 );

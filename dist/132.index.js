@@ -3249,15 +3249,15 @@ async function timeScenario(opts) {
     const configured = planFor(scenario);
     const adaptive = paired && configured.maxLooks > 1;
     const restarting = adaptive && opts.restart !== undefined;
+    const sidesInTurn = together ? 1 : sides.length;
     // Until one is measured, a restart is expected to take the boots and the warm-up this scenario had,
     // one round longer (warmUp says why).
-    let restartMs = sides.reduce((sum, s) => sum + s.bootMs, 0) + warmMs + (together ? 1 : sides.length) * length.roundMs;
+    let restartMs = sides.reduce((sum, s) => sum + s.bootMs, 0) + warmMs + sidesInTurn * length.roundMs;
     let restartsMs = 0;
     // Equal blocks of `rounds` (the per-look levels assume it); a fixed plan is one block. An adaptive
     // plan has as many looks as blocks fit the time left (plannedLooks says why).
     const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
     const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
-    const sidesInTurn = together ? 1 : sides.length;
     const roundsMs = scenario.rounds * (length.roundMs + drainMs) * sidesInTurn;
     const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
     const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
@@ -3360,11 +3360,12 @@ restartRoundMs) {
     const announce = afterRestart ? () => { } : progress;
     // A process that has just started is still settling after `warmup`: measured on the example
     // bookshop (Node, 2 s warm-up), each side's first round after a restart spent 1.39–1.50× the CPU
-    // per request of its block's median, and the rounds after it were within 4% (bench/process-pairs.ts,
-    // docs/verdicts.md); a warm process (the next scenario on the same pair) showed no such round. One
-    // round more of warm-up lowered it only to 1.22–1.33×, so the cause is not the amount of load; both
-    // sides settle alike, so it is noise in the paired ratio, not bias. Whether to keep this extra
-    // round or leave the first round out of the samples is still to be measured (docs/verdicts.md).
+    // per request of its block's median, with the rounds after it within 4%, while a warm process (the
+    // next scenario on the same pair) showed no such round (bench/process-pairs.ts, docs/verdicts.md).
+    // Both sides settle alike, so it is noise in the paired ratio, not bias. With one round more of
+    // warm-up the first round still cost 1.22–1.33×, yet its head/base ratio then carried as much of a
+    // +10% change as any later round (the noisiest place before). Leaving that round out of the
+    // samples instead would spend the same time, so the warm-up is longer and every round counts.
     const warmupMs = scenario.load.warmupMs + (restartRoundMs ?? 0);
     if (warmupMs <= 0)
         return [];
@@ -3532,7 +3533,8 @@ async function measure(options, onPartial) {
             }
         }
         // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
-        const sides = [];
+        // `let`: a scenario that restarts the sides hands the new ones on to the next (ScenarioTiming.sides).
+        let sides = [];
         for (const spec of specs)
             sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
         // A new process pair between blocks of rounds (src/measure/restarts.ts): both stop before either
@@ -3543,7 +3545,6 @@ async function measure(options, onPartial) {
             const next = [];
             for (const s of current)
                 next.push(await boot(specs.find((spec) => spec.side === s.side), s.pass, true));
-            sides.splice(0, sides.length, ...next);
             return next;
         };
         let loadMs = 0;
@@ -3574,6 +3575,7 @@ async function measure(options, onPartial) {
                 ...(config.baseline.restarts === 'auto' ? { restart } : {}),
             });
             loadMs += Date.now() - scenarioStarted;
+            sides = timing.sides;
             for (const s of sides) {
                 const result = out.get(s.side);
                 result.load = timing.load.get(s.side);

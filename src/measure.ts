@@ -155,7 +155,8 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
     }
 
     // Timing pass: every side up at once (paired rounds need both), the proxy out of the path.
-    const sides: BootedSide[] = [];
+    // `let`: a scenario that restarts the sides hands the new ones on to the next (ScenarioTiming.sides).
+    let sides: BootedSide[] = [];
     for (const spec of specs) sides.push(kept.get(spec.side) ?? (await boot(spec, counting ? 'timing' : 'both')));
     // A new process pair between blocks of rounds (src/measure/restarts.ts): both stop before either
     // boots, so a boot never shares the machine with the other side's service.
@@ -163,7 +164,6 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
       for (const s of current) await s.stop();
       const next: BootedSide[] = [];
       for (const s of current) next.push(await boot(specs.find((spec) => spec.side === s.side)!, s.pass, true));
-      sides.splice(0, sides.length, ...next);
       return next;
     };
     let loadMs = 0;
@@ -190,6 +190,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         ...(config.baseline.restarts === 'auto' ? { restart } : {}),
       });
       loadMs += Date.now() - scenarioStarted;
+      sides = timing.sides;
       for (const s of sides) {
         const result = out.get(s.side)!;
         result.load = timing.load.get(s.side);

@@ -102,7 +102,13 @@ describe('perfgate run with baseline.source: rerun', () => {
   test('adaptive rounds: with maxRounds, blocks of rounds run until the verdicts are conclusive or maxRounds is reached', async () => {
     const { dir } = makeRepo('{ source: rerun, ref: main }');
     const config = path.join(dir, 'perfgate.yml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n'));
+    // A second scenario, measured on the process pair the first one's last restart left running.
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace('  rounds: 8\n', '  rounds: 6\n  maxRounds: 18\n')
+        .replace('    request: { path: /fast }\n', '    request: { path: /fast }\n  - name: fast again\n    request: { path: /fast }\n'),
+    );
     const out = path.join(dir, 'out', 'results.json');
     const res = await runCli(['run', '-c', config, '--out', out, '--keep-logs'], { cwd: dir, env: { GITHUB_SHA: '' } });
     assert.equal(res.code, 1, res.stderr);
@@ -140,9 +146,13 @@ describe('perfgate run with baseline.source: rerun', () => {
     // first boot of each side.
     const logDir = /service and build logs kept in (\S+)/.exec(res.stderr)?.[1];
     assert.ok(logDir, res.stderr);
+    // The second scenario ran on the sides the first one restarted: its first block needed no boot.
+    const second = results.scenarios[1];
+    assert.equal(second.error, undefined, JSON.stringify(second));
+    assert.ok(second.stop.processPairs >= 1 && second.load.rounds.length === second.stop.rounds, JSON.stringify(second.stop));
     for (const side of ['head', 'base']) {
       const starts: string[] = readFileSync(path.join(logDir, `${side}-service.log`), 'utf8').match(/hello-server listening on/g) ?? [];
-      assert.equal(starts.length, stop.processPairs, `${side} log`);
+      assert.equal(starts.length, stop.processPairs + second.stop.processPairs - 1, `${side} log`);
     }
     assert.equal(results.meta.passes.length, 2, JSON.stringify(results.meta.passes));
   });
