@@ -146,7 +146,7 @@ console.log(
       const rows = kind === 'after a restart' ? sorted.map(([place, p]) => [`${place + 1}`, p] as const) : [['1', sorted[0]![1]] as const, ['2+', later] as const];
       return rows.map(
         ([place, p]) =>
-          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${pct(variance(p.d))} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% |`,
+          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${p.d.length > 1 ? pct(variance(p.d)) : '–'} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% |`,
       );
     }),
   ].join('\n'),

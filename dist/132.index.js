@@ -3359,11 +3359,11 @@ restartRoundMs) {
     // After a restart the line that announces it covers the warm-up: one line per block, not three.
     const announce = afterRestart ? () => { } : progress;
     // A process that has just started is still settling after `warmup`: measured on the example
-    // bookshop (Node, 2 s warm-up), each side's first round after a restart spent 1.39–1.50× the CPU
+    // bookshop (Node, 2 s warm-up), each side's first round after a restart spent 1.42–1.51× the CPU
     // per request of its block's median, with the rounds after it within 4%, while a warm process (the
     // next scenario on the same pair) showed no such round (bench/process-pairs.ts, docs/verdicts.md).
     // Both sides settle alike, so it is noise in the paired ratio, not bias. With one round more of
-    // warm-up the first round still cost 1.22–1.33×, yet its head/base ratio then carried as much of a
+    // warm-up the first round still cost 1.23–1.38×, yet its head/base ratio then carried as much of a
     // +10% change as any later round (the noisiest place before). Leaving that round out of the
     // samples instead would spend the same time, so the warm-up is longer and every round counts.
     const warmupMs = scenario.load.warmupMs + (restartRoundMs ?? 0);
