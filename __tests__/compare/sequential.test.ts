@@ -420,6 +420,9 @@ describe('stopping once a failing regression is found', () => {
     }
   }
   const verdictOf = (m: { metrics: MetricComparison[] }, key: string) => m.metrics.find((x) => x.metric === key)?.verdict;
+  /** The look before the one that stopped measuring, re-judged on the rounds it had. */
+  const lookBeforeStop = (rounds: ReturnType<typeof noisyPairs>, m: { rounds: number }) =>
+    judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
 
   test('+30% CPU and latency next to a p99 too noisy to decide: stops regressed long before maxRounds', () => {
     let early = 0;
@@ -443,7 +446,7 @@ describe('stopping once a failing regression is found', () => {
       assert.ok(!m.pending.includes('rps') && !m.pending.includes('p50'), `seed ${seed}: stopped with ${m.pending.join(', ')} pending`);
       assert.equal(verdictOf(m, 'p50'), 'unchanged', `seed ${seed}`);
       // CPU/request was regressed at an earlier look than the one that stopped.
-      const firstLook = judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
+      const firstLook = lookBeforeStop(rounds, m);
       if (firstLook.regressed.includes('CPU/req')) cpuFirst++;
     }
     assert.ok(cpuFirst >= 10, `CPU/req regressed a look before the stop in ${cpuFirst}/20: the rule waited for rps and p50`);
@@ -458,7 +461,7 @@ describe('stopping once a failing regression is found', () => {
       assert.ok(m.regressed.includes('p50'), `seed ${seed}: ${m.regressed.join(', ')}`);
       assert.ok(!m.pending.includes('CPU/req'), `seed ${seed}: stopped with CPU/req pending`);
       assert.equal(verdictOf(m, 'cpuUsPerRequest'), 'unchanged', `seed ${seed}`);
-      const before = judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
+      const before = lookBeforeStop(rounds, m);
       if (before.regressed.includes('p50') && before.pending.includes('CPU/req')) latencyFirst++;
     }
     assert.ok(latencyFirst >= 10, `p50 regressed a look before the stop, CPU/req still open, in ${latencyFirst}/20: the rule waited for CPU/req`);
