@@ -52,8 +52,15 @@ const roundMs: number[] = [];
  * after the new scenario's warm-up), or the block before it without a pause (restarts: never).
  */
 type BlockKind = 'after a restart' | 'first block of the run' | 'warm process, next scenario' | 'continuing';
-/** By kind and the round's place in its block: each side's CPU/request over its block's median, and d. */
-const byPlace = new Map<BlockKind, Map<number, { head: number[]; base: number[]; d: number[] }>>();
+/** The rounds at one place in a block: each side's CPU/request over its block's median, and d. */
+type PlaceSamples = { head: number[]; base: number[]; d: number[] };
+/** By kind of block and the round's place in it. */
+const byPlace = new Map<BlockKind, Map<number, PlaceSamples>>();
+const pooled = (places: PlaceSamples[]): PlaceSamples => ({
+  head: places.flatMap((p) => p.head),
+  base: places.flatMap((p) => p.base),
+  d: places.flatMap((p) => p.d),
+});
 let scenarios = 0;
 for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort()) {
   if (wanted && file.replace(/-\d+\.json$/, '') !== wanted) continue;
@@ -142,7 +149,7 @@ console.log(
     '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...[...byPlace.entries()].flatMap(([kind, places]) => {
       const sorted = [...places.entries()].sort(([a], [b]) => a - b);
-      const later = { head: sorted.slice(1).flatMap(([, p]) => p.head), base: sorted.slice(1).flatMap(([, p]) => p.base), d: sorted.slice(1).flatMap(([, p]) => p.d) };
+      const later = pooled(sorted.slice(1).map(([, p]) => p));
       const rows = kind === 'after a restart' ? sorted.map(([place, p]) => [`${place + 1}`, p] as const) : [['1', sorted[0]![1]] as const, ['2+', later] as const];
       return rows.map(
         ([place, p]) =>

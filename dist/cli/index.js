@@ -42969,7 +42969,7 @@ async function confirmByRerun(input) {
     try {
         // Loaded here, not at start: a static import would pull the load generator into the bundle's
         // first chunk, which every action job and CLI command loads (pipeline.ts imports this module).
-        const { measure } = await __nccwpck_require__.e(/* import() */ 785).then(__nccwpck_require__.bind(__nccwpck_require__, 37785));
+        const { measure } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 22993));
         const results = await measure({
             ...input.measureOptions,
             config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
@@ -43121,7 +43121,7 @@ async function runPipeline(options) {
         whileBooting: options.whileBooting,
     };
     // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
-    const { measure } = await __nccwpck_require__.e(/* import() */ 785).then(__nccwpck_require__.bind(__nccwpck_require__, 37785));
+    const { measure } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 22993));
     const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
     writeResults(options.outFile, results);
     options.progress(`results written to ${options.outFile}`);

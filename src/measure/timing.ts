@@ -18,6 +18,7 @@ import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
 import { judgeLook, lookConfidence, planFor, plannedLooks, stopAfterLook, type LookOutcome } from './judge.js';
+import { inRandomOrder } from './order.js';
 import { restartDue, restartShareMs } from './restarts.js';
 import type { BootedSide, Side } from './side.js';
 
@@ -98,9 +99,9 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   };
   const runRound = async (label: string): Promise<void> => {
     if (signal?.aborted) throw new EnvironmentError('interrupted');
-    // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
-    // running first, or, in a simultaneous round, opening its connections first.
-    const order = paired && Math.random() < 0.5 ? [...sides].reverse() : sides;
+    // Drawn per round: a fixed order would give one side a systematic position — running first, or,
+    // in a simultaneous round, opening its connections first (order.ts).
+    const order = inRandomOrder(sides);
     if (together) {
       const measured = await Promise.all(order.map((s) => runLoad(loadOptions(s, length.roundMs))));
       measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
@@ -251,14 +252,16 @@ async function warmUp(
     warm.forEach((w, i) => report(sides[i]!, w));
     return warm;
   }
-  const warm: RoundResult[] = [];
-  for (const s of sides) {
+  // One after the other in a drawn order: the side warmed first sits idle while the other warms up,
+  // and in a fixed order that idle spell made the first round cost head more (order.ts).
+  const warm = new Map<BootedSide, RoundResult>();
+  for (const s of inRandomOrder(sides)) {
     announce(`${tag(s)}warm-up ${warmupMs / 1000}s`);
     const w = await runWarmup(loadOptions(s, warmupMs));
     report(s, w);
-    warm.push(w);
+    warm.set(s, w);
   }
-  return warm;
+  return sides.map((s) => warm.get(s)!);
 }
 
 function describeRound(round: RoundResult): string {

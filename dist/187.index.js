@@ -1,8 +1,8 @@
-export const id = 132;
-export const ids = [132];
+export const id = 187;
+export const ids = [187];
 export const modules = {
 
-/***/ 46132:
+/***/ 32187:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3148,6 +3148,19 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/measure/order.js
+// The order in which the sides take their turn, drawn afresh each time (RMIT: randomized multiple
+// interleaved trials). Any fixed order gives one side a systematic position. Measured on the example
+// bookshop (five A/A sittings): with the warm-ups in a fixed order (head, then base), head had sat
+// idle through base's warm-up when the first round began, and in that round it cost more CPU per
+// request than base in 33 of 44 scenarios that began on a warm process (median +0.3…+9.3% per
+// sitting) and in 238 of 418 blocks after a restart; in the later rounds about half the time
+// (bench/process-pairs.ts, "d > 0"; docs/verdicts.md). A drawn order turns that position into noise.
+/** `sides` in order or reversed, with equal chance; one side (or none) comes back as it is. */
+function inRandomOrder(sides, random = Math.random) {
+    return sides.length > 1 && random() < 0.5 ? [...sides].reverse() : sides;
+}
+
 ;// CONCATENATED MODULE: ./lib/measure/restarts.js
 // When rerun mode restarts base and head between blocks of rounds (baseline.restarts: auto).
 //
@@ -3179,6 +3192,7 @@ function restartShareMs(restartMs, blockMs) {
 }
 
 ;// CONCATENATED MODULE: ./lib/measure/timing.js
+
 
 
 
@@ -3232,9 +3246,9 @@ async function timeScenario(opts) {
     const runRound = async (label) => {
         if (signal?.aborted)
             throw new errors/* EnvironmentError */.eG('interrupted');
-        // Randomized order per round (RMIT): a fixed order would give one side a systematic position —
-        // running first, or, in a simultaneous round, opening its connections first.
-        const order = paired && Math.random() < 0.5 ? [...sides].reverse() : sides;
+        // Drawn per round: a fixed order would give one side a systematic position — running first, or,
+        // in a simultaneous round, opening its connections first (order.ts).
+        const order = inRandomOrder(sides);
         if (together) {
             const measured = await Promise.all(order.map((s) => load_runLoad(loadOptions(s, length.roundMs))));
             measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
@@ -3383,14 +3397,16 @@ restartRoundMs) {
         warm.forEach((w, i) => report(sides[i], w));
         return warm;
     }
-    const warm = [];
-    for (const s of sides) {
+    // One after the other in a drawn order: the side warmed first sits idle while the other warms up,
+    // and in a fixed order that idle spell made the first round cost head more (order.ts).
+    const warm = new Map();
+    for (const s of inRandomOrder(sides)) {
         announce(`${tag(s)}warm-up ${warmupMs / 1000}s`);
         const w = await load_runWarmup(loadOptions(s, warmupMs));
         report(s, w);
-        warm.push(w);
+        warm.set(s, w);
     }
-    return warm;
+    return sides.map((s) => warm.get(s));
 }
 function describeRound(round) {
     const failures = round.errors + round.non2xx > 0 ? `, ${round.errors} errors, ${round.non2xx} non-2xx` : '';
