@@ -2,6 +2,9 @@
 // from the results files of bench sittings (bench/verdicts-aa-power.ts --raw):
 //
 //   node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] [--condition A/A]
+//   node --import tsx bench/interval-dispersion.ts <raw dir> --pairs <results file>:<scenario>
+//
+// The second form prints one scenario's process pairs: the mean d of each metric per pair.
 //
 // The verdict treats a scenario's paired rounds as independent draws. If they are, the standardised
 // mean of d = ln(head / base) over a scenario's rounds, z = mean / (sd / √n), has E[z²] ≈ 1 across
@@ -10,34 +13,43 @@
 // false-alarm rate is above the level the verdict claims. The same with each process pair's mean as
 // one unit (pairs as the replicates, Kalibera & Jones' top level) tells whether what they share is
 // the pair (the pair view comes back near its expectation) or the whole scenario (it does not).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { metricDef, type MetricKey } from '../src/compare/metrics.js';
 import type { Results, RoundResult } from '../src/results/types.js';
+import { mean, readResultsFiles, variance } from './raw-results.js';
 
-const { values: args, positionals } = parseArgs({ options: { condition: { type: 'string', default: 'A/A' } }, allowPositionals: true });
+const { values: args, positionals } = parseArgs({
+  options: { condition: { type: 'string', default: 'A/A' }, pairs: { type: 'string' } },
+  allowPositionals: true,
+});
 if (positionals.length === 0) {
   console.error('usage: node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] [--condition A/A]');
   process.exit(2);
 }
 
-const METRICS: Record<string, (r: RoundResult) => number | undefined> = {
-  'CPU/req': (r) => r.cpuUsPerRequest,
-  rps: (r) => r.rps,
-  p50: (r) => r.latencyUs.p50,
-  p99: (r) => r.latencyUs.p99,
-};
+const METRICS = (['cpuUsPerRequest', 'rps', 'p50', 'p99'] as MetricKey[]).map(metricDef);
 /** |z| beyond this is outside the two-sided 99% normal interval. */
 const Z99 = 2.576;
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-};
-const tStat = (xs: number[]) => mean(xs) / (sd(xs) / Math.sqrt(xs.length));
+const tStat = (xs: number[]) => mean(xs) / Math.sqrt(variance(xs) / xs.length);
 /** E[t²] with n − 1 degrees of freedom (infinite below 4 samples). */
 const expectedT2 = (n: number) => (n > 3 ? (n - 1) / (n - 3) : Infinity);
+
+/** d = ln(head / base) of one metric per paired round, grouped by process pair (0 when untagged). */
+function byProcessPair(h: readonly RoundResult[], b: readonly RoundResult[], read: (r: RoundResult) => number | undefined): Map<number, number[]> {
+  const byPair = new Map<number, number[]>();
+  h.forEach((round, i) => {
+    const hv = read(round);
+    const bv = b[i] && read(b[i]!);
+    if (!hv || !bv) return;
+    const ds = byPair.get(round.processPair ?? 0) ?? [];
+    ds.push(Math.log(hv / bv));
+    byPair.set(round.processPair ?? 0, ds);
+  });
+  return byPair;
+}
 
 interface ScenarioZ {
   rounds: number;
@@ -47,30 +59,13 @@ interface ScenarioZ {
 }
 
 function scenariosIn(dir: string): ScenarioZ[][] {
-  let slug: string | undefined;
-  try {
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'conditions.json'), 'utf8')) as { slug: string; name: string }[];
-    slug = manifest.find((m) => m.name === args.condition)?.slug;
-  } catch {
-    throw new Error(`${dir}/conditions.json is missing or unreadable: it names the conditions' files`);
-  }
-  if (!slug) throw new Error(`no condition named ${args.condition} in ${dir}/conditions.json`);
-  const perMetric: ScenarioZ[][] = Object.keys(METRICS).map(() => []);
-  for (const file of readdirSync(dir).filter((f) => f.replace(/-\d+\.json$/, '') === slug).sort()) {
-    const results = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Results;
+  const perMetric: ScenarioZ[][] = METRICS.map(() => []);
+  for (const { results } of readResultsFiles(dir, args.condition)) {
     for (const head of results.scenarios) {
       const h = head.load?.rounds ?? [];
       const b = results.base?.scenarios.find((x) => x.name === head.name)?.load?.rounds ?? [];
-      Object.values(METRICS).forEach((read, m) => {
-        const byPair = new Map<number, number[]>();
-        h.forEach((round, i) => {
-          const hv = read(round);
-          const bv = b[i] && read(b[i]!);
-          if (!hv || !bv) return;
-          const ds = byPair.get(round.processPair ?? 0) ?? [];
-          ds.push(Math.log(hv / bv));
-          byPair.set(round.processPair ?? 0, ds);
-        });
+      METRICS.forEach(({ read }, m) => {
+        const byPair = byProcessPair(h, b, read);
         const all = [...byPair.values()].flat();
         if (all.length < 4) return;
         const pairMeans = [...byPair.values()].map(mean);
@@ -86,6 +81,25 @@ function scenariosIn(dir: string): ScenarioZ[][] {
   return perMetric;
 }
 
+if (args.pairs) {
+  const [file, scenario] = args.pairs.split(':');
+  const results = JSON.parse(readFileSync(path.join(positionals[0]!, file!), 'utf8')) as Results;
+  const head = results.scenarios.find((s) => s.name === scenario);
+  if (!head) throw new Error(`no scenario ${scenario} in ${file}`);
+  const h = head.load?.rounds ?? [];
+  const b = results.base?.scenarios.find((x) => x.name === scenario)?.load?.rounds ?? [];
+  const perMetric = METRICS.map(({ read }) => byProcessPair(h, b, read));
+  const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
+  console.log(`${file}, ${scenario}: mean d = ln(head / base) per process pair`);
+  console.log('');
+  console.log(`| pair | rounds | ${METRICS.map((m) => m.label).join(' | ')} |`);
+  console.log(`| ---: | ---: | ${METRICS.map(() => '---:').join(' | ')} |`);
+  for (const [pair, ds] of perMetric[0]!) {
+    console.log(`| ${pair} | ${ds.length} | ${perMetric.map((byPair) => signed(mean(byPair.get(pair) ?? [NaN]))).join(' | ')} |`);
+  }
+  process.exit(0);
+}
+
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 console.log(`Condition ${args.condition}; z = mean of d = ln(head / base) over its standard error. Rows: raw directory × metric.`);
 console.log('');
@@ -93,7 +107,7 @@ console.log('| raw dir | metric | scenarios | mean z², rounds as units | expect
 console.log('| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const dir of positionals) {
   const perMetric = scenariosIn(dir);
-  Object.keys(METRICS).forEach((label, m) => {
+  METRICS.forEach(({ label }, m) => {
     const xs = perMetric[m]!;
     if (xs.length === 0) return;
     const withPairs = xs.filter((x) => x.zPairs !== undefined);

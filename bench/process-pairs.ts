@@ -2,7 +2,9 @@
 // of a bench sitting whose runs restarted both sides between blocks (baseline.restarts: auto, each
 // round tagged with its processPair):
 //
-//   node --import tsx bench/process-pairs.ts <raw dir of bench/verdicts-aa-power.ts> [--condition A/A]
+//   node --import tsx bench/process-pairs.ts <raw dir of bench/verdicts-aa-power.ts> [<raw dir> …] [--condition A/A]
+//
+// Several raw directories are pooled, as one sitting.
 //
 // Per scenario, each paired round gives d = ln(head / base) of CPU per request. A one-way
 // random-effects analysis over the scenario's pairs (Kalibera & Jones, ISMM 2013, the two-level case)
@@ -14,32 +16,17 @@
 // It also prints the rounds by their place in the block: a process that has just started (and warmed
 // up for `warmup`) may still be settling in its first rounds (a JIT still compiling, a heap still
 // growing), which each restart brings back into every block.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { median } from '../src/compare/stats.js';
-import type { Results, RoundResult } from '../src/results/types.js';
+import { median, signTestP } from '../src/compare/stats.js';
+import type { RoundResult } from '../src/results/types.js';
+import { mean, readResultsFiles, variance } from './raw-results.js';
 
-const { values: args, positionals } = parseArgs({ options: { condition: { type: 'string' } }, allowPositionals: true });
-if (positionals.length !== 1) {
-  console.error('usage: node --import tsx bench/process-pairs.ts <raw dir> [--condition A/A]');
+const { values: args, positionals: dirs } = parseArgs({ options: { condition: { type: 'string' } }, allowPositionals: true });
+if (dirs.length === 0) {
+  console.error('usage: node --import tsx bench/process-pairs.ts <raw dir> [<raw dir> …] [--condition A/A]');
   process.exit(2);
 }
-const dir = positionals[0];
-let manifest: { slug: string; name: string }[] = [];
-try {
-  manifest = JSON.parse(readFileSync(path.join(dir, 'conditions.json'), 'utf8'));
-} catch {
-  // Without a manifest every file counts.
-}
-const wanted = args.condition ? manifest.find((m) => m.name === args.condition)?.slug : undefined;
-if (args.condition && !wanted) throw new Error(`no condition named ${args.condition} in ${dir}/conditions.json`);
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const variance = (xs: number[]) => {
-  const m = mean(xs);
-  return xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
-};
+const files = dirs.flatMap((dir) => readResultsFiles(dir, args.condition));
 
 let within = 0;
 let withinDf = 0;
@@ -62,9 +49,7 @@ const pooled = (places: PlaceSamples[]): PlaceSamples => ({
   d: places.flatMap((p) => p.d),
 });
 let scenarios = 0;
-for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort()) {
-  if (wanted && file.replace(/-\d+\.json$/, '') !== wanted) continue;
-  const results = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Results;
+for (const { results } of files) {
   for (const [s, head] of results.scenarios.entries()) {
     const base = results.base?.scenarios.find((x) => x.name === head.name);
     const h = head.load?.rounds ?? [];
@@ -116,7 +101,7 @@ for (const file of readdirSync(dir).filter((f) => /-\d+\.json$/.test(f)).sort())
   }
 }
 if (byPlace.size === 0) {
-  console.error(`no scenario in ${dir} has paired rounds tagged with their process pair (a rerun-mode results file)`);
+  console.error(`no scenario in ${dirs.join(', ')} has paired rounds tagged with their process pair (a rerun-mode results file)`);
   process.exit(1);
 }
 const sw2 = within / withinDf;
@@ -130,7 +115,7 @@ const cRound = median(roundMs);
 const optimal = sb2 > 0 ? Math.sqrt((cRestart / cRound) * (sw2 / sb2)) : Infinity;
 console.log(
   [
-    `${scenarios} scenarios with rounds from two or more process pairs (${dir}${args.condition ? `, ${args.condition}` : ''})`,
+    `${scenarios} scenarios with rounds from two or more process pairs (${dirs.join(', ')}${args.condition ? `, ${args.condition}` : ''})`,
     ...(scenarios === 0
       ? ['(one process pair per scenario, baseline.restarts: never: no variance components)']
       : [
@@ -143,17 +128,18 @@ console.log(
     '',
     'By place in the block, per kind of block (a round\'s d = ln(head / base) of CPU/request; "d > 0" is the',
     'share of rounds where head cost more, ~50% in an A/A comparison and the per-round power of the sign',
-    'test under a real change):',
+    'test under a real change; "sign test p", two-sided, how likely so lopsided a share is when neither side',
+    'has the advantage at that place):',
     '',
-    '| block | place | rounds | head CPU/req ÷ block median | base CPU/req ÷ block median | median d | sd of d | d > 0 |',
-    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| block | place | rounds | head CPU/req ÷ block median | base CPU/req ÷ block median | median d | sd of d | d > 0 | sign test p |',
+    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...[...byPlace.entries()].flatMap(([kind, places]) => {
       const sorted = [...places.entries()].sort(([a], [b]) => a - b);
       const later = pooled(sorted.slice(1).map(([, p]) => p));
       const rows = kind === 'after a restart' ? sorted.map(([place, p]) => [`${place + 1}`, p] as const) : [['1', sorted[0]![1]] as const, ['2+', later] as const];
       return rows.map(
         ([place, p]) =>
-          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${p.d.length > 1 ? pct(variance(p.d)) : '–'} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% |`,
+          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${p.d.length > 1 ? pct(variance(p.d)) : '–'} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% (${p.d.filter((d) => d > 0).length}/${p.d.length}) | ${signTestP(p.d).toPrecision(2)} |`,
       );
     }),
   ].join('\n'),

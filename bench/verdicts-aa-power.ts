@@ -69,7 +69,8 @@ import { median } from '../src/compare/stats.js';
 import pg from 'pg';
 import { startNoisyNeighbour } from './noisy-neighbour.js';
 import { type OtherCpu, sampleOtherCpu } from './other-cpu.js';
-import { type ConditionManifest, measuredRulesTable, readComparisons } from './verdicts-measured-rules.js';
+import type { ConditionManifest } from './raw-results.js';
+import { measuredRulesTable, readComparisons } from './verdicts-measured-rules.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'bookshop');

@@ -10,19 +10,11 @@
 // The input is a folder of perfgate results JSON files (`<condition>-<n>.json`) and the
 // `conditions.json` the A/A and power bench writes beside them (the condition's display name per
 // file prefix). Each scenario in a file is one comparison.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REGRESSION, METRICS, metricDef, type MetricKey } from '../src/compare/metrics.js';
 import { median } from '../src/compare/stats.js';
-import type { Results } from '../src/results/types.js';
 import { perfgatePaired, type Rule, RULES, type Sample } from './decision-rules.js';
-
-export interface ConditionManifest {
-  /** File-name prefix of the condition's results files. */
-  slug: string;
-  name: string;
-}
+import { readManifest, readResultsFiles } from './raw-results.js';
 
 const MEASURED_METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p99'];
 
@@ -38,19 +30,12 @@ export interface MeasuredRounds {
 }
 
 export function readComparisons(dir: string): MeasuredRounds {
-  const files = readdirSync(dir).filter((f) => /-\d+\.json$/.test(f));
-  let manifest: ConditionManifest[] = [];
-  try {
-    manifest = JSON.parse(readFileSync(path.join(dir, 'conditions.json'), 'utf8')) as ConditionManifest[];
-  } catch {
-    // Without a manifest, the file prefix names the condition.
-  }
+  // Without a manifest, the file prefix names the condition.
+  const manifest = readManifest(dir);
   const nameOf = (slug: string) => manifest.find((m) => m.slug === slug)?.name ?? slug;
   const order = manifest.map((m) => m.name);
   const comparisons: Comparison[] = [];
-  for (const file of files.sort()) {
-    const slug = file.replace(/-\d+\.json$/, '');
-    const results = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Results;
+  for (const { slug, results } of readResultsFiles(dir)) {
     for (const head of results.scenarios) {
       const base = results.base?.scenarios.find((s) => s.name === head.name);
       if (!head.load || !base?.load) continue;

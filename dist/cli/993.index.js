@@ -2117,9 +2117,9 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
 // interleaved trials). Any fixed order gives one side a systematic position. Measured on the example
 // bookshop (five A/A sittings): with the warm-ups in a fixed order (head, then base), head had sat
 // idle through base's warm-up when the first round began, and in that round it cost more CPU per
-// request than base in 33 of 44 scenarios that began on a warm process (median +0.3…+9.3% per
-// sitting) and in 238 of 418 blocks after a restart; in the later rounds about half the time
-// (bench/process-pairs.ts, "d > 0"; docs/verdicts.md). A drawn order turns that position into noise.
+// request than base in 33 of 44 scenarios that began on a warm process (median +4.7%) and in 239 of
+// 418 blocks after a restart; in the later rounds 49–53% of the time (bench/process-pairs.ts, "d > 0";
+// bench/results/process-pairs-2026-12-05.md). A drawn order turns that position into noise.
 /** `sides` in order or reversed, with equal chance; one side (or none) comes back as it is. */
 function inRandomOrder(sides, random = Math.random) {
     return sides.length > 1 && random() < 0.5 ? [...sides].reverse() : sides;

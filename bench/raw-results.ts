@@ -1,0 +1,49 @@
+// The raw directory a bench/verdicts-aa-power.ts sitting writes (--raw): perfgate results files named
+// `<condition slug>-<n>.json` and `conditions.json`, the display name of each slug. The analyses of a
+// sitting (verdicts-measured-rules.ts, process-pairs.ts, interval-dispersion.ts) read it through here.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Results } from '../src/results/types.js';
+
+export interface ConditionManifest {
+  /** File-name prefix of the condition's results files. */
+  slug: string;
+  name: string;
+}
+
+export interface RawResultsFile {
+  /** The condition's slug, the file name without `-<n>.json`. */
+  slug: string;
+  results: Results;
+}
+
+/** The directory's conditions.json, or none (every file then stands for itself). */
+export function readManifest(dir: string): ConditionManifest[] {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'conditions.json'), 'utf8')) as ConditionManifest[];
+  } catch {
+    return [];
+  }
+}
+
+/** The results files in name order; with a condition's display name, only that condition's. */
+export function readResultsFiles(dir: string, condition?: string): RawResultsFile[] {
+  let slug: string | undefined;
+  if (condition !== undefined) {
+    slug = readManifest(dir).find((m) => m.name === condition)?.slug;
+    if (!slug) throw new Error(`no condition named ${condition} in ${dir}/conditions.json`);
+  }
+  return readdirSync(dir)
+    .filter((f) => /-\d+\.json$/.test(f))
+    .sort()
+    .map((f) => ({ file: f, slug: f.replace(/-\d+\.json$/, '') }))
+    .filter((f) => slug === undefined || f.slug === slug)
+    .map((f) => ({ slug: f.slug, results: JSON.parse(readFileSync(path.join(dir, f.file), 'utf8')) as Results }));
+}
+
+export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Sample variance (n − 1). */
+export const variance = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
+};
