@@ -19,6 +19,8 @@ interface LedgerLine {
   /** baseline.restarts; lines from before restarts existed ran every round on one process pair. */
   restarts?: 'auto' | 'never';
   neighbour: number | null;
+  /** The neighbour was pinned to this CPU (--neighbour-cpu): a machine state of its own. */
+  neighbourCpu?: number;
   loadAverage: [number, number];
   otherCpu?: { otherCores: number; ownCores: number } | null;
   status: string;
@@ -37,7 +39,8 @@ const lines = readLedger<LedgerLine>(positionals[0], args.since);
 
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
-const groups = groupBy(lines, (l) => `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : 'neighbour'}${busySuffix(l, l.neighbour !== null)}`);
+const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);
+const groups = groupBy(lines, (l) => `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}`);
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.map((l) => l.neighbour).filter((s) => s !== null))].sort((a, b) => a! - b!);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
@@ -58,7 +61,7 @@ const rows = groups.map(([key, ls]) => {
   const load = ls.map((l) => l.loadAverage[0]);
   const seeds = seedsOf(ls);
   return [
-    seeds.length > 0 ? key.replace(' | neighbour', ` | neighbour (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})`) : key,
+    seeds.length > 0 ? key.replace(/ \| neighbour( pinned to CPU \d+)?/, (_, pin: string | undefined) => ` | neighbour (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})${pin ?? ''}`) : key,
     n,
     rate(ls.filter((l) => l.failed).length, n),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they
@@ -93,7 +96,7 @@ const sd = (xs: number[]) => {
  * allow (their sd / √scenarios).
  */
 function perRunTable(title: string, aa: LedgerLine[]): string[] {
-  const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})`}`);
+  const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})${pinned(l)}`}`);
   if (aaRuns.length === 0) return [];
   const runs = aaRuns.map(([, ls]) => ls);
   const runMedians = runs.map((ls) => median(ls.map((l) => l.metrics.cpuUsPerRequest!.change)));

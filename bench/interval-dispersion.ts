@@ -3,8 +3,10 @@
 //
 //   node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] [--condition A/A]
 //   node --import tsx bench/interval-dispersion.ts <raw dir> --pairs <results file>:<scenario>
+//   node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] --scenarios
 //
-// The second form prints one scenario's process pairs: the mean d of each metric per pair.
+// The second form prints one scenario's process pairs: the mean d of each metric per pair; the third
+// one row per scenario (mean d and z of each metric), to see whether the scatter has a direction.
 //
 // The verdict treats a scenario's paired rounds as independent draws. If they are, the standardised
 // mean of d = ln(head / base) over a scenario's rounds, z = mean / (sd / √n), has E[z²] ≈ 1 across
@@ -21,7 +23,7 @@ import type { Results, RoundResult } from '../src/results/types.js';
 import { mean, readResultsFiles, variance } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
-  options: { condition: { type: 'string', default: 'A/A' }, pairs: { type: 'string' } },
+  options: { condition: { type: 'string', default: 'A/A' }, pairs: { type: 'string' }, scenarios: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
 if (positionals.length === 0) {
@@ -52,6 +54,10 @@ function byProcessPair(h: readonly RoundResult[], b: readonly RoundResult[], rea
 }
 
 interface ScenarioZ {
+  file: string;
+  scenario: string;
+  /** Mean d over the scenario's rounds. */
+  meanD: number;
   rounds: number;
   pairs: number;
   zRounds: number;
@@ -60,7 +66,7 @@ interface ScenarioZ {
 
 function scenariosIn(dir: string): ScenarioZ[][] {
   const perMetric: ScenarioZ[][] = METRICS.map(() => []);
-  for (const { results } of readResultsFiles(dir, args.condition)) {
+  for (const { file, results } of readResultsFiles(dir, args.condition)) {
     for (const head of results.scenarios) {
       const h = head.load?.rounds ?? [];
       const b = results.base?.scenarios.find((x) => x.name === head.name)?.load?.rounds ?? [];
@@ -70,6 +76,9 @@ function scenariosIn(dir: string): ScenarioZ[][] {
         if (all.length < 4) return;
         const pairMeans = [...byPair.values()].map(mean);
         perMetric[m]!.push({
+          file,
+          scenario: head.name,
+          meanD: mean(all),
           rounds: all.length,
           pairs: pairMeans.length,
           zRounds: tStat(all),
@@ -89,7 +98,6 @@ if (args.pairs) {
   const h = head.load?.rounds ?? [];
   const b = results.base?.scenarios.find((x) => x.name === scenario)?.load?.rounds ?? [];
   const perMetric = METRICS.map(({ read }) => byProcessPair(h, b, read));
-  const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
   console.log(`${file}, ${scenario}: mean d = ln(head / base) per process pair`);
   console.log('');
   console.log(`| pair | rounds | ${METRICS.map((m) => m.label).join(' | ')} |`);
@@ -100,11 +108,31 @@ if (args.pairs) {
   process.exit(0);
 }
 
+const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
+
+if (args.scenarios) {
+  console.log(`Condition ${args.condition}; per scenario, mean d = ln(head / base) over its rounds, and (z).`);
+  console.log('');
+  console.log(`| raw dir | file | scenario | rounds | pairs | ${METRICS.map((m) => m.label).join(' | ')} |`);
+  console.log(`| :--- | :--- | :--- | ---: | ---: | ${METRICS.map(() => '---:').join(' | ')} |`);
+  for (const dir of positionals) {
+    const perMetric = scenariosIn(dir);
+    perMetric[0]!.forEach((first, i) => {
+      const cells = perMetric.map((xs) => {
+        const x = xs.find((y) => y.file === first.file && y.scenario === first.scenario);
+        return x ? `${signed(x.meanD)} (${x.zRounds.toFixed(1)})` : '–';
+      });
+      console.log(`| ${path.basename(dir)} | ${first.file} | ${first.scenario} | ${first.rounds} | ${first.pairs} | ${cells.join(' | ')} |`);
+    });
+  }
+  process.exit(0);
+}
+
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 console.log(`Condition ${args.condition}; z = mean of d = ln(head / base) over its standard error. Rows: raw directory × metric.`);
 console.log('');
-console.log('| raw dir | metric | scenarios | mean z², rounds as units | expected | \\|z\\| > 2.58 (expected) | mean z², pairs as units | expected |');
-console.log('| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| raw dir | metric | scenarios | mean z², rounds as units | expected | \\|z\\| > 2.58 (expected) | mean z², pairs as units | expected | sd of scenario means |');
+console.log('| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const dir of positionals) {
   const perMetric = scenariosIn(dir);
   METRICS.forEach(({ label }, m) => {
@@ -115,7 +143,7 @@ for (const dir of positionals) {
     console.log(
       `| ${path.basename(dir)} | ${label} | ${xs.length} | ${f2(mean(xs.map((x) => x.zRounds ** 2)))} | ${f2(mean(xs.map((x) => expectedT2(x.rounds))))} | ${beyond} (${(xs.length * 0.01).toFixed(2)}) | ${
         withPairs.length ? f2(mean(withPairs.map((x) => x.zPairs! ** 2))) : '–'
-      } | ${withPairs.length ? f2(mean(withPairs.map((x) => expectedT2(x.pairs)))) : '–'} |`,
+      } | ${withPairs.length ? f2(mean(withPairs.map((x) => expectedT2(x.pairs)))) : '–'} | ${xs.length > 1 ? `${(Math.sqrt(variance(xs.map((x) => x.meanD))) * 100).toFixed(1)}%` : '–'} |`,
     );
   });
 }

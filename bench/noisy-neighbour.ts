@@ -17,9 +17,17 @@ export interface NoisyNeighbourOptions {
   minDuty?: number;
   /** Largest share (0–1). Default 0.9. */
   maxDuty?: number;
+  /**
+   * Pin it to this CPU (Linux, `taskset`): one core of the machine busier than the other, as when a
+   * host's other guest shares one of the physical cores under this one's vCPUs. Default: unpinned,
+   * the kernel moves it (and the bench's processes) about.
+   */
+  cpu?: number;
 }
 
 export interface NoisyNeighbour {
+  /** The neighbour's process id (undefined if it could not be spawned). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -61,7 +69,11 @@ export function startNoisyNeighbour(opts: NoisyNeighbourOptions): NoisyNeighbour
   if (!(minDuty >= 0 && minDuty <= maxDuty && maxDuty <= 1)) {
     throw new RangeError(`duty cycle must satisfy 0 ≤ minDuty ≤ maxDuty ≤ 1, got ${minDuty}–${maxDuty}`);
   }
-  const child = spawn(process.execPath, ['-e', CHILD, String(opts.seed), String(minDuty), String(maxDuty)], {
+  if (opts.cpu !== undefined && !(Number.isInteger(opts.cpu) && opts.cpu >= 0)) throw new RangeError(`cpu must be a CPU number, got ${opts.cpu}`);
+  const argv = [process.execPath, '-e', CHILD, String(opts.seed), String(minDuty), String(maxDuty)];
+  // taskset execs the command, so the child's pid (and process group) stays the neighbour's own.
+  const [command, ...rest] = opts.cpu === undefined ? argv : ['taskset', '--cpu-list', String(opts.cpu), ...argv];
+  const child = spawn(command!, rest, {
     detached: true, // its own process group, killed as one
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -73,6 +85,7 @@ export function startNoisyNeighbour(opts: NoisyNeighbourOptions): NoisyNeighbour
   process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   return {
+    pid: child.pid,
     stop() {
       stopping ??= (async () => {
         process.removeListener('exit', killOnExit);

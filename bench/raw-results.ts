@@ -12,6 +12,8 @@ export interface ConditionManifest {
 }
 
 export interface RawResultsFile {
+  /** The file's name in the directory. */
+  file: string;
   /** The condition's slug, the file name without `-<n>.json`. */
   slug: string;
   results: Results;
@@ -38,7 +40,7 @@ export function readResultsFiles(dir: string, condition?: string): RawResultsFil
     .sort()
     .map((f) => ({ file: f, slug: f.replace(/-\d+\.json$/, '') }))
     .filter((f) => slug === undefined || f.slug === slug)
-    .map((f) => ({ slug: f.slug, results: JSON.parse(readFileSync(path.join(dir, f.file), 'utf8')) as Results }));
+    .map((f) => ({ file: f.file, slug: f.slug, results: JSON.parse(readFileSync(path.join(dir, f.file), 'utf8')) as Results }));
 }
 
 export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -7,9 +7,10 @@
 //                             [--aa-duration 300ms] [--per-run 25] [--json bench/results/aa-power.json]
 //                             [--raw <dir>] [--schedule simultaneous|alternating] [--compare-schedule 10]
 //                             [--dropped-index 20] [--neighbour] [--neighbour-seed 1] [--rounds N]
+//                             [--neighbour-cpu N] [--neighbour-duty 0.1-0.9]
 //                             [--ledger bench/results/aa-power-ledger.jsonl] [--cpu-us N]
 //                             [--dropped-index-schedules both|default] [--restarts auto|never]
-//                             [--aa-restarts both]
+//                             [--aa-restarts both] [--trace]
 //
 // --ledger appends one JSON line per scenario comparison (condition, machine state, every metric's
 // verdict and change, rounds, why measuring stopped, load seconds) as soon as each `perfgate run`
@@ -20,6 +21,8 @@
 //
 // --neighbour runs the whole bench next to a noisy neighbour (bench/noisy-neighbour.ts: one core
 // burnt at a random 10–90% duty cycle, changing every 100–500 ms), as on a shared CI runner.
+// --neighbour-cpu pins it to one CPU (one core busier than the other, as a host's other guest on one
+// of the physical cores would make it); --neighbour-duty sets its duty-cycle range.
 //
 // --dropped-index N adds the shared-resource condition, under both schedules: a second service
 // (bench/users-server.js) looks a user up by email in a 100k-row table; base and head each have their
@@ -34,6 +37,10 @@
 // services restart between blocks of rounds). --aa-restarts both runs the A/A comparisons under both
 // settings (--aa comparisons under each), one run of --per-run scenarios of each in turn, so the two rules meet the same machine
 // states in one sitting; the ledger line says which rule each comparison ran under.
+//
+// --trace writes, beside each results file in --raw, where every thread ran and how long it waited
+// for a CPU (bench/placement-sampler.cjs, `<file>.trace.jsonl`) and the run's progress lines with
+// their times (`<file>.progress.jsonl`); bench/placement.ts joins them with the rounds.
 //
 // --schedule sets baseline.schedule for every condition (default: perfgate's default). With
 // --compare-schedule L, the +L% condition is also run with the other schedule, so both schedules
@@ -52,7 +59,7 @@
 // The results files of every run are kept in --raw (default: a folder under the system temp dir),
 // and the same rounds are then fed to the rules users would otherwise pick (ratio thresholds,
 // Welch's t-test, Bencher's limit) by bench/verdicts-measured-rules.ts: the side-by-side table.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,12 +97,15 @@ const { values: args } = parseArgs({
     'dropped-index': { type: 'string', default: '20' },
     neighbour: { type: 'boolean', default: false },
     'neighbour-seed': { type: 'string', default: '1' },
+    'neighbour-cpu': { type: 'string' },
+    'neighbour-duty': { type: 'string' },
     rounds: { type: 'string' },
     ledger: { type: 'string' },
     'cpu-us': { type: 'string' },
     'dropped-index-schedules': { type: 'string', default: 'both' },
     restarts: { type: 'string', default: DEFAULTS.baseline.restarts },
     'aa-restarts': { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 const BENCH_COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8' }).trim();
@@ -114,6 +124,16 @@ type Restarts = 'auto' | 'never';
 const RESTARTS = args.restarts as Restarts;
 if (RESTARTS !== 'auto' && RESTARTS !== 'never') throw new Error(`--restarts: expected auto or never, got ${args.restarts}`);
 if (args['aa-restarts'] !== undefined && args['aa-restarts'] !== 'both') throw new Error(`--aa-restarts: expected both, got ${args['aa-restarts']}`);
+
+const NEIGHBOUR = (() => {
+  const duty = args['neighbour-duty']?.split('-').map(Number);
+  if (duty && (duty.length !== 2 || duty.some((d) => !(d >= 0 && d <= 1)))) throw new Error(`--neighbour-duty: expected min-max shares of a core, e.g. 0.1-0.9, got ${args['neighbour-duty']}`);
+  return {
+    seed: Number(args['neighbour-seed']),
+    ...(duty ? { minDuty: duty[0]!, maxDuty: duty[1]! } : {}),
+    ...(args['neighbour-cpu'] !== undefined ? { cpu: Number(args['neighbour-cpu']) } : {}),
+  };
+})();
 
 /** The bookshop (CPU and tail conditions, A/A) or the users-by-email service (dropped index). */
 type Service = 'bookshop' | 'users';
@@ -282,17 +302,21 @@ async function runCondition(
     const runStarted = Date.now();
     const loadBefore = os.loadavg()[0];
     const others = sampleOtherCpu();
+    const outFile = path.join(rawDir, `${slugOf(c.name)}-${firstFile + done}.json`);
+    const trace = args.trace ? startTrace(outFile) : undefined;
     const outcome = await runPipeline({
       configFile,
-      outFile: path.join(rawDir, `${slugOf(c.name)}-${firstFile + done}.json`),
+      outFile,
       env,
       progress: (line) => {
+        trace?.progress(line);
         if (/conclusive after|budget reached|maxRounds reached|\(fixed\)|round \d+\/\d+: .*error|warning|failed|ready in/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
       },
     });
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
     const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
     const otherCpu = others.stop() ?? null;
+    trace?.stop();
     if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore, otherCpu);
     for (const s of comparison.scenarios) {
       if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
@@ -318,6 +342,20 @@ async function runCondition(
     medianChange: Object.fromEntries(METRICS.map((m) => [m, median(changes[m])])),
     baseCpuUsPerRequest: median(baseCpu),
     wallSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** The placement sampler beside one run, and the run's progress lines with their times (--trace). */
+function startTrace(outFile: string): { progress(line: string): void; stop(): void } {
+  const base = outFile.replace(/\.json$/, '');
+  const sampler = spawn(process.execPath, [path.join(ROOT, 'bench', 'placement-sampler.cjs'), String(process.pid), `${base}.trace.jsonl`], { stdio: 'ignore' });
+  const lines: string[] = [];
+  return {
+    progress: (line) => lines.push(JSON.stringify([Date.now(), line])),
+    stop: () => {
+      sampler.kill('SIGTERM');
+      writeFileSync(`${base}.progress.jsonl`, lines.join('\n') + '\n');
+    },
   };
 }
 
@@ -356,6 +394,10 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       restarts: c.restarts,
       slowdownUs: c.slowdownUs,
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
+      ...(args.neighbour && NEIGHBOUR.cpu !== undefined ? { neighbourCpu: NEIGHBOUR.cpu } : {}),
+      ...(args.neighbour && args['neighbour-duty'] ? { neighbourDuty: [NEIGHBOUR.minDuty, NEIGHBOUR.maxDuty] } : {}),
+      // The placement sampler ran beside it (--trace): about 4% of a core of its own.
+      ...(args.trace ? { traced: true } : {}),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
       // Cores used beside the bench during the run: what tells "other jobs" apart (bench/ledger.ts).
       otherCpu,
@@ -392,8 +434,12 @@ async function main(): Promise<void> {
   mkdirSync(rawDir, { recursive: true });
   process.stderr.write(`results files: ${rawDir}\n`);
   const db = await startEmbeddedPostgres();
-  const neighbour = args.neighbour ? startNoisyNeighbour({ seed: Number(args['neighbour-seed']) }) : undefined;
-  if (neighbour) process.stderr.write(`noisy neighbour running (seed ${args['neighbour-seed']})\n`);
+  const neighbour = args.neighbour ? startNoisyNeighbour(NEIGHBOUR) : undefined;
+  if (neighbour) {
+    const pinned = NEIGHBOUR.cpu === undefined ? '' : `, pinned to CPU ${NEIGHBOUR.cpu}`;
+    const duty = args['neighbour-duty'] ? `, duty ${NEIGHBOUR.minDuty}–${NEIGHBOUR.maxDuty}` : '';
+    process.stderr.write(`noisy neighbour running (seed ${args['neighbour-seed']}${pinned}${duty})\n`);
+  }
   try {
     const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, PGPASSWORD: db.password, PGDATABASE: db.database };
     execFileSync(process.execPath, [path.join(EXAMPLE, 'seed.js')], { env: { ...process.env, DATABASE_URL: db.url }, stdio: 'inherit' });

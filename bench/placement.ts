@@ -1,0 +1,270 @@
+// Whether where the threads ran explains the A/A scatter, from a sitting run with --trace
+// (bench/verdicts-aa-power.ts; bench/placement-sampler.cjs wrote the threads' CPU and run-queue waits):
+//
+//   node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds]
+//
+// Each paired round of a scenario is one side alone with the load generator (the alternating
+// schedule). For each round it sums, from the samples inside the round's window, the time the active
+// side's service threads ran and waited for a CPU, the same for the load generator's main thread
+// (perfgate's event loop) and for the database backends, and how much of the service's main thread's
+// run time fell on the CPU the generator's main thread was on (colocated: the two then take turns on
+// one core while the other holds what else runs). Per scenario it prints the mean d = ln(head / base)
+// of rps beside the mean head − base difference of each of these; then, over all paired rounds and
+// over scenario means, the correlation of d with each difference. A placement that carries the
+// scatter shows as a strong correlation at the scenario level.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RoundResult } from '../src/results/types.js';
+import { mean, readResultsFiles } from './raw-results.js';
+
+const { values: args, positionals } = parseArgs({
+  options: { condition: { type: 'string', default: 'A/A' }, rounds: { type: 'boolean', default: false } },
+  allowPositionals: true,
+});
+if (positionals.length === 0) {
+  console.error('usage: node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds]');
+  process.exit(2);
+}
+
+type Role = 'generator' | 'head' | 'base' | 'postgres' | 'other';
+interface Thread {
+  pid: number;
+  role: Role;
+  comm: string;
+}
+/** One sample of one thread: [ms, tid, cpu, run ns, wait ns]. */
+type RunSample = [number, number, number, number, number];
+
+interface Trace {
+  threads: Map<number, Thread>;
+  samples: RunSample[];
+  /** [ms, steal jiffies summed over CPUs] */
+  steal: [number, number][];
+  generatorPid: number;
+}
+
+function readTrace(file: string): Trace {
+  const threads = new Map<number, Thread>();
+  const samples: RunSample[] = [];
+  const steal: [number, number][] = [];
+  let generatorPid = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const v = JSON.parse(line) as unknown[];
+    if (v[0] === 't') {
+      const [, tid, pid, role, comm] = v as [string, number, number, Role, string];
+      // An exiting process no longer shows its environment (older traces then said "other"): keep a known role.
+      const known = threads.get(tid)?.role;
+      threads.set(tid, { pid, role: known && known !== 'other' ? known : role, comm });
+      if (role === 'generator') generatorPid = pid;
+    } else if (v[0] === 'r') samples.push(v.slice(1) as RunSample);
+    else if (v[0] === 'c') steal.push([v[1] as number, (v[2] as [number, number][]).reduce((a, c) => a + c[1], 0)]);
+  }
+  return { threads, samples, steal, generatorPid };
+}
+
+/** The end time of each round, by scenario, side and round number, from the run's progress lines. */
+function roundEnds(file: string): Map<string, number> {
+  const ends = new Map<string, number>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const [ms, text] = JSON.parse(line) as [number, string];
+    const m = /^\[\d+\/\d+\] (\S+): (head|base) round (\d+)\/\d+:/.exec(text);
+    if (m) ends.set(`${m[1]} ${m[2]} ${m[3]}`, ms);
+  }
+  return ends;
+}
+
+interface RoundFeatures {
+  requests: number;
+  /** µs per request, the active side's service (all its threads). */
+  serviceRun: number;
+  serviceWait: number;
+  /** µs per request, the load generator's main thread. */
+  generatorRun: number;
+  generatorWait: number;
+  /** µs per request, database backends. */
+  postgresRun: number;
+  postgresWait: number;
+  /** Share of the service main thread's run time sampled on the CPU the generator's main thread was on. */
+  colocated: number;
+  /** Share of the service main thread's run time on CPU 0. */
+  onCpu0: number;
+  /** Run time of the other side's service, µs per request (should be ≈ 0). */
+  idleSideRun: number;
+}
+
+function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: number, requests: number): RoundFeatures {
+  const f = { serviceRun: 0, serviceWait: 0, generatorRun: 0, generatorWait: 0, postgresRun: 0, postgresWait: 0, idleSideRun: 0 };
+  let mainRun = 0;
+  let colocatedRun = 0;
+  let cpu0Run = 0;
+  // Samples of one instant, to pair the service main thread with the generator's.
+  const byInstant = new Map<number, RunSample[]>();
+  for (const s of trace.samples) {
+    if (s[0] <= startMs || s[0] > endMs) continue;
+    const at = byInstant.get(s[0]) ?? [];
+    at.push(s);
+    byInstant.set(s[0], at);
+  }
+  for (const at of byInstant.values()) {
+    let generatorCpu: number | undefined;
+    let serviceMain: RunSample | undefined;
+    for (const s of at) {
+      const t = trace.threads.get(s[1]);
+      if (!t) continue;
+      const [, tid, , run, wait] = s;
+      if (t.role === side) {
+        f.serviceRun += run;
+        f.serviceWait += wait;
+        if (tid === t.pid && t.comm === 'node') serviceMain = s;
+      } else if (t.role === 'generator') {
+        if (tid === trace.generatorPid) {
+          f.generatorRun += run;
+          f.generatorWait += wait;
+          generatorCpu = s[2];
+        }
+      } else if (t.role === 'postgres') {
+        f.postgresRun += run;
+        f.postgresWait += wait;
+      } else if (t.role === (side === 'head' ? 'base' : 'head')) f.idleSideRun += run;
+    }
+    if (serviceMain) {
+      mainRun += serviceMain[3];
+      if (serviceMain[2] === 0) cpu0Run += serviceMain[3];
+      if (generatorCpu === serviceMain[2]) colocatedRun += serviceMain[3];
+    }
+  }
+  const perRequest = (ns: number) => ns / 1000 / Math.max(1, requests);
+  return {
+    requests,
+    serviceRun: perRequest(f.serviceRun),
+    serviceWait: perRequest(f.serviceWait),
+    generatorRun: perRequest(f.generatorRun),
+    generatorWait: perRequest(f.generatorWait),
+    postgresRun: perRequest(f.postgresRun),
+    postgresWait: perRequest(f.postgresWait),
+    colocated: mainRun > 0 ? colocatedRun / mainRun : NaN,
+    onCpu0: mainRun > 0 ? cpu0Run / mainRun : NaN,
+    idleSideRun: perRequest(f.idleSideRun),
+  };
+}
+
+const FEATURES: (keyof RoundFeatures)[] = ['serviceRun', 'serviceWait', 'generatorRun', 'generatorWait', 'postgresRun', 'postgresWait', 'colocated', 'onCpu0', 'idleSideRun'];
+
+interface PairedRound {
+  dir: string;
+  file: string;
+  scenario: string;
+  round: number;
+  processPair: number;
+  /** ln(head / base) of rps and p50. */
+  dRps: number;
+  dP50: number;
+  head: RoundFeatures;
+  base: RoundFeatures;
+}
+
+function pairedRounds(dir: string): PairedRound[] {
+  const out: PairedRound[] = [];
+  for (const { file, results } of readResultsFiles(dir, args.condition)) {
+    const stem = path.join(dir, file.replace(/\.json$/, ''));
+    if (!existsSync(`${stem}.trace.jsonl`) || !existsSync(`${stem}.progress.jsonl`)) continue;
+    const trace = readTrace(`${stem}.trace.jsonl`);
+    const ends = roundEnds(`${stem}.progress.jsonl`);
+    for (const head of results.scenarios) {
+      const h = head.load?.rounds ?? [];
+      const b = results.base?.scenarios.find((x) => x.name === head.name)?.load?.rounds ?? [];
+      const window = (side: 'head' | 'base', k: number, r: RoundResult) => {
+        const end = ends.get(`${head.name} ${side} ${k}`);
+        return end === undefined ? undefined : features(trace, side, end - r.durationMs, end, r.requests);
+      };
+      h.forEach((hr, i) => {
+        const br = b[i];
+        if (!br) return;
+        const hf = window('head', i + 1, hr);
+        const bf = window('base', i + 1, br);
+        if (!hf || !bf) return;
+        out.push({
+          dir: path.basename(dir),
+          file,
+          scenario: head.name,
+          round: i + 1,
+          processPair: hr.processPair ?? 0,
+          dRps: Math.log(hr.rps / br.rps),
+          dP50: Math.log(hr.latencyUs.p50 / br.latencyUs.p50),
+          head: hf,
+          base: bf,
+        });
+      });
+    }
+  }
+  return out;
+}
+
+function correlation(xs: number[], ys: number[]): number {
+  const ok = xs.map((x, i) => [x, ys[i]!]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const mx = mean(ok.map((p) => p[0]!));
+  const my = mean(ok.map((p) => p[1]!));
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of ok) {
+    sxy += (x! - mx) * (y! - my);
+    sxx += (x! - mx) ** 2;
+    syy += (y! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+const rounds = positionals.flatMap(pairedRounds);
+if (rounds.length === 0) {
+  console.error('no traced rounds: run bench/verdicts-aa-power.ts with --trace and --raw');
+  process.exit(1);
+}
+const delta = (r: PairedRound, k: keyof RoundFeatures) => r.head[k] - r.base[k];
+/** The mean of the finite values (a round whose service main thread was not sampled has no shares). */
+const finiteMean = (xs: number[]) => mean(xs.filter(Number.isFinite));
+const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
+const num = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : '–');
+
+if (args.rounds) {
+  console.log(`| file | scenario | round | pair | d rps | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} |`);
+  console.log(`| :--- | :--- | ---: | ---: | ---: | ${FEATURES.map(() => '---:').join(' | ')} |`);
+  for (const r of rounds) {
+    console.log(`| ${r.file} | ${r.scenario} | ${r.round} | ${r.processPair} | ${signed(r.dRps)} | ${FEATURES.map((k) => num(delta(r, k), k === 'colocated' || k === 'onCpu0' ? 2 : 1)).join(' | ')} |`);
+  }
+  console.log('');
+}
+
+const scenarios = new Map<string, PairedRound[]>();
+for (const r of rounds) {
+  const key = `${r.dir} ${r.file} ${r.scenario}`;
+  scenarios.set(key, [...(scenarios.get(key) ?? []), r]);
+}
+console.log(`Condition ${args.condition}: per scenario, mean d = ln(head / base) of rps and p50, and the mean head − base difference per round (µs per request; shares as fractions).`);
+console.log('');
+console.log(`| scenario | rounds | d rps | d p50 | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} | head ${'colocated'} | base colocated |`);
+console.log(`| :--- | ---: | ---: | ---: | ${FEATURES.map(() => '---:').join(' | ')} | ---: | ---: |`);
+for (const [key, rs] of scenarios) {
+  const cells = FEATURES.map((k) => num(finiteMean(rs.map((r) => delta(r, k))), k === 'colocated' || k === 'onCpu0' ? 2 : 1));
+  console.log(
+    `| ${key} | ${rs.length} | ${signed(mean(rs.map((r) => r.dRps)))} | ${signed(mean(rs.map((r) => r.dP50)))} | ${cells.join(' | ')} | ${finiteMean(rs.map((r) => r.head.colocated)).toFixed(2)} | ${finiteMean(rs.map((r) => r.base.colocated)).toFixed(2)} |`,
+  );
+}
+console.log('');
+console.log('Correlation of d rps with each head − base difference:');
+console.log('');
+console.log(`| over | n | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} |`);
+console.log(`| :--- | ---: | ${FEATURES.map(() => '---:').join(' | ')} |`);
+const groups = [...scenarios.values()];
+console.log(`| paired rounds | ${rounds.length} | ${FEATURES.map((k) => correlation(rounds.map((r) => delta(r, k)), rounds.map((r) => r.dRps)).toFixed(2)).join(' | ')} |`);
+console.log(
+  `| scenario means | ${groups.length} | ${FEATURES.map((k) =>
+    correlation(
+      groups.map((rs) => finiteMean(rs.map((r) => delta(r, k)))),
+      groups.map((rs) => mean(rs.map((r) => r.dRps))),
+    ).toFixed(2),
+  ).join(' | ')} |`,
+);
