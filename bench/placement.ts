@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
+import { signTestP } from '../src/compare/stats.js';
 import { mean, readResultsFiles } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
@@ -159,6 +160,8 @@ interface PairedRound {
   scenario: string;
   round: number;
   processPair: number;
+  /** Whether head's round ran before base's in this pair (the order is drawn per round). */
+  headFirst: boolean;
   /** ln(head / base) of rps and p50. */
   dRps: number;
   dP50: number;
@@ -180,6 +183,7 @@ function pairedRounds(dir: string): PairedRound[] {
         const end = ends.get(`${head.name} ${side} ${k}`);
         return end === undefined ? undefined : features(trace, side, end - r.durationMs, end, r.requests);
       };
+      const endOf = (side: 'head' | 'base', k: number) => ends.get(`${head.name} ${side} ${k}`) ?? NaN;
       h.forEach((hr, i) => {
         const br = b[i];
         if (!br) return;
@@ -192,6 +196,7 @@ function pairedRounds(dir: string): PairedRound[] {
           scenario: head.name,
           round: i + 1,
           processPair: hr.processPair ?? 0,
+          headFirst: endOf('head', i + 1) < endOf('base', i + 1),
           dRps: Math.log(hr.rps / br.rps),
           dP50: Math.log(hr.latencyUs.p50 / br.latencyUs.p50),
           head: hf,
@@ -267,4 +272,27 @@ console.log(
       groups.map((rs) => mean(rs.map((r) => r.dRps))),
     ).toFixed(2),
   ).join(' | ')} |`,
+);
+
+// The order of the sides is drawn per round, so a side's place in its pair is noise — unless the
+// place itself costs something (the second round meeting what the first left behind), which shows as
+// d higher when head ran first. Per scenario: half the difference of the two means, the place effect.
+console.log('');
+console.log('Place in the pair: mean d rps when head ran first and when base ran first; effect = half their difference (> 0: the side that runs first is faster).');
+console.log('');
+console.log('| scenario | head first | d rps | base first | d rps | effect |');
+console.log('| :--- | ---: | ---: | ---: | ---: | ---: |');
+const effects: number[] = [];
+for (const [key, rs] of scenarios) {
+  const hf = rs.filter((r) => r.headFirst).map((r) => r.dRps);
+  const bf = rs.filter((r) => !r.headFirst).map((r) => r.dRps);
+  if (hf.length === 0 || bf.length === 0) continue;
+  const effect = (mean(hf) - mean(bf)) / 2;
+  effects.push(effect);
+  console.log(`| ${key} | ${hf.length} | ${signed(mean(hf))} | ${bf.length} | ${signed(mean(bf))} | ${signed(effect)} |`);
+}
+const positive = effects.filter((e) => e > 0).length;
+console.log('');
+console.log(
+  `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed([...effects].sort((a, b) => a - b)[Math.floor(effects.length / 2)] ?? NaN)}.`,
 );
