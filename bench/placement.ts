@@ -94,10 +94,15 @@ interface RoundFeatures {
   onCpu0: number;
   /** Run time of the other side's service, µs per request (should be ≈ 0). */
   idleSideRun: number;
+  /**
+   * Cores used by everything else under the bench (the noisy neighbour) during the round: per second,
+   * not per request, since it does no work per request — a slower round must not make it look busier.
+   */
+  otherCores: number;
 }
 
 function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: number, requests: number): RoundFeatures {
-  const f = { serviceRun: 0, serviceWait: 0, generatorRun: 0, generatorWait: 0, postgresRun: 0, postgresWait: 0, idleSideRun: 0 };
+  const f = { serviceRun: 0, serviceWait: 0, generatorRun: 0, generatorWait: 0, postgresRun: 0, postgresWait: 0, idleSideRun: 0, otherRun: 0 };
   let mainRun = 0;
   let colocatedRun = 0;
   let cpu0Run = 0;
@@ -130,6 +135,7 @@ function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: n
         f.postgresRun += run;
         f.postgresWait += wait;
       } else if (t.role === (side === 'head' ? 'base' : 'head')) f.idleSideRun += run;
+      else if (t.role === 'other') f.otherRun += run;
     }
     if (serviceMain) {
       mainRun += serviceMain[3];
@@ -149,10 +155,13 @@ function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: n
     colocated: mainRun > 0 ? colocatedRun / mainRun : NaN,
     onCpu0: mainRun > 0 ? cpu0Run / mainRun : NaN,
     idleSideRun: perRequest(f.idleSideRun),
+    otherCores: f.otherRun / 1e6 / Math.max(1, endMs - startMs),
   };
 }
 
-const FEATURES: (keyof RoundFeatures)[] = ['serviceRun', 'serviceWait', 'generatorRun', 'generatorWait', 'postgresRun', 'postgresWait', 'colocated', 'onCpu0', 'idleSideRun'];
+/** Features that are fractions or cores, printed with two decimals. */
+const SHARES: (keyof RoundFeatures)[] = ['colocated', 'onCpu0', 'otherCores'];
+const FEATURES: (keyof RoundFeatures)[] = ['serviceRun', 'serviceWait', 'generatorRun', 'generatorWait', 'postgresRun', 'postgresWait', 'colocated', 'onCpu0', 'idleSideRun', 'otherCores'];
 
 interface PairedRound {
   dir: string;
@@ -238,7 +247,7 @@ if (args.rounds) {
   console.log(`| file | scenario | round | pair | d rps | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} |`);
   console.log(`| :--- | :--- | ---: | ---: | ---: | ${FEATURES.map(() => '---:').join(' | ')} |`);
   for (const r of rounds) {
-    console.log(`| ${r.file} | ${r.scenario} | ${r.round} | ${r.processPair} | ${signed(r.dRps)} | ${FEATURES.map((k) => num(delta(r, k), k === 'colocated' || k === 'onCpu0' ? 2 : 1)).join(' | ')} |`);
+    console.log(`| ${r.file} | ${r.scenario} | ${r.round} | ${r.processPair} | ${signed(r.dRps)} | ${FEATURES.map((k) => num(delta(r, k), SHARES.includes(k) ? 2 : 1)).join(' | ')} |`);
   }
   console.log('');
 }
@@ -248,12 +257,12 @@ for (const r of rounds) {
   const key = `${r.dir} ${r.file} ${r.scenario}`;
   scenarios.set(key, [...(scenarios.get(key) ?? []), r]);
 }
-console.log(`Condition ${args.condition}: per scenario, mean d = ln(head / base) of rps and p50, and the mean head − base difference per round (µs per request; shares as fractions).`);
+console.log(`Condition ${args.condition}: per scenario, mean d = ln(head / base) of rps and p50, and the mean head − base difference per round (µs per request; shares as fractions; otherCores in cores).`);
 console.log('');
 console.log(`| scenario | rounds | d rps | d p50 | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} | head ${'colocated'} | base colocated |`);
 console.log(`| :--- | ---: | ---: | ---: | ${FEATURES.map(() => '---:').join(' | ')} | ---: | ---: |`);
 for (const [key, rs] of scenarios) {
-  const cells = FEATURES.map((k) => num(finiteMean(rs.map((r) => delta(r, k))), k === 'colocated' || k === 'onCpu0' ? 2 : 1));
+  const cells = FEATURES.map((k) => num(finiteMean(rs.map((r) => delta(r, k))), SHARES.includes(k) ? 2 : 1));
   console.log(
     `| ${key} | ${rs.length} | ${signed(mean(rs.map((r) => r.dRps)))} | ${signed(mean(rs.map((r) => r.dP50)))} | ${cells.join(' | ')} | ${finiteMean(rs.map((r) => r.head.colocated)).toFixed(2)} | ${finiteMean(rs.map((r) => r.base.colocated)).toFixed(2)} |`,
   );
