@@ -171,6 +171,15 @@ interface PairedRound {
   processPair: number;
   /** Whether head's round ran before base's in this pair (the order is drawn per round). */
   headFirst: boolean;
+  /**
+   * Whether the round just before head's (and base's) round, in time, was of the same side; undefined
+   * for a side's first round on a process pair.
+   */
+  headAfterSame?: boolean;
+  baseAfterSame?: boolean;
+  /** ln rps of each side's round. */
+  lnRpsHead: number;
+  lnRpsBase: number;
   /** ln(head / base) of rps and p50. */
   dRps: number;
   dP50: number;
@@ -193,6 +202,19 @@ function pairedRounds(dir: string): PairedRound[] {
         return end === undefined ? undefined : features(trace, side, end - r.durationMs, end, r.requests);
       };
       const endOf = (side: 'head' | 'base', k: number) => ends.get(`${head.name} ${side} ${k}`) ?? NaN;
+      // Every round of the scenario in time order, to know what ran just before each one.
+      const sequence = [...h.map((r, i) => ({ side: 'head', k: i + 1, pair: r.processPair })), ...b.map((r, i) => ({ side: 'base', k: i + 1, pair: r.processPair }))]
+        .map((x) => ({ ...x, end: endOf(x.side as 'head' | 'base', x.k) }))
+        .filter((x) => Number.isFinite(x.end))
+        .sort((x, y) => x.end - y.end);
+      const afterSame = (side: 'head' | 'base', k: number): boolean | undefined => {
+        // A side's first round on a pair is still settling (1.2–1.4× the CPU after a restart): left out.
+        const own = side === 'head' ? h : b;
+        if (k === 1 || own[k - 2]?.processPair !== own[k - 1]?.processPair) return undefined;
+        const at = sequence.findIndex((x) => x.side === side && x.k === k);
+        const before = at > 0 ? sequence[at - 1]! : undefined;
+        return before && before.pair === sequence[at]!.pair ? before.side === side : undefined;
+      };
       h.forEach((hr, i) => {
         const br = b[i];
         if (!br) return;
@@ -206,6 +228,10 @@ function pairedRounds(dir: string): PairedRound[] {
           round: i + 1,
           processPair: hr.processPair ?? 0,
           headFirst: endOf('head', i + 1) < endOf('base', i + 1),
+          headAfterSame: afterSame('head', i + 1),
+          baseAfterSame: afterSame('base', i + 1),
+          lnRpsHead: Math.log(hr.rps),
+          lnRpsBase: Math.log(br.rps),
           dRps: Math.log(hr.rps / br.rps),
           dP50: Math.log(hr.latencyUs.p50 / br.latencyUs.p50),
           head: hf,
@@ -304,4 +330,27 @@ const positive = effects.filter((e) => e > 0).length;
 console.log('');
 console.log(
   `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed([...effects].sort((a, b) => a - b)[Math.floor(effects.length / 2)] ?? NaN)}.`,
+);
+
+// Why the first place is faster: the second round of a pair always follows the other side, the first
+// follows its own side half the time. Per side and scenario, ln rps of the rounds that followed a
+// round of the same side minus those that followed the other side (the switch cost; each side's first
+// round on a process pair left out).
+const switchCosts: number[] = [];
+for (const rs of scenarios.values()) {
+  for (const side of ['head', 'base'] as const) {
+    const same: number[] = [];
+    const switched: number[] = [];
+    for (const r of rs) {
+      const after = side === 'head' ? r.headAfterSame : r.baseAfterSame;
+      if (after === undefined) continue;
+      (after ? same : switched).push(side === 'head' ? r.lnRpsHead : r.lnRpsBase);
+    }
+    if (same.length > 0 && switched.length > 0) switchCosts.push(mean(same) - mean(switched));
+  }
+}
+const sortedCosts = [...switchCosts].sort((a, b) => a - b);
+console.log('');
+console.log(
+  `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(sortedCosts[Math.floor(sortedCosts.length / 2)] ?? NaN)}.`,
 );
