@@ -15,19 +15,21 @@
 // false-alarm rate is above the level the verdict claims. The same with each process pair's mean as
 // one unit (pairs as the replicates, Kalibera & Jones' top level) tells whether what they share is
 // the pair (the pair view comes back near its expectation) or the whole scenario (it does not).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { metricDef, type MetricKey } from '../src/compare/metrics.js';
-import type { Results, RoundResult } from '../src/results/types.js';
-import { mean, readResultsFiles, variance } from './raw-results.js';
+import type { RoundResult } from '../src/results/types.js';
+import { mean, readResultsFiles, signedPercent as signed, variance } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
   options: { condition: { type: 'string', default: 'A/A' }, pairs: { type: 'string' }, scenarios: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
 if (positionals.length === 0) {
-  console.error('usage: node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] [--condition A/A]');
+  console.error(
+    'usage: node --import tsx bench/interval-dispersion.ts <raw dir> [<raw dir> …] [--condition A/A] [--scenarios]\n' +
+      '       node --import tsx bench/interval-dispersion.ts <raw dir> --pairs <results file>:<scenario>',
+  );
   process.exit(2);
 }
 
@@ -92,7 +94,8 @@ function scenariosIn(dir: string): ScenarioZ[][] {
 
 if (args.pairs) {
   const [file, scenario] = args.pairs.split(':');
-  const results = JSON.parse(readFileSync(path.join(positionals[0]!, file!), 'utf8')) as Results;
+  const results = readResultsFiles(positionals[0]!).find((f) => f.file === file)?.results;
+  if (!results) throw new Error(`no results file ${file} in ${positionals[0]}`);
   const head = results.scenarios.find((s) => s.name === scenario);
   if (!head) throw new Error(`no scenario ${scenario} in ${file}`);
   const h = head.load?.rounds ?? [];
@@ -107,8 +110,6 @@ if (args.pairs) {
   }
   process.exit(0);
 }
-
-const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
 
 if (args.scenarios) {
   console.log(`Condition ${args.condition}; per scenario, mean d = ln(head / base) over its rounds, and (z).`);

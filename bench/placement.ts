@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
 import { signTestP } from '../src/compare/stats.js';
-import { mean, readResultsFiles } from './raw-results.js';
+import { mean, readResultsFiles, signedPercent as signed } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
   options: { condition: { type: 'string', default: 'A/A' }, rounds: { type: 'boolean', default: false } },
@@ -39,16 +39,14 @@ type RunSample = [number, number, number, number, number];
 
 interface Trace {
   threads: Map<number, Thread>;
+  /** In time order, as the sampler writes them. */
   samples: RunSample[];
-  /** [ms, steal jiffies summed over CPUs] */
-  steal: [number, number][];
   generatorPid: number;
 }
 
 function readTrace(file: string): Trace {
   const threads = new Map<number, Thread>();
   const samples: RunSample[] = [];
-  const steal: [number, number][] = [];
   let generatorPid = 0;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
@@ -60,9 +58,9 @@ function readTrace(file: string): Trace {
       threads.set(tid, { pid, role: known && known !== 'other' ? known : role, comm });
       if (role === 'generator') generatorPid = pid;
     } else if (v[0] === 'r') samples.push(v.slice(1) as RunSample);
-    else if (v[0] === 'c') steal.push([v[1] as number, (v[2] as [number, number][]).reduce((a, c) => a + c[1], 0)]);
+    // "c" lines (per-CPU busy and steal jiffies) are for a look by hand: this guest reports no steal.
   }
-  return { threads, samples, steal, generatorPid };
+  return { threads, samples, generatorPid };
 }
 
 /** The end time of each round, by scenario, side and round number, from the run's progress lines. */
@@ -78,7 +76,6 @@ function roundEnds(file: string): Map<string, number> {
 }
 
 interface RoundFeatures {
-  requests: number;
   /** µs per request, the active side's service (all its threads). */
   serviceRun: number;
   serviceWait: number;
@@ -101,15 +98,28 @@ interface RoundFeatures {
   otherCores: number;
 }
 
+/** Index of the first sample later than `ms`. */
+function firstAfter(samples: readonly RunSample[], ms: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (samples[mid]![0] <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: number, requests: number): RoundFeatures {
   const f = { serviceRun: 0, serviceWait: 0, generatorRun: 0, generatorWait: 0, postgresRun: 0, postgresWait: 0, idleSideRun: 0, otherRun: 0 };
   let mainRun = 0;
   let colocatedRun = 0;
   let cpu0Run = 0;
-  // Samples of one instant, to pair the service main thread with the generator's.
+  // Samples of one instant, to pair the service main thread with the generator's. The samples are in
+  // time order, so the round's window is found by bisection, not by a pass over the whole run.
   const byInstant = new Map<number, RunSample[]>();
-  for (const s of trace.samples) {
-    if (s[0] <= startMs || s[0] > endMs) continue;
+  for (let i = firstAfter(trace.samples, startMs); i < trace.samples.length && trace.samples[i]![0] <= endMs; i++) {
+    const s = trace.samples[i]!;
     const at = byInstant.get(s[0]) ?? [];
     at.push(s);
     byInstant.set(s[0], at);
@@ -145,7 +155,6 @@ function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: n
   }
   const perRequest = (ns: number) => ns / 1000 / Math.max(1, requests);
   return {
-    requests,
     serviceRun: perRequest(f.serviceRun),
     serviceWait: perRequest(f.serviceWait),
     generatorRun: perRequest(f.generatorRun),
@@ -197,21 +206,22 @@ function pairedRounds(dir: string): PairedRound[] {
     for (const head of results.scenarios) {
       const h = head.load?.rounds ?? [];
       const b = results.base?.scenarios.find((x) => x.name === head.name)?.load?.rounds ?? [];
-      const window = (side: 'head' | 'base', k: number, r: RoundResult) => {
-        const end = ends.get(`${head.name} ${side} ${k}`);
-        return end === undefined ? undefined : features(trace, side, end - r.durationMs, end, r.requests);
-      };
       const endOf = (side: 'head' | 'base', k: number) => ends.get(`${head.name} ${side} ${k}`) ?? NaN;
+      const window = (side: 'head' | 'base', k: number, r: RoundResult) => {
+        const end = endOf(side, k);
+        return Number.isNaN(end) ? undefined : features(trace, side, end - r.durationMs, end, r.requests);
+      };
       // Every round of the scenario in time order, to know what ran just before each one.
       const sequence = [...h.map((r, i) => ({ side: 'head', k: i + 1, pair: r.processPair })), ...b.map((r, i) => ({ side: 'base', k: i + 1, pair: r.processPair }))]
         .map((x) => ({ ...x, end: endOf(x.side as 'head' | 'base', x.k) }))
         .filter((x) => Number.isFinite(x.end))
         .sort((x, y) => x.end - y.end);
+      const placeInSequence = new Map(sequence.map((x, at) => [`${x.side} ${x.k}`, at]));
       const afterSame = (side: 'head' | 'base', k: number): boolean | undefined => {
         // A side's first round on a pair is still settling (1.2–1.4× the CPU after a restart): left out.
         const own = side === 'head' ? h : b;
         if (k === 1 || own[k - 2]?.processPair !== own[k - 1]?.processPair) return undefined;
-        const at = sequence.findIndex((x) => x.side === side && x.k === k);
+        const at = placeInSequence.get(`${side} ${k}`) ?? -1;
         const before = at > 0 ? sequence[at - 1]! : undefined;
         return before && before.pair === sequence[at]!.pair ? before.side === side : undefined;
       };
@@ -221,6 +231,8 @@ function pairedRounds(dir: string): PairedRound[] {
         const hf = window('head', i + 1, hr);
         const bf = window('base', i + 1, br);
         if (!hf || !bf) return;
+        const lnRpsHead = Math.log(hr.rps);
+        const lnRpsBase = Math.log(br.rps);
         out.push({
           dir: path.basename(dir),
           file,
@@ -230,9 +242,9 @@ function pairedRounds(dir: string): PairedRound[] {
           headFirst: endOf('head', i + 1) < endOf('base', i + 1),
           headAfterSame: afterSame('head', i + 1),
           baseAfterSame: afterSame('base', i + 1),
-          lnRpsHead: Math.log(hr.rps),
-          lnRpsBase: Math.log(br.rps),
-          dRps: Math.log(hr.rps / br.rps),
+          lnRpsHead,
+          lnRpsBase,
+          dRps: lnRpsHead - lnRpsBase,
           dP50: Math.log(hr.latencyUs.p50 / br.latencyUs.p50),
           head: hf,
           base: bf,
@@ -266,7 +278,6 @@ if (rounds.length === 0) {
 const delta = (r: PairedRound, k: keyof RoundFeatures) => r.head[k] - r.base[k];
 /** The mean of the finite values (a round whose service main thread was not sampled has no shares). */
 const finiteMean = (xs: number[]) => mean(xs.filter(Number.isFinite));
-const signed = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;
 const num = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : '–');
 
 if (args.rounds) {

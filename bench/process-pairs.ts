@@ -137,10 +137,10 @@ console.log(
       const sorted = [...places.entries()].sort(([a], [b]) => a - b);
       const later = pooled(sorted.slice(1).map(([, p]) => p));
       const rows = kind === 'after a restart' ? sorted.map(([place, p]) => [`${place + 1}`, p] as const) : [['1', sorted[0]![1]] as const, ['2+', later] as const];
-      return rows.map(
-        ([place, p]) =>
-          `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${p.d.length > 1 ? pct(variance(p.d)) : '–'} | ${((p.d.filter((d) => d > 0).length / p.d.length) * 100).toFixed(0)}% (${p.d.filter((d) => d > 0).length}/${p.d.length}) | ${signTestP(p.d).toPrecision(2)} |`,
-      );
+      return rows.map(([place, p]) => {
+        const headCostlier = p.d.filter((d) => d > 0).length;
+        return `| ${kind} | ${place} | ${p.d.length} | ${median(p.head).toFixed(2)} | ${median(p.base).toFixed(2)} | ${signed(median(p.d))} | ${p.d.length > 1 ? pct(variance(p.d)) : '–'} | ${((headCostlier / p.d.length) * 100).toFixed(0)}% (${headCostlier}/${p.d.length}) | ${signTestP(p.d).toPrecision(2)} |`;
+      });
     }),
   ].join('\n'),
 );

@@ -49,3 +49,5 @@ export const variance = (xs: readonly number[]) => {
   const m = mean(xs);
   return xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
 };
+/** A log-ratio or fraction as a signed percentage with a true minus sign: +1.2%, −0.4%. */
+export const signedPercent = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;

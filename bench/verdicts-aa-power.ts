@@ -126,6 +126,9 @@ if (RESTARTS !== 'auto' && RESTARTS !== 'never') throw new Error(`--restarts: ex
 if (args['aa-restarts'] !== undefined && args['aa-restarts'] !== 'both') throw new Error(`--aa-restarts: expected both, got ${args['aa-restarts']}`);
 
 const NEIGHBOUR = (() => {
+  if (!args.neighbour && (args['neighbour-cpu'] !== undefined || args['neighbour-duty'] !== undefined)) {
+    throw new Error('--neighbour-cpu and --neighbour-duty shape the noisy neighbour: add --neighbour');
+  }
   const duty = args['neighbour-duty']?.split('-').map(Number);
   if (duty && (duty.length !== 2 || duty.some((d) => !(d >= 0 && d <= 1)))) throw new Error(`--neighbour-duty: expected min-max shares of a core, e.g. 0.1-0.9, got ${args['neighbour-duty']}`);
   return {
@@ -304,6 +307,7 @@ async function runCondition(
     const others = sampleOtherCpu();
     const outFile = path.join(rawDir, `${slugOf(c.name)}-${firstFile + done}.json`);
     const trace = args.trace ? startTrace(outFile) : undefined;
+    // A run that fails keeps its trace and progress lines too: they may say why.
     const outcome = await runPipeline({
       configFile,
       outFile,
@@ -312,11 +316,10 @@ async function runCondition(
         trace?.progress(line);
         if (/conclusive after|budget reached|maxRounds reached|\(fixed\)|round \d+\/\d+: .*error|warning|failed|ready in/.test(line)) process.stderr.write(`  ${c.name}: ${line}\n`);
       },
-    });
+    }).finally(() => trace?.stop());
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
     const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
     const otherCpu = others.stop() ?? null;
-    trace?.stop();
     if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore, otherCpu);
     for (const s of comparison.scenarios) {
       if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
@@ -394,8 +397,8 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       restarts: c.restarts,
       slowdownUs: c.slowdownUs,
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
-      ...(args.neighbour && NEIGHBOUR.cpu !== undefined ? { neighbourCpu: NEIGHBOUR.cpu } : {}),
-      ...(args.neighbour && args['neighbour-duty'] ? { neighbourDuty: [NEIGHBOUR.minDuty, NEIGHBOUR.maxDuty] } : {}),
+      ...(NEIGHBOUR.cpu !== undefined ? { neighbourCpu: NEIGHBOUR.cpu } : {}),
+      ...(NEIGHBOUR.minDuty !== undefined ? { neighbourDuty: [NEIGHBOUR.minDuty, NEIGHBOUR.maxDuty] } : {}),
       // The placement sampler ran beside it (--trace): about 4% of a core of its own.
       ...(args.trace ? { traced: true } : {}),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
