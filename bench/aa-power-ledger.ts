@@ -40,8 +40,13 @@ const lines = readLedger<LedgerLine>(positionals[0], args.since);
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
 const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);
-const groups = groupBy(lines, (l) => `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}`);
-const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.map((l) => l.neighbour).filter((s) => s !== null))].sort((a, b) => a! - b!);
+/** The row's first two cells; the seeds, when given, name the sittings the row pools. */
+const rowLabel = (l: LedgerLine, seeds: readonly number[] = []) => {
+  const seedList = seeds.length > 0 ? ` (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})` : '';
+  return `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}`;
+};
+const groups = groupBy(lines, (l) => rowLabel(l));
+const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.flatMap((l) => (l.neighbour === null ? [] : [l.neighbour])))].sort((a, b) => a - b);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
 
@@ -52,7 +57,7 @@ function restartColumn(ls: LedgerLine[]): string {
   return `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`;
 }
 
-const rows = groups.map(([key, ls]) => {
+const rows = groups.map(([, ls]) => {
   const n = ls.length;
   const secs = ls.map((l) => l.loadSeconds);
   const rounds = ls.map((l) => l.stop?.rounds ?? 0);
@@ -61,7 +66,7 @@ const rows = groups.map(([key, ls]) => {
   const load = ls.map((l) => l.loadAverage[0]);
   const seeds = seedsOf(ls);
   return [
-    seeds.length > 0 ? key.replace(/ \| neighbour( pinned to CPU \d+)?/, (_, pin: string | undefined) => ` | neighbour (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})${pin ?? ''}`) : key,
+    rowLabel(ls[0]!, seeds),
     n,
     rate(ls.filter((l) => l.failed).length, n),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they

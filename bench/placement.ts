@@ -348,20 +348,43 @@ console.log(
 // round of the same side minus those that followed the other side (the switch cost; each side's first
 // round on a process pair left out).
 const switchCosts: number[] = [];
+/** Per feature, per side-scenario: mean after its own side − mean after the other side. */
+const switchFeatures = new Map<keyof RoundFeatures, number[]>(FEATURES.map((k) => [k, []]));
 for (const rs of scenarios.values()) {
   for (const side of ['head', 'base'] as const) {
-    const same: number[] = [];
-    const switched: number[] = [];
+    const same: PairedRound[] = [];
+    const switched: PairedRound[] = [];
     for (const r of rs) {
       const after = side === 'head' ? r.headAfterSame : r.baseAfterSame;
       if (after === undefined) continue;
-      (after ? same : switched).push(side === 'head' ? r.lnRpsHead : r.lnRpsBase);
+      (after ? same : switched).push(r);
     }
-    if (same.length > 0 && switched.length > 0) switchCosts.push(mean(same) - mean(switched));
+    if (same.length === 0 || switched.length === 0) continue;
+    const lnRps = (r: PairedRound) => (side === 'head' ? r.lnRpsHead : r.lnRpsBase);
+    switchCosts.push(mean(same.map(lnRps)) - mean(switched.map(lnRps)));
+    for (const k of FEATURES) {
+      const value = (r: PairedRound) => r[side][k];
+      const diff = finiteMean(same.map(value)) - finiteMean(switched.map(value));
+      if (Number.isFinite(diff)) switchFeatures.get(k)!.push(diff);
+    }
   }
 }
-const sortedCosts = [...switchCosts].sort((a, b) => a - b);
+const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 console.log('');
 console.log(
-  `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(sortedCosts[Math.floor(sortedCosts.length / 2)] ?? NaN)}.`,
+  `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(medianOf(switchCosts))}.`,
 );
+
+// What a switch changes in the trace: the same comparison for each traced quantity of the round's
+// own side. A switch that costs CPU per request (caches the other side cooled) shows in serviceRun or
+// postgresRun; one that costs waiting (the other side's leftover work competing) in the waits and in
+// idleSideRun, the other side's service running during this round.
+console.log('');
+console.log('What the switch changes: per side-scenario, mean after its own side − mean after the other side (µs per request; shares as fractions; otherCores in cores).');
+console.log('');
+console.log('| quantity | side-scenarios | median difference | > 0 | sign test p |');
+console.log('| :--- | ---: | ---: | ---: | ---: |');
+for (const [k, diffs] of switchFeatures) {
+  if (diffs.length === 0) continue;
+  console.log(`| ${k} | ${diffs.length} | ${num(medianOf(diffs), SHARES.includes(k) ? 2 : 1)} | ${diffs.filter((d) => d > 0).length} | ${signTestP(diffs).toPrecision(2)} |`);
+}

@@ -1,0 +1,207 @@
+// The analyses of a bench sitting's raw directory (bench/placement.ts, bench/interval-dispersion.ts,
+// bench/process-pairs.ts), run as a maintainer runs them, over a tiny raw directory built here whose
+// answers are known by construction. The figures docs/verdicts.md quotes come from these scripts, and
+// nothing else runs them: one of them once crashed in a form the docs cite, unnoticed.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from '@jest/globals';
+import type { RoundResult } from '../../src/results/types.js';
+import { repoRoot, tempDir } from '../cli/helpers.js';
+
+const ROUNDS = 8;
+/** Two process pairs of four rounds each: the sides restart after round 4. */
+const pairOf = (k: number) => (k <= 4 ? 1 : 2);
+const ROUND_MS = 1000;
+const GAP_MS = 100;
+const SAMPLE_MS = 100;
+const T0 = 1_796_500_000_000;
+const SCENARIOS = ['s1', 's2'];
+const TID = { generator: 100, head: 200, base: 300, postgres: 400 } as const;
+
+/**
+ * Head does 10% more of everything, and whichever side runs first in its pair is 1% faster (the order
+ * alternates: head first in odd rounds). So d = ln(head / base) is ln 1.1 ± 0.02, its mean exactly
+ * ln 1.1 (+9.5%), the place-in-the-pair effect +2.0%, and the switch cost +2.0% for both sides.
+ */
+function round(side: 'head' | 'base', k: number): RoundResult {
+  const first = (k % 2 === 1) === (side === 'head');
+  const work = side === 'head' ? 1.1 : 1;
+  const rps = 1000 * work * Math.exp(first ? 0.01 : -0.01);
+  const slower = work * Math.exp(first ? -0.01 : 0.01);
+  return {
+    rps,
+    latencyUs: { p50: 2000 * slower, p90: 3000 * slower, p99: 5000 * slower, max: 9000 },
+    requests: Math.round((rps * ROUND_MS) / 1000),
+    errors: 0,
+    non2xx: 0,
+    durationMs: ROUND_MS,
+    cpuUsPerRequest: 150 * slower,
+    side,
+    processPair: pairOf(k),
+  };
+}
+
+/** Round k's two windows in time order, within scenario s. */
+function windows(s: number, k: number): { side: 'head' | 'base'; start: number; end: number }[] {
+  const pairStart = T0 + s * 100_000 + (k - 1) * 2 * (ROUND_MS + GAP_MS);
+  const order: ('head' | 'base')[] = k % 2 === 1 ? ['head', 'base'] : ['base', 'head'];
+  return order.map((side, i) => {
+    const start = pairStart + i * (ROUND_MS + GAP_MS);
+    return { side, start, end: start + ROUND_MS };
+  });
+}
+
+/** A raw directory of one A/A results file; with its trace and progress lines when `traced`. */
+function rawDir(traced: boolean, { processPairs = true } = {}): string {
+  const dir = tempDir('perfgate-raw-');
+  writeFileSync(path.join(dir, 'conditions.json'), JSON.stringify([{ slug: 'A-A', name: 'A/A' }]));
+  const rounds = (side: 'head' | 'base') =>
+    Array.from({ length: ROUNDS }, (_, i) => {
+      const r = round(side, i + 1);
+      if (!processPairs) delete r.processPair;
+      return r;
+    });
+  const scenario = (name: string, side: 'head' | 'base') => ({ name, load: { rounds: rounds(side) }, stop: { looks: 2, processPairs: 2, restartMs: 1000 } });
+  const results = { scenarios: SCENARIOS.map((n) => scenario(n, 'head')), base: { scenarios: SCENARIOS.map((n) => scenario(n, 'base')) } };
+  writeFileSync(path.join(dir, 'A-A-0.json'), JSON.stringify(results));
+  if (!traced) return dir;
+
+  const progress: [number, string][] = [];
+  const samples: [string, number, number, number, number, number][] = [];
+  const threads = [
+    ['t', TID.generator, TID.generator, 'generator', 'node'],
+    ['t', TID.head, TID.head, 'head', 'node'],
+    ['t', TID.base, TID.base, 'base', 'node'],
+    ['t', TID.postgres, TID.postgres, 'postgres', 'postgres'],
+  ];
+  SCENARIOS.forEach((name, s) => {
+    for (let k = 1; k <= ROUNDS; k++) {
+      for (const w of windows(s, k)) {
+        const r = round(w.side, k);
+        progress.push([w.end, `[${s + 1}/${SCENARIOS.length}] ${name}: ${w.side} round ${k}/${ROUNDS}: ${Math.round(r.rps)} req/s`]);
+        // The generator always on CPU 0; head's service beside it, base's on the other CPU.
+        for (let at = w.start + SAMPLE_MS; at <= w.end; at += SAMPLE_MS) {
+          samples.push(['r', at, TID.generator, 0, 40e6, 1e6]);
+          samples.push(['r', at, TID[w.side], w.side === 'head' ? 0 : 1, 50e6, 2e6]);
+          samples.push(['r', at, TID.postgres, 1, 10e6, 0]);
+        }
+      }
+    }
+  });
+  progress.sort((a, b) => a[0] - b[0]);
+  // As the sampler writes them: threads when first seen, samples in time order.
+  samples.sort((a, b) => a[1] - b[1]);
+  const trace = [...threads, ...samples];
+  writeFileSync(path.join(dir, 'A-A-0.progress.jsonl'), progress.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  writeFileSync(path.join(dir, 'A-A-0.trace.jsonl'), trace.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  return dir;
+}
+
+const script = (name: string) => path.join(repoRoot, 'bench', name);
+const run = (name: string, ...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', script(name), ...args], { cwd: repoRoot, encoding: 'utf8' });
+const fail = (name: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script(name), ...args], { cwd: repoRoot, encoding: 'utf8' });
+/** The cells of the first table row whose first cell is `first`. */
+const row = (out: string, first: string) =>
+  out
+    .split('\n')
+    .find((l) => l.startsWith(`| ${first} |`))
+    ?.split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
+
+describe('bench/placement.ts', () => {
+  test('pairs each round with its trace window: d, the colocated share, the place in the pair and the switch cost', () => {
+    const dir = rawDir(true);
+    const out = run('placement.ts', dir);
+    const header = row(out, 'scenario')!;
+    const s1 = row(out, `${path.basename(dir)} A-A-0.json s1`)!;
+    assert.ok(s1, out);
+    const cell = (name: string) => s1[header.indexOf(name)];
+    assert.equal(cell('rounds'), '8');
+    assert.equal(cell('d rps'), '+9.5%');
+    // Head's service shares CPU 0 with the generator, base's never does.
+    assert.equal(cell('Δ colocated'), '+1.00');
+    assert.equal(cell('Δ onCpu0'), '+1.00');
+    assert.equal(cell('head colocated'), '1.00');
+    assert.equal(cell('base colocated'), '0.00');
+    // The other side's service never ran during a round, and there is no neighbour.
+    assert.equal(cell('Δ idleSideRun'), '+0.0');
+    assert.equal(cell('Δ otherCores'), '+0.00');
+    assert.match(out, /Effect > 0 in 2 of 2 scenarios .* median \+2\.0%/);
+    assert.match(out, /rps higher in 4 of 4 side-scenarios .* median \+2\.0%/);
+    // The same service time spread over more requests after its own side: less per request, in all 4.
+    const serviceRun = row(out, 'serviceRun')!;
+    assert.equal(serviceRun[1], '4');
+    assert.match(serviceRun[2]!, /^−\d/);
+    assert.equal(serviceRun[3], '0');
+    assert.deepEqual(row(out, 'idleSideRun')?.slice(1, 4), ['4', '+0.0', '0']);
+  });
+
+  test('says what is missing when the sitting was not traced', () => {
+    const r = fail('placement.ts', rawDir(false));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no traced rounds: run bench\/verdicts-aa-power\.ts with --trace/);
+  });
+});
+
+describe('bench/interval-dispersion.ts', () => {
+  test('z per scenario, per metric and per process pair', () => {
+    const dir = rawDir(false);
+    // d = ln 1.1 ± 0.02 over 8 rounds: z = ln 1.1 / (sd / √8).
+    const d = Array.from({ length: ROUNDS }, (_, i) => Math.log(1.1) + (i % 2 === 0 ? 0.02 : -0.02));
+    const m = d.reduce((a, b) => a + b) / d.length;
+    const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / (d.length - 1));
+    const z = m / (sd / Math.sqrt(d.length));
+
+    const summary = run('interval-dispersion.ts', dir);
+    const rps = summary.split('\n').find((l) => l.includes('| rps |'))!;
+    const cells = rps.split('|').map((c) => c.trim());
+    assert.equal(cells[3], '2', rps); // scenarios
+    assert.equal(cells[4], (z * z).toFixed(2), rps); // mean z², rounds as units
+    assert.equal(cells[6], '2 (0.02)', rps); // both beyond the 99% interval
+    assert.equal(cells[9], '0.0%', rps); // the two scenarios agree exactly
+
+    const scenarios = run('interval-dispersion.ts', dir, '--scenarios');
+    const s2 = row(scenarios, path.basename(dir))!;
+    assert.deepEqual(s2.slice(1, 5), ['A-A-0.json', 's1', '8', '2']);
+    assert.ok(s2.slice(5).every((c) => c === `+9.5% (${z.toFixed(1)})`), scenarios);
+
+    const pairs = run('interval-dispersion.ts', dir, '--pairs', 'A-A-0.json:s2');
+    assert.deepEqual(row(pairs, '1'), ['1', '4', '+9.5%', '+9.5%', '+9.5%', '+9.5%']);
+    assert.deepEqual(row(pairs, '2'), ['2', '4', '+9.5%', '+9.5%', '+9.5%', '+9.5%']);
+  });
+
+  test('names the file or scenario it cannot find', () => {
+    const dir = rawDir(false);
+    assert.match(fail('interval-dispersion.ts', dir, '--pairs', 'A-A-9.json:s1').stderr, /no results file A-A-9\.json/);
+    assert.match(fail('interval-dispersion.ts', dir, '--pairs', 'A-A-0.json:nope').stderr, /no scenario nope in A-A-0\.json/);
+    assert.match(fail('interval-dispersion.ts', dir, '--condition', 'B/B').stderr, /no condition named B\/B/);
+  });
+});
+
+describe('bench/process-pairs.ts', () => {
+  test('variance within and between pairs, costs, and rounds by place in the block', () => {
+    const out = run('process-pairs.ts', rawDir(false));
+    assert.match(out, /^2 scenarios with rounds from two or more process pairs/);
+    // Within a pair d alternates ±0.02 around the same mean: sd 0.02 · √(4/3); the pairs agree exactly.
+    assert.match(out, new RegExp(`within a pair \\(round to round\\): sd ${(0.02 * Math.sqrt(4 / 3) * 100).toFixed(2)}%`));
+    assert.match(out, /between pairs .*: sd 0\.00% \(estimate ≤ 0: no pair effect seen\)/);
+    assert.match(out, /a restart 1\.0 s \(median, warm-ups included\), a paired round 2\.00 s/);
+    // Blocks of 4: each scenario's first block, then one after the restart, at each of its 4 places.
+    assert.deepEqual(row(out, 'first block of the run')?.slice(1, 3), ['1', '1']);
+    assert.deepEqual(row(out, 'warm process, next scenario')?.slice(1, 3), ['1', '1']);
+    const afterRestart = out.split('\n').filter((l) => l.startsWith('| after a restart |'));
+    assert.deepEqual(
+      afterRestart.map((l) => l.split('|').map((c) => c.trim()).slice(2, 4)),
+      [['1', '2'], ['2', '2'], ['3', '2'], ['4', '2']],
+    );
+  });
+
+  test('says so when no round names its process pair', () => {
+    const r = fail('process-pairs.ts', rawDir(false, { processPairs: false }));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /has paired rounds tagged with their process pair/);
+  });
+});
