@@ -42,6 +42,8 @@ interface Trace {
   /** In time order, as the sampler writes them. */
   samples: RunSample[];
   generatorPid: number;
+  /** The sampler's interval (the median step between its sampling instants). */
+  intervalMs: number;
 }
 
 function readTrace(file: string): Trace {
@@ -60,7 +62,9 @@ function readTrace(file: string): Trace {
     } else if (v[0] === 'r') samples.push(v.slice(1) as RunSample);
     // "c" lines (per-CPU busy and steal jiffies) are for a look by hand: this guest reports no steal.
   }
-  return { threads, samples, generatorPid };
+  const instants = [...new Set(samples.map((x) => x[0]))];
+  const steps = instants.slice(1).map((t, i) => t - instants[i]!).sort((a, b) => a - b);
+  return { threads, samples, generatorPid, intervalMs: steps[Math.floor(steps.length / 2)] ?? 0 };
 }
 
 /** The end time of each round, by scenario, side and round number, from the run's progress lines. */
@@ -110,7 +114,16 @@ function firstAfter(samples: readonly RunSample[], ms: number): number {
   return lo;
 }
 
-function features(trace: Trace, side: 'head' | 'base', startMs: number, endMs: number, requests: number): RoundFeatures {
+/**
+ * What the threads did in one round. A sample holds what a thread did since the one before it, so the
+ * first sample inside a round also holds the time before the round — the end of the previous round
+ * (rounds follow each other within ~20 ms, the sampler's interval is 100 ms), which made the other
+ * side's service look busy in the first 100 ms of a round after a switch. Only samples that lie wholly
+ * inside the round count, and the requests with them in proportion.
+ */
+function features(trace: Trace, side: 'head' | 'base', roundStartMs: number, endMs: number, roundRequests: number): RoundFeatures {
+  const startMs = Math.min(endMs, roundStartMs + trace.intervalMs);
+  const requests = (roundRequests * (endMs - startMs)) / Math.max(1, endMs - roundStartMs);
   const f = { serviceRun: 0, serviceWait: 0, generatorRun: 0, generatorWait: 0, postgresRun: 0, postgresWait: 0, idleSideRun: 0, otherRun: 0 };
   let mainRun = 0;
   let colocatedRun = 0;
