@@ -291,6 +291,11 @@ if (rounds.length === 0) {
 const delta = (r: PairedRound, k: keyof RoundFeatures) => r.head[k] - r.base[k];
 /** The mean of the finite values (a round whose service main thread was not sampled has no shares). */
 const finiteMean = (xs: number[]) => mean(xs.filter(Number.isFinite));
+/**
+ * The upper of the two middle values for an even count (what the committed figures were printed
+ * with; src/compare/stats.ts median averages the two).
+ */
+const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const num = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : '–');
 
 if (args.rounds) {
@@ -353,7 +358,7 @@ for (const [key, rs] of scenarios) {
 const positive = effects.filter((e) => e > 0).length;
 console.log('');
 console.log(
-  `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed([...effects].sort((a, b) => a - b)[Math.floor(effects.length / 2)] ?? NaN)}.`,
+  `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed(medianOf(effects))}.`,
 );
 
 // Why the first place is faster: the second round of a pair always follows the other side, the first
@@ -382,7 +387,6 @@ for (const rs of scenarios.values()) {
     }
   }
 }
-const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 console.log('');
 console.log(
   `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(medianOf(switchCosts))}.`,
