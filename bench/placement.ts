@@ -1,7 +1,7 @@
 // Whether where the threads ran explains the A/A scatter, from a sitting run with --trace
 // (bench/verdicts-aa-power.ts; bench/placement-sampler.cjs wrote the threads' CPU and run-queue waits):
 //
-//   node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds]
+//   node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds] [--straddle]
 //
 // Each paired round of a scenario is one side alone with the load generator (the alternating
 // schedule). For each round it sums, from the samples inside the round's window, the time the active
@@ -11,20 +11,22 @@
 // one core while the other holds what else runs). Per scenario it prints the mean d = ln(head / base)
 // of rps beside the mean head − base difference of each of these; then, over all paired rounds and
 // over scenario means, the correlation of d with each difference. A placement that carries the
-// scatter shows as a strong correlation at the scenario level.
+// scatter shows as a strong correlation at the scenario level. --straddle adds why a round's window
+// starts one sampler interval late: the gap between rounds, and the other side's service time in the
+// first interval of a round after a switch against the rest of it.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
-import { signTestP } from '../src/compare/stats.js';
+import { median, signTestP } from '../src/compare/stats.js';
 import { mean, readResultsFiles, signedPercent as signed } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
-  options: { condition: { type: 'string', default: 'A/A' }, rounds: { type: 'boolean', default: false } },
+  options: { condition: { type: 'string', default: 'A/A' }, rounds: { type: 'boolean', default: false }, straddle: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
 if (positionals.length === 0) {
-  console.error('usage: node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds]');
+  console.error('usage: node --import tsx bench/placement.ts <raw dir> [<raw dir> …] [--condition A/A] [--rounds] [--straddle]');
   process.exit(2);
 }
 
@@ -181,6 +183,31 @@ function features(trace: Trace, side: 'head' | 'base', roundStartMs: number, end
   };
 }
 
+/** Run time (ms) of `side`'s service threads in the samples taken in (fromMs, toMs]. */
+function serviceRunMs(trace: Trace, side: 'head' | 'base', fromMs: number, toMs: number): number {
+  let ns = 0;
+  for (let i = firstAfter(trace.samples, fromMs); i < trace.samples.length && trace.samples[i]![0] <= toMs; i++) {
+    const s = trace.samples[i]!;
+    if (trace.threads.get(s[1])?.role === side) ns += s[3];
+  }
+  return ns / 1e6;
+}
+
+/** A round that followed one of the other side on the same process pair, for --straddle. */
+interface SwitchedRound {
+  /** From the end of the other side's round to the start of this one. */
+  gapMs: number;
+  /** The other side's service run time in this round's first sampler interval (samples taken then). */
+  firstMs: number;
+  /** …in the second interval, and in all of the round after the first. */
+  secondMs: number;
+  restMs: number;
+  /** The round's length after its first interval. */
+  restSpanMs: number;
+  intervalMs: number;
+}
+const switchedRounds: SwitchedRound[] = [];
+
 /** Features that are fractions or cores, printed with two decimals. */
 const SHARES: (keyof RoundFeatures)[] = ['colocated', 'onCpu0', 'otherCores'];
 const FEATURES: (keyof RoundFeatures)[] = ['serviceRun', 'serviceWait', 'generatorRun', 'generatorWait', 'postgresRun', 'postgresWait', 'colocated', 'onCpu0', 'idleSideRun', 'otherCores'];
@@ -230,6 +257,25 @@ function pairedRounds(dir: string): PairedRound[] {
         .filter((x) => Number.isFinite(x.end))
         .sort((x, y) => x.end - y.end);
       const placeInSequence = new Map(sequence.map((x, at) => [`${x.side} ${x.k}`, at]));
+      if (args.straddle) {
+        sequence.forEach((x, at) => {
+          const before = sequence[at - 1];
+          if (!before || before.side === x.side || before.pair !== x.pair) return;
+          const side = x.side as 'head' | 'base';
+          const other = side === 'head' ? 'base' : 'head';
+          const start = x.end - ((side === 'head' ? h : b)[x.k - 1]?.durationMs ?? NaN);
+          const step = trace.intervalMs;
+          if (!Number.isFinite(start) || x.end - start <= 2 * step) return;
+          switchedRounds.push({
+            gapMs: start - before.end,
+            firstMs: serviceRunMs(trace, other, start, start + step),
+            secondMs: serviceRunMs(trace, other, start + step, start + 2 * step),
+            restMs: serviceRunMs(trace, other, start + step, x.end),
+            restSpanMs: x.end - start - step,
+            intervalMs: step,
+          });
+        });
+      }
       const afterSame = (side: 'head' | 'base', k: number): boolean | undefined => {
         // A side's first round on a pair is still settling (1.2–1.4× the CPU after a restart): left out.
         const own = side === 'head' ? h : b;
@@ -291,11 +337,6 @@ if (rounds.length === 0) {
 const delta = (r: PairedRound, k: keyof RoundFeatures) => r.head[k] - r.base[k];
 /** The mean of the finite values (a round whose service main thread was not sampled has no shares). */
 const finiteMean = (xs: number[]) => mean(xs.filter(Number.isFinite));
-/**
- * The upper of the two middle values for an even count (what the committed figures were printed
- * with; src/compare/stats.ts median averages the two).
- */
-const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const num = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : '–');
 
 if (args.rounds) {
@@ -358,7 +399,7 @@ for (const [key, rs] of scenarios) {
 const positive = effects.filter((e) => e > 0).length;
 console.log('');
 console.log(
-  `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed(medianOf(effects))}.`,
+  `Effect > 0 in ${positive} of ${effects.length} scenarios (sign test p = ${signTestP(effects).toPrecision(2)}), median ${signed(median(effects))}.`,
 );
 
 // Why the first place is faster: the second round of a pair always follows the other side, the first
@@ -389,7 +430,7 @@ for (const rs of scenarios.values()) {
 }
 console.log('');
 console.log(
-  `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(medianOf(switchCosts))}.`,
+  `Switch cost: a round after one of its own side against one after the other side, rps higher in ${switchCosts.filter((c) => c > 0).length} of ${switchCosts.length} side-scenarios (sign test p = ${signTestP(switchCosts).toPrecision(2)}), median ${signed(median(switchCosts))}.`,
 );
 
 // What a switch changes in the trace: the same comparison for each traced quantity of the round's
@@ -403,5 +444,20 @@ console.log('| quantity | side-scenarios | median difference | > 0 | sign test p
 console.log('| :--- | ---: | ---: | ---: | ---: |');
 for (const [k, diffs] of switchFeatures) {
   if (diffs.length === 0) continue;
-  console.log(`| ${k} | ${diffs.length} | ${num(medianOf(diffs), SHARES.includes(k) ? 2 : 1)} | ${diffs.filter((d) => d > 0).length} | ${signTestP(diffs).toPrecision(2)} |`);
+  console.log(`| ${k} | ${diffs.length} | ${num(median(diffs), SHARES.includes(k) ? 2 : 1)} | ${diffs.filter((d) => d > 0).length} | ${signTestP(diffs).toPrecision(2)} |`);
+}
+
+if (args.straddle) {
+  // A sample taken early in a round holds what ran since the sample before it, which, with rounds this
+  // close together, is the end of the other side's round: hence the window's late start (features()).
+  const quantile = (xs: number[], q: number) => [...xs].sort((a, c) => a - c)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+  const gaps = switchedRounds.map((r) => r.gapMs);
+  const interval = median(switchedRounds.map((r) => r.intervalMs));
+  const perRound = (k: 'firstMs' | 'secondMs' | 'restMs') => mean(switchedRounds.map((r) => r[k]));
+  console.log('');
+  console.log(`Straddle: ${switchedRounds.length} rounds after a round of the other side on the same process pair (sampler interval ${interval.toFixed(0)} ms).`);
+  console.log(`Gap from the end of the other side's round to the start of this one: median ${median(gaps).toFixed(0)} ms (p10–p90 ${quantile(gaps, 0.1).toFixed(0)}–${quantile(gaps, 0.9).toFixed(0)} ms).`);
+  console.log(
+    `The other side's service run time per round, from the samples taken in its first interval: ${perRound('firstMs').toFixed(2)} ms; in the second: ${perRound('secondMs').toFixed(2)} ms; after the first, all of it: ${perRound('restMs').toFixed(2)} ms over ${mean(switchedRounds.map((r) => r.restSpanMs)).toFixed(0)} ms.`,
+  );
 }

@@ -145,6 +145,16 @@ describe('bench/placement.ts', () => {
     assert.deepEqual(row(out, 'idleSideRun')?.slice(1, 4), ['4', '+0.0', '0']);
   });
 
+  test('--straddle: the gap between rounds, and the other side\'s service time early in a round after a switch', () => {
+    const out = run('placement.ts', rawDir(true), '--straddle');
+    // Per scenario and process pair the order runs H B B H H B B H: four switches, 16 in all.
+    assert.match(out, /^Straddle: 16 rounds after a round of the other side on the same process pair \(sampler interval 100 ms\)\.$/m);
+    assert.match(out, /^Gap from the end of the other side's round to the start of this one: median 100 ms \(p10–p90 100–100 ms\)\.$/m);
+    // The straddling sample (30 ms of the other side's service) is in the first interval, and only there.
+    assert.match(out, /first interval: 30\.00 ms; in the second: 0\.00 ms; after the first, all of it: 0\.00 ms over 900 ms\.$/m);
+    assert.doesNotMatch(run('placement.ts', rawDir(true)), /Straddle/);
+  });
+
   test('says what is missing when the sitting was not traced', () => {
     const r = fail('placement.ts', rawDir(false));
     assert.equal(r.status, 1);
