@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
 import { median, signTestP } from '../src/compare/stats.js';
+import { percentileOfSorted } from '../src/queries/db-time.js';
 import { mean, readResultsFiles, signedPercent as signed } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
@@ -450,13 +451,12 @@ for (const [k, diffs] of switchFeatures) {
 if (args.straddle) {
   // A sample taken early in a round holds what ran since the sample before it, which, with rounds this
   // close together, is the end of the other side's round: hence the window's late start (features()).
-  const quantile = (xs: number[], q: number) => [...xs].sort((a, c) => a - c)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-  const gaps = switchedRounds.map((r) => r.gapMs);
+  const gaps = switchedRounds.map((r) => r.gapMs).sort((a, c) => a - c);
   const interval = median(switchedRounds.map((r) => r.intervalMs));
   const perRound = (k: 'firstMs' | 'secondMs' | 'restMs') => mean(switchedRounds.map((r) => r[k]));
   console.log('');
   console.log(`Straddle: ${switchedRounds.length} rounds after a round of the other side on the same process pair (sampler interval ${interval.toFixed(0)} ms).`);
-  console.log(`Gap from the end of the other side's round to the start of this one: median ${median(gaps).toFixed(0)} ms (p10–p90 ${quantile(gaps, 0.1).toFixed(0)}–${quantile(gaps, 0.9).toFixed(0)} ms).`);
+  console.log(`Gap from the end of the other side's round to the start of this one: median ${median(gaps).toFixed(0)} ms (p10–p90 ${percentileOfSorted(gaps, 10).toFixed(0)}–${percentileOfSorted(gaps, 90).toFixed(0)} ms).`);
   console.log(
     `The other side's service run time per round, from the samples taken in its first interval: ${perRound('firstMs').toFixed(2)} ms; in the second: ${perRound('secondMs').toFixed(2)} ms; after the first, all of it: ${perRound('restMs').toFixed(2)} ms over ${mean(switchedRounds.map((r) => r.restSpanMs)).toFixed(0)} ms.`,
   );
