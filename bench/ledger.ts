@@ -8,10 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The bench's own commit (short), recorded in every ledger line; `-dirty` when src/ or bench/ have uncommitted changes. */
+/**
+ * The bench's own commit (short), recorded in every ledger line; `-dirty` when src/ or bench/ have
+ * uncommitted changes. Not bench/results/: the ledgers live there, and a sitting chained after
+ * another would otherwise call itself dirty for the lines the first one appended.
+ */
 export function benchCommit(): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', ':(exclude)bench/results'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
   return dirty ? `${commit}-dirty` : commit;
 }
 

@@ -10,47 +10,10 @@
 // "other" otherwise. A process that exits between two samples loses the ticks of its last second;
 // one that starts and ends between them is not seen: the figure is a floor, good to tell a quiet
 // machine (≈ 0) from one sharing its cores with a test run or a build (≥ 0.3 core).
-import { readdirSync, readFileSync } from 'node:fs';
+import { descendsFrom, readProcesses } from './proc-tree.cjs';
 
 /** CPU ticks per second (USER_HZ): 100 on every Linux architecture Node.js runs on. */
 const TICKS_PER_SECOND = 100;
-
-interface ProcSample {
-  ppid: number;
-  ticks: number;
-}
-
-function readProcesses(): Map<number, ProcSample> {
-  const out = new Map<number, ProcSample>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name is in parentheses and may hold spaces and ')': fields resume after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // After the name: state(0) ppid(1) … utime(11) stime(12).
-      out.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // exited while being read
-    }
-  }
-  return out;
-}
-
-function descendsFrom(pid: number, root: number, procs: Map<number, ProcSample>): boolean {
-  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
-    if (p === root) return true;
-    const parent = procs.get(p)?.ppid;
-    if (parent === undefined) return false;
-    p = parent;
-  }
-  return false;
-}
 
 export interface OtherCpu {
   /** Mean cores used by processes outside the bench's tree while sampling. */

@@ -11,13 +11,16 @@
 //   ["r", ms since epoch, tid, cpu, run ns, wait ns]   (deltas since the last sample)
 // plus ["t", tid, pid, role, comm] when a thread is first seen (role: generator — the root process —,
 // head or base — from the PERFGATE_SIDE its service was started with —, postgres, other) and
-// ["c", ms, [busy, steal] per CPU] from /proc/stat (jiffies since the last sample).
+// ["c", ms, [busy, steal] per CPU] from /proc/stat (jiffies since the last sample), and last, when it
+// stops, ["s", ms, its own CPU µs, ms it ran]: what the sampling itself cost (bench/placement.ts prints it).
 // Linux only. bench/placement.ts joins the lines with the rounds of the run's results file.
 const { readdirSync, readFileSync, openSync, writeSync, closeSync } = require('node:fs');
+const { descendsFrom, readProcesses, statFields } = require('./proc-tree.cjs');
 
 const root = Number(process.argv[2]);
 const out = openSync(process.argv[3], 'w');
 const intervalMs = Number(process.argv[4] ?? 100);
+const startedMs = Date.now();
 
 const read = (file) => {
   try {
@@ -26,8 +29,6 @@ const read = (file) => {
     return undefined;
   }
 };
-/** Fields after the command name, which is in parentheses and may hold spaces: index 0 is field 3 (state). */
-const statFields = (text) => text.slice(text.lastIndexOf(')') + 2).split(' ');
 
 let buffer = [];
 const emit = (line) => buffer.push(JSON.stringify(line));
@@ -51,18 +52,9 @@ function roleOf(pid) {
 // Role and name are read again at every discovery: a child is a copy of its parent (the generator)
 // until it execs, so the first look at a service may see neither its environment nor its name.
 function discover() {
-  const parents = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const stat = read(`/proc/${d}/stat`);
-    if (stat) parents.set(Number(d), Number(statFields(stat)[1]));
-  }
-  const descends = (pid) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++, p = parents.get(p) ?? 0) if (p === root) return true;
-    return false;
-  };
-  for (const pid of parents.keys()) {
-    if (pid === process.pid || !descends(pid)) continue;
+  const procs = readProcesses();
+  for (const pid of procs.keys()) {
+    if (pid === process.pid || !descendsFrom(pid, root, procs)) continue;
     // A process that is exiting no longer shows its environment: a role once known is kept.
     const known = threads.get(pid);
     const role = known && known.role !== 'other' ? known.role : roleOf(pid);
@@ -128,6 +120,8 @@ const rediscover = setInterval(() => {
 function stop() {
   clearInterval(tick);
   clearInterval(rediscover);
+  const own = process.cpuUsage();
+  emit(['s', Date.now(), own.user + own.system, Date.now() - startedMs]);
   flush();
   closeSync(out);
   process.exit(0);

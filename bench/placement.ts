@@ -13,7 +13,8 @@
 // over scenario means, the correlation of d with each difference. A placement that carries the
 // scatter shows as a strong correlation at the scenario level. --straddle adds why a round's window
 // starts one sampler interval late: the gap between rounds, and the other side's service time in the
-// first interval of a round after a switch against the rest of it.
+// first interval of a round after a switch against the rest of it. Traces that record the sampler's
+// own CPU (since 2026-12-06) get a first line saying what the sampling cost.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,12 +48,15 @@ interface Trace {
   generatorPid: number;
   /** The sampler's interval (the median step between its sampling instants). */
   intervalMs: number;
+  /** Cores the sampler itself used (its "s" line; traces before 2026-12-06 have none). */
+  samplerCores?: number;
 }
 
 function readTrace(file: string): Trace {
   const threads = new Map<number, Thread>();
   const samples: RunSample[] = [];
   let generatorPid = 0;
+  let samplerCores: number | undefined;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const v = JSON.parse(line) as unknown[];
@@ -63,11 +67,15 @@ function readTrace(file: string): Trace {
       threads.set(tid, { pid, role: known && known !== 'other' ? known : role, comm });
       if (role === 'generator') generatorPid = pid;
     } else if (v[0] === 'r') samples.push(v.slice(1) as RunSample);
+    else if (v[0] === 's') {
+      const [, , cpuUs, ranMs] = v as [string, number, number, number];
+      samplerCores = cpuUs / 1000 / Math.max(1, ranMs);
+    }
     // "c" lines (per-CPU busy and steal jiffies) are for a look by hand: this guest reports no steal.
   }
   const instants = [...new Set(samples.map((x) => x[0]))];
   const steps = instants.slice(1).map((t, i) => t - instants[i]!).sort((a, b) => a - b);
-  return { threads, samples, generatorPid, intervalMs: steps[Math.floor(steps.length / 2)] ?? 0 };
+  return { threads, samples, generatorPid, intervalMs: steps[Math.floor(steps.length / 2)] ?? 0, samplerCores };
 }
 
 /** The end time of each round, by scenario, side and round number, from the run's progress lines. */
@@ -105,16 +113,20 @@ interface RoundFeatures {
   otherCores: number;
 }
 
-/** Index of the first sample later than `ms`. */
-function firstAfter(samples: readonly RunSample[], ms: number): number {
+/**
+ * The samples taken in (fromMs, toMs]. They are in time order, so the window is found by bisection,
+ * not by a pass over the whole run.
+ */
+function* samplesIn(trace: Trace, fromMs: number, toMs: number): Generator<RunSample> {
+  const { samples } = trace;
   let lo = 0;
   let hi = samples.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (samples[mid]![0] <= ms) lo = mid + 1;
+    if (samples[mid]![0] <= fromMs) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  for (let i = lo; i < samples.length && samples[i]![0] <= toMs; i++) yield samples[i]!;
 }
 
 /**
@@ -131,11 +143,9 @@ function features(trace: Trace, side: 'head' | 'base', roundStartMs: number, end
   let mainRun = 0;
   let colocatedRun = 0;
   let cpu0Run = 0;
-  // Samples of one instant, to pair the service main thread with the generator's. The samples are in
-  // time order, so the round's window is found by bisection, not by a pass over the whole run.
+  // Samples of one instant, to pair the service main thread with the generator's.
   const byInstant = new Map<number, RunSample[]>();
-  for (let i = firstAfter(trace.samples, startMs); i < trace.samples.length && trace.samples[i]![0] <= endMs; i++) {
-    const s = trace.samples[i]!;
+  for (const s of samplesIn(trace, startMs, endMs)) {
     const at = byInstant.get(s[0]) ?? [];
     at.push(s);
     byInstant.set(s[0], at);
@@ -187,10 +197,7 @@ function features(trace: Trace, side: 'head' | 'base', roundStartMs: number, end
 /** Run time (ms) of `side`'s service threads in the samples taken in (fromMs, toMs]. */
 function serviceRunMs(trace: Trace, side: 'head' | 'base', fromMs: number, toMs: number): number {
   let ns = 0;
-  for (let i = firstAfter(trace.samples, fromMs); i < trace.samples.length && trace.samples[i]![0] <= toMs; i++) {
-    const s = trace.samples[i]!;
-    if (trace.threads.get(s[1])?.role === side) ns += s[3];
-  }
+  for (const s of samplesIn(trace, fromMs, toMs)) if (trace.threads.get(s[1])?.role === side) ns += s[3];
   return ns / 1e6;
 }
 
@@ -205,9 +212,7 @@ interface SwitchedRound {
   restMs: number;
   /** The round's length after its first interval. */
   restSpanMs: number;
-  intervalMs: number;
 }
-const switchedRounds: SwitchedRound[] = [];
 
 /** Features that are fractions or cores, printed with two decimals. */
 const SHARES: (keyof RoundFeatures)[] = ['colocated', 'onCpu0', 'otherCores'];
@@ -237,12 +242,22 @@ interface PairedRound {
   base: RoundFeatures;
 }
 
-function pairedRounds(dir: string): PairedRound[] {
-  const out: PairedRound[] = [];
+/** What one raw directory's traced runs give: paired rounds, rounds after a switch (--straddle), and per trace its sampler. */
+interface TracedDir {
+  paired: PairedRound[];
+  switched: SwitchedRound[];
+  traces: Pick<Trace, 'intervalMs' | 'samplerCores'>[];
+}
+
+function readTracedDir(dir: string): TracedDir {
+  const paired: PairedRound[] = [];
+  const switched: SwitchedRound[] = [];
+  const traces: TracedDir['traces'] = [];
   for (const { file, results } of readResultsFiles(dir, args.condition)) {
     const stem = path.join(dir, file.replace(/\.json$/, ''));
     if (!existsSync(`${stem}.trace.jsonl`) || !existsSync(`${stem}.progress.jsonl`)) continue;
     const trace = readTrace(`${stem}.trace.jsonl`);
+    traces.push({ intervalMs: trace.intervalMs, samplerCores: trace.samplerCores });
     const ends = roundEnds(`${stem}.progress.jsonl`);
     for (const head of results.scenarios) {
       const h = head.load?.rounds ?? [];
@@ -267,13 +282,12 @@ function pairedRounds(dir: string): PairedRound[] {
           const start = x.end - ((side === 'head' ? h : b)[x.k - 1]?.durationMs ?? NaN);
           const step = trace.intervalMs;
           if (!Number.isFinite(start) || x.end - start <= 2 * step) return;
-          switchedRounds.push({
+          switched.push({
             gapMs: start - before.end,
             firstMs: serviceRunMs(trace, other, start, start + step),
             secondMs: serviceRunMs(trace, other, start + step, start + 2 * step),
             restMs: serviceRunMs(trace, other, start + step, x.end),
             restSpanMs: x.end - start - step,
-            intervalMs: step,
           });
         });
       }
@@ -293,7 +307,7 @@ function pairedRounds(dir: string): PairedRound[] {
         if (!hf || !bf) return;
         const lnRpsHead = Math.log(hr.rps);
         const lnRpsBase = Math.log(br.rps);
-        out.push({
+        paired.push({
           dir: path.basename(dir),
           file,
           scenario: head.name,
@@ -312,7 +326,7 @@ function pairedRounds(dir: string): PairedRound[] {
       });
     }
   }
-  return out;
+  return { paired, switched, traces };
 }
 
 function correlation(xs: number[], ys: number[]): number {
@@ -330,7 +344,10 @@ function correlation(xs: number[], ys: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-const rounds = positionals.flatMap(pairedRounds);
+const traced = positionals.map(readTracedDir);
+const rounds = traced.flatMap((t) => t.paired);
+const switchedRounds = traced.flatMap((t) => t.switched);
+const traces = traced.flatMap((t) => t.traces);
 if (rounds.length === 0) {
   console.error('no traced rounds: run bench/verdicts-aa-power.ts with --trace and --raw');
   process.exit(1);
@@ -339,6 +356,15 @@ const delta = (r: PairedRound, k: keyof RoundFeatures) => r.head[k] - r.base[k];
 /** The mean of the finite values (a round whose service main thread was not sampled has no shares). */
 const finiteMean = (xs: number[]) => mean(xs.filter(Number.isFinite));
 const num = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : '–');
+
+// The sampling is not free: it reads /proc for every thread ten times a second, on the same two cores.
+const samplerCosts = traces.flatMap((t) => (t.samplerCores === undefined ? [] : [t.samplerCores]));
+if (samplerCosts.length > 0) {
+  console.log(
+    `Sampler's own CPU: median ${(median(samplerCosts) * 100).toFixed(1)}% of a core (max ${(Math.max(...samplerCosts) * 100).toFixed(1)}%) over ${samplerCosts.length} of ${traces.length} traced runs.`,
+  );
+  console.log('');
+}
 
 if (args.rounds) {
   console.log(`| file | scenario | round | pair | d rps | ${FEATURES.map((k) => `Δ ${k}`).join(' | ')} |`);
@@ -452,7 +478,7 @@ if (args.straddle) {
   // A sample taken early in a round holds what ran since the sample before it, which, with rounds this
   // close together, is the end of the other side's round: hence the window's late start (features()).
   const gaps = switchedRounds.map((r) => r.gapMs).sort((a, c) => a - c);
-  const interval = median(switchedRounds.map((r) => r.intervalMs));
+  const interval = median(traces.map((t) => t.intervalMs));
   const perRound = (k: 'firstMs' | 'secondMs' | 'restMs') => mean(switchedRounds.map((r) => r[k]));
   console.log('');
   console.log(`Straddle: ${switchedRounds.length} rounds after a round of the other side on the same process pair (sampler interval ${interval.toFixed(0)} ms).`);

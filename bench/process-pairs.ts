@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { median, signTestP } from '../src/compare/stats.js';
 import type { RoundResult } from '../src/results/types.js';
-import { mean, readResultsFiles, variance } from './raw-results.js';
+import { mean, readResultsFiles, signedPercent as signed, variance } from './raw-results.js';
 
 const { values: args, positionals: dirs } = parseArgs({ options: { condition: { type: 'string' } }, allowPositionals: true });
 if (dirs.length === 0) {
@@ -108,7 +108,6 @@ const sw2 = within / withinDf;
 // The between-pair variance, averaged over scenarios (an unbiased estimate per scenario; negative
 // values are kept, as truncating each at 0 would bias the average up).
 const sb2 = mean(betweenEstimates);
-const signed = (d: number) => `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}%`;
 const pct = (v: number) => `${(Math.sqrt(Math.max(0, v)) * 100).toFixed(2)}%`;
 const cRestart = median(restartMs);
 const cRound = median(roundMs);

@@ -399,7 +399,8 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
       ...(NEIGHBOUR.cpu !== undefined ? { neighbourCpu: NEIGHBOUR.cpu } : {}),
       ...(NEIGHBOUR.minDuty !== undefined ? { neighbourDuty: [NEIGHBOUR.minDuty, NEIGHBOUR.maxDuty] } : {}),
-      // The placement sampler ran beside it (--trace): about 4% of a core of its own.
+      // The placement sampler ran beside it (--trace); what it cost is the trace's "s" line, which
+      // bench/placement.ts prints.
       ...(args.trace ? { traced: true } : {}),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
       // Cores used beside the bench during the run: what tells "other jobs" apart (bench/ledger.ts).

@@ -53,8 +53,11 @@ function windows(s: number, k: number): { side: 'head' | 'base'; start: number; 
   });
 }
 
-/** A raw directory of one A/A results file; with its trace and progress lines when `traced`. */
-function rawDir(traced: boolean, { processPairs = true } = {}): string {
+/**
+ * A raw directory of one A/A results file; with its trace and progress lines when `traced`, and the
+ * sampler's own CPU at the trace's end when `samplerCpuUs` is given (over the trace's 36 s).
+ */
+function rawDir(traced: boolean, { processPairs = true, samplerCpuUs }: { processPairs?: boolean; samplerCpuUs?: number } = {}): string {
   const dir = tempDir('perfgate-raw-');
   writeFileSync(path.join(dir, 'conditions.json'), JSON.stringify([{ slug: 'A-A', name: 'A/A' }]));
   const rounds = (side: 'head' | 'base') =>
@@ -98,7 +101,8 @@ function rawDir(traced: boolean, { processPairs = true } = {}): string {
   progress.sort((a, b) => a[0] - b[0]);
   // As the sampler writes them: threads when first seen, samples in time order.
   samples.sort((a, b) => a[1] - b[1]);
-  const trace = [...threads, ...samples];
+  const trace: unknown[] = [...threads, ...samples];
+  if (samplerCpuUs !== undefined) trace.push(['s', T0 + 136_000, samplerCpuUs, 36_000]);
   writeFileSync(path.join(dir, 'A-A-0.progress.jsonl'), progress.map((p) => JSON.stringify(p)).join('\n') + '\n');
   writeFileSync(path.join(dir, 'A-A-0.trace.jsonl'), trace.map((t) => JSON.stringify(t)).join('\n') + '\n');
   return dir;
@@ -143,6 +147,16 @@ describe('bench/placement.ts', () => {
     assert.match(serviceRun[2]!, /^−\d/);
     assert.equal(serviceRun[3], '0');
     assert.deepEqual(row(out, 'idleSideRun')?.slice(1, 4), ['4', '+0.0', '0']);
+    // A trace from before the sampler recorded its own CPU says nothing of it.
+    assert.doesNotMatch(out, /Sampler's own CPU/);
+  });
+
+  test('prints what the sampler itself cost when the trace records it', () => {
+    // 1.44 s of CPU over the 36 s it ran: 4% of a core.
+    const out = run('placement.ts', rawDir(true, { samplerCpuUs: 1_440_000 }));
+    assert.match(out, /^Sampler's own CPU: median 4\.0% of a core \(max 4\.0%\) over 1 of 1 traced runs\.$/m);
+    // …and then the same analysis.
+    assert.match(out, /^Condition A\/A: per scenario/m);
   });
 
   test('--straddle: the gap between rounds, and the other side\'s service time early in a round after a switch', () => {
