@@ -53,13 +53,26 @@ describe('bench/other-cpu.ts', () => {
   test("charges a child's CPU to the bench, not to the machine beside it", async () => {
     const sampler = sampleOtherCpu(100);
     const before = readProcesses().get(process.pid)!.ticks;
-    await exited(start(['-e', WORKER(1500)]));
+    // The child reports the CPU it used as it exits, so the test knows what "ours" must hold.
+    const child = spawn(process.execPath, ['-e', `${WORKER(1500)} process.on('exit', () => { const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system)); });`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    started.push(child);
+    let childOutput = '';
+    child.stdout!.on('data', (chunk: Buffer) => (childOutput += chunk));
+    // 'close', not 'exit': the child's last write may still be in the pipe when it has exited.
+    await new Promise((resolve) => child.once('close', resolve));
     const cpu = sampler.stop();
     assert.ok(cpu, 'no /proc: this bench tooling is Linux only');
     assert.ok(cpu.seconds >= 1.4, JSON.stringify(cpu));
-    // The child's ~0.3 core minus its last interval, and this process's own ticks, all "ours".
     const ownTicks = readProcesses().get(process.pid)!.ticks - before;
-    assert.ok(cpu.ownCores * cpu.seconds * 100 > ownTicks, `${JSON.stringify(cpu)}, this process used ${ownTicks} ticks`);
+    const childTicks = Number(childOutput) / 10_000;
+    assert.ok(childTicks >= 20, `the child used only ${childTicks} ticks: too little to tell`);
+    // "Ours" holds this process's ticks and the child's, less the child's last 100 ms interval (at
+    // most 10 ticks), the rounding of ownCores and seconds (under 3 ticks here) and /proc's whole
+    // ticks (1); charging the child to "other" would leave it short by all the child's (≥ 20).
+    const ownSeen = cpu.ownCores * cpu.seconds * 100;
+    assert.ok(ownSeen >= ownTicks + childTicks - 14, `${JSON.stringify(cpu)}: ${ownSeen.toFixed(1)} ticks seen, this process used ${ownTicks}, the child ${childTicks}`);
   });
 });
 
