@@ -9,7 +9,7 @@
 //   node --import tsx bench/aa-power-ledger.ts bench/results/aa-power-ledger.jsonl [--since 2026-12-04]
 import { parseArgs } from 'node:util';
 import { median } from '../src/compare/stats.js';
-import { busySuffix, groupBy, ledgerHeading, rate, readLedger } from './ledger.js';
+import { busySuffix, groupBy, ledgerHeading, rate, readLedger, upperBound } from './ledger.js';
 
 interface LedgerLine {
   when: string;
@@ -49,6 +49,19 @@ const groups = groupBy(lines, (l) => rowLabel(l));
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.flatMap((l) => (l.neighbour === null ? [] : [l.neighbour])))].sort((a, b) => a - b);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
+const isAA = (l: LedgerLine) => l.condition === 'A/A' || l.condition.startsWith('A/A, restarts');
+
+/**
+ * A rate of a few dozen comparisons says little on its own: 1 failed in 100 is "≤ 1%" by its point,
+ * but the one-sided 95% Clopper–Pearson bound is 4.7%. A/A rows bound the false-alarm rate from
+ * above; rows with a real change bound the rate of catching it from below.
+ */
+function boundColumn(ls: LedgerLine[]): string {
+  const n = ls.length;
+  const failed = ls.filter((l) => l.failed).length;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return isAA(ls[0]!) ? `≤ ${pct(upperBound(failed, n))}` : `≥ ${pct(1 - upperBound(n - failed, n))}`;
+}
 
 /** Time spent restarting both sides between blocks (warm-ups included), which the scenario's budget also pays. */
 function restartColumn(ls: LedgerLine[]): string {
@@ -69,6 +82,7 @@ const rows = groups.map(([, ls]) => {
     rowLabel(ls[0]!, seeds),
     n,
     rate(ls.filter((l) => l.failed).length, n),
+    boundColumn(ls),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they
     // really caused (median over the comparisons) says what a "+10%" condition measured.
     `${(median(ls.map((l) => l.metrics.cpuUsPerRequest?.change ?? 0)) * 100).toFixed(1)}%`,
@@ -123,7 +137,7 @@ function perRunTable(title: string, aa: LedgerLine[]): string[] {
     '',
   ];
 }
-const aaLines = lines.filter((l) => (l.condition === 'A/A' || l.condition.startsWith('A/A, restarts')) && l.metrics.cpuUsPerRequest);
+const aaLines = lines.filter((l) => isAA(l) && l.metrics.cpuUsPerRequest);
 const perRun = [
   ...perRunTable('A/A CPU/request change per run (one process pair per run)', aaLines.filter((l) => l.restarts !== 'auto')),
   ...perRunTable('A/A CPU/request change per run (restarts: auto, a process pair per block)', aaLines.filter((l) => l.restarts === 'auto')),
@@ -133,8 +147,8 @@ process.stdout.write(
   [
     ledgerHeading(lines),
     '',
-    '| condition | machine | comparisons | the check fails (any metric) | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | restarts s median / max | why measuring stopped | load average at start |',
-    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
+    '| condition | machine | comparisons | the check fails (any metric) | its 95% bound | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | restarts s median / max | why measuring stopped | load average at start |',
+    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
     ...rows.map((r) => `| ${r} |`),
     ...perRun,
     '',

@@ -3,7 +3,7 @@
 // bench/placement-sampler.cjs (which threads ran where, for bench/placement.ts), run against
 // processes started here and read from this machine's real /proc.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, test } from '@jest/globals';
@@ -16,8 +16,8 @@ const WORKER = (ms: number) =>
   `const end = Date.now() + ${ms}; const t = setInterval(() => { const s = Date.now(); while (Date.now() - s < 5); if (Date.now() > end) clearInterval(t); }, 20);`;
 
 const started: ChildProcess[] = [];
-const start = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
-  const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+const start = (args: string[], env: NodeJS.ProcessEnv = process.env, stdio: StdioOptions = 'ignore') => {
+  const child = spawn(process.execPath, args, { env, stdio });
   started.push(child);
   return child;
 };
@@ -54,10 +54,8 @@ describe('bench/other-cpu.ts', () => {
     const sampler = sampleOtherCpu(100);
     const before = readProcesses().get(process.pid)!.ticks;
     // The child reports the CPU it used as it exits, so the test knows what "ours" must hold.
-    const child = spawn(process.execPath, ['-e', `${WORKER(1500)} process.on('exit', () => { const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system)); });`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    started.push(child);
+    const report = "process.on('exit', () => { const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system)); });";
+    const child = start(['-e', `${WORKER(1500)} ${report}`], process.env, ['ignore', 'pipe', 'ignore']);
     let childOutput = '';
     child.stdout!.on('data', (chunk: Buffer) => (childOutput += chunk));
     // 'close', not 'exit': the child's last write may still be in the pipe when it has exited.

@@ -187,11 +187,10 @@ describe('main\'s history in the action', () => {
     // test's real 0.3 s measurement, and a stray newest run takes the best split when its own shift
     // outweighs the step's; when that split is then not significant, the search stops and the step
     // goes unreported (a known limit of the rule). With a 2.5× step and three runs after it, runs
-    // 3.5–13× slow or 2.5–36× fast masked it on the seeded series (a real run masked one scenario so in
-    // CI, 2026-12-06); with this step and seven runs after, only runs 11–110× slow do. (Those ranges
-    // come from a scan by hand: detectChangePoints on these series, rounded to whole µs, with the
-    // newest run scaled from 10⁻⁴ to 10⁴; no test keeps it. A larger step in whole-µs p50s makes
-    // spurious steps of one µs.)
+    // 3.5–13× slow or 2.5–11× and 22–35× fast masked it on the seeded series (a real run masked one
+    // scenario so in CI, 2026-12-06); with this step and seven runs after, only runs 11–110× slow do
+    // (`node --import tsx bench/changepoint-masking.ts` scans it). A larger step in whole-µs p50s
+    // makes spurious steps of one µs.
     for (let i = 0; i < 8; i++) {
       const at = new Date(pushedAt - (20 - i) * 3_600_000).toISOString();
       await seed(onMachine(measured, 0.3 * (1 + 0.1 * Math.sin(1.7 * i)), sha(String(i)), at));
