@@ -56,9 +56,8 @@ const isAA = (l: LedgerLine) => l.condition === 'A/A' || l.condition.startsWith(
  * but the one-sided 95% Clopper–Pearson bound is 4.7%. A/A rows bound the false-alarm rate from
  * above; rows with a real change bound the rate of catching it from below.
  */
-function boundColumn(ls: LedgerLine[]): string {
+function boundColumn(ls: LedgerLine[], failed: number): string {
   const n = ls.length;
-  const failed = ls.filter((l) => l.failed).length;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return isAA(ls[0]!) ? `≤ ${pct(upperBound(failed, n))}` : `≥ ${pct(1 - upperBound(n - failed, n))}`;
 }
@@ -78,11 +77,12 @@ const rows = groups.map(([, ls]) => {
   for (const l of ls) reasons.set(l.stop?.reason ?? '?', (reasons.get(l.stop?.reason ?? '?') ?? 0) + 1);
   const load = ls.map((l) => l.loadAverage[0]);
   const seeds = seedsOf(ls);
+  const failed = ls.filter((l) => l.failed).length;
   return [
     rowLabel(ls[0]!, seeds),
     n,
-    rate(ls.filter((l) => l.failed).length, n),
-    boundColumn(ls),
+    rate(failed, n),
+    boundColumn(ls, failed),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they
     // really caused (median over the comparisons) says what a "+10%" condition measured.
     `${(median(ls.map((l) => l.metrics.cpuUsPerRequest?.change ?? 0)) * 100).toFixed(1)}%`,

@@ -11,6 +11,7 @@
 //   node --import tsx bench/changepoint-masking.ts [--base-us 55] [--levels 0.4,0.3,0.2] [--after 3,7,11] [--before 8]
 import { parseArgs } from 'node:util';
 import { detectChangePoints } from '../src/compare/changepoint.js';
+import { DEFAULT_REGRESSION } from '../src/compare/metrics.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,19 +25,16 @@ const baseUs = Number(args['base-us']);
 const before = Number(args.before);
 const list = (s: string) => s.split(',').map(Number);
 
-/** Contiguous runs of masking factors, as "3.5–13× slow" / "2.5–36× fast". */
-function ranges(masked: readonly number[], grid: readonly number[]): string {
+/** Contiguous runs of masking factors, as "3.5–13× slow" / "2.5–11× fast". */
+function ranges(grid: readonly number[], masks: readonly boolean[]): string {
+  const fmt = (x: number) => Number((x >= 1 ? x : 1 / x).toPrecision(2));
   const parts: string[] = [];
-  let from: number | undefined;
-  for (let i = 0; i <= grid.length; i++) {
-    const on = i < grid.length && masked.includes(grid[i]!);
-    if (on && from === undefined) from = grid[i];
-    if (!on && from !== undefined) {
-      const to = grid[i - 1]!;
-      const fmt = (x: number) => Number((x >= 1 ? x : 1 / x).toPrecision(2));
-      parts.push(to <= 1 ? `${fmt(to)}–${fmt(from)}× fast` : from >= 1 ? `${fmt(from)}–${fmt(to)}× slow` : `${fmt(from)}× fast – ${fmt(to)}× slow`);
-      from = undefined;
-    }
+  for (let i = 0; i < grid.length; i++) {
+    if (!masks[i] || masks[i - 1]) continue;
+    let j = i;
+    while (masks[j + 1]) j++;
+    const [from, to] = [grid[i]!, grid[j]!];
+    parts.push(to <= 1 ? `${fmt(to)}–${fmt(from)}× fast` : from >= 1 ? `${fmt(from)}–${fmt(to)}× slow` : `${fmt(from)}× fast – ${fmt(to)}× slow`);
   }
   return parts.length ? parts.join(', ') : 'none';
 }
@@ -50,17 +48,16 @@ console.log('| before the step | runs after it | factors of the newest run that 
 console.log('| ---: | ---: | :--- |');
 for (const level of list(args.levels)) {
   for (const after of list(args.after)) {
-    const masked: number[] = [];
-    for (const stray of grid) {
+    const masks = grid.map((stray) => {
       const v: number[] = [];
       for (let i = 0; i < before; i++) v.push(Math.round(baseUs * level * (1 + 0.1 * Math.sin(1.7 * i))));
       v.push(baseUs); // the step's run: the test's first real push
       for (let i = 0; i < after; i++) v.push(Math.round(baseUs * (1 + 0.1 * Math.cos(1.7 * i))));
       v.push(Math.max(1, Math.round(baseUs * stray)));
-      // The p50 threshold (5%) as main-shifts.ts applies it; the stray run's own split is allowed.
-      const found = detectChangePoints(v, { minMagnitude: 0.05 });
-      if (!found.some((c) => c.index === before) || found.some((c) => c.index !== before && c.index !== v.length - 1)) masked.push(stray);
-    }
-    console.log(`| ${level}× | ${after} | ${ranges(masked, grid)} |`);
+      // The p50 threshold as main-shifts.ts applies it; the stray run's own split is allowed.
+      const found = detectChangePoints(v, { minMagnitude: DEFAULT_REGRESSION.p50 });
+      return !found.some((c) => c.index === before) || found.some((c) => c.index !== before && c.index !== v.length - 1);
+    });
+    console.log(`| ${level}× | ${after} | ${ranges(grid, masks)} |`);
   }
 }
