@@ -6,7 +6,9 @@
 //   load time per scenario (median, max) within the default budget.
 // Machine states are kept apart: quiet (no neighbour) and with the seeded noisy neighbour.
 //
-//   node --import tsx bench/aa-power-ledger.ts bench/results/aa-power-ledger.jsonl [--since 2026-12-04]
+//   node --import tsx bench/aa-power-ledger.ts bench/results/aa-power-ledger.jsonl [--since 2026-12-04] [--until 2026-12-06T10:57]
+//
+// --until (exclusive) sets a period apart, e.g. the sittings of one boot of the machine.
 import { parseArgs } from 'node:util';
 import { median } from '../src/compare/stats.js';
 import { busySuffix, groupBy, ledgerHeading, rate, readLedger, upperBound } from './ledger.js';
@@ -30,12 +32,12 @@ interface LedgerLine {
   loadSeconds: number;
 }
 
-const { values: args, positionals } = parseArgs({ options: { since: { type: 'string' } }, allowPositionals: true });
+const { values: args, positionals } = parseArgs({ options: { since: { type: 'string' }, until: { type: 'string' } }, allowPositionals: true });
 if (positionals.length !== 1) {
-  console.error('usage: node --import tsx bench/aa-power-ledger.ts <ledger.jsonl> [--since YYYY-MM-DD]');
+  console.error('usage: node --import tsx bench/aa-power-ledger.ts <ledger.jsonl> [--since YYYY-MM-DD[Thh:mm]] [--until YYYY-MM-DD[Thh:mm]]');
   process.exit(2);
 }
-const lines = readLedger<LedgerLine>(positionals[0], args.since);
+const lines = readLedger<LedgerLine>(positionals[0], args.since, args.until);
 
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');

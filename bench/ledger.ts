@@ -19,14 +19,17 @@ export function benchCommit(): string {
   return dirty ? `${commit}-dirty` : commit;
 }
 
-/** The lines of a ledger (none when it does not exist yet), optionally only those `when` ≥ since. */
-export function readLedger<T extends { when: string }>(file: string, since?: string): T[] {
+/**
+ * The lines of a ledger (none when it does not exist yet), optionally only those with since ≤ `when`
+ * < until. `when` is the end of the bench run that judged the line, an ISO time, so prefixes compare.
+ */
+export function readLedger<T extends { when: string }>(file: string, since?: string, until?: string): T[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as T)
-    .filter((l) => !since || l.when >= since);
+    .filter((l) => (!since || l.when >= since) && (!until || l.when < until));
 }
 
 export function appendLedger(file: string, lines: readonly object[]): void {

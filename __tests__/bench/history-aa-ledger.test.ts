@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from '@jest/globals';
 import type { HistoryAaLine } from '../../bench/history-aa.js';
-import { upperBound } from '../../bench/ledger.js';
+import { readLedger, upperBound } from '../../bench/ledger.js';
 import { repoRoot, tempDir } from '../cli/helpers.js';
 
 describe('upperBound (one-sided Clopper–Pearson)', () => {
@@ -15,6 +15,20 @@ describe('upperBound (one-sided Clopper–Pearson)', () => {
     assert.ok(Math.abs(upperBound(1, 100) - 0.0466) < 0.0005, String(upperBound(1, 100)));
     assert.equal(upperBound(3, 3), 1);
     assert.equal(upperBound(0, 0), 1);
+  });
+});
+
+describe('readLedger', () => {
+  test('keeps the lines with since ≤ when < until (a period such as one boot of the machine)', () => {
+    const file = path.join(tempDir('ledger-'), 'l.jsonl');
+    const whens = ['2026-12-06T10:07:10.241Z', '2026-12-06T10:57:00.000Z', '2026-12-06T11:06:37.302Z'];
+    writeFileSync(file, whens.map((when, i) => JSON.stringify({ when, i })).join('\n') + '\n');
+    const read = (since?: string, until?: string) => readLedger<{ when: string; i: number }>(file, since, until).map((l) => l.i);
+    assert.deepEqual(read(), [0, 1, 2]);
+    assert.deepEqual(read(undefined, '2026-12-06T10:57'), [0]);
+    assert.deepEqual(read('2026-12-06T10:57'), [1, 2]);
+    assert.deepEqual(read('2026-12-06T10:00', '2026-12-06T11:00'), [0, 1]);
+    assert.deepEqual(readLedger(path.join(path.dirname(file), 'missing.jsonl')), []);
   });
 });
 
