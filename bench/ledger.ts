@@ -21,7 +21,7 @@ export function benchCommit(): string {
 
 /**
  * The lines of a ledger (none when it does not exist yet), optionally only those with since ≤ `when`
- * < until. `when` is the end of the bench run that judged the line, an ISO time, so prefixes compare.
+ * < until. `when` is an ISO time in UTC, so a prefix such as 2026-12-06T10:57 compares as a string.
  */
 export function readLedger<T extends { when: string }>(file: string, since?: string, until?: string): T[] {
   if (!existsSync(file)) return [];
