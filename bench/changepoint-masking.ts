@@ -48,12 +48,12 @@ console.log('| before the step | runs after it | factors of the newest run that 
 console.log('| ---: | ---: | :--- |');
 for (const level of list(args.levels)) {
   for (const after of list(args.after)) {
+    const seeded: number[] = [];
+    for (let i = 0; i < before; i++) seeded.push(Math.round(baseUs * level * (1 + 0.1 * Math.sin(1.7 * i))));
+    seeded.push(baseUs); // the step's run: the test's first real push
+    for (let i = 0; i < after; i++) seeded.push(Math.round(baseUs * (1 + 0.1 * Math.cos(1.7 * i))));
     const masks = grid.map((stray) => {
-      const v: number[] = [];
-      for (let i = 0; i < before; i++) v.push(Math.round(baseUs * level * (1 + 0.1 * Math.sin(1.7 * i))));
-      v.push(baseUs); // the step's run: the test's first real push
-      for (let i = 0; i < after; i++) v.push(Math.round(baseUs * (1 + 0.1 * Math.cos(1.7 * i))));
-      v.push(Math.max(1, Math.round(baseUs * stray)));
+      const v = [...seeded, Math.max(1, Math.round(baseUs * stray))];
       // The p50 threshold as main-shifts.ts applies it; the stray run's own split is allowed.
       const found = detectChangePoints(v, { minMagnitude: DEFAULT_REGRESSION.p50 });
       return !found.some((c) => c.index === before) || found.some((c) => c.index !== before && c.index !== v.length - 1);

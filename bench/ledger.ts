@@ -20,6 +20,20 @@ export function benchCommit(): string {
 }
 
 /**
+ * Which boot of the machine ran a sitting, recorded in ledger lines so sittings can be grouped by
+ * it: the sittings of one boot of a cloud VM can share a noise level another boot does not (after
+ * the reboot of 2026-12-06, with the same code, CPU/request was left undecided far more often —
+ * docs/verdicts.md). Linux only; undefined where there is none.
+ */
+export function machineBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The lines of a ledger (none when it does not exist yet), optionally only those with since ≤ `when`
  * < until. `when` is an ISO time in UTC, so a prefix such as 2026-12-06T10:57 compares as a string.
  */

@@ -60,7 +60,7 @@
 // and the same rounds are then fed to the rules users would otherwise pick (ratio thresholds,
 // Welch's t-test, Bencher's limit) by bench/verdicts-measured-rules.ts: the side-by-side table.
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,7 @@ import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { runPipeline } from '../src/pipeline.js';
 import { median } from '../src/compare/stats.js';
 import pg from 'pg';
+import { machineBootId } from './ledger.js';
 import { startNoisyNeighbour } from './noisy-neighbour.js';
 import { type OtherCpu, sampleOtherCpu } from './other-cpu.js';
 import type { ConditionManifest } from './raw-results.js';
@@ -109,17 +110,7 @@ const { values: args } = parseArgs({
   },
 });
 const BENCH_COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8' }).trim();
-// Which boot of the machine ran the sitting, recorded so sittings can be grouped by it: the sittings
-// of one boot of a cloud VM can share a noise level another boot does not (2026-12-06: after a
-// reboot, with the same code, CPU/request stayed inconclusive 4–9 times as often). Linux only; left
-// out where there is none.
-const BOOT_ID = (() => {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-})();
+const BOOT_ID = machineBootId();
 const AA = Number(args.aa);
 const POWER = Number(args.power);
 const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from '@jest/globals';
 import type { HistoryAaLine } from '../../bench/history-aa.js';
-import { readLedger, upperBound } from '../../bench/ledger.js';
+import { machineBootId, readLedger, upperBound } from '../../bench/ledger.js';
 import { repoRoot, tempDir } from '../cli/helpers.js';
 
 describe('upperBound (one-sided Clopper–Pearson)', () => {
@@ -15,6 +15,18 @@ describe('upperBound (one-sided Clopper–Pearson)', () => {
     assert.ok(Math.abs(upperBound(1, 100) - 0.0466) < 0.0005, String(upperBound(1, 100)));
     assert.equal(upperBound(3, 3), 1);
     assert.equal(upperBound(0, 0), 1);
+  });
+});
+
+describe('machineBootId', () => {
+  test('reads the kernel boot id on Linux, the same on every read', () => {
+    if (process.platform !== 'linux') {
+      assert.equal(machineBootId(), undefined);
+      return;
+    }
+    const id = machineBootId();
+    assert.match(id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(machineBootId(), id);
   });
 });
 
