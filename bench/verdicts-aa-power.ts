@@ -74,7 +74,7 @@ import { startEmbeddedPostgres } from '../src/demo/embedded-postgres.js';
 import { runPipeline } from '../src/pipeline.js';
 import { median } from '../src/compare/stats.js';
 import pg from 'pg';
-import { machineBootId } from './ledger.js';
+import { benchCommit, machineBootId } from './ledger.js';
 import { startNoisyNeighbour } from './noisy-neighbour.js';
 import { type OtherCpu, sampleOtherCpu } from './other-cpu.js';
 import type { ConditionManifest } from './raw-results.js';
@@ -109,7 +109,7 @@ const { values: args } = parseArgs({
     trace: { type: 'boolean', default: false },
   },
 });
-const BENCH_COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), encoding: 'utf8' }).trim();
+const BENCH_COMMIT = benchCommit();
 const BOOT_ID = machineBootId();
 const AA = Number(args.aa);
 const POWER = Number(args.power);
@@ -395,6 +395,9 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       when: new Date().toISOString(),
       benchCommit: BENCH_COMMIT,
       ...(BOOT_ID ? { bootId: BOOT_ID } : {}),
+      // The machine as the results describe it (CPU model, kernel): a reboot can bring another kind
+      // of host, and on 2026-12-06 one did (AMD EPYC to Intel Xeon), with its own noise level.
+      runner: results.meta.runner,
       condition: c.name,
       schedule: c.schedule,
       restarts: c.restarts,
