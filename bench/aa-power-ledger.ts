@@ -28,8 +28,10 @@ interface LedgerLine {
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
-  stop?: { rounds: number; reason: string; pending?: string[]; processPairs?: number; restartMs?: number };
+  stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number };
   loadSeconds: number;
+  /** The machine, as the results name it (lines from 2026-12-06 21:00 UTC on). */
+  runner?: { os: string; cpuModel?: string };
 }
 
 const { values: args, positionals } = parseArgs({ options: { since: { type: 'string' }, until: { type: 'string' } }, allowPositionals: true });
@@ -45,7 +47,9 @@ const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned 
 /** The row's first two cells; the seeds, when given, name the sittings the row pools. */
 const rowLabel = (l: LedgerLine, seeds: readonly number[] = []) => {
   const seedList = seeds.length > 0 ? ` (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})` : '';
-  return `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}`;
+  // A reboot can bring another kind of host (AMD EPYC to Intel Xeon on 2026-12-06), with its own noise.
+  const host = l.runner?.cpuModel ? `, ${l.runner.cpuModel}` : '';
+  return `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}${host}`;
 };
 const groups = groupBy(lines, (l) => rowLabel(l));
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.flatMap((l) => (l.neighbour === null ? [] : [l.neighbour])))].sort((a, b) => a - b);
@@ -90,6 +94,9 @@ const rows = groups.map(([, ls]) => {
     `${(median(ls.map((l) => l.metrics.cpuUsPerRequest?.change ?? 0)) * 100).toFixed(1)}%`,
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
+    // Unchanged because a 95% interval ruled its regression out and measuring stopped waiting for it
+    // (the futility bound, src/measure/judge.ts), not because the look's strict interval did.
+    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'unchanged') && l.stop?.ruledOut?.includes('CPU/req')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
     `${median(rounds)} / ${Math.max(...rounds)}`,
@@ -149,8 +156,8 @@ process.stdout.write(
   [
     ledgerHeading(lines),
     '',
-    '| condition | machine | comparisons | the check fails (any metric) | its 95% bound | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | restarts s median / max | why measuring stopped | load average at start |',
-    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
+    '| condition | machine | comparisons | the check fails (any metric) | its 95% bound | CPU/req change, median | CPU/req regressed | CPU/req inconclusive | CPU/req unchanged at 95% (ruled out) | p50 or rps regressed | p50 and rps regressed | paired rounds median / max | load s median / max | restarts s median / max | why measuring stopped | load average at start |',
+    '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | ---: |',
     ...rows.map((r) => `| ${r} |`),
     ...perRun,
     '',

@@ -7,6 +7,7 @@
 //   node --import tsx bench/sequential-simulate.ts sizing  [--trials 2000] [--seed 1]
 //   node --import tsx bench/sequential-simulate.ts scenario [--trials 1500] [--seed 42]
 //   node --import tsx bench/sequential-simulate.ts confirm [--trials 2000] [--seed 1]
+//   node --import tsx bench/sequential-simulate.ts futility [--trials 2000] [--seed 1]
 //
 // `designs`: every design at the same plan (block × looks) and noise, A/A and two true regressions.
 // `sizing`:  the chosen design over block sizes, look counts and noise levels: the smallest plan
@@ -16,6 +17,10 @@
 // `confirm`: a confirmation by rerun (src/confirm-rerun.ts), where "inconclusive" passes like
 //            "unchanged": how much a futility rule (stop once a looser interval rules the threshold
 //            out) saves on unchanged metrics, and what it costs in regressions confirmed.
+// `futility`: the same 95% bound in every paired comparison: how a metric's measuring ends — regressed,
+//            unchanged (the look's own interval or the 95% bound) or inconclusive — for no change
+//            and for changes at and beyond the threshold, with and without the bound, at the plan the
+//            5 min budget allows for 1 s alternating rounds (11 looks) and at maxRounds (16).
 //
 // Noise: the per-round log-ratio head/base is θ + noise, noise from __tests__/compare/noise.ts
 // (Gaussian, Student t3, contaminated normal), scaled so its measured sd (sd of 20 rounds, median over
@@ -24,8 +29,8 @@ import { parseArgs } from 'node:util';
 import { metricDef } from '../src/compare/metrics.js';
 import { signTestCiRank } from '../src/compare/stats.js';
 import { type SpendingFunction, spendingLookConfidence } from '../src/compare/sequential.js';
-import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
-import { adaptiveTrial, type NoiseShape, noiseSource } from '../__tests__/compare/noise.js';
+import { FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
+import { adaptiveTrial, type NoiseShape, noiseSource, type RankRule } from '../__tests__/compare/noise.js';
 import { lgamma } from './decision-rules.js';
 
 const { values: args, positionals } = parseArgs({
@@ -271,8 +276,59 @@ function confirm(): void {
   }
 }
 
+function futility(): void {
+  const trials = Number(args.trials ?? 2000);
+  const metrics = [
+    { def: CPU, threshold: THRESHOLD },
+    { def: metricDef('p99'), threshold: 0.1 },
+  ];
+  // 10.7% and 13.4%: the within-pair sd of CPU/request's d measured on the two hosts of 2026-12-05/06
+  // (bench/results/round-noise-2026-12-06.md); 20.8% a noisier one.
+  const noises: [NoiseShape, number][] = [
+    ['t3', 0.05],
+    ['gaussian', 0.107],
+    ['gaussian', 0.134],
+    ['t3', 0.134],
+    ['t3', 0.208],
+  ];
+  const plans: Plan[] = [
+    { block: 10, maxLooks: 11 },
+    { block: 10, maxLooks: 16 },
+  ];
+  const rules: { name: string; futility?: RankRule }[] = [{ name: 'none' }, { name: '95% bound', futility: (n: number) => signTestCiRank(n, FUTILITY_CONFIDENCE) }];
+  const effects = (t: number) => [0, t, 1.5 * t, 2 * t];
+  console.log(`Simulation: ${trials} trials per cell, seed ${SEED}; ${OBF.name}; blocks of 10 paired rounds. Each cell: regressed / unchanged / inconclusive when measuring stopped, then mean rounds.\n`);
+  for (const m of metrics) {
+    const fx = effects(m.threshold);
+    console.log(`\n${m.def.label}, threshold ${pct(m.threshold)}; true changes ${fx.map((e) => `+${(e * 100).toFixed(1)}%`).join(', ')}\n`);
+    console.log(`| noise | looks | 95% bound | ${fx.map((e) => `+${(e * 100).toFixed(1)}%: regressed / unchanged / inconclusive | rounds`).join(' | ')} |`);
+    console.log(`| :--- | ---: | :--- |${fx.map(() => ' :--- | ---: |').join('')}`);
+    for (const [shape, sd] of noises) {
+      for (const plan of plans) {
+        for (const r of rules) {
+          const cells = fx.map((e, i) => {
+            const noise = noiseSource(shape, sd, SEED + i);
+            const count = { regressed: 0, unchanged: 0, inconclusive: 0 };
+            let rounds = 0;
+            for (let t = 0; t < trials; t++) {
+              const o = adaptiveTrial({ def: m.def, threshold: m.threshold, ...plan, theta: Math.log1p(e), noise, rank: (n, look) => OBF.rank(n, look, plan.maxLooks), futility: r.futility });
+              if (o.verdict === 'regressed') count.regressed++;
+              else if (o.verdict === 'unchanged' || o.verdict === 'improved' || o.futile) count.unchanged++;
+              else count.inconclusive++;
+              rounds += o.rounds;
+            }
+            return `${pct(count.regressed / trials)} / ${pct(count.unchanged / trials)} / ${pct(count.inconclusive / trials)} | ${(rounds / trials).toFixed(0)}`;
+          });
+          console.log(`| ${shape}, sd ${pct(sd)} | ${plan.maxLooks} | ${r.futility ? 'yes' : 'no'} | ${cells.join(' | ')} |`);
+        }
+      }
+    }
+  }
+}
+
 if (MODE === 'designs') designs();
 else if (MODE === 'sizing') sizing();
 else if (MODE === 'scenario') scenarios();
 else if (MODE === 'confirm') confirm();
-else throw new Error(`unknown mode ${MODE}: expected designs, sizing, scenario or confirm`);
+else if (MODE === 'futility') futility();
+else throw new Error(`unknown mode ${MODE}: expected designs, sizing, scenario, confirm or futility`);

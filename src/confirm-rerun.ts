@@ -3,7 +3,7 @@
 // (the `rerun` machinery: paired rounds), and let the paired verdicts decide (compare/confirm.ts).
 import { compareRuns, type Comparison } from './compare/compare.js';
 import { applyConfirmation, confirmationFailed, confirmReason, metricsToConfirm } from './compare/confirm.js';
-import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence } from './compare/verdict.js';
+import { FUTILITY_CONFIDENCE, formatConfidence } from './compare/verdict.js';
 import type { PerfgateConfig } from './config/types.js';
 import type { MeasureOptions } from './measure.js';
 import type { Results } from './results/types.js';
@@ -31,7 +31,7 @@ export async function confirmByRerun(input: ConfirmInput): Promise<Comparison> {
   input.progress(
     `confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds ` +
       `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs; each stops once confirmed, ` +
-      `decided, or ruled out by a ${formatConfidence(CONFIRM_FUTILITY_CONFIDENCE)} interval)`,
+      `decided, or ruled out by a ${formatConfidence(FUTILITY_CONFIDENCE)} interval)`,
   );
   const outer = input.measureOptions.scenarioFilter;
   try {

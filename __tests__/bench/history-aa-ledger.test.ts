@@ -2,7 +2,7 @@
 // the figures docs/verdicts.md will quote against issue 16's targets come from here.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from '@jest/globals';
 import type { HistoryAaLine } from '../../bench/history-aa.js';
@@ -94,5 +94,75 @@ describe('bench/history-aa-ledger.ts', () => {
     const few = tally(Array.from({ length: 30 }, (_, i) => line(i, 'aa', false)));
     assert.match(few, /not yet: 30 of the 100 comparisons/);
     assert.match(few, /\| \+20% CPU\/request caught ≥ 90\.0% \| 0\/0 \(–%\) \| – \| not yet: 0 of the 20 comparisons \|/);
+  });
+});
+
+/** One line of a bench/verdicts-aa-power.ts ledger: a quiet A/A comparison, with `extra` over it. */
+function aaPowerLine(extra: object): string {
+  return JSON.stringify({
+    when: '2026-12-06T21:00:00.000Z',
+    benchCommit: 'abc1234',
+    condition: 'A/A',
+    schedule: 'alternating',
+    restarts: 'auto',
+    neighbour: null,
+    loadAverage: [0.5, 0.6],
+    otherCpu: { otherCores: 0.01, ownCores: 1.6 },
+    status: 'compared',
+    failed: false,
+    metrics: {},
+    stop: { rounds: 40, reason: 'ruled-out', processPairs: 4, restartMs: 20000 },
+    loadSeconds: 90,
+    runner: { os: 'linux 6.18', cpuModel: 'Intel(R) Xeon(R) Processor' },
+    ...extra,
+  });
+}
+
+describe('bench/aa-power-ledger.ts', () => {
+  test('counts CPU/request left unchanged by the 95% bound apart, and keeps machines apart', () => {
+    const file = path.join(tempDir('ledger-'), 'aa.jsonl');
+    const line = (cpu: string, extra: object) => aaPowerLine({ metrics: { cpuUsPerRequest: { verdict: cpu, change: 0.01 }, rps: { verdict: 'unchanged', change: 0 }, p50: { verdict: 'unchanged', change: 0 } }, ...extra });
+    const ruledOut = { stop: { rounds: 40, reason: 'ruled-out', ruledOut: ['CPU/req'], processPairs: 4, restartMs: 20000 } };
+    writeFileSync(
+      file,
+      [
+        line('unchanged', ruledOut),
+        line('unchanged', {}), // decided at the look's own level
+        line('inconclusive', { stop: { rounds: 110, reason: 'time-budget', pending: ['CPU/req'], processPairs: 11, restartMs: 70000 } }),
+        line('unchanged', { ...ruledOut, runner: { os: 'linux 6.18', cpuModel: 'AMD EPYC' } }),
+      ].join('\n') + '\n',
+    );
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench', 'aa-power-ledger.ts'), file], { cwd: repoRoot, encoding: 'utf8' });
+    const table = out.split('\n').filter((l) => l.startsWith('| '));
+    const header = table[0]!.split('|').map((c) => c.trim());
+    const rowOf = (machine: string) => table.find((l) => l.includes(machine))?.split('|').map((c) => c.trim());
+    const xeon = rowOf('quiet, Intel(R) Xeon(R) Processor')!;
+    const epyc = rowOf('quiet, AMD EPYC')!;
+    assert.ok(xeon && epyc, out);
+    const cell = (row: string[], name: string) => row[header.indexOf(name)];
+    assert.equal(cell(xeon, 'comparisons'), '3');
+    assert.equal(cell(xeon, 'CPU/req inconclusive'), '1/3 (33.3%)');
+    assert.equal(cell(xeon, 'CPU/req unchanged at 95% (ruled out)'), '1/3 (33.3%)');
+    assert.equal(cell(epyc, 'CPU/req unchanged at 95% (ruled out)'), '1/1 (100.0%)');
+  });
+});
+
+describe('bench/aa-power-ledger-md.ts', () => {
+  test("reruns each section's tally with the period its heading names, and keeps the text above them", () => {
+    const dir = tempDir('ledger-md-');
+    const ledger = path.join(dir, 'aa.jsonl');
+    const line = (when: string, verdict: string) => aaPowerLine({ when, metrics: { cpuUsPerRequest: { verdict, change: 0.01 } }, stop: { rounds: 40, reason: 'conclusive' }, runner: undefined });
+    writeFileSync(ledger, [line('2026-12-06T09:00:00.000Z', 'inconclusive'), line('2026-12-06T12:00:00.000Z', 'unchanged')].join('\n') + '\n');
+    const md = path.join(dir, 'tally.md');
+    writeFileSync(md, '# Tally\n\nWritten by hand.\n\n## Everything\n\nstale\n\n## Before (`--until 2026-12-06T10:57`)\n\nstale\n\n## Since (`--since 2026-12-06T10:57`)\n\nstale\n');
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench', 'aa-power-ledger-md.ts'), md, ledger], { cwd: repoRoot, encoding: 'utf8' });
+    const text = readFileSync(md, 'utf8');
+    assert.ok(text.startsWith('# Tally\n\nWritten by hand.\n\n## Everything\n\n2 comparisons'), text);
+    assert.ok(!text.includes('stale'), text);
+    const section = (name: string) => text.split(/^## /m).find((s) => s.startsWith(name))!;
+    assert.match(section('Everything'), /\| 1\/2 \(50\.0%\) \|/);
+    assert.match(section('Before'), /^Before[^\n]*\n\n1 comparisons, 2026-12-06T09:00/);
+    assert.match(section('Before'), /\| 1\/1 \(100\.0%\) \|/);
+    assert.match(section('Since'), /\| 0\/1 \(0\.0%\) \|/);
   });
 });

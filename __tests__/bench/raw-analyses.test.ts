@@ -211,6 +211,89 @@ describe('bench/interval-dispersion.ts', () => {
   });
 });
 
+describe('bench/round-noise.ts', () => {
+  test('how requests and service CPU vary per turn, and what the paired rounds see', () => {
+    const dir = rawDir(false);
+    const out = run('round-noise.ts', dir);
+    const header = row(out, 'raw dir')!;
+    const cells = row(out, path.basename(dir))!;
+    assert.ok(cells, out);
+    const cell = (name: string) => cells[header.indexOf(name)];
+    assert.equal(cell('scenarios'), '2');
+    // Each side serves 1000·work·e^±0.01 requests a turn at 150·work·e^∓0.01 µs each: the same CPU
+    // every turn whatever it served, so the slope of CPU on requests is 0 (requests are rounded to
+    // whole numbers, hence not exactly), and CPU/request moves exactly against rps: d = ln 1.1 ∓ 0.02.
+    assert.equal(cell('sd ln requests per turn'), '1.2%'); // ±0.01 within pairs of 4 turns: 0.01·√(4/3)
+    assert.equal(cell('sd ln service CPU per turn'), '0.0%');
+    assert.ok(Math.abs(Number(cell('slope, CPU on requests'))) <= 0.01, out);
+    assert.equal(cell('sd of d, CPU/request'), '2.1%'); // 0.02·√(16/14): ±0.02 about each scenario's mean
+    assert.equal(cell('corr(d CPU/request, d rps)'), '-1.00');
+    // Each pair's mean d is exactly ln 1.1; from the rounds alone it would scatter √(σ²/4), σ² = 0.0004·8/6.
+    assert.equal(cell('sd of pair means (from the rounds alone)'), '0.0% (1.2%)');
+    assert.equal(cell('machine'), '–');
+    assert.equal(cell('base CPU/request, median'), '–');
+  });
+});
+
+describe('bench/futility-replay.ts', () => {
+  /** A round whose every metric is `base` × e^d (rps inversely), CPU/request × e^cpuD. */
+  const turn = (d: number, cpuD = d): RoundResult => ({
+    rps: 1000 * Math.exp(-d),
+    latencyUs: { p50: 2000 * Math.exp(d), p90: 3000 * Math.exp(d), p99: 5000 * Math.exp(d), max: 9000 },
+    requests: 1000,
+    errors: 0,
+    non2xx: 0,
+    durationMs: 1000,
+    cpuUsPerRequest: 150 * Math.exp(cpuD),
+    peakRssBytes: 50e6 * Math.exp(d),
+  });
+  /**
+   * Two A/A scenarios recorded without the bound, a 4-look plan the budget cut (block 10):
+   * - "quiet": every d ±0.001. The look's strict level has no finite interval at 10 rounds and decides
+   *   all at 20 ("conclusive"); a 95% interval rules every regression out at 10.
+   * - "cpu": CPU/request d cycles +0.06, −0.03, +0.02 (13, 13 and 14 of 40). At 40 rounds the strict
+   *   interval's upper end is d(29) = +0.06, over ln 1.05, so it ends at the budget inconclusive;
+   *   the 95% one's is d(27) = +0.02, while at 10, 20 and 30 rounds it is still +0.06.
+   */
+  function recordedDir(): string {
+    const dir = tempDir('perfgate-futility-');
+    writeFileSync(path.join(dir, 'conditions.json'), JSON.stringify([{ slug: 'A-A', name: 'A/A' }]));
+    const tiny = (i: number) => (i % 2 === 0 ? 0.001 : -0.001);
+    const cycle = [0.06, -0.03, 0.02];
+    const quietHead = Array.from({ length: 20 }, (_, i) => turn(tiny(i)));
+    const cpuHead = Array.from({ length: 40 }, (_, i) => turn(tiny(i), i === 39 ? 0.02 : cycle[i % 3]!));
+    const base = (n: number) => Array.from({ length: n }, () => turn(0));
+    const stop = (rounds: number, reason: string) => ({ rounds, looks: rounds / 10, maxLooks: 4, confidence: 0.999, reason, roundMs: 1000, schedule: 'alternating' });
+    const scenario = (name: string, rounds: RoundResult[], s?: object) => ({ name, request: { method: 'GET', path: '/' }, load: { rounds, rps: 1000, latencyUs: rounds[0]!.latencyUs, requests: 1000, errors: 0, non2xx: 0 }, ...(s ? { stop: s } : {}) });
+    const results = {
+      schema: 'perfgate/results@1',
+      tool: { name: 'perfgate', version: '0' },
+      meta: { timestamp: '2026-12-06T21:00:00.000Z', runner: { os: 'linux', cpus: 2, node: 'v20' } },
+      scenarios: [scenario('quiet', quietHead, stop(20, 'conclusive')), scenario('cpu', cpuHead, stop(40, 'time-budget'))],
+      base: { scenarios: [scenario('quiet', base(20)), scenario('cpu', base(40))] },
+    };
+    writeFileSync(path.join(dir, 'A-A-0.json'), JSON.stringify(results));
+    return dir;
+  }
+
+  test('replays the recorded stops without the bound, and shows where the bound stops and what it decides', () => {
+    const dir = recordedDir();
+    const out = run('futility-replay.ts', dir);
+    const header = row(out, 'raw dir')!;
+    const cells = row(out, path.basename(dir))!;
+    assert.ok(cells, out);
+    const cell = (name: string) => cells[header.indexOf(name)];
+    assert.equal(cell('scenarios'), '2');
+    assert.equal(cell('recorded stop reproduced'), '2');
+    assert.equal(cell('check failed, without / with'), '0 / 0');
+    assert.equal(cell('CPU/req inconclusive, without / with'), '1 / 0');
+    assert.equal(cell('rps inconclusive'), '0 / 0');
+    // quiet: 20 rounds without the bound, 10 with; cpu: 40 either way.
+    assert.equal(cell('paired rounds median, without / with'), '30 / 25');
+    assert.equal(cell('load s, without / with'), '120 / 100');
+  });
+});
+
 describe('bench/process-pairs.ts', () => {
   test('variance within and between pairs, costs, and rounds by place in the block', () => {
     const out = run('process-pairs.ts', rawDir(false));

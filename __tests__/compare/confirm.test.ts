@@ -52,7 +52,7 @@ describe('confirmation by rerun', () => {
     const cpu = c.scenarios[0]!.metrics.find((m) => m.metric === 'cpuUsPerRequest')!;
     // 6 pairs: too few for the look's 99.9% interval, enough for a 95% one ([min, max]).
     assert.equal(cpu.verdict, 'unchanged');
-    assert.match(cpu.note!, /not confirmed by a paired rerun on this runner \([+-]\d+\.\d% \[[^\]]+\], unchanged\): its 95% interval rules out a regression of the threshold, so the confirmation stopped measuring it$/);
+    assert.match(cpu.note!, /not confirmed by a paired rerun on this runner \([+-]\d+\.\d% \[[^\]]+\], unchanged\): its 95% interval rules out a regression of the threshold, so measuring stopped waiting for it$/);
     const p50 = c.scenarios[0]!.metrics.find((m) => m.metric === 'p50')!;
     assert.equal(p50.verdict, 'inconclusive', 'only the metrics the rerun ruled out take the looser interval');
     assert.doesNotMatch(p50.note ?? '', /rules out/);

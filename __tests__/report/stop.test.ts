@@ -25,11 +25,11 @@ describe('describeStop', () => {
   test('a confirmation whose metrics were ruled out: which, and at what confidence', () => {
     assert.equal(
       describeStop(stop({ reason: 'ruled-out', rounds: 30, looks: 3, ruledOut: ['p99', 'rps'] })),
-      'stopped after 30 alternating rounds (3 looks): p99, rps cannot be confirmed (a 95% interval rules out a regression of the threshold)',
+      'stopped after 30 alternating rounds (3 looks): p99, rps with a regression of the threshold ruled out by a 95% interval',
     );
     assert.equal(
       describeStop(stop({ reason: 'time-budget', rounds: 140, looks: 14, pending: ['p50'], ruledOut: ['p99'] })),
-      'time budget reached after 140 alternating rounds: p50 still inconclusive; p99 cannot be confirmed (a 95% interval rules out a regression of the threshold)',
+      'time budget reached after 140 alternating rounds: p50 still inconclusive; p99 with a regression of the threshold ruled out by a 95% interval',
     );
   });
 

@@ -1776,6 +1776,8 @@ async function bootSide(opts) {
     return { side: spec.side, pass: opts.pass, service: running, proxy, dialect: database?.protocol, baseUrl: service.baseUrl, bootMs: record.bootMs, stop };
 }
 
+// EXTERNAL MODULE: ./lib/compare/verdict.js
+var verdict = __webpack_require__(93474);
 ;// CONCATENATED MODULE: ./lib/load/round-length.js
 // How long a round sends requests. Pure: data in, data out.
 //
@@ -1816,8 +1818,6 @@ var report_stop = __webpack_require__(88596);
 var compare = __webpack_require__(17172);
 // EXTERNAL MODULE: ./lib/compare/metrics.js
 var compare_metrics = __webpack_require__(62174);
-// EXTERNAL MODULE: ./lib/compare/verdict.js
-var verdict = __webpack_require__(93474);
 ;// CONCATENATED MODULE: ./lib/compare/sequential.js
 // The stopping rule of adaptive rounds: after each block of rounds every metric is judged again, and
 // measuring stops once all are conclusive. Judging the same growing data several times with a 99%
@@ -2054,17 +2054,17 @@ const IMPACT = ['rps', 'p50'];
 /** Decided, this says whether a slower endpoint does more work or waits longer. */
 const COST = 'cpuUsPerRequest';
 /**
- * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
- * given, is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation
- * replaces only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the
- * others need no more rounds, and it stops waiting for a metric whose regression is ruled out at
- * CONFIRM_FUTILITY_CONFIDENCE.
+ * Judges the paired rounds so far, at this look's confidence, for the stopping rule, and stops
+ * waiting for a metric whose regression is ruled out at FUTILITY_CONFIDENCE. `decide`, when given,
+ * is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation replaces
+ * only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the others need
+ * no more rounds.
  */
 function judgeLook(head, base, scenario, failOn, confidence, decide) {
     const judged = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
     const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
     const undecided = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
-    const ruledOut = decide ? ruledOutMetrics(head, base, scenario, undecided) : [];
+    const ruledOut = ruledOutMetrics(head, base, scenario, undecided);
     const pending = undecided.filter((k) => !ruledOut.includes(k));
     const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
     const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
@@ -2076,11 +2076,11 @@ function judgeLook(head, base, scenario, failOn, confidence, decide) {
         costKnown: regressed.includes(COST) || !pending.includes(COST),
     };
 }
-/** Of the undecided metrics, those whose CONFIRM_FUTILITY_CONFIDENCE interval rules the threshold out. */
+/** Of the undecided metrics, those whose FUTILITY_CONFIDENCE interval rules the threshold out. */
 function ruledOutMetrics(head, base, scenario, undecided) {
     if (undecided.length === 0)
         return [];
-    const loose = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, verdict/* CONFIRM_FUTILITY_CONFIDENCE */.b6);
+    const loose = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, verdict/* FUTILITY_CONFIDENCE */.sZ);
     return undecided.filter((k) => {
         const v = loose.find((m) => m.metric === k)?.verdict;
         return v === 'unchanged' || v === 'improved';
@@ -2156,6 +2156,7 @@ function restartShareMs(restartMs, blockMs) {
 }
 
 ;// CONCATENATED MODULE: ./lib/measure/timing.js
+
 
 
 
@@ -2285,8 +2286,8 @@ async function timeScenario(opts) {
             reason = 'time-budget';
             break;
         }
-        const ruledOut = outcome.ruledOut?.length ? ` (${outcome.ruledOut.join(', ')} ruled out)` : '';
-        progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds${ruledOut}: measuring ${scenario.rounds} more`);
+        const ruledOut = outcome.ruledOut?.length ? `; ${outcome.ruledOut.join(', ')} no longer waited for (a regression of the threshold ruled out at ${(0,verdict/* formatConfidence */.Me)(verdict/* FUTILITY_CONFIDENCE */.sZ)})` : '';
+        progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more${ruledOut}`);
     }
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),

@@ -30947,7 +30947,7 @@ function compareScenario(head, base, config, opts) {
     // measuring; the final verdict must use that level, or the guarantee over all looks is lost. Never
     // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
     const confidence = opts.pairing === 'paired' ? Math.max(_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .VERDICT_CONFIDENCE */ .xj, head.stop?.confidence ?? _verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .VERDICT_CONFIDENCE */ .xj) : _verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .VERDICT_CONFIDENCE */ .xj;
-    const judged = withRuledOut(judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence), opts.pairing === 'paired' ? head.stop?.ruledOut : undefined, () => judgeRounds(headRounds, baseRounds, thresholds, 'paired', _verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .CONFIRM_FUTILITY_CONFIDENCE */ .b6));
+    const judged = withRuledOut(judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence), opts.pairing === 'paired' ? head.stop?.ruledOut : undefined, () => judgeRounds(headRounds, baseRounds, thresholds, 'paired', _verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .FUTILITY_CONFIDENCE */ .sZ));
     const history = opts.history;
     result.metrics = history
         ? judged.map((m) => {
@@ -30971,24 +30971,25 @@ function judgePairedRounds(head, base, scenario, confidence) {
     return judgeRounds(head, base, scenario?.regression ?? _metrics_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_REGRESSION */ .ou, 'paired', confidence);
 }
 /**
- * A confirmation by rerun stopped measuring these metrics once a looser interval ruled out a
- * regression of their threshold (src/measure/judge.ts). They are "unchanged" at that interval's
- * confidence, which they carry, rather than "inconclusive" at the look's stricter level: the
- * question a confirmation asks is whether the cross-run regression is real, and that is answered.
- * "unchanged" never fails the check, so the false-alarm bound is untouched.
+ * Adaptive rounds stopped waiting for these metrics once a looser interval ruled out a regression of
+ * their threshold (src/measure/judge.ts). They are "unchanged" at that interval's confidence, which
+ * they carry, rather than "inconclusive" at the look's stricter level: whether the change reaches
+ * the threshold is answered, and a stricter "no" would change nothing the check does. Only when the
+ * looser interval of all the rounds still rules it out: rounds measured after the look for other
+ * metrics can take it back. "unchanged" never fails the check, so the false-alarm bound is untouched.
  */
 function withRuledOut(metrics, ruledOut, loose) {
     if (!ruledOut?.length)
         return metrics;
     const looser = loose();
-    const level = (0,_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .formatConfidence */ .Me)(_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .CONFIRM_FUTILITY_CONFIDENCE */ .b6);
+    const level = (0,_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .formatConfidence */ .Me)(_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .FUTILITY_CONFIDENCE */ .sZ);
     return metrics.map((m) => {
         if (m.verdict !== 'inconclusive' || !ruledOut.includes(m.label))
             return m;
         const l = looser.find((x) => x.metric === m.metric);
         if (!l || (l.verdict !== 'unchanged' && l.verdict !== 'improved'))
             return m;
-        return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so the confirmation stopped measuring it` };
+        return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so measuring stopped waiting for it` };
     });
 }
 /** Inconclusive metrics that could fail the check (failOn has 'regression'); measuring goes on while any is left. */
@@ -31895,8 +31896,8 @@ function unpairedShift(headWorseLog, baseWorseLog, confidence = CONFIDENCE) {
 /* harmony export */   Me: () => (/* binding */ formatConfidence),
 /* harmony export */   Q7: () => (/* binding */ compareQueries),
 /* harmony export */   ZA: () => (/* binding */ classifyShift),
-/* harmony export */   b6: () => (/* binding */ CONFIRM_FUTILITY_CONFIDENCE),
 /* harmony export */   bS: () => (/* binding */ naturalInterval),
+/* harmony export */   sZ: () => (/* binding */ FUTILITY_CONFIDENCE),
 /* harmony export */   xj: () => (/* binding */ VERDICT_CONFIDENCE)
 /* harmony export */ });
 /* unused harmony exports minPairs, minUnpairedPerSide, MIN_PAIRS, MIN_UNPAIRED_PER_SIDE */
@@ -31912,17 +31913,20 @@ function unpairedShift(headWorseLog, baseWorseLog, confidence = CONFIDENCE) {
 const VERDICT_CONFIDENCE = 0.99;
 const VERDICT_CONFIDENCE_LABEL = `${Math.round(VERDICT_CONFIDENCE * 100)}%`;
 /**
- * A confirmation by rerun stops waiting for a metric once this interval's upper end lies below the
- * threshold. In a confirmation "inconclusive" passes like "unchanged" (confirm.ts), so
- * measuring on only to turn a 95% "no regression" into one at the look's far stricter level buys
- * nothing the verdict uses. A non-binding futility bound: it can only end measuring without a
- * regression, so the false-alarm bound of the sequential levels holds. Simulated
- * (`npm run bench:sequential -- confirm`, docs/verdicts.md): an unchanged metric stops after 10–102
- * paired rounds on average instead of 41–151; changes of twice the threshold are confirmed as often
- * (within 0.2 points), changes at the threshold 1–2 points less often. 80% and 90% intervals saved a
- * little more and lost up to 7 and 4 points near the threshold.
+ * Adaptive rounds stop waiting for a metric once this interval's upper end lies below the threshold
+ * (src/measure/judge.ts), and the metric is reported unchanged at this level. "Inconclusive" passes
+ * the check like "unchanged", so measuring on only to turn a 95% "no regression" into one at the
+ * look's far stricter level (99.7% at the 9th of 11 looks) buys no answer the check uses — and on a
+ * noisy runner it left CPU/request undecided in 17 of 55 A/A scenarios at the 5 min budget, where a
+ * 95% interval ruled a regression out in all but 3 of them (docs/verdicts.md, "Adaptive rounds").
+ * A non-binding futility bound: it can only end measuring without a regression, so the false-alarm
+ * bound of the sequential levels holds. Simulated (`npm run bench:sequential -- confirm`): an
+ * unchanged metric stops after 10–102 paired rounds on average instead of 41–151; changes of twice
+ * the threshold are caught as often (within 0.2 points), changes at the threshold 1–2 points less
+ * often. 80% and 90% intervals saved a little more and lost up to 7 and 4 points near the threshold.
+ * First used for confirmations by rerun only; since 2026-12-06 for every paired comparison.
  */
-const CONFIRM_FUTILITY_CONFIDENCE = 0.95;
+const FUTILITY_CONFIDENCE = 0.95;
 function smallest(finite) {
     let n = 1;
     while (!finite(n))
@@ -33962,7 +33966,7 @@ function describeStop(stop) {
     const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
     const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
     const pending = stop.pending?.length ? stop.pending.join(', ') : '';
-    const ruledOut = stop.ruledOut?.length ? `${stop.ruledOut.join(', ')} cannot be confirmed (a ${(0,_compare_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .formatConfidence */ .Me)(_compare_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .CONFIRM_FUTILITY_CONFIDENCE */ .b6)} interval rules out a regression of the threshold)` : '';
+    const ruledOut = stop.ruledOut?.length ? `${stop.ruledOut.join(', ')} with a regression of the threshold ruled out by a ${(0,_compare_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .formatConfidence */ .Me)(_compare_verdict_js__WEBPACK_IMPORTED_MODULE_0__/* .FUTILITY_CONFIDENCE */ .sZ)} interval` : '';
     const still = [found, pending && `${pending} still inconclusive`, ruledOut].filter(Boolean).join('; ');
     switch (stop.reason) {
         case 'fixed':
@@ -42459,7 +42463,7 @@ function timingTable(c, head, detail) {
         });
         for (const note of s.notes)
             rows.push(['', '', '', '', '', '', `ℹ️ ${inlineText(note)}`]);
-        // The strictest: a confirmation's ruled-out metrics carry their looser level, and say so in their note.
+        // The strictest: ruled-out metrics carry their looser level, and say so in their note.
         const used = Math.max(verdict/* VERDICT_CONFIDENCE */.xj, ...s.metrics.map((m) => m.confidence));
         if (used !== verdict/* VERDICT_CONFIDENCE */.xj) {
             rows.push(['', '', '', '', '', '', `ℹ️ intervals at ${(0,verdict/* formatConfidence */.Me)(used)}: the rounds were judged after every block, and all looks together keep ${verdict/* VERDICT_CONFIDENCE_LABEL */.Ay}`]);
@@ -42964,7 +42968,7 @@ async function confirmByRerun(input) {
     const count = (r) => reasons.filter((x) => x === r).length;
     input.progress(`confirming ${flagged.size} flagged scenario(s) on this runner: base ${input.ref} and head, paired rounds ` +
         `(${count('flagged')} regressed, ${count('suspect')} suspect metric(s) across runs; each stops once confirmed, ` +
-        `decided, or ruled out by a ${(0,verdict/* formatConfidence */.Me)(verdict/* CONFIRM_FUTILITY_CONFIDENCE */.b6)} interval)`);
+        `decided, or ruled out by a ${(0,verdict/* formatConfidence */.Me)(verdict/* FUTILITY_CONFIDENCE */.sZ)} interval)`);
     const outer = input.measureOptions.scenarioFilter;
     try {
         // Loaded here, not at start: a static import would pull the load generator into the bundle's

@@ -25,7 +25,7 @@ import { type Interval, median, pairedShift, type ShiftEstimate, unpairedShift }
 import {
   classifyShift,
   compareQueries,
-  CONFIRM_FUTILITY_CONFIDENCE,
+  FUTILITY_CONFIDENCE,
   formatConfidence,
   type MetricVerdict,
   naturalInterval,
@@ -233,7 +233,7 @@ function compareScenario(
   // laxer than one look's: a results file (a fork's, say) cannot loosen its own verdicts.
   const confidence = opts.pairing === 'paired' ? Math.max(VERDICT_CONFIDENCE, head.stop?.confidence ?? VERDICT_CONFIDENCE) : VERDICT_CONFIDENCE;
   const judged = withRuledOut(judgeRounds(headRounds, baseRounds, thresholds, opts.pairing, confidence), opts.pairing === 'paired' ? head.stop?.ruledOut : undefined, () =>
-    judgeRounds(headRounds, baseRounds, thresholds, 'paired', CONFIRM_FUTILITY_CONFIDENCE),
+    judgeRounds(headRounds, baseRounds, thresholds, 'paired', FUTILITY_CONFIDENCE),
   );
   const history = opts.history;
   result.metrics = history
@@ -265,21 +265,22 @@ export function judgePairedRounds(
 }
 
 /**
- * A confirmation by rerun stopped measuring these metrics once a looser interval ruled out a
- * regression of their threshold (src/measure/judge.ts). They are "unchanged" at that interval's
- * confidence, which they carry, rather than "inconclusive" at the look's stricter level: the
- * question a confirmation asks is whether the cross-run regression is real, and that is answered.
- * "unchanged" never fails the check, so the false-alarm bound is untouched.
+ * Adaptive rounds stopped waiting for these metrics once a looser interval ruled out a regression of
+ * their threshold (src/measure/judge.ts). They are "unchanged" at that interval's confidence, which
+ * they carry, rather than "inconclusive" at the look's stricter level: whether the change reaches
+ * the threshold is answered, and a stricter "no" would change nothing the check does. Only when the
+ * looser interval of all the rounds still rules it out: rounds measured after the look for other
+ * metrics can take it back. "unchanged" never fails the check, so the false-alarm bound is untouched.
  */
 function withRuledOut(metrics: MetricComparison[], ruledOut: readonly string[] | undefined, loose: () => MetricComparison[]): MetricComparison[] {
   if (!ruledOut?.length) return metrics;
   const looser = loose();
-  const level = formatConfidence(CONFIRM_FUTILITY_CONFIDENCE);
+  const level = formatConfidence(FUTILITY_CONFIDENCE);
   return metrics.map((m) => {
     if (m.verdict !== 'inconclusive' || !ruledOut.includes(m.label)) return m;
     const l = looser.find((x) => x.metric === m.metric);
     if (!l || (l.verdict !== 'unchanged' && l.verdict !== 'improved')) return m;
-    return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so the confirmation stopped measuring it` };
+    return { ...l, verdict: 'unchanged', note: `its ${level} interval rules out a regression of the threshold, so measuring stopped waiting for it` };
   });
 }
 

@@ -21,17 +21,20 @@ export const VERDICT_CONFIDENCE = 0.99;
 export const VERDICT_CONFIDENCE_LABEL = `${Math.round(VERDICT_CONFIDENCE * 100)}%`;
 
 /**
- * A confirmation by rerun stops waiting for a metric once this interval's upper end lies below the
- * threshold. In a confirmation "inconclusive" passes like "unchanged" (confirm.ts), so
- * measuring on only to turn a 95% "no regression" into one at the look's far stricter level buys
- * nothing the verdict uses. A non-binding futility bound: it can only end measuring without a
- * regression, so the false-alarm bound of the sequential levels holds. Simulated
- * (`npm run bench:sequential -- confirm`, docs/verdicts.md): an unchanged metric stops after 10–102
- * paired rounds on average instead of 41–151; changes of twice the threshold are confirmed as often
- * (within 0.2 points), changes at the threshold 1–2 points less often. 80% and 90% intervals saved a
- * little more and lost up to 7 and 4 points near the threshold.
+ * Adaptive rounds stop waiting for a metric once this interval's upper end lies below the threshold
+ * (src/measure/judge.ts), and the metric is reported unchanged at this level. "Inconclusive" passes
+ * the check like "unchanged", so measuring on only to turn a 95% "no regression" into one at the
+ * look's far stricter level (99.7% at the 9th of 11 looks) buys no answer the check uses — and on a
+ * noisy runner it left CPU/request undecided in 17 of 55 A/A scenarios at the 5 min budget, where a
+ * 95% interval ruled a regression out in all but 3 of them (docs/verdicts.md, "Adaptive rounds").
+ * A non-binding futility bound: it can only end measuring without a regression, so the false-alarm
+ * bound of the sequential levels holds. Simulated (`npm run bench:sequential -- confirm`): an
+ * unchanged metric stops after 10–102 paired rounds on average instead of 41–151; changes of twice
+ * the threshold are caught as often (within 0.2 points), changes at the threshold 1–2 points less
+ * often. 80% and 90% intervals saved a little more and lost up to 7 and 4 points near the threshold.
+ * First used for confirmations by rerun only; since 2026-12-06 for every paired comparison.
  */
-export const CONFIRM_FUTILITY_CONFIDENCE = 0.95;
+export const FUTILITY_CONFIDENCE = 0.95;
 
 function smallest(finite: (n: number) => boolean): number {
   let n = 1;

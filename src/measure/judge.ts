@@ -5,7 +5,7 @@ import type { FailOn, ScenarioConfig } from '../config/types.js';
 import { judgePairedRounds, undecidedMetrics } from '../compare/compare.js';
 import { metricDef, type MetricKey } from '../compare/metrics.js';
 import { type SequentialPlan } from '../compare/sequential.js';
-import { CONFIRM_FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../compare/verdict.js';
+import { FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../compare/verdict.js';
 import type { RoundResult, StopInfo } from '../results/types.js';
 
 export { lookConfidence } from '../compare/sequential.js';
@@ -49,8 +49,9 @@ export interface LookOutcome {
   /** Labels of the metrics still inconclusive that could fail the check. */
   pending: string[];
   /**
-   * Confirmation only: labels of the metrics a confirmation can no longer confirm with any
-   * plausibility (CONFIRM_FUTILITY_CONFIDENCE), which measuring waits for no longer.
+   * Labels of the undecided metrics whose FUTILITY_CONFIDENCE interval already rules out a
+   * regression of their threshold, which measuring waits for no longer (reported unchanged at that
+   * level).
    */
   ruledOut?: string[];
   /** Labels of the metrics already regressed, when regressions fail the check. */
@@ -72,11 +73,11 @@ const IMPACT: readonly MetricKey[] = ['rps', 'p50'];
 const COST: MetricKey = 'cpuUsPerRequest';
 
 /**
- * Judges the paired rounds so far, at this look's confidence, for the stopping rule. `decide`, when
- * given, is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation
- * replaces only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the
- * others need no more rounds, and it stops waiting for a metric whose regression is ruled out at
- * CONFIRM_FUTILITY_CONFIDENCE.
+ * Judges the paired rounds so far, at this look's confidence, for the stopping rule, and stops
+ * waiting for a metric whose regression is ruled out at FUTILITY_CONFIDENCE. `decide`, when given,
+ * is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation replaces
+ * only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the others need
+ * no more rounds.
  */
 export function judgeLook(
   head: readonly RoundResult[],
@@ -89,7 +90,7 @@ export function judgeLook(
   const judged = judgePairedRounds(head, base, scenario, confidence);
   const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
   const undecided = undecidedMetrics(metrics, failOn);
-  const ruledOut = decide ? ruledOutMetrics(head, base, scenario, undecided) : [];
+  const ruledOut = ruledOutMetrics(head, base, scenario, undecided);
   const pending = undecided.filter((k) => !ruledOut.includes(k));
   const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
   const label = (key: MetricKey) => metricDef(key).label;
@@ -102,7 +103,7 @@ export function judgeLook(
   };
 }
 
-/** Of the undecided metrics, those whose CONFIRM_FUTILITY_CONFIDENCE interval rules the threshold out. */
+/** Of the undecided metrics, those whose FUTILITY_CONFIDENCE interval rules the threshold out. */
 function ruledOutMetrics(
   head: readonly RoundResult[],
   base: readonly RoundResult[],
@@ -110,7 +111,7 @@ function ruledOutMetrics(
   undecided: readonly MetricKey[],
 ): MetricKey[] {
   if (undecided.length === 0) return [];
-  const loose = judgePairedRounds(head, base, scenario, CONFIRM_FUTILITY_CONFIDENCE);
+  const loose = judgePairedRounds(head, base, scenario, FUTILITY_CONFIDENCE);
   return undecided.filter((k) => {
     const v = loose.find((m) => m.metric === k)?.verdict;
     return v === 'unchanged' || v === 'improved';

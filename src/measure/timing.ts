@@ -10,6 +10,7 @@
 // Between blocks, both services restart when baseline.restarts is auto (restarts.ts says when and
 // why), so the rounds come from several process pairs instead of one.
 import type { MetricKey } from '../compare/metrics.js';
+import { formatConfidence, FUTILITY_CONFIDENCE } from '../compare/verdict.js';
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
 import { aggregateRounds, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
@@ -173,8 +174,8 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       reason = 'time-budget';
       break;
     }
-    const ruledOut = outcome.ruledOut?.length ? ` (${outcome.ruledOut.join(', ')} ruled out)` : '';
-    progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds${ruledOut}: measuring ${scenario.rounds} more`);
+    const ruledOut = outcome.ruledOut?.length ? `; ${outcome.ruledOut.join(', ')} no longer waited for (a regression of the threshold ruled out at ${formatConfidence(FUTILITY_CONFIDENCE)})` : '';
+    progress(`${outcome.pending.join(', ')} inconclusive after ${measured} rounds: measuring ${scenario.rounds} more${ruledOut}`);
   }
 
   const stop: StopInfo = {

@@ -239,7 +239,7 @@ function timingTable(c: Comparison, head: Results, detail: Detail): string {
       ]);
     });
     for (const note of s.notes) rows.push(['', '', '', '', '', '', `ℹ️ ${inlineText(note)}`]);
-    // The strictest: a confirmation's ruled-out metrics carry their looser level, and say so in their note.
+    // The strictest: ruled-out metrics carry their looser level, and say so in their note.
     const used = Math.max(VERDICT_CONFIDENCE, ...s.metrics.map((m) => m.confidence));
     if (used !== VERDICT_CONFIDENCE) {
       rows.push(['', '', '', '', '', '', `ℹ️ intervals at ${formatConfidence(used)}: the rounds were judged after every block, and all looks together keep ${VERDICT_CONFIDENCE_LABEL}`]);

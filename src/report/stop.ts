@@ -1,5 +1,5 @@
 // How a scenario's measuring ended, in words: the same sentence in progress output and the report.
-import { CONFIRM_FUTILITY_CONFIDENCE, formatConfidence } from '../compare/verdict.js';
+import { FUTILITY_CONFIDENCE, formatConfidence } from '../compare/verdict.js';
 import type { StopInfo } from '../results/types.js';
 
 /**
@@ -13,7 +13,7 @@ export function describeStop(stop: StopInfo): string {
   const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
   const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
   const pending = stop.pending?.length ? stop.pending.join(', ') : '';
-  const ruledOut = stop.ruledOut?.length ? `${stop.ruledOut.join(', ')} cannot be confirmed (a ${formatConfidence(CONFIRM_FUTILITY_CONFIDENCE)} interval rules out a regression of the threshold)` : '';
+  const ruledOut = stop.ruledOut?.length ? `${stop.ruledOut.join(', ')} with a regression of the threshold ruled out by a ${formatConfidence(FUTILITY_CONFIDENCE)} interval` : '';
   const still = [found, pending && `${pending} still inconclusive`, ruledOut].filter(Boolean).join('; ');
   switch (stop.reason) {
     case 'fixed':

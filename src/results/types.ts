@@ -204,7 +204,7 @@ export interface StopInfo {
   /**
    * fixed: `rounds` were configured without adaptation; the others say why adaptive measuring
    * stopped. regressed: a metric regressed beyond its threshold and regressions fail the check.
-   * ruled-out: a confirmation by rerun whose metrics were decided, or could no longer be confirmed
+   * ruled-out: every metric was decided or had its regression ruled out by a 95% interval
    * (`ruledOut`).
    */
   reason: 'conclusive' | 'regressed' | 'ruled-out' | 'max-rounds' | 'time-budget' | 'fixed';
@@ -213,9 +213,9 @@ export interface StopInfo {
   /** Metrics still inconclusive when measuring stopped. */
   pending?: string[];
   /**
-   * Confirmation by rerun: metrics whose regression a 95% interval ruled out at the final look, so
-   * measuring stopped waiting for them; the paired comparison judges them at that 95% level
-   * (unchanged) instead of the look's stricter one (compare.ts, withRuledOut).
+   * Metrics whose regression a 95% interval ruled out at the final look, so measuring stopped
+   * waiting for them; the paired comparison judges them at that 95% level (unchanged) instead of the
+   * look's stricter one (compare.ts, withRuledOut).
    */
   ruledOut?: string[];
   /** Length of one round, and why when it was sized to the endpoint's latency. */
