@@ -22,7 +22,7 @@ import type { MetricKey } from '../src/compare/metrics.js';
 import { lookConfidence } from '../src/compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { loadConfig } from '../src/config/load.js';
-import { judgeLook, type LookOutcome, stopAfterLook } from '../src/measure/judge.js';
+import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
 import { readResultsFile } from '../src/results/io.js';
 import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
 
@@ -58,9 +58,7 @@ function replay(head: RoundResult[], base: RoundResult[], block: number, maxLook
   for (let look = 1; look * block <= head.length; look++) {
     const n = look * block;
     const confidence = lookConfidence(plan, look);
-    const judged = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, metrics);
-    // Without the rule: the ruled-out metrics are still waited for.
-    const outcome: LookOutcome = futility ? judged : { ...judged, pending: [...judged.pending, ...(judged.ruledOut ?? [])], ruledOut: undefined };
+    const outcome = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, metrics, futility);
     const reason = stopAfterLook(outcome, look, maxLooks, budgetCut);
     if (reason) return { rounds: n, reason, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
   }

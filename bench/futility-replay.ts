@@ -17,7 +17,7 @@ import { lookConfidence } from '../src/compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { defaultsConfigFor } from '../src/config/defaults-for.js';
 import type { PerfgateConfig } from '../src/config/types.js';
-import { judgeLook, type LookOutcome, stopAfterLook } from '../src/measure/judge.js';
+import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
 import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
 import { readResultsFiles } from './raw-results.js';
 
@@ -47,9 +47,7 @@ function replay(config: PerfgateConfig, head: RoundResult[], base: RoundResult[]
   for (let look = 1; look * block <= head.length; look++) {
     const n = look * block;
     const confidence = lookConfidence(plan, look);
-    const judged = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence);
-    // Without the bound, the ruled-out metrics are still waited for.
-    const outcome: LookOutcome = bound ? judged : { ...judged, pending: [...judged.pending, ...(judged.ruledOut ?? [])], ruledOut: undefined };
+    const outcome = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, undefined, bound);
     const reason = stopAfterLook(outcome, look, stop.maxLooks, budgetCut);
     if (reason) return { rounds: n, reason, looks: look, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
   }

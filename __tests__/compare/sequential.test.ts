@@ -528,6 +528,11 @@ describe('stopping once a failing regression is found', () => {
     assert.ok(sooner >= 8, `the bound stopped measuring before the sequential levels decided p99 in ${sooner}/10`);
     // A confirmation asked for p99 alone stops the same way.
     const rounds = noisyPairs(BLOCK * MAX_LOOKS, 3001, sd);
+    // Judged as before the bound (futility: false, for the benches that replay both ways): p99 waited for.
+    const n = measure(rounds).rounds;
+    const noBound = judgeLook(rounds.head.slice(0, n), rounds.base.slice(0, n), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), n / BLOCK), undefined, false);
+    assert.equal(noBound.ruledOut, undefined);
+    assert.ok(noBound.pending.includes('p99'), noBound.pending.join(', '));
     assert.equal(measure(rounds, ['budget', 'regression'], ['p99']).reason, 'ruled-out');
     // A real +40% p99 is still caught, not ruled out, with or without \`decide\`.
     const worse = noisyPairs(BLOCK * MAX_LOOKS, 11, { cpu: 0.01, latency: 0.01, p99: 0.1 }, 1, 1.4);
@@ -537,6 +542,27 @@ describe('stopping once a failing regression is found', () => {
       assert.ok(!caught.ruledOut?.includes('p99'));
       assert.equal(verdictOf(caught, 'p99'), 'regressed');
     }
+  });
+
+  test('without the bound, a regression waits for rps and p50 the bound would have ruled out', () => {
+    // +30% CPU, latency unchanged but noisy: looks where the bound rules rps and p50 out while CPU/req
+    // has regressed. Judged without it, the impact on users is not known yet there.
+    let seen = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const rounds = noisyPairs(BLOCK * MAX_LOOKS, 4000 + seed, { cpu: 0.02, latency: 0.05, p99: 0.6 }, 1.3, 1);
+      for (let look = 1; look <= MAX_LOOKS; look++) {
+        const args = [rounds.head.slice(0, look * BLOCK), rounds.base.slice(0, look * BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), look)] as const;
+        const bound = judgeLook(...args);
+        if (!(bound.regressed.includes('CPU/req') && bound.ruledOut?.includes('rps') && bound.ruledOut.includes('p50'))) continue;
+        assert.ok(bound.impactKnown, `seed ${seed}, look ${look}`);
+        const without = judgeLook(...args, undefined, false);
+        assert.equal(without.impactKnown, false, `seed ${seed}, look ${look}`);
+        assert.ok(without.pending.includes('rps') && without.pending.includes('p50'), `seed ${seed}, look ${look}`);
+        seen++;
+        break;
+      }
+    }
+    assert.ok(seen >= 3, `a look with CPU/req regressed and rps, p50 ruled out in ${seen}/10 seeds`);
   });
 
   test('ruled-out metrics end measuring only when nothing else is pending', () => {

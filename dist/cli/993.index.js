@@ -2058,13 +2058,14 @@ const COST = 'cpuUsPerRequest';
  * waiting for a metric whose regression is ruled out at FUTILITY_CONFIDENCE. `decide`, when given,
  * is a confirmation by rerun: it narrows the rule to those metrics, since a confirmation replaces
  * only the verdicts of the metrics it was asked to confirm (compare/confirm.ts) and the others need
- * no more rounds.
+ * no more rounds. `futility: false` judges as before the bound, for the benches that replay recorded
+ * rounds both ways (bench/futility-replay.ts, bench/confirm-replay.ts).
  */
-function judgeLook(head, base, scenario, failOn, confidence, decide) {
+function judgeLook(head, base, scenario, failOn, confidence, decide, futility = true) {
     const judged = (0,compare/* judgePairedRounds */.mu)(head, base, scenario, confidence);
     const metrics = decide ? judged.filter((m) => decide.includes(m.metric)) : judged;
     const undecided = (0,compare/* undecidedMetrics */.ph)(metrics, failOn);
-    const ruledOut = ruledOutMetrics(head, base, scenario, undecided);
+    const ruledOut = futility ? ruledOutMetrics(head, base, scenario, undecided) : [];
     const pending = undecided.filter((k) => !ruledOut.includes(k));
     const regressed = failOn.includes('regression') ? metrics.filter((m) => m.verdict === 'regressed').map((m) => m.metric) : [];
     const label = (key) => (0,compare_metrics/* metricDef */.IH)(key).label;
