@@ -31917,8 +31917,8 @@ const VERDICT_CONFIDENCE_LABEL = `${Math.round(VERDICT_CONFIDENCE * 100)}%`;
  * (src/measure/judge.ts), and the metric is reported unchanged at this level. "Inconclusive" passes
  * the check like "unchanged", so measuring on only to turn a 95% "no regression" into one at the
  * look's far stricter level (99.7% at the 9th of 11 looks) buys no answer the check uses — and on a
- * noisy runner it left CPU/request undecided in 17 of 55 A/A scenarios at the 5 min budget, where a
- * 95% interval ruled a regression out in all but 3 of them (docs/verdicts.md, "Adaptive rounds").
+ * noisy runner it left CPU/request undecided in 17 of 55 A/A scenarios at the 5 min budget, where,
+ * replayed on the same rounds, the bound left 4 (docs/verdicts.md, "Adaptive rounds").
  * A non-binding futility bound: it can only end measuring without a regression, so the false-alarm
  * bound of the sequential levels holds. Simulated (`npm run bench:sequential -- confirm`): an
  * unchanged metric stops after 10–102 paired rounds on average instead of 41–151; changes of twice
