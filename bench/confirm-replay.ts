@@ -24,6 +24,7 @@ import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { loadConfig } from '../src/config/load.js';
 import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
 import { readResultsFile } from '../src/results/io.js';
+import { pairSeconds } from './raw-results.js';
 import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
 
 const { values: args, positionals } = parseArgs({
@@ -102,8 +103,6 @@ function nonSuspects(pr: string, crossRun: Comparison, paired: Comparison): void
   }
   if (nonSuspect.prs.has(pr) && open === 0) nonSuspect.settledPrs++;
 }
-
-const pairSeconds = (h: RoundResult, b: RoundResult) => (h.durationMs + (h.drainMs ?? 0) + b.durationMs + (b.drainMs ?? 0)) / 1000;
 
 console.log('| PR | scenario | metrics confirmed | recorded stop | replayed without the rule | with the rule | load s saved |');
 console.log('| :--- | :--- | :--- | :--- | :--- | :--- | ---: |');

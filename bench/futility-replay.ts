@@ -13,13 +13,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareRuns, decide } from '../src/compare/compare.js';
+import { median } from '../src/compare/stats.js';
 import { lookConfidence } from '../src/compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { defaultsConfigFor } from '../src/config/defaults-for.js';
 import type { PerfgateConfig } from '../src/config/types.js';
 import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
 import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
-import { readResultsFiles } from './raw-results.js';
+import { pairSeconds, readResultsFiles } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({ options: { condition: { type: 'string', default: 'A/A' } }, allowPositionals: true });
 if (positionals.length === 0) {
@@ -65,11 +66,6 @@ function cut(results: Results, name: string, r: Replayed): Results {
   return { ...results, scenarios: [{ ...head, load: rounds(head), stop }], base: { ...results.base!, scenarios: [{ ...base, load: rounds(base) }] } };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
-const pairSeconds = (h: RoundResult, b: RoundResult) => (h.durationMs + (h.drainMs ?? 0) + b.durationMs + (b.drainMs ?? 0)) / 1000;
 
 console.log(`Condition ${args.condition}; each scenario's recorded rounds replayed look by look without and with the 95% bound. "inconclusive": left so when measuring stopped.`);
 console.log('');

@@ -3,7 +3,7 @@
 // sitting (verdicts-measured-rules.ts, process-pairs.ts, interval-dispersion.ts) read it through here.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Results } from '../src/results/types.js';
+import type { Results, RoundResult } from '../src/results/types.js';
 
 export interface ConditionManifest {
   /** File-name prefix of the condition's results files. */
@@ -42,6 +42,9 @@ export function readResultsFiles(dir: string, condition?: string): RawResultsFil
     .filter((f) => slug === undefined || f.slug === slug)
     .map((f) => ({ file: f.file, slug: f.slug, results: JSON.parse(readFileSync(path.join(dir, f.file), 'utf8')) as Results }));
 }
+
+/** Load time of one paired round (both turns, their drains included), in seconds. */
+export const pairSeconds = (h: RoundResult, b: RoundResult) => (h.durationMs + (h.drainMs ?? 0) + b.durationMs + (b.drainMs ?? 0)) / 1000;
 
 export const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** Sample variance (n − 1). */

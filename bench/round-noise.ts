@@ -16,6 +16,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
+import { median } from '../src/compare/stats.js';
+import { groupBy } from './ledger.js';
 import { mean, readResultsFiles } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({ options: { condition: { type: 'string', default: 'A/A' } }, allowPositionals: true });
@@ -60,12 +62,8 @@ class Pooled {
   }
 }
 
-/** Groups items by a key, in first-seen order. */
-function groupBy<T>(xs: readonly T[], key: (x: T) => number | string): T[][] {
-  const groups = new Map<number | string, T[]>();
-  for (const x of xs) groups.set(key(x), [...(groups.get(key(x)) ?? []), x]);
-  return [...groups.values()];
-}
+/** Items grouped by a key (bench/ledger.ts's groupBy, without the keys). */
+const groups = <T>(xs: readonly T[], key: (x: T) => number) => groupBy(xs, (x) => String(key(x))).map(([, g]) => g);
 
 const cpuPerTurn = (r: RoundResult) => (r.cpuUsPerRequest ?? NaN) * r.requests;
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '–');
@@ -99,13 +97,13 @@ for (const dir of positionals) {
       scenarios++;
       if (base?.load?.cpuUsPerRequest) baseCpu.push(base.load.cpuUsPerRequest);
       for (const side of [h, b]) {
-        for (const pair of groupBy(side, (r) => r.processPair ?? 0)) {
+        for (const pair of groups(side, (r) => r.processPair ?? 0)) {
           if (pair.length > 1) turns.add(pair.map((r) => Math.log(r.requests)), pair.map((r) => Math.log(cpuPerTurn(r))));
         }
       }
       const rounds = h.map((r, i) => ({ pair: r.processPair ?? 0, cpu: Math.log(r.cpuUsPerRequest! / b[i]!.cpuUsPerRequest!), rps: Math.log(r.rps / b[i]!.rps) }));
       paired.add(rounds.map((r) => r.cpu), rounds.map((r) => r.rps));
-      const byPair = groupBy(rounds, (r) => r.pair).filter((p) => p.length > 1);
+      const byPair = groups(rounds, (r) => r.pair).filter((p) => p.length > 1);
       byPair.forEach((p) => within.add(p.map((r) => r.cpu)));
       if (byPair.length > 1) {
         const c = centred(byPair.map((p) => mean(p.map((r) => r.cpu))));
@@ -116,8 +114,7 @@ for (const dir of positionals) {
       }
     }
   }
-  const sortedCpu = [...baseCpu].sort((x, y) => x - y);
-  const medianCpu = sortedCpu.length ? sortedCpu[Math.floor((sortedCpu.length - 1) / 2)]! / 2 + sortedCpu[Math.ceil((sortedCpu.length - 1) / 2)]! / 2 : NaN;
+  const medianCpu = median(baseCpu);
   // A pair mean over k rounds has variance σ²/k when pairs add nothing: σ² the within-pair variance.
   const fromRounds = pairs ? Math.sqrt(within.xx / within.df / (roundsPerPair / pairs)) : NaN;
   const pairMeansSd = pairMeansDf ? Math.sqrt(pairMeansSs / pairMeansDf) : NaN;

@@ -120,14 +120,19 @@ const row = (out: string, first: string) =>
     .slice(1, -1)
     .map((c) => c.trim());
 
+/** A getter for the cells of one table row by column name: the header row starts with `first`, the row with `rowFirst`. */
+function cellsOf(out: string, first: string, rowFirst: string): (name: string) => string | undefined {
+  const header = row(out, first);
+  const cells = row(out, rowFirst);
+  assert.ok(header && cells, out);
+  return (name) => cells[header.indexOf(name)];
+}
+
 describe('bench/placement.ts', () => {
   test('pairs each round with its trace window: d, the colocated share, the place in the pair and the switch cost', () => {
     const dir = rawDir(true);
     const out = run('placement.ts', dir);
-    const header = row(out, 'scenario')!;
-    const s1 = row(out, `${path.basename(dir)} A-A-0.json s1`)!;
-    assert.ok(s1, out);
-    const cell = (name: string) => s1[header.indexOf(name)];
+    const cell = cellsOf(out, 'scenario', `${path.basename(dir)} A-A-0.json s1`);
     assert.equal(cell('rounds'), '8');
     assert.equal(cell('d rps'), '+9.5%');
     // Head's service shares CPU 0 with the generator, base's never does.
@@ -215,10 +220,7 @@ describe('bench/round-noise.ts', () => {
   test('how requests and service CPU vary per turn, and what the paired rounds see', () => {
     const dir = rawDir(false);
     const out = run('round-noise.ts', dir);
-    const header = row(out, 'raw dir')!;
-    const cells = row(out, path.basename(dir))!;
-    assert.ok(cells, out);
-    const cell = (name: string) => cells[header.indexOf(name)];
+    const cell = cellsOf(out, 'raw dir', path.basename(dir));
     assert.equal(cell('scenarios'), '2');
     // Each side serves 1000·work·e^±0.01 requests a turn at 150·work·e^∓0.01 µs each: the same CPU
     // every turn whatever it served, so the slope of CPU on requests is 0 (requests are rounded to
@@ -279,10 +281,7 @@ describe('bench/futility-replay.ts', () => {
   test('replays the recorded stops without the bound, and shows where the bound stops and what it decides', () => {
     const dir = recordedDir();
     const out = run('futility-replay.ts', dir);
-    const header = row(out, 'raw dir')!;
-    const cells = row(out, path.basename(dir))!;
-    assert.ok(cells, out);
-    const cell = (name: string) => cells[header.indexOf(name)];
+    const cell = cellsOf(out, 'raw dir', path.basename(dir));
     assert.equal(cell('scenarios'), '2');
     assert.equal(cell('recorded stop reproduced'), '2');
     assert.equal(cell('check failed, without / with'), '0 / 0');
