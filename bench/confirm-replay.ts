@@ -18,14 +18,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Comparison, compareRuns, decide } from '../src/compare/compare.js';
 import { applyConfirmation, confirmReason, metricsToConfirm } from '../src/compare/confirm.js';
-import type { MetricKey } from '../src/compare/metrics.js';
-import { lookConfidence } from '../src/compare/sequential.js';
-import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { loadConfig } from '../src/config/load.js';
-import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
 import { readResultsFile } from '../src/results/io.js';
+import type { Results } from '../src/results/types.js';
 import { pairSeconds } from './raw-results.js';
-import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
+import { type ReplayedStop, replayStop } from './replay.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -42,32 +39,8 @@ const history = readdirSync(historyDir)
   .map((f) => readResultsFile(path.join(historyDir, f)));
 const config = await loadConfig(path.resolve(args.config));
 
-interface Replayed {
-  rounds: number;
-  reason: StopInfo['reason'];
-  confidence: number;
-  ruledOut?: string[];
-}
-
-/**
- * The measuring loop of src/measure/timing.ts over recorded rounds, looks after each block, until a
- * stop or the rounds run out (then: 'time-budget', as the recording was cut there).
- */
-function replay(head: RoundResult[], base: RoundResult[], block: number, maxLooks: number, budgetCut: boolean, metrics: MetricKey[], futility: boolean): Replayed {
-  const scenario = config.scenarios[0]!;
-  const plan = { maxLooks, confidence: VERDICT_CONFIDENCE };
-  for (let look = 1; look * block <= head.length; look++) {
-    const n = look * block;
-    const confidence = lookConfidence(plan, look);
-    const outcome = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, metrics, futility);
-    const reason = stopAfterLook(outcome, look, maxLooks, budgetCut);
-    if (reason) return { rounds: n, reason, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
-  }
-  return { rounds: head.length, reason: 'time-budget', confidence: lookConfidence(plan, Math.floor(head.length / block)) };
-}
-
 /** The confirmation's results cut to `rounds` paired rounds per scenario, with the stop the rule reached. */
-function truncated(paired: Results, stops: Map<string, Replayed>): Results {
+function truncated(paired: Results, stops: Map<string, ReplayedStop>): Results {
   const cut = (scenarios: Results['scenarios'], withStop: boolean) =>
     scenarios.map((s) => {
       const r = stops.get(s.name);
@@ -112,18 +85,17 @@ for (const stem of positionals) {
   const paired = readResultsFile(`${stem}.confirm.json`);
   const crossRun = compareRuns({ head, base: history.at(-1), config, pairing: 'unpaired', history });
   const wanted = metricsToConfirm(crossRun);
-  const plain = new Map<string, Replayed>();
-  const rule = new Map<string, Replayed>();
+  const plain = new Map<string, ReplayedStop>();
+  const rule = new Map<string, ReplayedStop>();
   for (const s of paired.scenarios) {
     const b = paired.base?.scenarios.find((x) => x.name === s.name);
     const metrics = wanted.get(s.name);
     if (!s.load || !b?.load || !s.stop || !metrics) continue;
     const h = s.load.rounds;
     const base = b.load.rounds;
-    const block = config.scenarios[0]!.rounds;
-    const budgetCut = s.stop.maxLooks < Math.floor(config.scenarios[0]!.maxRounds / block);
-    const without = replay(h, base, block, s.stop.maxLooks, budgetCut, metrics, false);
-    const withRule = replay(h, base, block, s.stop.maxLooks, budgetCut, metrics, true);
+    const plan = { scenario: config.scenarios[0]!, failOn: config.failOn, maxLooks: s.stop.maxLooks, decide: metrics };
+    const without = replayStop(h, base, { ...plan, futility: false });
+    const withRule = replayStop(h, base, { ...plan, futility: true });
     plain.set(s.name, without);
     rule.set(s.name, withRule);
     const recordedS = h.reduce((a, r, i) => a + pairSeconds(r, base[i]!), 0);
@@ -137,7 +109,7 @@ for (const stem of positionals) {
     );
   }
   nonSuspects(path.basename(stem), crossRun, compareRuns({ head: paired, config, pairing: 'paired' }));
-  const verdictOf = (stops: Map<string, Replayed>) => decide(applyConfirmation(crossRun, compareRuns({ head: truncated(paired, stops), config, pairing: 'paired' }), 'main'), config.failOn).verdict;
+  const verdictOf = (stops: Map<string, ReplayedStop>) => decide(applyConfirmation(crossRun, compareRuns({ head: truncated(paired, stops), config, pairing: 'paired' }), 'main'), config.failOn).verdict;
   totals.verdicts.push(`${path.basename(stem)}: check ${verdictOf(plain)} without the rule, ${verdictOf(rule)} with it`);
 }
 console.log(

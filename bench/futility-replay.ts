@@ -14,13 +14,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareRuns, decide } from '../src/compare/compare.js';
 import { median } from '../src/compare/stats.js';
-import { lookConfidence } from '../src/compare/sequential.js';
-import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
 import { defaultsConfigFor } from '../src/config/defaults-for.js';
-import type { PerfgateConfig } from '../src/config/types.js';
-import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
-import type { Results, RoundResult, StopInfo } from '../src/results/types.js';
+import type { Results, StopInfo } from '../src/results/types.js';
 import { pairSeconds, readResultsFiles } from './raw-results.js';
+import { type ReplayedStop, replayStop } from './replay.js';
 
 const { values: args, positionals } = parseArgs({ options: { condition: { type: 'string', default: 'A/A' } }, allowPositionals: true });
 if (positionals.length === 0) {
@@ -28,36 +25,8 @@ if (positionals.length === 0) {
   process.exit(2);
 }
 
-interface Replayed {
-  rounds: number;
-  reason: StopInfo['reason'];
-  looks: number;
-  confidence: number;
-  ruledOut?: string[];
-}
-
-/**
- * The measuring loop of src/measure/timing.ts over recorded rounds: a look after each block until a
- * stop, or until the rounds run out (then 'time-budget', where the recording was cut).
- */
-function replay(config: PerfgateConfig, head: RoundResult[], base: RoundResult[], stop: StopInfo, bound: boolean): Replayed {
-  const scenario = config.scenarios[0]!;
-  const block = scenario.rounds;
-  const plan = { maxLooks: stop.maxLooks, confidence: VERDICT_CONFIDENCE };
-  const budgetCut = stop.maxLooks < Math.floor(scenario.maxRounds / block);
-  for (let look = 1; look * block <= head.length; look++) {
-    const n = look * block;
-    const confidence = lookConfidence(plan, look);
-    const outcome = judgeLook(head.slice(0, n), base.slice(0, n), scenario, config.failOn, confidence, undefined, bound);
-    const reason = stopAfterLook(outcome, look, stop.maxLooks, budgetCut);
-    if (reason) return { rounds: n, reason, looks: look, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
-  }
-  const looks = Math.floor(head.length / block);
-  return { rounds: looks * block, reason: 'time-budget', looks, confidence: lookConfidence(plan, looks) };
-}
-
 /** One scenario of a results file, cut to the replayed stop, as the pipeline would have written it. */
-function cut(results: Results, name: string, r: Replayed): Results {
+function cut(results: Results, name: string, r: ReplayedStop): Results {
   const head = results.scenarios.find((s) => s.name === name)!;
   const base = results.base!.scenarios.find((s) => s.name === name)!;
   const rounds = (s: typeof head) => ({ ...s.load!, rounds: s.load!.rounds.slice(0, r.rounds) });
@@ -65,7 +34,6 @@ function cut(results: Results, name: string, r: Replayed): Results {
   if (!r.ruledOut) delete stop.ruledOut;
   return { ...results, scenarios: [{ ...head, load: rounds(head), stop }], base: { ...results.base!, scenarios: [{ ...base, load: rounds(base) }] } };
 }
-
 
 console.log(`Condition ${args.condition}; each scenario's recorded rounds replayed look by look without and with the 95% bound. "inconclusive": left so when measuring stopped.`);
 console.log('');
@@ -89,7 +57,7 @@ for (const dir of positionals) {
       const h = head.load.rounds;
       const b = base.load.rounds;
       [false, true].forEach((bound, i) => {
-        const r = replay(config, h, b, head.stop!, bound);
+        const r = replayStop(h, b, { scenario: config.scenarios[0]!, failOn: config.failOn, maxLooks: head.stop!.maxLooks, futility: bound });
         if (!bound && r.rounds === head.stop!.rounds && r.reason === head.stop!.reason) reproduced++;
         const comparison = compareRuns({ head: cut(results, head.name, r), config, pairing: 'paired' });
         if (decide(comparison, config.failOn).verdict === 'fail') failed[i]!++;

@@ -121,7 +121,8 @@ function stop() {
   clearInterval(tick);
   clearInterval(rediscover);
   const own = process.cpuUsage();
-  emit(['s', Date.now(), own.user + own.system, Date.now() - startedMs]);
+  const endedMs = Date.now();
+  emit(['s', endedMs, own.user + own.system, endedMs - startedMs]);
   flush();
   closeSync(out);
   process.exit(0);

@@ -74,8 +74,8 @@ function readTrace(file: string): Trace {
     // "c" lines (per-CPU busy and steal jiffies) are for a look by hand: this guest reports no steal.
   }
   const instants = [...new Set(samples.map((x) => x[0]))];
-  const steps = instants.slice(1).map((t, i) => t - instants[i]!).sort((a, b) => a - b);
-  return { threads, samples, generatorPid, intervalMs: steps[Math.floor(steps.length / 2)] ?? 0, samplerCores };
+  const steps = instants.slice(1).map((t, i) => t - instants[i]!);
+  return { threads, samples, generatorPid, intervalMs: steps.length > 0 ? median(steps) : 0, samplerCores };
 }
 
 /** The end time of each round, by scenario, side and round number, from the run's progress lines. */

@@ -1,7 +1,7 @@
 // The process tree and each process's CPU ticks, from /proc (Linux only), for the benches that tell
 // the bench's own processes from everything else: bench/other-cpu.ts (cores used beside a run) and
-// bench/placement-sampler.cjs (which threads ran where). CommonJS because the sampler is a plain
-// `node` process — kept off tsx so it stays small beside the run it watches — and requires it.
+// bench/placement-sampler.cjs (which threads ran where). CommonJS because the sampler runs as plain
+// `node`, without tsx's loader compiling beside the run it watches, and requires it.
 const { readdirSync, readFileSync } = require('node:fs');
 
 /**

@@ -26,7 +26,7 @@
 // (Gaussian, Student t3, contaminated normal), scaled so its measured sd (sd of 20 rounds, median over
 // comparisons — how docs/verdicts.md reports noise) equals the level simulated.
 import { parseArgs } from 'node:util';
-import { metricDef } from '../src/compare/metrics.js';
+import { type MetricDef, metricDef } from '../src/compare/metrics.js';
 import { signTestCiRank } from '../src/compare/stats.js';
 import { type SpendingFunction, spendingLookConfidence } from '../src/compare/sequential.js';
 import { FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
@@ -225,6 +225,20 @@ function scenarios(): void {
   }
 }
 
+/** How `trials` adaptive trials of one metric ended, with or without a futility bound: the `confirm` and `futility` modes' cell. */
+function endings(m: { def: MetricDef; threshold: number }, plan: Plan, change: number, noise: () => number, trials: number, futility?: RankRule) {
+  const count = { regressed: 0, unchanged: 0, inconclusive: 0 };
+  let rounds = 0;
+  for (let t = 0; t < trials; t++) {
+    const o = adaptiveTrial({ def: m.def, threshold: m.threshold, ...plan, theta: Math.log1p(change), noise, rank: (n, look) => OBF.rank(n, look, plan.maxLooks), futility });
+    if (o.verdict === 'regressed') count.regressed++;
+    else if (o.verdict === 'unchanged' || o.verdict === 'improved' || o.futile) count.unchanged++;
+    else count.inconclusive++;
+    rounds += o.rounds;
+  }
+  return { ...count, meanRounds: rounds / trials };
+}
+
 function confirm(): void {
   const trials = Number(args.trials ?? 2000);
   const plan: Plan = { block: 10, maxLooks: 16 };
@@ -238,7 +252,7 @@ function confirm(): void {
     ['t3', 0.208],
     ['t3', 0.3],
   ];
-  const rules: { name: string; futility?: (n: number) => number }[] = [
+  const rules: { name: string; futility?: RankRule }[] = [
     { name: 'none (decide at the sequential levels)' },
     ...[0.8, 0.9, 0.95].map((c) => ({ name: `${c * 100}% interval below the threshold`, futility: (n: number) => signTestCiRank(n, c) })),
   ];
@@ -252,23 +266,8 @@ function confirm(): void {
     for (const [shape, sd] of noises) {
       for (const r of rules) {
         const cells = fx.map((e, i) => {
-          const noise = noiseSource(shape, sd, SEED + i);
-          let confirmed = 0;
-          let rounds = 0;
-          for (let t = 0; t < trials; t++) {
-            const o = adaptiveTrial({
-              def: m.def,
-              threshold: m.threshold,
-              ...plan,
-              theta: Math.log1p(e),
-              noise,
-              rank: (n, look) => OBF.rank(n, look, plan.maxLooks),
-              futility: r.futility,
-            });
-            if (o.verdict === 'regressed') confirmed++;
-            rounds += o.rounds;
-          }
-          return `${(e === 0 ? pct2 : pct)(confirmed / trials)} | ${(rounds / trials).toFixed(0)}`;
+          const o = endings(m, plan, e, noiseSource(shape, sd, SEED + i), trials, r.futility);
+          return `${(e === 0 ? pct2 : pct)(o.regressed / trials)} | ${o.meanRounds.toFixed(0)}`;
         });
         console.log(`| ${shape}, sd ${pct(sd)} | ${r.name} | ${cells.join(' | ')} |`);
       }
@@ -307,17 +306,8 @@ function futility(): void {
       for (const plan of plans) {
         for (const r of rules) {
           const cells = fx.map((e, i) => {
-            const noise = noiseSource(shape, sd, SEED + i);
-            const count = { regressed: 0, unchanged: 0, inconclusive: 0 };
-            let rounds = 0;
-            for (let t = 0; t < trials; t++) {
-              const o = adaptiveTrial({ def: m.def, threshold: m.threshold, ...plan, theta: Math.log1p(e), noise, rank: (n, look) => OBF.rank(n, look, plan.maxLooks), futility: r.futility });
-              if (o.verdict === 'regressed') count.regressed++;
-              else if (o.verdict === 'unchanged' || o.verdict === 'improved' || o.futile) count.unchanged++;
-              else count.inconclusive++;
-              rounds += o.rounds;
-            }
-            return `${pct(count.regressed / trials)} / ${pct(count.unchanged / trials)} / ${pct(count.inconclusive / trials)} | ${(rounds / trials).toFixed(0)}`;
+            const o = endings(m, plan, e, noiseSource(shape, sd, SEED + i), trials, r.futility);
+            return `${pct(o.regressed / trials)} / ${pct(o.unchanged / trials)} / ${pct(o.inconclusive / trials)} | ${o.meanRounds.toFixed(0)}`;
           });
           console.log(`| ${shape}, sd ${pct(sd)} | ${plan.maxLooks} | ${r.futility ? 'yes' : 'no'} | ${cells.join(' | ')} |`);
         }

@@ -5,7 +5,7 @@
 // The CLI tests run the bundle users run (bin/perfgate.js → dist/), so dist/ is rebuilt first when the
 // source has changed since it was built, and checked to load nothing but Node built-ins at startup.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,11 @@ if (bundleCheck.status !== 0) process.exit(bundleCheck.status ?? 1);
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'perfgate-jest-'));
 const resultsFile = path.join(outDir, 'results.json');
+// Every temporary file the tests and the processes they start make (os.tmpdir() honours TMPDIR) goes
+// here, so a run leaves nothing behind in /tmp: a full run had left about 270 directories (runner
+// folders, databases) that no test removed. Kept, with its path printed, when a test failed.
+const testTmp = path.join(outDir, 'tmp');
+mkdirSync(testTmp);
 const jest = spawn(
   process.execPath,
   [
@@ -38,12 +43,14 @@ const jest = spawn(
     // One test file at a time, as node:test ran them: the load and end-to-end tests time real work
     // on a 2-core machine, and two files at once would skew each other's figures.
     '--runInBand',
+    // jest's transform cache stays where it was (it names it after os.tmpdir()), out of the run's TMPDIR.
+    `--cacheDirectory=${path.join(os.tmpdir(), `jest_perfgate_${os.userInfo().uid}`)}`,
     '--json',
     `--outputFile=${resultsFile}`,
     ...jestFlags,
     ...filters.map(escape),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, PERFGATE_TEST_SUITE: suite } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, PERFGATE_TEST_SUITE: suite, TMPDIR: testTmp } },
 );
 // Jest stops the processes the tests started when it is interrupted (scripts/jest/global-setup.js);
 // a signal meant for `npm test` (e.g. from a CI timeout) must reach it. A Ctrl-C reaches both anyway.
@@ -51,16 +58,18 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => j
 
 jest.on('exit', (code, signal) => {
   let summary;
+  let failed = 1;
   try {
     const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
     // A file that failed to load ran no test but is a failure all the same.
-    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
     const skipped = r.numPendingTests + r.numTodoTests;
     summary = `${r.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
   } catch {
     // interrupted before jest wrote its results: its own output says what happened
   }
-  rmSync(outDir, { recursive: true, force: true });
+  if (failed === 0 && code === 0) rmSync(outDir, { recursive: true, force: true });
+  else console.error(`\nThe tests' temporary files (service logs, workspaces) are kept in ${testTmp}`);
   if (summary) console.log(`\n${summary}`);
   process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1));
 });

@@ -121,7 +121,7 @@ function aaPowerLine(extra: object): string {
 describe('bench/aa-power-ledger.ts', () => {
   test('counts CPU/request left unchanged by the 95% bound apart, and keeps machines apart', () => {
     const file = path.join(tempDir('ledger-'), 'aa.jsonl');
-    const line = (cpu: string, extra: object) => aaPowerLine({ metrics: { cpuUsPerRequest: { verdict: cpu, change: 0.01 }, rps: { verdict: 'unchanged', change: 0 }, p50: { verdict: 'unchanged', change: 0 } }, ...extra });
+    const line = (cpu: string, extra: object) => aaPowerLine({ metrics: { cpuUsPerRequest: { verdict: cpu, change: 0.01 }, rps: { verdict: 'unchanged', change: -0.005 }, p50: { verdict: 'unchanged', change: 0.004 } }, ...extra });
     const ruledOut = { stop: { rounds: 40, reason: 'ruled-out', ruledOut: ['CPU/req'], processPairs: 4, restartMs: 20000 } };
     writeFileSync(
       file,
@@ -144,6 +144,7 @@ describe('bench/aa-power-ledger.ts', () => {
     assert.equal(cell(xeon, 'CPU/req inconclusive'), '1/3 (33.3%)');
     assert.equal(cell(xeon, 'CPU/req unchanged at 95% (ruled out)'), '1/3 (33.3%)');
     assert.equal(cell(epyc, 'CPU/req unchanged at 95% (ruled out)'), '1/1 (100.0%)');
+    assert.equal(cell(xeon, 'p50 / rps change, median'), '0.4% / -0.5%');
   });
 });
 
