@@ -5,7 +5,7 @@
 // The CLI tests run the bundle users run (bin/perfgate.js → dist/), so dist/ is rebuilt first when the
 // source has changed since it was built, and checked to load nothing but Node built-ins at startup.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,13 @@ const outDir = mkdtempSync(path.join(os.tmpdir(), 'perfgate-jest-'));
 const resultsFile = path.join(outDir, 'results.json');
 // Every temporary file the tests and the processes they start make (os.tmpdir() honours TMPDIR) goes
 // here, so a run leaves nothing behind in /tmp: a full run had left about 270 directories (runner
-// folders, databases) that no test removed. Kept, with its path printed, when a test failed.
+// folders, databases) that no test removed. Kept, with its path printed, when a test failed. Open like
+// /tmp itself (sticky, anyone may create): run as root, embedded PostgreSQL's initdb runs as the
+// `postgres` user and reads its password file from here; a 0700 folder failed every database test.
 const testTmp = path.join(outDir, 'tmp');
 mkdirSync(testTmp);
+chmodSync(outDir, 0o755);
+chmodSync(testTmp, 0o1777);
 const jest = spawn(
   process.execPath,
   [
