@@ -145,6 +145,9 @@ describe('bench/aa-power-ledger.ts', () => {
     assert.equal(cell(xeon, 'CPU/req unchanged at 95% (ruled out)'), '1/3 (33.3%)');
     assert.equal(cell(epyc, 'CPU/req unchanged at 95% (ruled out)'), '1/1 (100.0%)');
     assert.equal(cell(xeon, 'p50 / rps change, median'), '0.4% / -0.5%');
+    // No p50 or rps moved 5% in these lines.
+    assert.equal(cell(xeon, 'of those with p50 or rps moved ≥ 5%: caught'), '0/0 (–%)');
+    assert.equal(cell(epyc, 'of those with p50 or rps moved ≥ 5%: caught'), '0/0 (–%)');
   });
 });
 
