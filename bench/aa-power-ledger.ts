@@ -28,7 +28,7 @@ interface LedgerLine {
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
-  stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number };
+  stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number; turns?: number };
   loadSeconds: number;
   /** The machine, as the results name it (lines from 2026-12-06 21:00 UTC on). */
   runner?: { os: string; cpuModel?: string };
@@ -43,19 +43,22 @@ const lines = readLedger<LedgerLine>(positionals[0], args.since, args.until);
 
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
+/** baseline.turns: rounds of several turns per side are a rule of their own. */
+const turnsLabel = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 && !/, \d+ turns?$/.test(l.condition) ? `, ${l.stop!.turns} turns per round` : '');
 const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);
 /** The row's first two cells; the seeds, when given, name the sittings the row pools. */
 const rowLabel = (l: LedgerLine, seeds: readonly number[] = []) => {
   const seedList = seeds.length > 0 ? ` (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})` : '';
   // A reboot can bring another kind of host (AMD EPYC to Intel Xeon on 2026-12-06), with its own noise.
   const host = l.runner?.cpuModel ? `, ${l.runner.cpuModel}` : '';
-  return `${l.condition}${pairsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}${host}`;
+  return `${l.condition}${pairsLabel(l)}${turnsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}${host}`;
 };
 const groups = groupBy(lines, (l) => rowLabel(l));
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.flatMap((l) => (l.neighbour === null ? [] : [l.neighbour])))].sort((a, b) => a - b);
 
 const verdictIs = (l: LedgerLine, metric: string, v: string) => l.metrics[metric]?.verdict === v;
-const isAA = (l: LedgerLine) => l.condition === 'A/A' || l.condition.startsWith('A/A, restarts');
+// "A/A, restarts never" and "A/A, 4 turns": A/A under a rule the sitting paired with its own.
+const isAA = (l: LedgerLine) => l.condition === 'A/A' || l.condition.startsWith('A/A, ');
 
 /**
  * A rate of a few dozen comparisons says little on its own: 1 failed in 100 is "≤ 1%" by its point,
@@ -91,10 +94,10 @@ const rows = groups.map(([, ls]) => {
     boundColumn(ls, failed),
     // The injected µs are sized from one calibration of the service's CPU/request; the change they
     // really caused (median over the comparisons) says what a "+10%" condition measured.
-    `${(median(ls.map((l) => l.metrics.cpuUsPerRequest?.change ?? 0)) * 100).toFixed(1)}%`,
+    medianChange(ls, 'cpuUsPerRequest'),
     // What of that change users felt: the service's CPU is only part of a request's path, so p50 and
     // rps move by a fraction of it, and how large a fraction decides whether they reach their thresholds.
-    ['p50', 'rps'].map((k) => `${(median(ls.map((l) => l.metrics[k]?.change ?? 0)) * 100).toFixed(1)}%`).join(' / '),
+    ['p50', 'rps'].map((k) => medianChange(ls, k)).join(' / '),
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
     rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
     // Unchanged because a 95% interval ruled its regression out and measuring stopped waiting for it
@@ -113,6 +116,12 @@ const rows = groups.map(([, ls]) => {
     `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
   ].join(' | ');
 });
+
+/** The median change of a metric over the comparisons that measured it (a run that failed has none). */
+function medianChange(ls: LedgerLine[], metric: string): string {
+  const changes = ls.flatMap((l) => (l.metrics[metric] ? [l.metrics[metric].change] : []));
+  return changes.length === 0 ? '–' : `${(median(changes) * 100).toFixed(1)}%`;
+}
 
 function feltCaught(ls: LedgerLine[]): string {
   const felt = ls.filter((l) => (l.metrics.p50?.change ?? 0) >= 0.05 || (l.metrics.rps?.change ?? 0) <= -0.05);

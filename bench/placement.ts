@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import type { RoundResult } from '../src/results/types.js';
 import { median, signTestP } from '../src/compare/stats.js';
 import { percentileOfSorted } from '../src/queries/db-time.js';
-import { mean, readResultsFiles, signedPercent as signed } from './raw-results.js';
+import { correlation, mean, readResultsFiles, signedPercent as signed } from './raw-results.js';
 
 const { values: args, positionals } = parseArgs({
   options: { condition: { type: 'string', default: 'A/A' }, rounds: { type: 'boolean', default: false }, straddle: { type: 'boolean', default: false } },
@@ -327,21 +327,6 @@ function readTracedDir(dir: string): TracedDir {
     }
   }
   return { paired, switched, traces };
-}
-
-function correlation(xs: number[], ys: number[]): number {
-  const ok = xs.map((x, i) => [x, ys[i]!]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const mx = mean(ok.map((p) => p[0]!));
-  const my = mean(ok.map((p) => p[1]!));
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (const [x, y] of ok) {
-    sxy += (x! - mx) * (y! - my);
-    sxx += (x! - mx) ** 2;
-    syy += (y! - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 const traced = positionals.map(readTracedDir);

@@ -13,13 +13,16 @@
 // in the same runs (a restart, warm-ups included; a paired round), the rounds per pair that give the
 // narrowest interval for the time: r* = √(restart cost / round cost × within variance / between variance).
 //
+// Then how fast the machine's speed drifts: whether head and base share more of it in the same round
+// than a round apart (the case for shorter turns).
+//
 // It also prints the rounds by their place in the block: a process that has just started (and warmed
 // up for `warmup`) may still be settling in its first rounds (a JIT still compiling, a heap still
 // growing), which each restart brings back into every block.
 import { parseArgs } from 'node:util';
 import { median, signTestP } from '../src/compare/stats.js';
 import type { RoundResult } from '../src/results/types.js';
-import { mean, readResultsFiles, signedPercent as signed, variance } from './raw-results.js';
+import { correlation, mean, readResultsFiles, signedPercent as signed, variance } from './raw-results.js';
 
 const { values: args, positionals: dirs } = parseArgs({ options: { condition: { type: 'string' } }, allowPositionals: true });
 if (dirs.length === 0) {
@@ -41,6 +44,52 @@ const roundMs: number[] = [];
 type BlockKind = 'after a restart' | 'first block of the run' | 'warm process, next scenario' | 'continuing';
 /** The rounds at one place in a block: each side's CPU/request over its block's median, and d. */
 type PlaceSamples = { head: number[]; base: number[]; d: number[] };
+/**
+ * How far apart in time head's and base's turns may be and still share the machine's speed: within a
+ * pair, log CPU/request of each side centred on the pair's mean (so what a pair adds drops out),
+ * head's against base's in the same round and in the next one, and d against the next round's d.
+ * Both sides' turns of a round lie within one round's time of each other; the next round's, one to
+ * two. Where the same-round correlation is high and the next-round one low, the host's speed drifts
+ * on the scale of a round, and shorter turns (`--aa-duration` in bench/verdicts-aa-power.ts) would
+ * cancel more of it.
+ */
+const timescale = { head: [] as number[], base: [] as number[], headNext: [] as number[], baseNext: [] as number[], d: [] as number[], dNext: [] as number[] };
+function addToTimescale(lh: readonly number[], lb: readonly number[]): void {
+  if (lh.length < 3) return;
+  const ch = lh.map((x) => x - mean(lh));
+  const cb = lb.map((x) => x - mean(lb));
+  const d = ch.map((x, k) => x - cb[k]!);
+  timescale.head.push(...ch);
+  timescale.base.push(...cb);
+  for (let k = 0; k + 1 < ch.length; k++) {
+    timescale.headNext.push(ch[k]!);
+    timescale.baseNext.push(cb[k + 1]!);
+    timescale.d.push(d[k]!);
+    timescale.dNext.push(d[k + 1]!);
+  }
+}
+/**
+ * Consecutive rounds of a pair merged k at a time, each side's CPU/request over the merged turns
+ * (Σ CPU / Σ requests): what one round made of k alternating turns per side, each as long as these
+ * rounds' turns, would measure, switching costs aside. Per k, the within-pair sums for the variance
+ * of the merged rounds' d.
+ */
+const MERGE = [1, 2, 4, 8];
+const merged = new Map<number, { ss: number; df: number }>(MERGE.map((k) => [k, { ss: 0, df: 0 }]));
+function addMerged(turns: readonly { head: RoundResult; base: RoundResult }[]): void {
+  const cpu = (rs: RoundResult[]) => rs.reduce((a, r) => a + r.cpuUsPerRequest! * r.requests, 0) / rs.reduce((a, r) => a + r.requests, 0);
+  for (const k of MERGE) {
+    const ds: number[] = [];
+    for (let i = 0; i + k <= turns.length; i += k) {
+      const group = turns.slice(i, i + k);
+      ds.push(Math.log(cpu(group.map((t) => t.head)) / cpu(group.map((t) => t.base))));
+    }
+    if (ds.length < 2) continue;
+    const acc = merged.get(k)!;
+    acc.ss += variance(ds) * (ds.length - 1);
+    acc.df += ds.length - 1;
+  }
+}
 /** By kind of block and the round's place in it. */
 const byPlace = new Map<BlockKind, Map<number, PlaceSamples>>();
 const pooled = (places: PlaceSamples[]): PlaceSamples => ({
@@ -55,14 +104,25 @@ for (const { results } of files) {
     const h = head.load?.rounds ?? [];
     const b = base?.load?.rounds ?? [];
     const pairs = new Map<number, number[]>();
+    const sides = new Map<number, { head: number[]; base: number[] }>();
+    const merging = new Map<number, { head: RoundResult; base: RoundResult }[]>();
     h.forEach((round: RoundResult, i) => {
       const other = b[i];
       if (round.processPair === undefined || !round.cpuUsPerRequest || !other?.cpuUsPerRequest) return;
       const ds = pairs.get(round.processPair) ?? [];
       ds.push(Math.log(round.cpuUsPerRequest / other.cpuUsPerRequest));
       pairs.set(round.processPair, ds);
+      const pairSides = sides.get(round.processPair) ?? { head: [], base: [] };
+      pairSides.head.push(Math.log(round.cpuUsPerRequest));
+      pairSides.base.push(Math.log(other.cpuUsPerRequest));
+      sides.set(round.processPair, pairSides);
+      const turns = merging.get(round.processPair) ?? [];
+      turns.push({ head: round, base: other });
+      merging.set(round.processPair, turns);
       roundMs.push(round.durationMs + other.durationMs);
     });
+    for (const { head: lh, base: lb } of sides.values()) addToTimescale(lh, lb);
+    for (const turns of merging.values()) addMerged(turns);
     // Blocks of the scenario's look size (all equal: the per-look levels assume it).
     const perBlock = head.stop?.looks ? Math.round(h.length / head.stop.looks) : h.length;
     for (let start = 0; start + perBlock <= h.length && perBlock > 0; start += perBlock) {
@@ -124,6 +184,17 @@ console.log(
           `costs: a restart ${(cRestart / 1000).toFixed(1)} s (median, warm-ups included), a paired round ${(cRound / 1000).toFixed(2)} s`,
           `rounds per pair for the narrowest interval in the time (Kalibera & Jones): ${Number.isFinite(optimal) ? optimal.toFixed(1) : 'as many as possible (no pair effect)'}`,
         ]),
+    '',
+    `How fast the machine's speed drifts (log CPU/request centred per pair, ${timescale.head.length} rounds in pairs of 3 or more; a paired round ${(cRound / 1000).toFixed(2)} s):`,
+    `  head and base, same round: r = ${correlation(timescale.head, timescale.base).toFixed(2)}`,
+    `  head and base, base a round later: r = ${correlation(timescale.headNext, timescale.baseNext).toFixed(2)}`,
+    `  d and the next round's d: r = ${correlation(timescale.d, timescale.dNext).toFixed(2)}`,
+    `Rounds merged k at a time within a pair (one round of k alternating turns per side would measure this, switching costs aside):`,
+    ...MERGE.filter((k) => merged.get(k)!.df > 0).map((k) => {
+      const { ss, df } = merged.get(k)!;
+      // Independent rounds would give sd(k = 1) / √k; drift slower than a round leaves more.
+      return `  k = ${k}: sd of d ${(Math.sqrt(ss / df) * 100).toFixed(2)}%, a merged round ${((k * cRound) / 1000).toFixed(2)} s (${df} df)`;
+    }),
     '',
     'By place in the block, per kind of block (a round\'s d = ln(head / base) of CPU/request; "d > 0" is the',
     'share of rounds where head cost more, ~50% in an A/A comparison and the per-round power of the sign',

@@ -52,5 +52,21 @@ export const variance = (xs: readonly number[]) => {
   const m = mean(xs);
   return xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
 };
+/** Pearson's r over the pairs where both values are finite. */
+export function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const ok = xs.map((x, i) => [x, ys[i]!]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const mx = mean(ok.map((p) => p[0]!));
+  const my = mean(ok.map((p) => p[1]!));
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of ok) {
+    sxy += (x! - mx) * (y! - my);
+    sxx += (x! - mx) ** 2;
+    syy += (y! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
 /** A log-ratio or fraction as a signed percentage with a true minus sign: +1.2%, −0.4%. */
 export const signedPercent = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)}%`;

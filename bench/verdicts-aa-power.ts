@@ -10,7 +10,7 @@
 //                             [--neighbour-cpu N] [--neighbour-duty 0.1-0.9]
 //                             [--ledger bench/results/aa-power-ledger.jsonl] [--cpu-us N]
 //                             [--dropped-index-schedules both|default] [--restarts auto|never]
-//                             [--aa-restarts both] [--trace]
+//                             [--aa-restarts both] [--trace] [--turns N] [--aa-turns N]
 //
 // --ledger appends one JSON line per scenario comparison (condition, machine state, every metric's
 // verdict and change, rounds, why measuring stopped, load seconds) as soon as each `perfgate run`
@@ -37,6 +37,11 @@
 // services restart between blocks of rounds). --aa-restarts both runs the A/A comparisons under both
 // settings (--aa comparisons under each), one run of --per-run scenarios of each in turn, so the two rules meet the same machine
 // states in one sitting; the ledger line says which rule each comparison ran under.
+//
+// --turns N sets baseline.turns for every alternating condition (each side's round measured in N
+// turns, ABBA…, merged; default: perfgate's default). The ledger line carries it in `stop.turns`.
+// --aa-turns N runs the A/A comparisons both ways, as --aa-restarts both does: one run of
+// --per-run scenarios with --turns (or the default), then one with N turns ("A/A, N turns"), in turn.
 //
 // --trace writes, beside each results file in --raw, where every thread ran and how long it waited
 // for a CPU (bench/placement-sampler.cjs, `<file>.trace.jsonl`) and the run's progress lines with
@@ -107,6 +112,8 @@ const { values: args } = parseArgs({
     restarts: { type: 'string', default: DEFAULTS.baseline.restarts },
     'aa-restarts': { type: 'string' },
     trace: { type: 'boolean', default: false },
+    turns: { type: 'string' },
+    'aa-turns': { type: 'string' },
   },
 });
 const BENCH_COMMIT = benchCommit();
@@ -126,6 +133,15 @@ type Restarts = 'auto' | 'never';
 const RESTARTS = args.restarts as Restarts;
 if (RESTARTS !== 'auto' && RESTARTS !== 'never') throw new Error(`--restarts: expected auto or never, got ${args.restarts}`);
 if (args['aa-restarts'] !== undefined && args['aa-restarts'] !== 'both') throw new Error(`--aa-restarts: expected both, got ${args['aa-restarts']}`);
+const turnsArg = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 20)) throw new Error(`--${flag}: expected an integer 1–20, got ${value}`);
+  return n;
+};
+const TURNS = turnsArg('turns', args.turns);
+const AA_TURNS = turnsArg('aa-turns', args['aa-turns']);
+if (AA_TURNS !== undefined && args['aa-restarts'] !== undefined) throw new Error('--aa-turns and --aa-restarts each pair the A/A runs with another rule: give one');
 
 const NEIGHBOUR = (() => {
   if (!args.neighbour && (args['neighbour-cpu'] !== undefined || args['neighbour-duty'] !== undefined)) {
@@ -155,6 +171,8 @@ interface Condition {
   load: string;
   schedule: Schedule;
   restarts: Restarts;
+  /** baseline.turns; undefined: perfgate's default. */
+  turns?: number;
 }
 
 interface ConditionResult {
@@ -228,7 +246,8 @@ function configYaml(c: Condition, baseSha: string, scenarios: number, upstream: 
     ...(args.rounds ? [`  rounds: ${Number(args.rounds)}`] : c.name === 'calibrate' ? ['  rounds: 10'] : []),
     'scenarios:',
     ...names,
-    `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule}, restarts: ${c.restarts} }`,
+    // Turns are a part of alternating rounds; simultaneous ones run both sides in one.
+    `baseline: { source: rerun, ref: ${baseSha}, schedule: ${c.schedule}, restarts: ${c.restarts}${c.turns !== undefined && c.schedule === 'alternating' ? `, turns: ${c.turns}` : ''} }`,
     '',
   ].join('\n');
 }
@@ -459,8 +478,8 @@ async function main(): Promise<void> {
     const results: ConditionResult[] = [];
 
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
-    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS): Condition => ({
-      name: `${name}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}`,
+    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS): Condition => ({
+      name: `${name}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? 1} turn${(turns ?? 1) === 1 ? '' : 's'}`}`,
       service: 'bookshop',
       slowdownUs,
       tailMs,
@@ -468,6 +487,7 @@ async function main(): Promise<void> {
       load,
       schedule,
       restarts,
+      ...(turns === undefined ? {} : { turns }),
     });
 
     // The injected cost is a share of the service's own CPU per request, measured first under the
@@ -505,6 +525,15 @@ async function main(): Promise<void> {
         const n = Math.min(PER_RUN, AA - done);
         for (const restarts of [RESTARTS, other]) {
           byRule.get(restarts)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, n, aaLoad, SCHEDULE, restarts), upstream, env, done));
+        }
+      }
+      for (const parts of byRule.values()) results.push(mergeResults(parts));
+    } else if (AA > 0 && AA_TURNS !== undefined) {
+      const byRule = new Map<number | undefined, ConditionResult[]>([[TURNS, []], [AA_TURNS, []]]);
+      for (let done = 0; done < AA; done += PER_RUN) {
+        const n = Math.min(PER_RUN, AA - done);
+        for (const turns of byRule.keys()) {
+          byRule.get(turns)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, n, aaLoad, SCHEDULE, RESTARTS, turns), upstream, env, done));
         }
       }
       for (const parts of byRule.values()) results.push(mergeResults(parts));

@@ -182,6 +182,7 @@ export async function measure(options: MeasureOptions, onPartial: (partial: Resu
         sides,
         plans: plans[i]!,
         schedule: config.baseline.schedule,
+        turns: config.baseline.turns,
         failOn: config.failOn,
         decide: options.decideOnly?.(scenario.name),
         progress: line,

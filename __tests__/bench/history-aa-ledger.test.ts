@@ -149,6 +149,40 @@ describe('bench/aa-power-ledger.ts', () => {
     assert.equal(cell(xeon, 'of those with p50 or rps moved ≥ 5%: caught'), '0/0 (–%)');
     assert.equal(cell(epyc, 'of those with p50 or rps moved ≥ 5%: caught'), '0/0 (–%)');
   });
+
+  test('counts +10% comparisons users felt (p50 or rps moved 5%) and how many of those were caught; a run without metrics moves no median', () => {
+    const file = path.join(tempDir('ledger-'), 'power.jsonl');
+    const m = (verdict: string, change: number) => ({ verdict, change });
+    const power = (cpu: number, p50: [string, number], rps: [string, number]) =>
+      aaPowerLine({ condition: '+10% CPU (+12 µs)', failed: true, metrics: { cpuUsPerRequest: m('regressed', cpu), p50: m(...p50), rps: m(...rps) } });
+    writeFileSync(
+      file,
+      [
+        power(0.12, ['regressed', 0.07], ['inconclusive', -0.04]), // felt and caught
+        power(0.1, ['inconclusive', 0.06], ['inconclusive', -0.02]), // felt, missed
+        power(0.09, ['inconclusive', 0.03], ['regressed', -0.06]), // felt (rps) and caught
+        power(0.08, ['unchanged', 0.02], ['unchanged', -0.01]), // not felt: not counted
+        aaPowerLine({ condition: '+10% CPU (+12 µs)', status: 'error', failed: true, metrics: {} }),
+        // Rounds of several turns per side (baseline.turns) are a rule of their own: a row apart.
+        aaPowerLine({ stop: { rounds: 40, reason: 'ruled-out', processPairs: 4, restartMs: 20000, turns: 4 }, metrics: { cpuUsPerRequest: m('unchanged', 0.01) } }),
+      ].join('\n') + '\n',
+    );
+    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench', 'aa-power-ledger.ts'), file], { cwd: repoRoot, encoding: 'utf8' });
+    const table = out.split('\n').filter((l) => l.startsWith('| '));
+    const header = table[0]!.split('|').map((c) => c.trim());
+    const row = table.find((l) => l.includes('+10% CPU'))?.split('|').map((c) => c.trim());
+    assert.ok(row, out);
+    const cell = (name: string) => row[header.indexOf(name)];
+    assert.equal(cell('comparisons'), '5');
+    assert.equal(cell('of those with p50 or rps moved ≥ 5%: caught'), '2/3 (66.7%)');
+    assert.equal(cell('p50 or rps regressed'), '2/5 (40.0%)');
+    // Medians over the four comparisons that measured: the failed run is not a change of 0.
+    assert.equal(cell('CPU/req change, median'), '9.5%');
+    assert.equal(cell('p50 / rps change, median'), '4.5% / -3.0%');
+    const turns = table.find((l) => l.startsWith('| A/A, a process pair per block, 4 turns per round | quiet'))?.split('|').map((c) => c.trim());
+    assert.ok(turns, out);
+    assert.equal(turns[header.indexOf('comparisons')], '1');
+  });
 });
 
 describe('bench/aa-power-ledger-md.ts', () => {

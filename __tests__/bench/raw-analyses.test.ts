@@ -309,6 +309,15 @@ describe('bench/process-pairs.ts', () => {
       afterRestart.map((l) => l.split('|').map((c) => c.trim()).slice(2, 4)),
       [['1', '2'], ['2', '2'], ['3', '2'], ['4', '2']],
     );
+    // Centred per pair, the side that runs first is 1% faster: within a round head and base move
+    // apart, a round later (the order flipped) together, and d flips sign every round.
+    assert.match(out, /head and base, same round: r = -1\.00/);
+    assert.match(out, /head and base, base a round later: r = 1\.00/);
+    assert.match(out, /d and the next round's d: r = -1\.00/);
+    // Two rounds merged hold one round of each order: the order effect cancels, d no longer varies.
+    assert.match(out, new RegExp(`k = 1: sd of d ${(0.02 * Math.sqrt(4 / 3) * 100).toFixed(2)}%, a merged round 2\\.00 s`));
+    assert.match(out, /k = 2: sd of d 0\.00%, a merged round 4\.00 s \(4 df\)/);
+    assert.doesNotMatch(out, /k = 4:/, 'one merged round per pair leaves no variance to read');
   });
 
   test('says so when no round names its process pair', () => {

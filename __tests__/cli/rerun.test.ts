@@ -157,6 +157,29 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.equal(results.meta.passes.length, 2, JSON.stringify(results.meta.passes));
   });
 
+  test('baseline.turns: each side takes its turns in ABBA order within a round, merged into one round per side', async () => {
+    const { dir } = makeRepo('{ source: rerun, ref: main, turns: 3 }');
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
+    assert.equal(res.code, 1, `a 300 µs/request slowdown must fail the run\n${res.stderr}`);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const [head, base] = [results.scenarios[0], results.base.scenarios[0]];
+    assert.equal(head.stop.turns, 3);
+    assert.equal(head.load.rounds.length, 8);
+    for (const side of [head, base]) {
+      for (const round of side.load.rounds) {
+        assert.equal(round.turns, 3, JSON.stringify(round));
+        // Three turns of 0.1 s each, every one drained: the round lasts a little over 0.3 s.
+        assert.ok(round.durationMs >= 300 && round.durationMs < 600, JSON.stringify(round));
+      }
+    }
+    assert.match(res.stderr, /measured 8 alternating rounds of 3 turns \(fixed\)/);
+    assert.match(res.stdout, /one after the other, 3 turns each per round \(ABBA… from a random start\)/);
+    // The merged rounds still carry the change: head's CPU per request is above base's in every round.
+    const cpu = (side: { load: { rounds: { cpuUsPerRequest: number }[] } }) => side.load.rounds.map((r) => r.cpuUsPerRequest);
+    assert.ok(cpu(head).every((c: number, i: number) => c > cpu(base)[i]!), JSON.stringify([cpu(head), cpu(base)]));
+  });
+
   test('baseline.restarts: never keeps one process pair for every block', async () => {
     const { dir } = makeRepo('{ source: rerun, ref: main, restarts: never }');
     const config = path.join(dir, 'perfgate.yml');

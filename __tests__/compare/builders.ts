@@ -162,7 +162,7 @@ export function config(scenarios: ScenarioConfig[], extra: Partial<PerfgateConfi
       stopTimeoutMs: 5000,
     },
     scenarios,
-    baseline: { source: 'rerun', artifact: 'perfgate-baseline', schedule: 'simultaneous', restarts: 'auto', timeBudgetMs: 1_200_000 },
+    baseline: { source: 'rerun', artifact: 'perfgate-baseline', schedule: 'simultaneous', restarts: 'auto', turns: 1, timeBudgetMs: 1_200_000 },
     failOn: ['budget', 'regression'],
     ...extra,
   };

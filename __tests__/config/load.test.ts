@@ -70,7 +70,7 @@ describe('valid configs', () => {
     assert.equal(config.service.stopTimeoutMs, 5000);
     assert.deepEqual(config.service.env, {});
     assert.equal(config.database, undefined);
-    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', timeBudgetMs: 1_800_000 });
+    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1, timeBudgetMs: 1_800_000 });
     assert.deepEqual(config.failOn, ['budget', 'regression']);
     assert.deepEqual(config.scenarios, [
       {
@@ -102,6 +102,20 @@ describe('valid configs', () => {
       line: 6,
       message: /must be at least rounds \(10\)/,
     });
+  });
+
+  test('baseline.turns: 1 by default; more with alternating rounds; with simultaneous rounds, or above 20, an error', () => {
+    const withBaseline = (b: string) => MINIMAL + `baseline: ${b}\n`;
+    assert.equal(parseConfig(withBaseline('{ source: rerun, turns: 4 }'), FILE, {}).baseline.turns, 4);
+    assertIssue(withBaseline('{ source: rerun, schedule: simultaneous, turns: 4 }'), {
+      path: 'baseline.turns',
+      line: 7,
+      message: /turns \(4\) applies to alternating rounds: .*Remove turns or use schedule: alternating/,
+    });
+    assertIssue(withBaseline('{ source: rerun, turns: 21 }'), { path: 'baseline.turns', line: 7, message: /20/ });
+    assertIssue(withBaseline('{ source: rerun, turns: 0 }'), { path: 'baseline.turns', line: 7, message: /1/ });
+    // One turn is the schedule as it always was, and simultaneous rounds accept it.
+    assert.equal(parseConfig(withBaseline('{ source: rerun, schedule: simultaneous, turns: 1 }'), FILE, {}).baseline.turns, 1);
   });
 
   test('database.timing: direct by default, proxied on request, anything else an error', () => {
@@ -203,7 +217,7 @@ describe('valid configs', () => {
     assert.deepEqual(raw.request.headers, { 'Content-Type': 'text/csv' }, 'an explicit content type is kept, in any case');
     assert.equal(raw.request.body, '{"a":1}');
 
-    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', timeBudgetMs: 1_800_000, file: '/base.json' });
+    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1, timeBudgetMs: 1_800_000, file: '/base.json' });
     assert.deepEqual(config.failOn, ['regression']);
   });
 

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { describe, test } from '@jest/globals';
 import { onTestFinished } from '../helpers/on-test-finished.js';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
+import { firstUnenterable, startEmbeddedPostgres } from '../../src/demo/embedded-postgres.js';
 import { EnvironmentError } from '../../src/errors.js';
 
 describe('startEmbeddedPostgres', () => {
@@ -102,6 +102,41 @@ describe('startEmbeddedPostgres', () => {
     if (dataDir) assert.equal(existsSync(dataDir), false, 'the data dir is removed');
   });
 
+  // CI runs as root; there initdb runs as `postgres` and must reach TMPDIR (a normal user runs it as itself).
+  (process.getuid?.() === 0 ? test : test.skip)(
+    'as root, a TMPDIR the postgres user cannot enter is an EnvironmentError naming it, and leaves nothing behind',
+    () => {
+      const privateTmp = mkdtempSync(path.join(os.tmpdir(), 'perfgate-private-'));
+      chmodSync(privateTmp, 0o700);
+      onTestFinished(() => rmSync(privateTmp, { recursive: true, force: true }));
+      // A process of its own: os.tmpdir() reads the real environment, which a test's process.env is not.
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fixturePath(), 'exit-code'], {
+        env: { ...process.env, TMPDIR: privateTmp },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.notEqual(child.status, 0, `the server must not start: ${child.stdout}`);
+      assert.ok(child.stderr.includes(`cannot enter ${privateTmp} (mode 0700`), child.stderr);
+      assert.match(child.stderr, /EnvironmentError|embedded PostgreSQL: running as root/);
+      assert.match(child.stderr, /Set TMPDIR to a directory other users can enter/);
+      // (tsx keeps its cache there too.)
+      assert.deepEqual(readdirSync(privateTmp).filter((f) => f.startsWith('perfgate-pg-')), [], 'the data dir is removed');
+    },
+  );
+
+  test('firstUnenterable applies the one class of permission bits that fits the user', () => {
+    const user = { uid: 70, gids: [70, 5] };
+    const dir = (p: string, mode: number, uid: number, gid: number) => ({ path: p, mode, uid, gid });
+    assert.equal(firstUnenterable([dir('/', 0o755, 0, 0), dir('/tmp', 0o1777, 0, 0)], user), undefined);
+    assert.equal(firstUnenterable([dir('/', 0o755, 0, 0), dir('/x', 0o700, 0, 0), dir('/x/y', 0o700, 0, 0)], user)?.path, '/x');
+    // Owner bits alone apply to the owner, even where others may enter.
+    assert.equal(firstUnenterable([dir('/o', 0o077, 70, 0)], user)?.path, '/o');
+    assert.equal(firstUnenterable([dir('/o', 0o700, 70, 0)], user), undefined);
+    // Group bits apply through a supplementary group too, and then others' bits do not.
+    assert.equal(firstUnenterable([dir('/g', 0o710, 0, 5)], user), undefined);
+    assert.equal(firstUnenterable([dir('/g', 0o701, 0, 5)], user)?.path, '/g');
+  });
+
   test('importing embedded-postgres does not override the exit code', async () => {
     // The package installs async-exit-hook, which would exit(0) on beforeExit.
     const { child } = await startChild('exit-code');
@@ -111,9 +146,10 @@ describe('startEmbeddedPostgres', () => {
 });
 
 /** The fixture in its own process group, killed whole after the test. */
+const fixturePath = () => path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'pg-child.ts');
+
 function spawnChild(mode: string) {
-  const fixture = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'pg-child.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixturePath(), mode], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   onTestFinished(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');

@@ -5,9 +5,12 @@ import {
   aggregateRounds,
   clientCpuShare,
   createLatencyHistogram,
+  histogramOf,
   mergeHistograms,
+  mergeTurns,
   percentilesOf,
 } from '../../src/load/index.js';
+import { attachHistogram } from '../../src/load/histogram.js';
 import type { RoundResult } from '../../src/results/types.js';
 
 function round(fields: Partial<RoundResult> & Pick<RoundResult, 'requests' | 'durationMs'>): RoundResult {
@@ -25,6 +28,44 @@ function histogramOfValues(values: number[]) {
   for (const v of values) h.recordValue(v);
   return h;
 }
+
+describe('mergeTurns', () => {
+  test("one side's turns become one round: requests, time, drain and CPU summed, latency from the merged histograms, and a histogram to aggregate it further", () => {
+    const a = round({ requests: 300, durationMs: 250, drainMs: 2, cpuUsPerRequest: 100, peakRssBytes: 5e6, clientLoopDelayUs: 900, errors: 1 });
+    const b = round({ requests: 100, durationMs: 250, drainMs: 3, cpuUsPerRequest: 140, peakRssBytes: 6e6, clientLoopDelayUs: 700, non2xx: 2 });
+    attachHistogram(a, histogramOfValues([100, 100, 100]));
+    attachHistogram(b, histogramOfValues([9000]));
+    const merged = mergeTurns([a, b]);
+    assert.deepEqual(
+      { ...merged },
+      {
+        rps: 400 / 0.5,
+        latencyUs: { p50: 100, p90: 9000, p99: 9000, max: 9000 },
+        requests: 400,
+        errors: 1,
+        non2xx: 2,
+        durationMs: 500,
+        drainMs: 5,
+        cpuUsPerRequest: (300 * 100 + 100 * 140) / 400,
+        peakRssBytes: 6e6,
+        clientLoopDelayUs: 900,
+        turns: 2,
+      },
+    );
+    assert.equal(histogramOf(merged)?.totalCount, 4);
+    // The scenario's aggregate over merged rounds reads the merged histograms, not median percentiles.
+    assert.deepEqual(aggregateRounds([merged]).latencyUs, merged.latencyUs);
+  });
+
+  test('a turn without a histogram (read back from JSON) leaves the merged round without one', () => {
+    const a = round({ requests: 10, durationMs: 100 });
+    attachHistogram(a, histogramOfValues([100]));
+    const merged = mergeTurns([a, round({ requests: 10, durationMs: 100 })]);
+    assert.equal(histogramOf(merged), undefined);
+    assert.equal(merged.drainMs, undefined);
+    assert.equal(merged.cpuUsPerRequest, undefined);
+  });
+});
 
 describe('aggregateRounds', () => {
   test('rps is total requests over total measured seconds, not the mean of round rps', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { inRandomOrder } from '../../src/measure/order.js';
+import { inRandomOrder, turnSequence } from '../../src/measure/order.js';
 
 describe('the order of the sides', () => {
   // A fixed sequence of draws: the helper must follow the draw, not a position of its own.
@@ -25,5 +25,15 @@ describe('the order of the sides', () => {
     const never = () => assert.fail('no draw for a single side');
     assert.deepEqual(inRandomOrder(['head'], never), ['head']);
     assert.deepEqual(inRandomOrder([], never), []);
+  });
+
+  test('turns within a round: the drawn order, then its reverse (ABBA…), each side as often first as last', () => {
+    assert.deepEqual(turnSequence(['base', 'head'], 4), ['base', 'head', 'head', 'base', 'base', 'head', 'head', 'base']);
+    assert.deepEqual(turnSequence(['head', 'base'], 1), ['head', 'base']);
+    assert.deepEqual(turnSequence(['head', 'base'], 3), ['head', 'base', 'base', 'head', 'head', 'base']);
+    // With an even count the mean position of each side's turns is the same.
+    const seq = turnSequence(['a', 'b'], 6);
+    const meanAt = (x: string) => seq.reduce((sum, s, i) => sum + (s === x ? i : 0), 0) / 6;
+    assert.equal(meanAt('a'), meanAt('b'));
   });
 });

@@ -42,6 +42,14 @@ describe('describeStop', () => {
     assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 10, looks: 1, processPairs: 1 })), 'conclusive after 10 alternating rounds', 'one pair is not worth a word');
   });
 
+  test('rounds of several turns per side say so (baseline.turns)', () => {
+    assert.equal(
+      describeStop(stop({ reason: 'conclusive', rounds: 60, looks: 6, processPairs: 6, turns: 4 })),
+      'conclusive after 60 alternating rounds of 4 turns from 6 process pairs (6 looks)',
+    );
+    assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 60, looks: 6, turns: 1 })), 'conclusive after 60 alternating rounds (6 looks)');
+  });
+
   test('conclusive and fixed plans', () => {
     assert.equal(describeStop(stop({ reason: 'conclusive', rounds: 40, looks: 4 })), 'conclusive after 40 alternating rounds (4 looks)');
     assert.equal(describeStop(stop({ reason: 'fixed', rounds: 20, looks: 1, schedule: undefined })), 'measured 20 rounds (fixed)');

@@ -1102,6 +1102,39 @@ function aggregateRounds(rounds, histograms = rounds.map(histogramOf)) {
         result.warnings = warnings;
     return result;
 }
+/**
+ * One side's turns of an alternating round (baseline.turns) as that side's one round: requests, time
+ * and CPU summed, latency from the merged histograms — what one turn of their total length measures,
+ * except that the other side ran in between.
+ */
+function mergeTurns(turns) {
+    const load = aggregateRounds(turns);
+    const max = (value) => {
+        const values = turns.map(value).filter((v) => v !== undefined);
+        return values.length > 0 ? Math.max(...values) : undefined;
+    };
+    const drainMs = turns.some((t) => t.drainMs !== undefined) ? sum(turns, (t) => t.drainMs ?? 0) : undefined;
+    const loopDelay = max((t) => t.clientLoopDelayUs);
+    const round = {
+        rps: load.rps,
+        latencyUs: load.latencyUs,
+        requests: load.requests,
+        errors: load.errors,
+        non2xx: load.non2xx,
+        durationMs: sum(turns, (t) => t.durationMs),
+        ...(drainMs === undefined ? {} : { drainMs }),
+        ...(load.requestsPerConnection === undefined ? {} : { requestsPerConnection: load.requestsPerConnection }),
+        ...(load.cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest: load.cpuUsPerRequest }),
+        ...(load.peakRssBytes === undefined ? {} : { peakRssBytes: load.peakRssBytes }),
+        ...(load.clientCpuUsPerRequest === undefined ? {} : { clientCpuUsPerRequest: load.clientCpuUsPerRequest }),
+        ...(loopDelay === undefined ? {} : { clientLoopDelayUs: loopDelay }),
+        turns: turns.length,
+    };
+    const histograms = turns.map(histogramOf);
+    if (histograms.every((h) => h !== undefined))
+        attachHistogram(round, mergeHistograms(histograms));
+    return round;
+}
 /** Fraction of one core the load generator used during a round (undefined when unknown). */
 function clientCpuShare(round) {
     if (round.clientCpuUsPerRequest === undefined || round.durationMs <= 0)
@@ -2125,6 +2158,15 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
 function inRandomOrder(sides, random = Math.random) {
     return sides.length > 1 && random() < 0.5 ? [...sides].reverse() : sides;
 }
+/**
+ * The turns of an alternating round of `turns` turns per side (baseline.turns): the drawn order, then
+ * its reverse, and so on (ABBA…), so neither side's turns sit earlier on average when `turns` is even,
+ * and a steady drift of the machine's speed cancels within the round.
+ */
+function turnSequence(order, turns) {
+    const reversed = [...order].reverse();
+    return Array.from({ length: turns }, (_, t) => (t % 2 === 0 ? order : reversed)).flat();
+}
 
 ;// CONCATENATED MODULE: ./lib/measure/restarts.js
 // When rerun mode restarts base and head between blocks of rounds (baseline.restarts: auto).
@@ -2175,6 +2217,7 @@ async function timeScenario(opts) {
     let sides = opts.sides;
     const paired = sides.length > 1;
     const together = paired && opts.schedule === 'simultaneous';
+    const turns = paired && !together ? (opts.turns ?? 1) : 1;
     const tag = (s) => (paired ? `${s.side} ` : '');
     const startedAt = Date.now();
     const loadOptions = (s, durationMs) => ({
@@ -2220,11 +2263,22 @@ async function timeScenario(opts) {
             measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
             return;
         }
-        for (const s of order) {
+        if (turns === 1) {
+            for (const s of order) {
+                if (signal?.aborted)
+                    throw new errors/* EnvironmentError */.eG('interrupted');
+                record(s, await load_runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
+            }
+            return;
+        }
+        const parts = new Map(sides.map((s) => [s.side, []]));
+        for (const s of turnSequence(order, turns)) {
             if (signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            record(s, await load_runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
+            parts.get(s.side).push(await load_runLoad(loadOptions(s, length.roundMs / turns)));
         }
+        for (const s of order)
+            record(s, mergeTurns(parts.get(s.side)), label, rounds.get(s.side));
     };
     const configured = planFor(scenario);
     const adaptive = paired && configured.maxLooks > 1;
@@ -2238,8 +2292,9 @@ async function timeScenario(opts) {
     // plan has as many looks as blocks fit the time left (plannedLooks says why).
     const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
     const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
-    const roundsMs = scenario.rounds * (length.roundMs + drainMs) * sidesInTurn;
-    const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
+    // Every turn drains its requests in flight.
+    const roundsMs = scenario.rounds * (length.roundMs + turns * drainMs) * sidesInTurn;
+    const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs: turns * drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
     const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
     const plan = { ...configured, maxLooks: looks };
     const budgetCut = adaptive && looks < configured.maxLooks;
@@ -2292,6 +2347,7 @@ async function timeScenario(opts) {
     }
     const stop = {
         ...(paired ? { schedule: opts.schedule } : {}),
+        ...(turns > 1 ? { turns } : {}),
         rounds: rounds.get('head').length,
         ...(paired ? { processPairs: processPair } : {}),
         ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),
@@ -2545,6 +2601,7 @@ async function measure(options, onPartial) {
                 sides,
                 plans: plans[i],
                 schedule: config.baseline.schedule,
+                turns: config.baseline.turns,
                 failOn: config.failOn,
                 decide: options.decideOnly?.(scenario.name),
                 progress: line,

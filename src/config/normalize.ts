@@ -88,10 +88,17 @@ export function normalizeConfig(
     artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
     schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
     restarts: raw.baseline?.restarts ?? DEFAULTS.baseline.restarts,
+    turns: raw.baseline?.turns ?? DEFAULTS.baseline.turns,
     timeBudgetMs: positiveMs(['baseline', 'timeBudget'], raw.baseline?.timeBudget ?? DEFAULTS.runTimeBudget, issues, raw.baseline?.timeBudget !== undefined),
     ...(raw.baseline?.file === undefined ? {} : { file: path.resolve(folder, raw.baseline.file) }),
     ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),
   };
+  if (baseline.turns > 1 && baseline.schedule === 'simultaneous') {
+    issues.add(
+      ['baseline', 'turns'],
+      `turns (${baseline.turns}) applies to alternating rounds: with schedule: simultaneous both sides run at once, in one turn. Remove turns or use schedule: alternating`,
+    );
+  }
   if (issues.list.length > 0) return { issues: issues.list };
   return {
     config: {

@@ -36,7 +36,7 @@ export const DEFAULTS = {
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
-  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto' },
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1 },
   failOn: ['budget', 'regression'],
   database: { protocol: 'postgres', timing: 'direct', seqScanRows: 10_000 },
 } as const;
@@ -102,5 +102,8 @@ export function explainKeyPattern(patternSource: string): string | undefined {
   return keyExplanations.get(patternSource);
 }
 
-/** Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files (rounds). */
-export const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000 } as const;
+/**
+ * Upper bounds where a huge value exhausts memory (connections, pipelining) or outgrows results files
+ * (rounds); a turn of a round shorter than a twentieth of it would be mostly its start and drain.
+ */
+export const LIMITS = { connections: 10_000, pipelining: 100, rounds: 10_000, turns: 20 } as const;

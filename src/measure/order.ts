@@ -10,3 +10,13 @@
 export function inRandomOrder<T>(sides: readonly T[], random: () => number = Math.random): readonly T[] {
   return sides.length > 1 && random() < 0.5 ? [...sides].reverse() : sides;
 }
+
+/**
+ * The turns of an alternating round of `turns` turns per side (baseline.turns): the drawn order, then
+ * its reverse, and so on (ABBA…), so neither side's turns sit earlier on average when `turns` is even,
+ * and a steady drift of the machine's speed cancels within the round.
+ */
+export function turnSequence<T>(order: readonly T[], turns: number): T[] {
+  const reversed = [...order].reverse();
+  return Array.from({ length: turns }, (_, t) => (t % 2 === 0 ? order : reversed)).flat();
+}

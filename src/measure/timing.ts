@@ -7,19 +7,23 @@
 // once (half the noise, but blind to such a shared-resource regression); the head then also runs a
 // few rounds alone, which carry its absolute numbers (budgets).
 //
+// With baseline.turns > 1, an alternating round is several turns per side in ABBA order, each side's
+// turns merged into its one sample: the machine's speed drifts over seconds (docs/verdicts.md), and
+// turns closer in time share more of that drift, which the head/base ratio then cancels.
+//
 // Between blocks, both services restart when baseline.restarts is auto (restarts.ts says when and
 // why), so the rounds come from several process pairs instead of one.
 import type { MetricKey } from '../compare/metrics.js';
 import { formatConfidence, FUTILITY_CONFIDENCE } from '../compare/verdict.js';
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
-import { aggregateRounds, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
+import { aggregateRounds, mergeTurns, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
 import { roundLength } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
 import { judgeLook, lookConfidence, planFor, plannedLooks, stopAfterLook, type LookOutcome } from './judge.js';
-import { inRandomOrder } from './order.js';
+import { inRandomOrder, turnSequence } from './order.js';
 import { restartDue, restartShareMs } from './restarts.js';
 import type { BootedSide, Side } from './side.js';
 
@@ -30,6 +34,8 @@ export interface TimingOptions {
   /** Per side, how rounds connect (the probe's finding). */
   plans: Map<Side, ConnectionPlan>;
   schedule: RerunSchedule;
+  /** Alternating schedule: turns each side takes per round (baseline.turns); 1 when absent. */
+  turns?: number;
   failOn: readonly FailOn[];
   /** Only these metrics' verdicts are wanted (MeasureOptions.decideOnly): adaptive rounds wait for no other. */
   decide?: readonly MetricKey[];
@@ -63,6 +69,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let sides = opts.sides;
   const paired = sides.length > 1;
   const together = paired && opts.schedule === 'simultaneous';
+  const turns = paired && !together ? (opts.turns ?? 1) : 1;
   const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
   const startedAt = Date.now();
   const loadOptions = (s: BootedSide, durationMs: number): RoundOptions => ({
@@ -108,10 +115,19 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
       return;
     }
-    for (const s of order) {
-      if (signal?.aborted) throw new EnvironmentError('interrupted');
-      record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side)!);
+    if (turns === 1) {
+      for (const s of order) {
+        if (signal?.aborted) throw new EnvironmentError('interrupted');
+        record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side)!);
+      }
+      return;
     }
+    const parts = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
+    for (const s of turnSequence(order, turns)) {
+      if (signal?.aborted) throw new EnvironmentError('interrupted');
+      parts.get(s.side)!.push(await runLoad(loadOptions(s, length.roundMs / turns)));
+    }
+    for (const s of order) record(s, mergeTurns(parts.get(s.side)!), label, rounds.get(s.side)!);
   };
 
   const configured = planFor(scenario);
@@ -126,8 +142,9 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   // plan has as many looks as blocks fit the time left (plannedLooks says why).
   const leftMs = Math.min(scenario.timeBudgetMs - (Date.now() - startedAt), opts.runBudgetLeftMs());
   const drainMs = Math.max(0, ...warm.map((w) => w.latencyUs.p50 / 1000));
-  const roundsMs = scenario.rounds * (length.roundMs + drainMs) * sidesInTurn;
-  const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
+  // Every turn drains its requests in flight.
+  const roundsMs = scenario.rounds * (length.roundMs + turns * drainMs) * sidesInTurn;
+  const block = { rounds: scenario.rounds, roundMs: length.roundMs, drainMs: turns * drainMs, sidesInTurn, restartMs: restarting ? restartShareMs(restartMs, roundsMs) : 0 };
   const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
   const plan = { ...configured, maxLooks: looks };
   const budgetCut = adaptive && looks < configured.maxLooks;
@@ -180,6 +197,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
 
   const stop: StopInfo = {
     ...(paired ? { schedule: opts.schedule } : {}),
+    ...(turns > 1 ? { turns } : {}),
     rounds: rounds.get('head')!.length,
     ...(paired ? { processPairs: processPair } : {}),
     ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),

@@ -483,6 +483,11 @@ function dbTimingLine(head: Results): string | undefined {
   return undefined;
 }
 
+function alternatingHow(turns: number): string {
+  if (turns === 1) return 'one after the other in random order (AB/BA)';
+  return `one after the other, ${turns} turns each per round (ABBA… from a random start), each side's turns merged into its round`;
+}
+
 function footer(c: Comparison, ctx: ReportContext): string {
   const lines: string[] = [];
   const roundsHead = [...new Set(c.scenarios.filter((s) => s.status !== 'removed').map((s) => s.rounds.head))];
@@ -497,7 +502,7 @@ function footer(c: Comparison, ctx: ReportContext): string {
     const how =
       ctx.head.meta.schedule === 'simultaneous'
         ? 'at the same time, each under its own load (so timing figures are lower than alone; budgets use rounds of head alone)'
-        : 'one after the other in random order (AB/BA)';
+        : alternatingHow(Math.max(1, ...ctx.head.scenarios.map((s) => s.stop?.turns ?? 1)));
     const pairs = Math.max(1, ...ctx.head.scenarios.map((s) => s.stop?.processPairs ?? 1));
     const restarted = pairs > 1 ? `, both restarted between blocks of rounds (up to ${pairs} process pairs per scenario)` : '';
     lines.push(

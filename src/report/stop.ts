@@ -9,7 +9,8 @@ import type { StopInfo } from '../results/types.js';
  */
 export function describeStop(stop: StopInfo): string {
   const pairs = stop.processPairs !== undefined && stop.processPairs > 1 ? ` from ${stop.processPairs} process pairs` : '';
-  const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}${pairs}`;
+  const turns = stop.turns !== undefined && stop.turns > 1 ? ` of ${stop.turns} turns` : '';
+  const rounds = `${stop.rounds} ${stop.schedule ? `${stop.schedule} ` : ''}round${stop.rounds === 1 ? '' : 's'}${turns}${pairs}`;
   const looks = stop.looks > 1 ? ` (${stop.looks} looks)` : '';
   const found = stop.regressed?.length ? `${stop.regressed.join(', ')} regressed` : '';
   const pending = stop.pending?.length ? stop.pending.join(', ') : '';

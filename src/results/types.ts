@@ -52,6 +52,8 @@ export interface RoundResult {
    * blocks of rounds (baseline.restarts), so rounds of one block share a pair.
    */
   processPair?: number;
+  /** Alternating rerun rounds (baseline.turns): this side's round was measured in this many turns, merged. */
+  turns?: number;
 }
 
 export interface LoadResult {
@@ -196,6 +198,8 @@ export interface StopInfo {
   processPairs?: number;
   /** Rerun mode: time spent restarting both sides between blocks, warm-ups included. */
   restartMs?: number;
+  /** Alternating rerun rounds: turns each side took per round (baseline.turns), when more than one. */
+  turns?: number;
   /** Looks the sequential rule took (1 for fixed rounds). */
   looks: number;
   maxLooks: number;
