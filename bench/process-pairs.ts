@@ -3,10 +3,11 @@
 // round tagged with its processPair):
 //
 //   node --import tsx bench/process-pairs.ts <raw dir of bench/verdicts-aa-power.ts> [<raw dir> …] [--condition A/A]
+//                                            [--metric cpu|rps|p50|p90|p99]
 //
 // Several raw directories are pooled, as one sitting.
 //
-// Per scenario, each paired round gives d = ln(head / base) of CPU per request. A one-way
+// Per scenario, each paired round gives d = ln(head / base) of CPU per request (or of --metric). A one-way
 // random-effects analysis over the scenario's pairs (Kalibera & Jones, ISMM 2013, the two-level case)
 // splits the variance of d into the part within a pair (round to round) and the part between pairs
 // (what one pair adds to all its rounds), pooled over scenarios. From those and the costs measured
@@ -24,11 +25,20 @@ import { median, signTestP } from '../src/compare/stats.js';
 import type { RoundResult } from '../src/results/types.js';
 import { correlation, mean, readResultsFiles, signedPercent as signed, variance } from './raw-results.js';
 
-const { values: args, positionals: dirs } = parseArgs({ options: { condition: { type: 'string' } }, allowPositionals: true });
-if (dirs.length === 0) {
-  console.error('usage: node --import tsx bench/process-pairs.ts <raw dir> [<raw dir> …] [--condition A/A]');
+const { values: args, positionals: dirs } = parseArgs({ options: { condition: { type: 'string' }, metric: { type: 'string', default: 'cpu' } }, allowPositionals: true });
+const METRICS: Record<string, { label: string; of: (r: RoundResult) => number | undefined }> = {
+  cpu: { label: 'CPU/request', of: (r) => r.cpuUsPerRequest },
+  rps: { label: 'rps', of: (r) => r.rps },
+  p50: { label: 'p50', of: (r) => r.latencyUs.p50 },
+  p90: { label: 'p90', of: (r) => r.latencyUs.p90 },
+  p99: { label: 'p99', of: (r) => r.latencyUs.p99 },
+};
+const metric = METRICS[args.metric!];
+if (dirs.length === 0 || !metric) {
+  console.error('usage: node --import tsx bench/process-pairs.ts <raw dir> [<raw dir> …] [--condition A/A] [--metric cpu|rps|p50|p90|p99]');
   process.exit(2);
 }
+const valueOf = metric.of;
 const files = dirs.flatMap((dir) => readResultsFiles(dir, args.condition));
 
 let within = 0;
@@ -42,7 +52,7 @@ const roundMs: number[] = [];
  * after the new scenario's warm-up), or the block before it without a pause (restarts: never).
  */
 type BlockKind = 'after a restart' | 'first block of the run' | 'warm process, next scenario' | 'continuing';
-/** The rounds at one place in a block: each side's CPU/request over its block's median, and d. */
+/** The rounds at one place in a block: each side's value over its block's median, and d. */
 type PlaceSamples = { head: number[]; base: number[]; d: number[] };
 /**
  * How far apart in time head's and base's turns may be and still share the machine's speed: within a
@@ -69,20 +79,28 @@ function addToTimescale(lh: readonly number[], lb: readonly number[]): void {
   }
 }
 /**
- * Consecutive rounds of a pair merged k at a time, each side's CPU/request over the merged turns
- * (Σ CPU / Σ requests): what one round made of k alternating turns per side, each as long as these
- * rounds' turns, would measure, switching costs aside. Per k, the within-pair sums for the variance
- * of the merged rounds' d.
+ * Consecutive rounds of a pair merged k at a time, each side's CPU/request (Σ CPU / Σ requests) or
+ * rps (Σ requests / Σ time) over the merged rounds: what one round made of k alternating turns per
+ * side, each as long as these rounds' turns, would measure, switching costs aside. Percentiles
+ * cannot be merged from a results file's rounds, so latency has no such line. Per k, the
+ * within-pair sums for the variance of the merged rounds' d.
  */
+const mergedValue: ((rs: RoundResult[]) => number) | undefined =
+  args.metric === 'cpu'
+    ? (rs) => rs.reduce((a, r) => a + r.cpuUsPerRequest! * r.requests, 0) / rs.reduce((a, r) => a + r.requests, 0)
+    : args.metric === 'rps'
+      ? (rs) => rs.reduce((a, r) => a + r.requests, 0) / rs.reduce((a, r) => a + r.durationMs, 0)
+      : undefined;
 const MERGE = [1, 2, 4, 8];
 const merged = new Map<number, { ss: number; df: number }>(MERGE.map((k) => [k, { ss: 0, df: 0 }]));
 function addMerged(turns: readonly { head: RoundResult; base: RoundResult }[]): void {
-  const cpu = (rs: RoundResult[]) => rs.reduce((a, r) => a + r.cpuUsPerRequest! * r.requests, 0) / rs.reduce((a, r) => a + r.requests, 0);
+  const value = mergedValue;
+  if (!value) return;
   for (const k of MERGE) {
     const ds: number[] = [];
     for (let i = 0; i + k <= turns.length; i += k) {
       const group = turns.slice(i, i + k);
-      ds.push(Math.log(cpu(group.map((t) => t.head)) / cpu(group.map((t) => t.base))));
+      ds.push(Math.log(value(group.map((t) => t.head)) / value(group.map((t) => t.base))));
     }
     if (ds.length < 2) continue;
     const acc = merged.get(k)!;
@@ -108,16 +126,18 @@ for (const { results } of files) {
     const merging = new Map<number, { head: RoundResult; base: RoundResult }[]>();
     h.forEach((round: RoundResult, i) => {
       const other = b[i];
-      if (round.processPair === undefined || !round.cpuUsPerRequest || !other?.cpuUsPerRequest) return;
+      const hv = valueOf(round);
+      const bv = other ? valueOf(other) : undefined;
+      if (round.processPair === undefined || !hv || !bv) return;
       const ds = pairs.get(round.processPair) ?? [];
-      ds.push(Math.log(round.cpuUsPerRequest / other.cpuUsPerRequest));
+      ds.push(Math.log(hv / bv));
       pairs.set(round.processPair, ds);
       const pairSides = sides.get(round.processPair) ?? { head: [], base: [] };
-      pairSides.head.push(Math.log(round.cpuUsPerRequest));
-      pairSides.base.push(Math.log(other.cpuUsPerRequest));
+      pairSides.head.push(Math.log(hv));
+      pairSides.base.push(Math.log(bv));
       sides.set(round.processPair, pairSides);
       const turns = merging.get(round.processPair) ?? [];
-      turns.push({ head: round, base: other });
+      turns.push({ head: round, base: other! });
       merging.set(round.processPair, turns);
       roundMs.push(round.durationMs + other.durationMs);
     });
@@ -131,13 +151,13 @@ for (const { results } of files) {
       if (pair === undefined) continue;
       const kind: BlockKind =
         start > 0 ? (h[start - 1]!.processPair === pair ? 'continuing' : 'after a restart') : s === 0 ? 'first block of the run' : 'warm process, next scenario';
-      const hm = median(at.map((i) => h[i]!.cpuUsPerRequest ?? NaN));
-      const bm = median(at.map((i) => b[i]?.cpuUsPerRequest ?? NaN));
+      const hm = median(at.map((i) => valueOf(h[i]!) ?? NaN));
+      const bm = median(at.map((i) => (b[i] ? valueOf(b[i]) : undefined) ?? NaN));
       const places = byPlace.get(kind) ?? new Map();
       byPlace.set(kind, places);
       at.forEach((i, place) => {
-        const hc = h[i]!.cpuUsPerRequest;
-        const bc = b[i]?.cpuUsPerRequest;
+        const hc = valueOf(h[i]!);
+        const bc = b[i] ? valueOf(b[i]) : undefined;
         if (!hc || !bc) return;
         const p = places.get(place) ?? { head: [], base: [], d: [] };
         p.head.push(hc / hm);
@@ -178,25 +198,27 @@ console.log(
     ...(scenarios === 0
       ? ['(one process pair per scenario, baseline.restarts: never: no variance components)']
       : [
-          `CPU/request, d = ln(head / base) per paired round:`,
+          `${metric.label}, d = ln(head / base) per paired round:`,
           `  within a pair (round to round): sd ${pct(sw2)}`,
           `  between pairs (what a pair adds to all its rounds): sd ${pct(sb2)}${sb2 <= 0 ? ' (estimate ≤ 0: no pair effect seen)' : ''}`,
           `costs: a restart ${(cRestart / 1000).toFixed(1)} s (median, warm-ups included), a paired round ${(cRound / 1000).toFixed(2)} s`,
           `rounds per pair for the narrowest interval in the time (Kalibera & Jones): ${Number.isFinite(optimal) ? optimal.toFixed(1) : 'as many as possible (no pair effect)'}`,
         ]),
     '',
-    `How fast the machine's speed drifts (log CPU/request centred per pair, ${timescale.head.length} rounds in pairs of 3 or more; a paired round ${(cRound / 1000).toFixed(2)} s):`,
+    `How fast the machine's speed drifts (log ${metric.label} centred per pair, ${timescale.head.length} rounds in pairs of 3 or more; a paired round ${(cRound / 1000).toFixed(2)} s):`,
     `  head and base, same round: r = ${correlation(timescale.head, timescale.base).toFixed(2)}`,
     `  head and base, base a round later: r = ${correlation(timescale.headNext, timescale.baseNext).toFixed(2)}`,
     `  d and the next round's d: r = ${correlation(timescale.d, timescale.dNext).toFixed(2)}`,
-    `Rounds merged k at a time within a pair (one round of k alternating turns per side would measure this, switching costs aside):`,
+    mergedValue
+      ? `Rounds merged k at a time within a pair (one round of k alternating turns per side would measure this, switching costs aside):`
+      : `(No rounds merged k at a time: ${metric.label}'s percentiles cannot be merged from a results file's rounds.)`,
     ...MERGE.filter((k) => merged.get(k)!.df > 0).map((k) => {
       const { ss, df } = merged.get(k)!;
       // Independent rounds would give sd(k = 1) / √k; drift slower than a round leaves more.
       return `  k = ${k}: sd of d ${(Math.sqrt(ss / df) * 100).toFixed(2)}%, a merged round ${((k * cRound) / 1000).toFixed(2)} s (${df} df)`;
     }),
     '',
-    'By place in the block, per kind of block (a round\'s d = ln(head / base) of CPU/request; "d > 0" is the',
+    `By place in the block, per kind of block (a round's d = ln(head / base) of ${metric.label}; "d > 0" is the`,
     'share of rounds where head cost more, ~50% in an A/A comparison and the per-round power of the sign',
     'test under a real change; "sign test p", two-sided, how likely so lopsided a share is when neither side',
     'has the advantage at that place):',

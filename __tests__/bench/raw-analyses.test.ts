@@ -320,6 +320,21 @@ describe('bench/process-pairs.ts', () => {
     assert.doesNotMatch(out, /k = 4:/, 'one merged round per pair leaves no variance to read');
   });
 
+  test('--metric reads another metric the same way; latency has no merged rounds', () => {
+    const rps = run('process-pairs.ts', rawDir(false), '--metric', 'rps');
+    assert.match(rps, /^rps, d = ln\(head \/ base\) per paired round:$/m);
+    // rps moves with the order as CPU/request does (±1% per side), so the same spread within a pair.
+    assert.match(rps, new RegExp(`within a pair \\(round to round\\): sd ${(0.02 * Math.sqrt(4 / 3) * 100).toFixed(2)}%`));
+    assert.match(rps, /k = 2: sd of d 0\.00%/);
+    const p50 = run('process-pairs.ts', rawDir(false), '--metric', 'p50');
+    assert.match(p50, /^p50, d = ln\(head \/ base\) per paired round:$/m);
+    assert.match(p50, /No rounds merged k at a time: p50's percentiles cannot be merged/);
+    assert.doesNotMatch(p50, /k = 1:/);
+    const bad = fail('process-pairs.ts', rawDir(false), '--metric', 'p75');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--metric cpu\|rps\|p50\|p90\|p99/);
+  });
+
   test('says so when no round names its process pair', () => {
     const r = fail('process-pairs.ts', rawDir(false, { processPairs: false }));
     assert.equal(r.status, 1);
