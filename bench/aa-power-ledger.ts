@@ -145,7 +145,9 @@ const sd = (xs: number[]) => {
  * allow (their sd / √scenarios).
  */
 function perRunTable(title: string, aa: LedgerLine[]): string[] {
-  const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})${pinned(l)}`}`);
+  // A sitting can pair rules run by run (--aa-turns): each run says its own.
+  const turns = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 ? `, ${l.stop!.turns} turns` : '');
+  const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})${pinned(l)}`}${turns(l)}`);
   if (aaRuns.length === 0) return [];
   const runs = aaRuns.map(([, ls]) => ls);
   const runMedians = runs.map((ls) => median(ls.map((l) => l.metrics.cpuUsPerRequest!.change)));

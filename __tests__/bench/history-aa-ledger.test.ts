@@ -182,6 +182,8 @@ describe('bench/aa-power-ledger.ts', () => {
     const turns = table.find((l) => l.startsWith('| A/A, a process pair per block, 4 turns per round | quiet'))?.split('|').map((c) => c.trim());
     assert.ok(turns, out);
     assert.equal(turns[header.indexOf('comparisons')], '1');
+    // The per-run A/A table says which runs had four turns.
+    assert.match(out, /^\| 2026-12-06T21:00 \| abc1234 \| quiet, 4 turns \| 1 \| \+1\.0% \|/m);
   });
 });
 
