@@ -10,7 +10,7 @@
 //                             [--neighbour-cpu N] [--neighbour-duty 0.1-0.9]
 //                             [--ledger bench/results/aa-power-ledger.jsonl] [--cpu-us N]
 //                             [--dropped-index-schedules both|default] [--restarts auto|never]
-//                             [--aa-restarts both] [--trace] [--turns N] [--aa-turns N]
+//                             [--aa-restarts both] [--trace] [--turns N] [--aa-turns N] [--work-us N]
 //
 // --ledger appends one JSON line per scenario comparison (condition, machine state, every metric's
 // verdict and change, rounds, why measuring stopped, load seconds) as soon as each `perfgate run`
@@ -42,6 +42,13 @@
 // turns, ABBA…, merged; default: perfgate's default). The ledger line carries it in `stop.turns`.
 // --aa-turns N runs the A/A comparisons both ways, as --aa-restarts both does: one run of
 // --per-run scenarios with --turns (or the default), then one with N turns ("A/A, N turns"), in turn.
+//
+// --work-us N makes the bookshop endpoint CPU-bound, as a service whose work dominates its latency
+// (an interpreter doing real work per request): base and head both busy-wait N µs per request on top
+// of what they do, so the CPU levels (+10% …) are shares of that larger cost and move latency and
+// throughput nearly as much as CPU. Every bookshop condition's name says so ("…, CPU-bound 1000 µs"),
+// and its ledger lines carry workUs. Without it (0) the endpoint is dominated by its database round
+// trip, where +10% CPU moves p50 by only about half as much.
 //
 // --trace writes, beside each results file in --raw, where every thread ran and how long it waited
 // for a CPU (bench/placement-sampler.cjs, `<file>.trace.jsonl`) and the run's progress lines with
@@ -114,6 +121,7 @@ const { values: args } = parseArgs({
     trace: { type: 'boolean', default: false },
     turns: { type: 'string' },
     'aa-turns': { type: 'string' },
+    'work-us': { type: 'string', default: '0' },
   },
 });
 const BENCH_COMMIT = benchCommit();
@@ -124,6 +132,8 @@ const LEVELS = args.levels!.split(',').filter(Boolean).map(Number);
 const DROPPED_INDEX = Number(args['dropped-index']);
 const TAILS_MS = args['tail-ms']!.split(',').filter(Boolean).map(Number).filter((ms) => ms > 0);
 const PER_RUN = Number(args['per-run']);
+const WORK_US = Number(args['work-us']);
+if (!Number.isInteger(WORK_US) || WORK_US < 0) throw new Error(`--work-us must be a whole number of µs, got ${args['work-us']}`);
 const METRICS: MetricKey[] = ['rps', 'cpuUsPerRequest', 'p50', 'p99'];
 type Schedule = 'simultaneous' | 'alternating';
 const SCHEDULE = args.schedule as Schedule;
@@ -199,7 +209,7 @@ function makeRepo(dir: string): string {
   writeFileSync(path.join(dir, 'database'), `${USERS_BASE_DB}\n`);
   // The base worktree is checked out elsewhere; a committed link lets both sides import `pg`.
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  writeFileSync(path.join(dir, 'slowdown-us'), '0\n');
+  writeFileSync(path.join(dir, 'slowdown-us'), `${WORK_US}\n`);
   writeFileSync(path.join(dir, 'tail-ms'), '0\n');
   writeFileSync(path.join(dir, '.gitignore'), 'perfgate.yml\nout/\n');
   git(dir, 'init', '-q', '-b', 'main');
@@ -306,7 +316,7 @@ async function runCondition(
     writeFileSync(path.join(rawDir, 'conditions.json'), JSON.stringify(manifest, null, 2) + '\n');
   }
   git(repo, 'checkout', '-q', '-B', `cond-${slugOf(c.name)}`, baseSha);
-  writeFileSync(path.join(repo, 'slowdown-us'), `${c.slowdownUs}\n`);
+  writeFileSync(path.join(repo, 'slowdown-us'), `${WORK_US + c.slowdownUs}\n`);
   writeFileSync(path.join(repo, 'tail-ms'), `${c.tailMs}\n`);
   writeFileSync(path.join(repo, 'database'), `${c.headDatabase ?? USERS_BASE_DB}\n`);
   writeFileSync(path.join(repo, 'NOTE'), `condition ${c.name}\n`);
@@ -421,6 +431,7 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       schedule: c.schedule,
       restarts: c.restarts,
       slowdownUs: c.slowdownUs,
+      ...(WORK_US > 0 && c.service === 'bookshop' ? { workUs: WORK_US } : {}),
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,
       ...(NEIGHBOUR.cpu !== undefined ? { neighbourCpu: NEIGHBOUR.cpu } : {}),
       ...(NEIGHBOUR.minDuty !== undefined ? { neighbourDuty: [NEIGHBOUR.minDuty, NEIGHBOUR.maxDuty] } : {}),
@@ -479,7 +490,7 @@ async function main(): Promise<void> {
 
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
     const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS): Condition => ({
-      name: `${name}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? 1} turn${(turns ?? 1) === 1 ? '' : 's'}`}`,
+      name: `${name}${WORK_US > 0 && name !== 'calibrate' && !name.startsWith('dropped index') ? `, CPU-bound ${WORK_US} µs` : ''}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? 1} turn${(turns ?? 1) === 1 ? '' : 's'}`}`,
       service: 'bookshop',
       slowdownUs,
       tailMs,

@@ -403,8 +403,9 @@ class RoundTally {
 // after the Nth response *instead of* emitting it (the `response` event is skipped), so every Nth
 // request goes uncounted; and when the server closes, the request it already wrote on the closing
 // socket stays in its queue: never counted, and the next response is timed from its send time
-// (DESIGN.md: half the requests vanish with 0 errors). Nor node:http: its client cost ~1.7× the CPU
-// per request of a raw socket here (http-response.ts), CPU a 2-core runner takes from the service.
+// (measured with autocannon 9 against a server that closes: half the requests vanished with 0
+// errors). Nor node:http: its client cost ~1.7× the CPU per request of a raw socket here
+// (http-response.ts), CPU a 2-core runner takes from the service.
 
 
 
@@ -634,8 +635,14 @@ var external_node_perf_hooks_ = __webpack_require__(643);
 
 
 const runner_RSS_SAMPLE_MS = 100;
-/** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
-const AUTOCANNON_SAMPLE_MS = 50;
+/**
+ * How often autocannon checks its stop flag. runLoad returns at the first check after the round ends
+ * (autocannon's callback), so every round, and every turn of one (baseline.turns), waits up to this
+ * long measuring nothing. Round lengths are multiples of 50 ms, as were autocannon's checks, so the
+ * wait was a whole interval: 52 ms at 50, 11 ms at 10 (bench/turn-gap.ts, docs/benchmarks.md),
+ * with no change in the generator's CPU per request. The check itself is a few histogram records.
+ */
+const AUTOCANNON_SAMPLE_MS = 10;
 let loaded;
 /**
  * autocannon, loaded on first use: its chunk of the bundle decompresses and compiles a WebAssembly
@@ -688,6 +695,8 @@ async function runLoad(opts) {
                 // We stop it ourselves; this is only a backstop should our timers never fire.
                 duration: (opts.durationMs + opts.timeoutMs) / 1000 + 30,
                 sampleInt: AUTOCANNON_SAMPLE_MS,
+                // Its summary (percentiles of its own histograms) is never read: the round is tallied above.
+                skipAggregateResult: true,
                 setupClient: (client) => {
                     clients.push(client);
                     countLostRequests(client, tally.onErrors);
@@ -896,9 +905,10 @@ class ScenarioError extends errors/* EnvironmentError */.eG {
 // How a scenario's load uses connections, decided from what the probe saw and `load.connection`.
 // Pure: no I/O.
 //
-// autocannon keeps connections open; against a server that closes them it silently loses requests
-// (DESIGN.md), so such servers are loaded by the reconnecting client (reconnecting.ts), which opens a
-// new connection per request, or per N requests when the server allows N, the way wrk and ab do.
+// autocannon keeps connections open; against a server that closes them it silently loses requests,
+// so such servers are loaded by the reconnecting client (reconnecting.ts says how autocannon loses
+// them), which opens a new connection per request, or per N requests when the server allows N, the
+// way wrk and ab do.
 // Many real deployments close: gunicorn's default sync worker, uWSGI without http-keepalive, PHP's
 // built-in server, Python's http.server and wsgiref, proxies that close upstream connections.
 
@@ -941,7 +951,7 @@ function describeConnections(requestsPerConnection) {
 ;// CONCATENATED MODULE: ./lib/load/probe.js
 // The probe sends a scenario's request a few times over one keep-alive connection before any load,
 // and watches what the server does with the connection. autocannon loses requests silently when a
-// server answers `Connection: close` or caps requests per connection (DESIGN.md), so the probe's
+// server answers `Connection: close` or caps requests per connection (src/load/connection.ts says how), so the probe's
 // finding decides how the rounds connect (connection.ts): keep-alive when the connection stayed open,
 // otherwise a new connection per request (or per N) through the reconnecting client.
 
@@ -1286,7 +1296,7 @@ var queries_fingerprint = __webpack_require__(28616);
 // From statements per probe request to the QueryResult of results JSON: the median count, the
 // statement shapes of the median probe, N+1 suspects and duplicate queries. Pure.
 //
-// N+1 rule (DESIGN.md): a SELECT fingerprint executed ≥ threshold times in one request with ≥ 2
+// N+1 rule (docs/queries.md, "N+1 and duplicate queries"): a SELECT fingerprint executed ≥ threshold times in one request with ≥ 2
 // distinct parameter/literal sets. The same statement with identical parameters repeated is a
 // "duplicate query" instead. Transaction control, SET/SHOW and catalog queries never count.
 

@@ -33995,7 +33995,7 @@ function describeStop(stop) {
 /* harmony export */   B: () => (/* binding */ RESULTS_SCHEMA),
 /* harmony export */   y: () => (/* binding */ MAX_CALL_SAMPLES)
 /* harmony export */ });
-// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
+// The results contract (`perfgate/results@1`, docs/results.md). Written by every run, uploaded as the
 // baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
 const RESULTS_SCHEMA = 'perfgate/results@1';
 /** Per-call samples a run keeps per statement shape: enough for a rank interval, bounded for N+1 shapes. */
@@ -43892,7 +43892,7 @@ async function runInspector(opts) {
 
 ;// CONCATENATED MODULE: ./lib/queries/proxy-command.js
 // `perfgate proxy`: the interactive N+1 inspector. Statements stream to stderr as they pass; on
-// SIGINT/SIGTERM the JSON summary goes to stdout (DESIGN.md, CLI contract).
+// SIGINT/SIGTERM the JSON summary goes to stdout (docs/queries.md, "`perfgate proxy`").
 
 
 function proxy_command_parseHostPort(value, what) {

@@ -1,9 +1,10 @@
 // How a scenario's load uses connections, decided from what the probe saw and `load.connection`.
 // Pure: no I/O.
 //
-// autocannon keeps connections open; against a server that closes them it silently loses requests
-// (DESIGN.md), so such servers are loaded by the reconnecting client (reconnecting.ts), which opens a
-// new connection per request, or per N requests when the server allows N, the way wrk and ab do.
+// autocannon keeps connections open; against a server that closes them it silently loses requests,
+// so such servers are loaded by the reconnecting client (reconnecting.ts says how autocannon loses
+// them), which opens a new connection per request, or per N requests when the server allows N, the
+// way wrk and ab do.
 // Many real deployments close: gunicorn's default sync worker, uWSGI without http-keepalive, PHP's
 // built-in server, Python's http.server and wsgiref, proxies that close upstream connections.
 import { ScenarioError } from './errors.js';

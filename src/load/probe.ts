@@ -1,6 +1,6 @@
 // The probe sends a scenario's request a few times over one keep-alive connection before any load,
 // and watches what the server does with the connection. autocannon loses requests silently when a
-// server answers `Connection: close` or caps requests per connection (DESIGN.md), so the probe's
+// server answers `Connection: close` or caps requests per connection (src/load/connection.ts says how), so the probe's
 // finding decides how the rounds connect (connection.ts): keep-alive when the connection stayed open,
 // otherwise a new connection per request (or per N) through the reconnecting client.
 import http from 'node:http';

@@ -47,8 +47,14 @@ export interface LoadOptions {
 }
 
 const RSS_SAMPLE_MS = 100;
-/** How often autocannon checks its stop flag; small so stop() takes effect soon after our window. */
-const AUTOCANNON_SAMPLE_MS = 50;
+/**
+ * How often autocannon checks its stop flag. runLoad returns at the first check after the round ends
+ * (autocannon's callback), so every round, and every turn of one (baseline.turns), waits up to this
+ * long measuring nothing. Round lengths are multiples of 50 ms, as were autocannon's checks, so the
+ * wait was a whole interval: 52 ms at 50, 11 ms at 10 (bench/turn-gap.ts, docs/benchmarks.md),
+ * with no change in the generator's CPU per request. The check itself is a few histogram records.
+ */
+const AUTOCANNON_SAMPLE_MS = 10;
 
 let loaded: Promise<typeof autocannon> | undefined;
 
@@ -106,6 +112,8 @@ export async function runLoad(opts: LoadOptions): Promise<RoundResult> {
           // We stop it ourselves; this is only a backstop should our timers never fire.
           duration: (opts.durationMs + opts.timeoutMs) / 1000 + 30,
           sampleInt: AUTOCANNON_SAMPLE_MS,
+          // Its summary (percentiles of its own histograms) is never read: the round is tallied above.
+          skipAggregateResult: true,
           setupClient: (client) => {
             clients.push(client as unknown as ClientInternals);
             countLostRequests(client, tally.onErrors);

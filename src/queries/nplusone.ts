@@ -1,7 +1,7 @@
 // From statements per probe request to the QueryResult of results JSON: the median count, the
 // statement shapes of the median probe, N+1 suspects and duplicate queries. Pure.
 //
-// N+1 rule (DESIGN.md): a SELECT fingerprint executed ≥ threshold times in one request with ≥ 2
+// N+1 rule (docs/queries.md, "N+1 and duplicate queries"): a SELECT fingerprint executed ≥ threshold times in one request with ≥ 2
 // distinct parameter/literal sets. The same statement with identical parameters repeated is a
 // "duplicate query" instead. Transaction control, SET/SHOW and catalog queries never count.
 

@@ -1,5 +1,5 @@
 // `perfgate proxy`: the interactive N+1 inspector. Statements stream to stderr as they pass; on
-// SIGINT/SIGTERM the JSON summary goes to stdout (DESIGN.md, CLI contract).
+// SIGINT/SIGTERM the JSON summary goes to stdout (docs/queries.md, "`perfgate proxy`").
 import { UsageError } from '../errors.js';
 import { runInspector } from './inspector.js';
 

@@ -1,4 +1,4 @@
-// The results contract (`perfgate/results@1`, see DESIGN.md). Written by every run, uploaded as the
+// The results contract (`perfgate/results@1`, docs/results.md). Written by every run, uploaded as the
 // baseline artifact and read back by `compare`: extend it, never break it without bumping the schema.
 
 export const RESULTS_SCHEMA = 'perfgate/results@1';
