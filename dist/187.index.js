@@ -639,8 +639,9 @@ const runner_RSS_SAMPLE_MS = 100;
  * How often autocannon checks its stop flag. runLoad returns at the first check after the round ends
  * (autocannon's callback), so every round, and every turn of one (baseline.turns), waits up to this
  * long measuring nothing. Round lengths are multiples of 50 ms, as were autocannon's checks, so the
- * wait was a whole interval: 52 ms at 50, 11 ms at 10 (bench/turn-gap.ts, docs/benchmarks.md),
- * with no change in the generator's CPU per request. The check itself is a few histogram records.
+ * wait was a whole interval: 53 ms per turn at 50, 14 ms at 10 through `perfgate run`
+ * (bench/turn-gap.ts, docs/benchmarks.md), with no change in the generator's CPU per request. The
+ * check itself is a few histogram records.
  */
 const AUTOCANNON_SAMPLE_MS = 10;
 let loaded;
