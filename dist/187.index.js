@@ -2886,6 +2886,32 @@ function roundLength(configuredMs, warmupRps) {
             (roundMs === MAX_ROUND_MS && neededMs > MAX_ROUND_MS ? ` (capped at ${formatSeconds(MAX_ROUND_MS)}; ${MIN_REQUESTS_PER_ROUND} wanted)` : ''),
     };
 }
+/**
+ * Requests a turn of an alternating round (baseline.turns) should complete. Every turn ends by
+ * draining what its connections have in flight, so a turn of a few requests per connection spends
+ * much of itself ramping down, and its side's load looks little like a steady one; the round's own
+ * minimum, split over turns, would leave a slow endpoint's connections a request or two each.
+ */
+const MIN_REQUESTS_PER_TURN = MIN_REQUESTS_PER_ROUND;
+/**
+ * `configured` turns unless, at the warm-up's rate (requests per second), a turn of a `roundMs` round
+ * would complete fewer than MIN_REQUESTS_PER_TURN requests: then as many as complete that many each,
+ * at least one.
+ */
+function turnsFor(configured, roundMs, warmupRps) {
+    if (configured <= 1 || warmupRps === undefined || !(warmupRps > 0))
+        return { turns: configured };
+    const perRound = (roundMs / 1000) * warmupRps;
+    const turns = Math.max(1, Math.min(configured, Math.floor(perRound / MIN_REQUESTS_PER_TURN)));
+    if (turns === configured)
+        return { turns };
+    return {
+        turns,
+        note: `${turns} turn${turns === 1 ? '' : 's'} per side and round instead of ${configured}: a round completes about ` +
+            `${Math.floor(perRound)} requests at the warm-up's ${warmupRps < 10 ? warmupRps.toFixed(1) : Math.round(warmupRps)} requests/s, ` +
+            `and a turn should complete ${MIN_REQUESTS_PER_TURN}`,
+    };
+}
 function formatSeconds(ms) {
     return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
@@ -3264,7 +3290,7 @@ async function timeScenario(opts) {
     let sides = opts.sides;
     const paired = sides.length > 1;
     const together = paired && opts.schedule === 'simultaneous';
-    const turns = paired && !together ? (opts.turns ?? 1) : 1;
+    const wantedTurns = paired && !together ? (opts.turns ?? 1) : 1;
     const tag = (s) => (paired ? `${s.side} ` : '');
     const startedAt = Date.now();
     const loadOptions = (s, durationMs) => ({
@@ -3283,9 +3309,14 @@ async function timeScenario(opts) {
     const warmMs = Date.now() - warmedAt;
     // The slowest side sets the length, so both sides' rounds are alike.
     const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
-    const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
+    const warmupRps = rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined;
+    const length = roundLength(scenario.load.durationMs, warmupRps);
     if (length.sizing)
         progress(length.sizing);
+    const { turns, note: turnsNote } = turnsFor(wantedTurns, length.roundMs, warmupRps);
+    if (turnsNote)
+        progress(turnsNote);
+    const sizing = [length.sizing, turnsNote].filter(Boolean).join('; ');
     const rounds = new Map(sides.map((s) => [s.side, []]));
     let processPair = 1;
     const record = (s, round, label, into) => {
@@ -3407,7 +3438,7 @@ async function timeScenario(opts) {
         ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
         ...(outcome.ruledOut?.length ? { ruledOut: outcome.ruledOut } : {}),
         roundMs: length.roundMs,
-        ...(length.sizing ? { roundSizing: length.sizing } : {}),
+        ...(sizing ? { roundSizing: sizing } : {}),
     };
     progress((0,report_stop/* describeStop */.C)(stop));
     let solo;

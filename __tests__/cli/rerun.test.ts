@@ -14,7 +14,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A repository whose service reads its per-request CPU cost from a committed file. */
-function makeRepo(baseline = '{ source: rerun, ref: main }'): { dir: string; baseSha: string } {
+function makeRepo(baseline = '{ source: rerun, ref: main }', scenario = '{ path: /fast }', connections = 2): { dir: string; baseSha: string } {
   const dir = tempDir('perfgate-rerun-');
   cpSync(helloServer, path.join(dir, 'server.js'));
   writeFileSync(path.join(dir, 'spin-us'), '0\n');
@@ -25,11 +25,11 @@ function makeRepo(baseline = '{ source: rerun, ref: main }'): { dir: string; bas
   env: { PORT: "\${PERFGATE_PORT}" }
   ready: { url: "http://127.0.0.1:\${PERFGATE_PORT}/health", timeout: 10s }
 defaults:
-  load: { connections: 2, duration: 0.3s, warmup: 0.2s }
+  load: { connections: ${connections}, duration: 0.3s, warmup: 0.2s }
   rounds: 8
 scenarios:
   - name: fast endpoint
-    request: { path: /fast }
+    request: ${scenario}
 baseline: ${baseline}
 failOn: [regression]
 `,
@@ -178,6 +178,26 @@ describe('perfgate run with baseline.source: rerun', () => {
     // The merged rounds still carry the change: head's CPU per request is above base's in every round.
     const cpu = (side: { load: { rounds: { cpuUsPerRequest: number }[] } }) => side.load.rounds.map((r) => r.cpuUsPerRequest);
     assert.ok(cpu(head).every((c: number, i: number) => c > cpu(base)[i]!), JSON.stringify([cpu(head), cpu(base)]));
+  });
+
+  test('baseline.turns on an endpoint too slow for them: fewer turns, and the progress output and report say why', async () => {
+    // One connection to a 5 ms endpoint completes at most 200 requests/s: a 0.3 s round holds at most
+    // 60, too few for two turns of 40, so the four configured become one.
+    const { dir } = makeRepo('{ source: rerun, ref: main, turns: 4 }', '{ path: /slow }', 1);
+    const out = path.join(dir, 'out', 'results.json');
+    const res = await runCli(['run', '-c', path.join(dir, 'perfgate.yml'), '--out', out], { cwd: dir, env: { GITHUB_SHA: '' } });
+    assert.ok(res.code === 0 || res.code === 1, res.stderr);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const [head, base] = [results.scenarios[0], results.base.scenarios[0]];
+    assert.equal(head.stop.turns, undefined, JSON.stringify(head.stop));
+    assert.match(head.stop.roundSizing, /^1 turn per side and round instead of 4: a round completes about \d+ requests at the warm-up's \d+ requests\/s, and a turn should complete 40$/);
+    assert.equal(head.load.rounds.length, 8);
+    for (const side of [head, base]) {
+      for (const round of side.load.rounds) assert.equal(round.turns, undefined, JSON.stringify(round));
+    }
+    assert.match(res.stderr, /1 turn per side and round instead of 4/);
+    assert.match(res.stderr, /measured 8 alternating rounds \(fixed\)/);
+    assert.match(res.stdout, /1 turn per side and round instead of 4/);
   });
 
   test('baseline.restarts: never keeps one process pair for every block', async () => {

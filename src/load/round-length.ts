@@ -34,6 +34,40 @@ export function roundLength(configuredMs: number, warmupRps: number | undefined)
   };
 }
 
+/**
+ * Requests a turn of an alternating round (baseline.turns) should complete. Every turn ends by
+ * draining what its connections have in flight, so a turn of a few requests per connection spends
+ * much of itself ramping down, and its side's load looks little like a steady one; the round's own
+ * minimum, split over turns, would leave a slow endpoint's connections a request or two each.
+ */
+export const MIN_REQUESTS_PER_TURN = MIN_REQUESTS_PER_ROUND;
+
+export interface TurnPlan {
+  /** Turns each side takes per round. */
+  turns: number;
+  /** Why it is fewer than configured, for the report and progress output. */
+  note?: string;
+}
+
+/**
+ * `configured` turns unless, at the warm-up's rate (requests per second), a turn of a `roundMs` round
+ * would complete fewer than MIN_REQUESTS_PER_TURN requests: then as many as complete that many each,
+ * at least one.
+ */
+export function turnsFor(configured: number, roundMs: number, warmupRps: number | undefined): TurnPlan {
+  if (configured <= 1 || warmupRps === undefined || !(warmupRps > 0)) return { turns: configured };
+  const perRound = (roundMs / 1000) * warmupRps;
+  const turns = Math.max(1, Math.min(configured, Math.floor(perRound / MIN_REQUESTS_PER_TURN)));
+  if (turns === configured) return { turns };
+  return {
+    turns,
+    note:
+      `${turns} turn${turns === 1 ? '' : 's'} per side and round instead of ${configured}: a round completes about ` +
+      `${Math.floor(perRound)} requests at the warm-up's ${warmupRps < 10 ? warmupRps.toFixed(1) : Math.round(warmupRps)} requests/s, ` +
+      `and a turn should complete ${MIN_REQUESTS_PER_TURN}`,
+  };
+}
+
 function formatSeconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -18,7 +18,7 @@ import { formatConfidence, FUTILITY_CONFIDENCE } from '../compare/verdict.js';
 import type { FailOn, RerunSchedule, ScenarioConfig } from '../config/types.js';
 import { EnvironmentError } from '../errors.js';
 import { aggregateRounds, mergeTurns, runLoad, runWarmup, type ConnectionPlan, type RoundOptions } from '../load/index.js';
-import { roundLength } from '../load/round-length.js';
+import { roundLength, turnsFor } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
@@ -69,7 +69,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let sides = opts.sides;
   const paired = sides.length > 1;
   const together = paired && opts.schedule === 'simultaneous';
-  const turns = paired && !together ? (opts.turns ?? 1) : 1;
+  const wantedTurns = paired && !together ? (opts.turns ?? 1) : 1;
   const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
   const startedAt = Date.now();
   const loadOptions = (s: BootedSide, durationMs: number): RoundOptions => ({
@@ -89,8 +89,12 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   const warmMs = Date.now() - warmedAt;
   // The slowest side sets the length, so both sides' rounds are alike.
   const rates = warm.filter((w) => w.requests > 0).map((w) => w.rps);
-  const length = roundLength(scenario.load.durationMs, rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined);
+  const warmupRps = rates.length === warm.length && rates.length > 0 ? Math.min(...rates) : undefined;
+  const length = roundLength(scenario.load.durationMs, warmupRps);
   if (length.sizing) progress(length.sizing);
+  const { turns, note: turnsNote } = turnsFor(wantedTurns, length.roundMs, warmupRps);
+  if (turnsNote) progress(turnsNote);
+  const sizing = [length.sizing, turnsNote].filter(Boolean).join('; ');
 
   const rounds = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
   let processPair = 1;
@@ -210,7 +214,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     ...(outcome.pending.length > 0 ? { pending: outcome.pending } : {}),
     ...(outcome.ruledOut?.length ? { ruledOut: outcome.ruledOut } : {}),
     roundMs: length.roundMs,
-    ...(length.sizing ? { roundSizing: length.sizing } : {}),
+    ...(sizing ? { roundSizing: sizing } : {}),
   };
   progress(describeStop(stop));
 

@@ -222,7 +222,10 @@ export interface StopInfo {
    * look's stricter one (compare.ts, withRuledOut).
    */
   ruledOut?: string[];
-  /** Length of one round, and why when it was sized to the endpoint's latency. */
+  /**
+   * Length of one round, and why when it was sized to the endpoint's latency, or when the round took
+   * fewer turns than configured because a turn would have completed too few requests.
+   */
   roundMs: number;
   roundSizing?: string;
 }
