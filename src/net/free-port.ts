@@ -1,15 +1,46 @@
 import net from 'node:net';
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+// The ports freePort handed out in this process, for services that bind them later. A service port
+// is picked once per run and released at once (the service must bind it itself), so until the
+// service listens, and again while it restarts between blocks, the OS may give the same port to
+// anything that binds port 0 — such as the query proxy perfgate starts next. A bench sitting hit it:
+// the head's proxy got the base service's port, and the base's boot found "port already in use"
+// (the proxy reset the HTTP probe). perfgate's own listeners skip these ports; so does freePort,
+// which would otherwise hand head and base the same one.
+const handedOut = new Set<number>();
+
+/** Tries before taking a handed-out port anyway (the OS would have to pick one of a few ports 20 times in a row). */
+const MAX_TRIES = 20;
+
+/** What listenOnFreePort needs of a server (net.Server has it). */
+export type ListeningServer = Pick<net.Server, 'listen' | 'close' | 'address' | 'once' | 'off'>;
+
+/**
+ * Listens on a port the OS picks on `host`, but not on one freePort handed out for a service.
+ * Rejects with the listen error, as `server.listen` would emit it.
+ */
+export async function listenOnFreePort(server: ListeningServer, host: string, avoid: ReadonlySet<number> = handedOut): Promise<number> {
+  for (let tries = 1; ; tries++) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    if (!avoid.has(port) || tries >= MAX_TRIES) return port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = net.createServer();
+  server.unref();
+  const port = await listenOnFreePort(server, host);
+  handedOut.add(port);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,8 +1,8 @@
-export const id = 993;
-export const ids = [993];
+export const id = 411;
+export const ids = [411];
 export const modules = {
 
-/***/ 22993:
+/***/ 67411:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1245,22 +1245,8 @@ function load_runWarmup(opts) {
     return load_runLoad({ ...opts, meter: undefined });
 }
 
-;// CONCATENATED MODULE: ./lib/net/free-port.js
-
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
-function freePort(host = '127.0.0.1') {
-    return new Promise((resolve, reject) => {
-        const server = external_node_net_.createServer();
-        server.unref();
-        server.once('error', reject);
-        server.listen(0, host, () => {
-            const address = server.address();
-            const port = typeof address === 'object' && address ? address.port : 0;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
+// EXTERNAL MODULE: ./lib/net/free-port.js
+var free_port = __webpack_require__(42313);
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(58500);
 ;// CONCATENATED MODULE: ./lib/queries/attribution.js
@@ -1375,8 +1361,8 @@ function analyzeRequest(statements, dialect, threshold) {
     return { statements: counts.sort(byCount), nPlusOne: nPlusOne.sort(byCount), duplicates: duplicates.sort(byCount), transactionControl };
 }
 
-// EXTERNAL MODULE: ./lib/queries/db-time.js
-var db_time = __webpack_require__(43600);
+// EXTERNAL MODULE: ./lib/queries/db-time.js + 1 modules
+var db_time = __webpack_require__(95000);
 ;// CONCATENATED MODULE: ./lib/queries/probe.js
 // Query probes: a scenario's request sent a few times, one at a time, with the statements the
 // database executed meanwhile attributed to each (or, in header mode, the count the service reports).
@@ -1740,8 +1726,1044 @@ async function prepareBaseWorktree(opts) {
 var expand = __webpack_require__(69392);
 // EXTERNAL MODULE: ./lib/queries/proxy.js + 3 modules
 var queries_proxy = __webpack_require__(85981);
-// EXTERNAL MODULE: ./lib/service/index.js + 13 modules
-var lib_service = __webpack_require__(28204);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+;// CONCATENATED MODULE: ./lib/service/log.js
+// The service's stdout/stderr go straight to a file descriptor (no pipe through perfgate), so a chatty
+// service can never block on a full pipe and its output survives perfgate crashing.
+
+
+/** How much of the end of a log file tailLog reads; 40 lines of even very long lines fit. */
+const TAIL_BYTES = 256 * 1024;
+/** Opens logFile for appending (creating its folder) and writes a header naming the command. */
+function openLog(logFile, header) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(logFile), { recursive: true });
+    const fd = (0,external_node_fs_.openSync)(logFile, 'a');
+    (0,external_node_fs_.writeSync)(fd, `--- perfgate ${new Date().toISOString()}: ${header}\n`);
+    return fd;
+}
+/** The last `count` lines of a text, without a trailing empty line. */
+function lastLines(text, count) {
+    const lines = text.split('\n');
+    if (lines.at(-1) === '')
+        lines.pop();
+    return lines.slice(Math.max(0, lines.length - count)).join('\n');
+}
+function tailLog(logFile, count = 40) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(logFile, 'r');
+    }
+    catch {
+        return '';
+    }
+    try {
+        const size = (0,external_node_fs_.fstatSync)(fd).size;
+        const length = Math.min(size, TAIL_BYTES);
+        const buffer = Buffer.alloc(length);
+        (0,external_node_fs_.readSync)(fd, buffer, 0, length, size - length);
+        return lastLines(buffer.toString('utf8'), count);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** The details block an EnvironmentError shows under its message. */
+function logDetails(logFile, count = 40) {
+    const tail = tailLog(logFile, count);
+    return tail ? `last ${count} lines of ${logFile}:\n${tail}` : `(${logFile} is empty)`;
+}
+
+;// CONCATENATED MODULE: ./lib/service/log-cap.js
+// Caps a log file that a service appends to directly (its stdout and stderr are the file, log.ts):
+// once it outgrows the cap, the middle is cut and the head and tail are kept, with a line in the file
+// saying how many bytes were cut there. A chatty service logged 200 MB into the temp folder before.
+//
+// How: the file cannot be swapped under the service (it holds the descriptor), so it is cut in place.
+// `fallocate --collapse-range` removes a block-aligned range atomically with respect to the service's
+// appends (ext4, XFS — GitHub's runners): nothing is lost. Where the filesystem cannot do that
+// (tmpfs), the tail is copied, the file truncated after the head and the tail appended again: what
+// the service writes in the microseconds between the last read and the truncation is lost (and not
+// counted), and what it writes between the truncation and the append lands before the tail. A cut
+// after the service has stopped loses nothing either way.
+
+
+
+
+/** 1 MiB of start-up and 4 MiB of the end: what a failure report or a reader needs, 5 MiB per log. */
+const DEFAULT_LOG_CAP = { headBytes: 1 << 20, tailBytes: 4 << 20 };
+/** The line that replaces the cut part; fixed width, so a later cut rewrites it in place. */
+function cutMarker(cutBytes, limits) {
+    return `\n--- perfgate: log capped: ${String(cutBytes).padStart(15)} bytes cut here (kept: the first ${limits.headBytes} and the last ${limits.tailBytes} bytes) ---\n`;
+}
+/** Where the kept head ends, the marker being its last bytes: block-aligned, as collapse-range needs. */
+function headEnd(limits, blockSize) {
+    return roundUp(limits.headBytes + cutMarker(0, limits).length, blockSize);
+}
+/**
+ * The range to cut from a file of `size` bytes, or undefined while it is within the cap. It waits for a
+ * quarter of the tail (at least a block) beyond the cap, so a steady writer is not cut on every check.
+ */
+function planCut(size, limits, blockSize) {
+    const offset = headEnd(limits, blockSize);
+    const slack = Math.max(blockSize, Math.floor(limits.tailBytes / 4));
+    if (size <= offset + limits.tailBytes + slack)
+        return undefined;
+    const length = roundDown(size - limits.tailBytes - offset, blockSize);
+    return length > 0 ? { offset, length } : undefined;
+}
+const runFile = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+class LogCap {
+    file;
+    limits;
+    /** 'collapse' until the filesystem (or a missing `fallocate`) says no. */
+    mode;
+    /** Bytes of the service's output cut so far (the marker's count). */
+    cutBytes = 0;
+    blockSize;
+    running;
+    constructor(file, limits = DEFAULT_LOG_CAP, opts = {}) {
+        this.file = file;
+        this.limits = limits;
+        this.mode = opts.collapse === false ? 'rewrite' : 'collapse';
+        let blockSize = 4096;
+        try {
+            blockSize = (0,external_node_fs_.statfsSync)(external_node_path_.dirname(file)).bsize || blockSize;
+        }
+        catch {
+            // keep the common block size
+        }
+        this.blockSize = blockSize;
+    }
+    /** Cuts the middle if the file has outgrown the cap. One cut at a time; never throws. */
+    check() {
+        this.running ??= this.cutIfNeeded()
+            .catch(() => {
+            // a log that cannot be capped is still a log: never fail the run over it
+        })
+            .finally(() => (this.running = undefined));
+        return this.running;
+    }
+    /** After the writers have stopped: waits for a cut in progress, then cuts to the cap. */
+    async settle() {
+        await this.running;
+        await this.check();
+    }
+    async cutIfNeeded() {
+        const plan = planCut((0,external_node_fs_.statSync)(this.file).size, this.limits, this.blockSize);
+        if (!plan)
+            return;
+        const first = this.cutBytes === 0;
+        let removed;
+        if (this.mode === 'collapse') {
+            try {
+                await runFile('fallocate', ['--collapse-range', '--offset', String(plan.offset), '--length', String(plan.length), this.file]);
+                removed = plan.length;
+            }
+            catch {
+                this.mode = 'rewrite'; // tmpfs, an old kernel, or no util-linux
+                removed = this.rewrite(plan.offset);
+            }
+        }
+        else {
+            removed = this.rewrite(plan.offset);
+        }
+        // The first cut also overwrites the head's last bytes with the marker: those count as cut too.
+        const marker = cutMarker(0, this.limits).length;
+        this.cutBytes += removed + (first ? marker : 0);
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        try {
+            (0,external_node_fs_.writeSync)(fd, cutMarker(this.cutBytes, this.limits), plan.offset - marker);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+    /** Copy the tail, truncate after the head, append the tail: returns the bytes removed. */
+    rewrite(offset) {
+        const fd = (0,external_node_fs_.openSync)(this.file, 'r+');
+        let tail;
+        let size;
+        try {
+            size = (0,external_node_fs_.fstatSync)(fd).size;
+            const start = Math.max(offset, size - this.limits.tailBytes);
+            tail = readRange(fd, start, size);
+            // Whatever arrived while reading belongs to the tail too (a few rounds: a writer may never pause).
+            for (let round = 0, grown = (0,external_node_fs_.fstatSync)(fd).size; round < 3 && grown > size; round++, grown = (0,external_node_fs_.fstatSync)(fd).size) {
+                tail = Buffer.concat([tail, readRange(fd, size, grown)]);
+                size = grown;
+            }
+            (0,external_node_fs_.ftruncateSync)(fd, offset);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        const append = (0,external_node_fs_.openSync)(this.file, 'a'); // O_APPEND: lands after anything written meanwhile
+        try {
+            (0,external_node_fs_.writeSync)(append, tail);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(append);
+        }
+        return size - offset - tail.length;
+    }
+}
+function readRange(fd, start, end) {
+    const buffer = Buffer.alloc(end - start);
+    let done = 0;
+    while (done < buffer.length) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, done, buffer.length - done, start + done);
+        if (n === 0)
+            break;
+        done += n;
+    }
+    return buffer.subarray(0, done);
+}
+function roundUp(n, block) {
+    return Math.ceil(n / block) * block;
+}
+function roundDown(n, block) {
+    return Math.floor(n / block) * block;
+}
+
+;// CONCATENATED MODULE: ./lib/service/proc.js
+// Pure parsers for the Linux /proc files the service module reads. No I/O here: the callers read the
+// text and pass it in, so every format quirk is unit-tested on recorded samples.
+/** Kernel clock ticks per second for /proc/<pid>/stat times. USER_HZ is 100 on every Linux ABI Node
+ * supports (x86-64, arm64); reading it would need sysconf(_SC_CLK_TCK), which Node does not expose. */
+const CLOCK_TICKS_PER_SECOND = 100;
+const US_PER_TICK = 1_000_000 / CLOCK_TICKS_PER_SECOND;
+/** Parses /proc/<pid>/stat. The command name is in parentheses and may itself contain spaces and
+ * parentheses, so the fixed fields are located after the LAST ')'. */
+function parseProcStat(text) {
+    const open = text.indexOf('(');
+    const close = text.lastIndexOf(')');
+    if (open < 0 || close < open)
+        throw new Error(`unrecognised /proc stat line: ${text.slice(0, 80)}`);
+    const pid = Number(text.slice(0, open).trim());
+    const rest = text.slice(close + 1).trim().split(/\s+/);
+    // rest[0] is field 3 (state) in proc(5) numbering, so field N is rest[N - 3].
+    const field = (n) => {
+        const value = Number(rest[n - 3]);
+        if (!Number.isFinite(value))
+            throw new Error(`/proc stat field ${n} missing for pid ${pid}`);
+        return value;
+    };
+    return {
+        pid,
+        comm: text.slice(open + 1, close),
+        state: rest[0] ?? '?',
+        ppid: field(4),
+        pgrp: field(5),
+        session: field(6),
+        utimeTicks: field(14),
+        stimeTicks: field(15),
+        cutimeTicks: field(16),
+        cstimeTicks: field(17),
+        numThreads: field(20),
+        startTime: field(22),
+        rssPages: field(24),
+    };
+}
+/** First field of /proc/<pid>/task/<tid>/schedstat: nanoseconds this thread has spent on a CPU. */
+function parseSchedstat(text) {
+    const first = text.trim().split(/\s+/)[0];
+    if (!/^\d+$/.test(first))
+        throw new Error(`unrecognised schedstat: ${text.slice(0, 80)}`);
+    return Number(first);
+}
+/** VmRSS from /proc/<pid>/status in bytes; undefined for zombies and kernel threads, which have none. */
+function parseStatusRssBytes(text) {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+    return match ? Number(match[1]) * 1024 : undefined;
+}
+/** Resident size from /proc/<pid>/statm (second field, in pages). */
+function parseStatmRssBytes(text, pageSize) {
+    const pages = Number(text.trim().split(/\s+/)[1]);
+    if (!Number.isFinite(pages))
+        throw new Error(`unrecognised statm: ${text.slice(0, 80)}`);
+    return pages * pageSize;
+}
+/** True when /proc/<pid>/environ (NUL-separated) contains exactly `name=value`. */
+function environHas(environ, name, value) {
+    const needle = `${name}=${value}`;
+    return environ.split('\0').includes(needle);
+}
+/**
+ * The processes that belong to a service: the roots that are still alive (same pid AND start time, so
+ * a recycled pid is never adopted) plus every process whose parent chain leads to one of them.
+ */
+function selectTree(procs, roots) {
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    const children = new Map();
+    for (const p of procs) {
+        const list = children.get(p.ppid);
+        if (list)
+            list.push(p);
+        else
+            children.set(p.ppid, [p]);
+    }
+    const selected = new Map();
+    const queue = [];
+    for (const root of roots) {
+        const p = byPid.get(root.pid);
+        if (p && p.startTime === root.startTime && !selected.has(p.pid)) {
+            selected.set(p.pid, p);
+            queue.push(p);
+        }
+    }
+    while (queue.length > 0) {
+        const parent = queue.pop();
+        for (const child of children.get(parent.pid) ?? []) {
+            if (!selected.has(child.pid)) {
+                selected.set(child.pid, child);
+                queue.push(child);
+            }
+        }
+    }
+    return [...selected.values()];
+}
+
+;// CONCATENATED MODULE: ./lib/service/process-tree.js
+// Finds the processes that belong to a service by reading /proc synchronously (synchronous so the same
+// code can run inside a process 'exit' handler). Three links, because each alone misses something:
+//   - the process group, which setsid() and double-forking daemons leave;
+//   - parent links (ppid), which break once an intermediate process exits and its child is reparented;
+//   - an environment marker (PERFGATE_SERVICE_ID) every descendant inherits unless it rewrites its
+//     environment, which survives both.
+
+
+const SERVICE_MARKER_ENV = 'PERFGATE_SERVICE_ID';
+function readProcStat(pid) {
+    try {
+        return parseProcStat((0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8'));
+    }
+    catch {
+        return undefined; // exited between listing and reading, or not ours to read
+    }
+}
+function listProcesses() {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)('/proc');
+    }
+    catch {
+        return []; // no procfs (not Linux): tracking degrades to the process group alone
+    }
+    const procs = [];
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const stat = readProcStat(Number(entry));
+        if (stat)
+            procs.push(stat);
+    }
+    return procs;
+}
+function hasMarker(pid, marker) {
+    try {
+        return environHas((0,external_node_fs_.readFileSync)(`/proc/${pid}/environ`, 'latin1'), SERVICE_MARKER_ENV, marker);
+    }
+    catch {
+        return false;
+    }
+}
+/** True while the process exists and is not a zombie (a zombie has already released everything). */
+function isAlive(identity) {
+    const stat = readProcStat(identity.pid);
+    return stat !== undefined && stat.startTime === identity.startTime && stat.state !== 'Z' && stat.state !== 'X';
+}
+/**
+ * Remembers every process ever seen in one service's tree, so a descendant that was reparented away
+ * (daemonised) is still found and killed at teardown.
+ */
+class ProcessTracker {
+    rootPid;
+    marker;
+    known = new Map();
+    /** Processes whose environment was read and lacked the marker, by pid → start time. A process's
+     * environment is inherited at fork, so one read per process is enough; this keeps scans cheap. */
+    unmarked = new Map();
+    constructor(rootPid, marker) {
+        this.rootPid = rootPid;
+        this.marker = marker;
+        const root = readProcStat(rootPid);
+        if (root)
+            this.known.set(rootPid, { pid: rootPid, startTime: root.startTime });
+    }
+    /**
+     * Current members of the tree (zombies excluded). `thorough` also reads every process's environment
+     * for the marker: slower (one extra file per process), so periodic scans skip it.
+     */
+    scan(thorough) {
+        const procs = listProcesses();
+        const byPid = new Map(procs.map((p) => [p.pid, p]));
+        const roots = [...this.known.values()];
+        for (const p of procs) {
+            if (p.pgrp === this.rootPid && p.pid !== process.pid)
+                roots.push({ pid: p.pid, startTime: p.startTime });
+            else if (thorough && p.pid !== process.pid && !this.known.has(p.pid) && this.unmarked.get(p.pid) !== p.startTime) {
+                if (hasMarker(p.pid, this.marker))
+                    roots.push({ pid: p.pid, startTime: p.startTime });
+                else
+                    this.unmarked.set(p.pid, p.startTime);
+            }
+        }
+        const members = selectTree(procs, roots).filter((p) => p.pid !== process.pid);
+        for (const p of members)
+            this.known.set(p.pid, { pid: p.pid, startTime: p.startTime });
+        // Forget identities whose pid is gone or recycled, so a recycled pid is never signalled.
+        for (const [pid, id] of this.known) {
+            const current = byPid.get(pid);
+            if (!current || current.startTime !== id.startTime)
+                this.known.delete(pid);
+        }
+        for (const [pid, startTime] of this.unmarked) {
+            if (byPid.get(pid)?.startTime !== startTime)
+                this.unmarked.delete(pid);
+        }
+        return members.filter((p) => p.state !== 'Z' && p.state !== 'X');
+    }
+    /** Every pid ever recorded as part of the tree and still present (for tests and diagnostics). */
+    knownPids() {
+        return [...this.known.keys()];
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/service/watchdog.js
+// The service must not outlive perfgate, however perfgate dies. The registry's signal and 'exit'
+// handlers cover Ctrl-C, SIGTERM and normal exits, but SIGKILL, the OOM killer and V8 aborting on
+// heap exhaustion run no JavaScript at all. Linux's PR_SET_PDEATHSIG would have to be set inside the
+// child (the service's /bin/sh cannot) and fires on the death of the spawning *thread*, so instead:
+//
+// one small watchdog process holds the read end of a pipe whose write end only perfgate holds (Node
+// opens pipes close-on-exec, so no other child inherits it). The kernel closes that end when perfgate
+// dies, for any reason; the watchdog reads EOF and tears down every process group still registered
+// with it: SIGTERM, the group's grace period, SIGKILL. It also finds members that left their group
+// (setsid daemons) by the service marker in their environment, as the process tracker does.
+//
+// The watchdog runs in its own session, so a signal to perfgate's process group (Ctrl-C in a terminal)
+// does not take it down first, and it gets an empty environment: it never holds a credential.
+
+
+// Plain JavaScript text, run with `node -e`: a string, so the bundler leaves it alone. Protocol on
+// stdin, one line each: `+ <pgid> <marker> <graceMs>` registers a group, `- <pgid>` forgets it.
+const WATCHDOG_SOURCE = String.raw `
+const fs = require('node:fs');
+const groups = new Map();
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const [op, pgid, marker, grace] = pending.slice(0, nl).split(' ');
+    pending = pending.slice(nl + 1);
+    if (op === '+') groups.set(Number(pgid), { marker, graceMs: Number(grace) });
+    else groups.delete(Number(pgid));
+  }
+});
+const MARKER_ENV = ${JSON.stringify(SERVICE_MARKER_ENV)};
+function members(marker) {
+  const found = [];
+  let entries = [];
+  try { entries = fs.readdirSync('/proc'); } catch {}
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!fs.readFileSync('/proc/' + e + '/environ', 'latin1').split('\0').includes(MARKER_ENV + '=' + marker)) continue;
+      const stat = fs.readFileSync('/proc/' + e + '/stat', 'utf8');
+      found.push({ pid: Number(e), pgrp: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) });
+    } catch {}
+  }
+  return found;
+}
+function signalAll(signal) {
+  let alive = 0;
+  for (const [pgid, g] of groups) {
+    const found = members(g.marker);
+    alive += found.length;
+    // The group is signalled only while a marked process is still in it: process ids are reused
+    // (pid_max is often 32768), and an id whose group has ended may now lead someone else's.
+    if (found.some((m) => m.pgrp === pgid)) { try { process.kill(-pgid, signal); } catch {} }
+    for (const m of found) { try { process.kill(m.pid, signal); } catch {} }
+  }
+  return alive;
+}
+function teardown() {
+  if (groups.size === 0) process.exit(0);
+  const grace = Math.max(...[...groups.values()].map((g) => g.graceMs));
+  if (signalAll('SIGTERM') === 0) process.exit(0);
+  const killAt = Date.now() + grace;
+  const tick = setInterval(() => {
+    const left = Date.now() < killAt ? signalAll(0) : signalAll('SIGKILL');
+    if (left === 0 || Date.now() > killAt + 3000) { clearInterval(tick); process.exit(0); }
+  }, 50);
+}
+process.stdin.on('end', teardown);
+process.stdin.on('error', teardown);
+`;
+let watchdog;
+function start() {
+    const child = (0,external_node_child_process_.spawn)(process.execPath, ['-e', WATCHDOG_SOURCE], { detached: true, env: {}, stdio: ['pipe', 'ignore', 'ignore'] });
+    const stdin = child.stdin;
+    // Neither the watchdog nor its pipe may keep perfgate's event loop alive.
+    child.unref();
+    stdin.unref();
+    stdin.on('error', () => {
+        // The watchdog died (someone killed it): the in-process teardown still covers normal exits.
+        watchdog = undefined;
+    });
+    return { child, stdin };
+}
+/**
+ * Puts a process group under the watchdog until the returned function is called (after the group
+ * has been stopped). Linux only: elsewhere there is no /proc to find the members by.
+ */
+function watchGroup(pgid, marker, graceMs) {
+    if (process.platform !== 'linux')
+        return () => { };
+    watchdog ??= start();
+    const { stdin } = watchdog;
+    stdin.write(`+ ${pgid} ${marker} ${Math.round(graceMs)}\n`);
+    return () => {
+        if (!stdin.destroyed)
+            stdin.write(`- ${pgid}\n`);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/service/group.js
+// A shell command running in its own process group, with its output in a log file, and a teardown that
+// leaves nothing behind: SIGTERM to the group and to every descendant that left it, a grace period,
+// then SIGKILL.
+
+
+
+
+
+
+
+
+
+
+/** After SIGKILL, how long to wait for the kernel to take the processes away. */
+const KILL_WAIT_MS = 3000;
+const POLL_MS = 50;
+function spawnGroup(opts) {
+    const marker = `${process.pid}-${(0,external_node_crypto_.randomUUID)()}`;
+    const logFd = openLog(opts.logFile, opts.command);
+    let child;
+    try {
+        // The command is the config's template, passed to the shell as one argument; variables reach
+        // it through the environment, never pasted into the text (config/expand.ts). detached: the
+        // shell leads a new session and process group.
+        child = (0,external_node_child_process_.spawn)('/bin/sh', ['-c', opts.command], {
+            cwd: opts.cwd,
+            env: { ...opts.env, [SERVICE_MARKER_ENV]: marker },
+            detached: true,
+            stdio: ['ignore', logFd, logFd],
+        });
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(logFd); // the child has its own copy
+    }
+    let running = true;
+    let spawnError;
+    const exited = new Promise((resolve) => {
+        child.once('exit', (code, signal) => {
+            running = false;
+            resolve({ code, signal });
+        });
+        child.once('error', (err) => {
+            spawnError = err;
+            running = false;
+            resolve({ code: null, signal: null });
+        });
+    });
+    const pid = child.pid;
+    if (pid === undefined) {
+        throw new errors/* EnvironmentError */.eG(`could not start \`${opts.command}\` in ${opts.cwd}`, `spawning /bin/sh failed${spawnError ? `: ${spawnError.message}` : ''}; check that the directory exists and /bin/sh is available`);
+    }
+    const tracker = new ProcessTracker(pid, marker);
+    const logCap = new LogCap(opts.logFile, opts.logCap ?? DEFAULT_LOG_CAP);
+    const watcher = setInterval(() => {
+        tracker.scan(false);
+        void logCap.check();
+    }, opts.scanIntervalMs ?? 1000);
+    watcher.unref();
+    const signalAll = (signal) => {
+        try {
+            process.kill(-pid, signal);
+        }
+        catch {
+            // ESRCH: the group is empty; the stray scan below still runs
+        }
+        const strays = tracker.scan(true).filter((p) => p.pgrp !== pid);
+        for (const p of strays) {
+            try {
+                process.kill(p.pid, signal);
+            }
+            catch {
+                // already gone
+            }
+        }
+        return strays.length;
+    };
+    const remaining = () => tracker.scan(true).length + (running ? 1 : 0);
+    // Wakes as soon as the group's leader exits, which is when a service that handles SIGTERM is
+    // usually gone: a run's last request is not followed by a fixed 50 ms wait.
+    const pause = () => (running ? Promise.race([(0,external_node_timers_promises_.setTimeout)(POLL_MS), exited]) : (0,external_node_timers_promises_.setTimeout)(POLL_MS));
+    let stopping;
+    let unregister = () => { };
+    const stop = () => {
+        stopping ??= (async () => {
+            clearInterval(watcher);
+            signalAll('SIGTERM');
+            const graceEnd = Date.now() + opts.stopTimeoutMs;
+            // Each count reads /proc for every process on the machine: the last one is reused, not repeated.
+            let left = remaining();
+            while (left > 0 && Date.now() < graceEnd) {
+                await pause();
+                left = remaining();
+            }
+            const killEnd = Date.now() + KILL_WAIT_MS;
+            // Re-sent each turn: a process may fork between a scan and the signal.
+            while (left > 0 && Date.now() < killEnd) {
+                signalAll('SIGKILL');
+                await (0,external_node_timers_promises_.setTimeout)(POLL_MS);
+                left = remaining();
+            }
+            await logCap.settle(); // nothing writes any more: this cut loses nothing
+            unregister();
+        })();
+        return stopping;
+    };
+    const killNow = () => {
+        clearInterval(watcher);
+        signalAll('SIGKILL');
+    };
+    const group = { pid, tracker, exited, isRunning: () => running, stop, killNow };
+    // The registry stops the group when perfgate exits or is signalled; the watchdog when it is killed.
+    const unwatch = watchGroup(pid, marker, opts.stopTimeoutMs);
+    const unregisterChild = (0,registry/* registerChild */.Q8)(group);
+    unregister = () => {
+        unregisterChild();
+        unwatch();
+    };
+    return group;
+}
+
+;// CONCATENATED MODULE: ./lib/service/format.js
+/** 60000 → "60s", 1500 → "1.5s", 250 → "250ms": durations as a user wrote them in the config. */
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    return `${Number((ms / 1000).toFixed(1))}s`;
+}
+
+;// CONCATENATED MODULE: ./lib/service/build.js
+// The optional `service.build` step: run to completion in its own process group, output to a log.
+
+
+
+
+
+
+/** Grace period for a build that timed out or left processes behind. */
+const BUILD_STOP_GRACE_MS = 2000;
+async function runBuild(opts) {
+    if (!(0,external_node_fs_.existsSync)(opts.cwd)) {
+        throw new errors/* EnvironmentError */.eG(`build directory ${opts.cwd} does not exist`, 'check service.cwd in the config');
+    }
+    opts.progress?.(`build: ${opts.command} (log: ${opts.logFile})`);
+    const started = Date.now();
+    const group = spawnGroup({
+        command: opts.command,
+        cwd: opts.cwd,
+        env: { ...(0,child_env/* withoutRunnerCredentials */.D)(process.env), ...opts.env },
+        logFile: opts.logFile,
+        stopTimeoutMs: BUILD_STOP_GRACE_MS,
+    });
+    let timer;
+    const timedOut = new Promise((resolve) => {
+        if (opts.timeoutMs !== undefined)
+            timer = setTimeout(() => resolve('timeout'), opts.timeoutMs);
+    });
+    const outcome = await Promise.race([group.exited, timedOut]);
+    clearTimeout(timer);
+    // Also on success: a build has no business leaving processes running (watchers, stray servers).
+    await group.stop();
+    if (outcome === 'timeout') {
+        throw new errors/* EnvironmentError */.eG(`build did not finish within ${formatMs(opts.timeoutMs ?? 0)}: ${opts.command}`, logDetails(opts.logFile));
+    }
+    if (outcome.code !== 0) {
+        const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
+        throw new errors/* EnvironmentError */.eG(`build command ${how}: ${opts.command}`, logDetails(opts.logFile));
+    }
+    opts.progress?.(`build: done in ${formatMs(Date.now() - started)}`);
+}
+
+;// CONCATENATED MODULE: ./lib/service/cpu-ledger.js
+// Cumulative CPU time of a changing process tree, as one monotonic number. Pure: the meter feeds it
+// samples read from /proc, the tests feed it hand-made ones.
+//
+// Why per-thread schedstat rather than utime+stime: /proc/<pid>/stat times are in clock ticks (10 ms).
+// A round of ~1 s in which the service burns ~100 ms of CPU would carry up to 10% quantisation error
+// per process, on the metric (CPU µs per request) we trust most. The first field of
+// /proc/<pid>/task/<tid>/schedstat is the scheduler's exact runtime in ns (sum_exec_runtime), but only
+// for that one thread, and it vanishes when the thread or process exits. Hence the bookkeeping here:
+//   - threads that disappear from a live process keep their last value (deadThreadsNs), and threads
+//     we never saw (a worker that lived between two reads) count through utime+stime, a floor;
+//   - processes that exit keep their last value (folded into retiredUs);
+//   - children we never saw (short-lived, reaped between two reads) still count through their
+//     parent's cutime+cstime, minus what the children we did see contributed to it, so nothing is
+//     counted twice.
+// Ticks (utime+stime) are used only when schedstat cannot be read (kernels without it).
+class TreeCpuLedger {
+    records = new Map();
+    retiredUs = 0;
+    lastTotalUs = 0;
+    /** Records one snapshot of the tree (every member alive right now) and returns the cumulative CPU µs. */
+    observe(samples) {
+        const seen = new Set();
+        for (const sample of samples) {
+            const key = `${sample.pid}:${sample.startTime}`;
+            seen.add(key);
+            let record = this.records.get(key);
+            if (!record) {
+                record = { pid: sample.pid, ppid: sample.ppid, threadNs: new Map(), deadThreadsNs: 0, ownUs: 0, reapedUs: 0, observedChildrenUs: 0 };
+                this.records.set(key, record);
+            }
+            updateRecord(record, sample);
+        }
+        this.retireExited(seen);
+        let total = this.retiredUs;
+        for (const record of this.records.values())
+            total += contribution(record);
+        // Tick-resolution reaped time and a child that exited but is not yet reaped can make the raw sum dip
+        // for a moment; callers subtract readings, so never let it go backwards.
+        this.lastTotalUs = Math.max(this.lastTotalUs, Math.round(total));
+        return this.lastTotalUs;
+    }
+    retireExited(seen) {
+        const exited = [...this.records.entries()].filter(([key]) => !seen.has(key));
+        // Children before parents (a child's pid record is younger), so a parent dying in the same interval
+        // still learns what its children contributed before it retires itself.
+        exited.sort(([a], [b]) => Number(b.split(':')[1]) - Number(a.split(':')[1]));
+        for (const [key, record] of exited) {
+            this.retiredUs += contribution(record);
+            const parent = this.findByPid(record.ppid);
+            // What the parent's cutime will include for this child: its own time plus everything it reaped,
+            // which covers the exited children we saw even if its cutime was read before it reaped them.
+            if (parent)
+                parent.observedChildrenUs += record.ownUs + Math.max(record.reapedUs, record.observedChildrenUs);
+            this.records.delete(key);
+        }
+    }
+    findByPid(pid) {
+        for (const record of this.records.values())
+            if (record.pid === pid)
+                return record;
+        return undefined;
+    }
+}
+function updateRecord(record, sample) {
+    record.ppid = sample.ppid;
+    record.reapedUs = Math.max(record.reapedUs, sample.reapedUs);
+    if (!sample.threadNs) {
+        record.ownUs = Math.max(record.ownUs, sample.ownTicksUs);
+        return;
+    }
+    for (const [tid, ns] of record.threadNs) {
+        if (!sample.threadNs.has(tid)) {
+            record.deadThreadsNs += ns;
+            record.threadNs.delete(tid);
+        }
+    }
+    let liveNs = 0;
+    for (const [tid, ns] of sample.threadNs) {
+        const value = Math.max(ns, record.threadNs.get(tid) ?? 0);
+        record.threadNs.set(tid, value);
+        liveNs += value;
+    }
+    const exactUs = (liveNs + record.deadThreadsNs) / 1000;
+    // A thread that started and exited between two reads never shows in schedstat, but its time is in
+    // the process's utime+stime, which includes exited threads. Ticks are coarse (10 ms), so they
+    // serve only as a floor, and relative to the first read: threads gone before we started watching
+    // must not make every later reading tick-resolution.
+    record.ticksGapUs ??= Math.max(0, sample.ownTicksUs - exactUs);
+    record.ownUs = Math.max(record.ownUs, exactUs, sample.ownTicksUs - record.ticksGapUs);
+}
+function contribution(record) {
+    return record.ownUs + Math.max(0, record.reapedUs - record.observedChildrenUs);
+}
+
+;// CONCATENATED MODULE: ./lib/service/meter.js
+// CPU and memory of a running service's whole process tree, read synchronously from /proc.
+
+
+
+/**
+ * RSS is sampled every 100 ms during a round, on the load generator's event loop. A full tree scan
+ * reads every process's /proc/<pid>/stat (3-11 ms with 80-380 processes on the machine), so between
+ * full scans the samples read only the members already known; a process forked since then is seen
+ * at the next rescan, at most this long later. CPU reads always scan in full (once per round end).
+ */
+const RSS_RESCAN_MS = 1000;
+function createResourceMeter(tracker, now = Date.now) {
+    const ledger = new TreeCpuLedger();
+    let members = [];
+    let scannedAt = -Infinity;
+    const scan = () => {
+        const procs = tracker.scan(true);
+        members = procs.map((p) => p.pid);
+        scannedAt = now();
+        return procs;
+    };
+    return {
+        readCpuUs: () => ledger.observe(scan().map(cpuSample)),
+        readRssBytes: () => {
+            if (now() - scannedAt >= RSS_RESCAN_MS)
+                scan();
+            let total = 0;
+            for (const pid of members)
+                total += readRssBytes(pid) ?? 0; // a member gone since reads undefined
+            return total;
+        },
+    };
+}
+function cpuSample(stat) {
+    return {
+        pid: stat.pid,
+        startTime: stat.startTime,
+        ppid: stat.ppid,
+        threadNs: readThreadNs(stat.pid),
+        ownTicksUs: (stat.utimeTicks + stat.stimeTicks) * US_PER_TICK,
+        reapedUs: (stat.cutimeTicks + stat.cstimeTicks) * US_PER_TICK,
+    };
+}
+// Kernels built without CONFIG_SCHED_INFO have no schedstat files; then tick counts are all there is.
+const schedstatAvailable = (0,external_node_fs_.existsSync)('/proc/self/schedstat');
+function readThreadNs(pid) {
+    if (!schedstatAvailable)
+        return undefined;
+    let tids;
+    try {
+        tids = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return undefined;
+    }
+    const threads = new Map();
+    for (const tid of tids) {
+        try {
+            threads.set(Number(tid), parseSchedstat((0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')));
+        }
+        catch {
+            // the thread exited between the listing and the read: the ledger keeps its last value
+        }
+    }
+    return threads;
+}
+function readRssBytes(pid) {
+    try {
+        return parseStatusRssBytes((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(44708);
+;// CONCATENATED MODULE: ./lib/service/ready.js
+// One readiness probe: an HTTP GET with its own timeout. A result, never a throw, so the caller can
+// say what the last attempt saw when it gives up.
+
+
+function probe(url, timeoutMs) {
+    try {
+        new URL(url);
+    }
+    catch {
+        return Promise.resolve({ kind: 'error', connected: false, message: `not a valid URL: ${url}` });
+    }
+    return new Promise((resolve) => {
+        let connected = false;
+        let settled = false;
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            request.destroy();
+            resolve(result);
+        };
+        const client = url.startsWith('https:') ? external_node_https_ : external_node_http_;
+        // A local health check of the user's own service: a self-signed certificate must not block it.
+        const options = { agent: false, rejectUnauthorized: false, headers: { 'user-agent': 'perfgate-ready-probe' } };
+        const request = client.get(url, options, (response) => {
+            response.resume();
+            finish({ kind: 'http', status: response.statusCode ?? 0 });
+        });
+        request.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+        request.on('error', (err) => {
+            if (err.code === 'ECONNREFUSED')
+                finish({ kind: 'refused' });
+            else
+                finish({ kind: 'error', connected, message: err.code ?? err.message });
+        });
+        const timer = setTimeout(() => finish({ kind: 'timeout', connected, timeoutMs }), timeoutMs);
+    });
+}
+/** A configured ready.url must answer 2xx; the default one (`/`) only has to answer without a 5xx. */
+function isReady(result, anyHttpStatus = false) {
+    if (result.kind !== 'http')
+        return false;
+    return anyHttpStatus ? result.status >= 200 && result.status < 500 : result.status >= 200 && result.status < 300;
+}
+/** True when some process already holds the address (it answered, or at least accepted the connection). */
+function somethingListens(result) {
+    return result.kind === 'http' || ((result.kind === 'timeout' || result.kind === 'error') && result.connected);
+}
+function describeProbe(result) {
+    switch (result.kind) {
+        case 'http':
+            return `HTTP ${result.status}`;
+        case 'refused':
+            return 'connection refused';
+        case 'timeout':
+            return `${result.connected ? 'connected but no response' : 'no connection'} within ${result.timeoutMs} ms`;
+        case 'error':
+            return result.message;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/service/start.js
+// Starting the user's service and waiting until it is ready, or failing with what the service printed.
+
+
+
+
+
+
+
+
+
+/** Upper bound for one readiness attempt, so a hung endpoint cannot eat the whole ready timeout. */
+const MAX_ATTEMPT_MS = 2000;
+/** How often a still-waiting service is reported, so a slow start never looks hung. */
+const PROGRESS_EVERY_MS = 5000;
+const ADDRESS_IN_USE = /EADDRINUSE|address already in use/i;
+/**
+ * The pause while the connection is refused. A refused connection costs the service nothing, and
+ * most services are ready as soon as they listen: polling at ready.interval (200 ms) there made
+ * perfgate wait 100 ms on average past the boot.
+ */
+const REFUSED_POLL_MS = 20;
+async function startService(opts) {
+    const { name, config } = opts;
+    const url = config.ready.url;
+    if (!(0,external_node_fs_.existsSync)(config.cwd)) {
+        throw new errors/* EnvironmentError */.eG(`service ${name}: working directory ${config.cwd} does not exist`, 'check service.cwd in the config');
+    }
+    // If the address answers before the service exists, "ready" would be a lie and perfgate would
+    // benchmark whatever process already holds the port.
+    const before = await probe(url, 1000);
+    if (somethingListens(before)) {
+        throw new errors/* EnvironmentError */.eG(`service ${name}: port already in use: ${url} answered (${describeProbe(before)}) before the service was started`, 'Another process is listening on that address, and perfgate would benchmark it instead of your service.\n' +
+            'Stop it (`ss -ltnp` shows who holds the port), or change the port in service.env and service.ready.url.');
+    }
+    if (opts.announce !== false)
+        opts.progress?.(`service ${name}: starting \`${config.start}\` (log: ${opts.logFile})`);
+    const group = spawnGroup({
+        command: config.start,
+        cwd: config.cwd,
+        env: { ...(0,child_env/* withoutRunnerCredentials */.D)(process.env), ...config.env, ...opts.extraEnv },
+        logFile: opts.logFile,
+        stopTimeoutMs: config.stopTimeoutMs,
+    });
+    opts.onSpawned?.();
+    try {
+        await waitUntilReady(group, opts);
+    }
+    catch (err) {
+        await group.stop();
+        if (err instanceof errors/* EnvironmentError */.eG) {
+            // Details read after the teardown, so the service's last words are in the log.
+            throw new errors/* EnvironmentError */.eG(err.message, logDetails(opts.logFile));
+        }
+        throw err;
+    }
+    if (ADDRESS_IN_USE.test(tailLog(opts.logFile, 200))) {
+        opts.progress?.(`service ${name}: warning: its log mentions EADDRINUSE; check that ${url} is served by this service`);
+    }
+    if (opts.announce !== false)
+        opts.progress?.(`service ${name}: ready (pid ${group.pid})`);
+    return {
+        pid: group.pid,
+        logFile: opts.logFile,
+        exited: group.exited,
+        isRunning: group.isRunning,
+        tailLog: (lines = 40) => tailLog(opts.logFile, lines),
+        stop: group.stop,
+        meter: createResourceMeter(group.tracker),
+        knownPids: () => group.tracker.knownPids(),
+    };
+}
+async function waitUntilReady(group, opts) {
+    const { name, config } = opts;
+    const { url, timeoutMs, intervalMs } = config.ready;
+    const startedAt = Date.now();
+    const deadline = startedAt + timeoutMs;
+    const exitedEarly = group.exited.then((status) => ({ exited: status }));
+    let last;
+    let nextProgress = startedAt + PROGRESS_EVERY_MS;
+    for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+            break;
+        const fullAttemptMs = Math.min(MAX_ATTEMPT_MS, Math.max(intervalMs, 250));
+        const attempt = probe(url, Math.min(fullAttemptMs, left));
+        const outcome = await Promise.race([attempt.then((result) => ({ result })), exitedEarly]);
+        if ('exited' in outcome)
+            throw exitedError(name, outcome.exited, opts.logFile);
+        if (isReady(outcome.result, config.ready.anyHttpStatus))
+            return;
+        // An attempt the deadline cut short says nothing about the service ("no response within 1 ms");
+        // the error should name what the full attempts saw (e.g. HTTP 503).
+        const cutShort = outcome.result.kind === 'timeout' && left < fullAttemptMs && last !== undefined;
+        if (!cutShort)
+            last = outcome.result;
+        if (Date.now() >= nextProgress) {
+            opts.progress?.(`service ${name}: waiting for ${url} (${formatMs(Date.now() - startedAt)}, last: ${describeProbe(last ?? outcome.result)})`);
+            nextProgress += PROGRESS_EVERY_MS;
+        }
+        const pause = Math.min(outcome.result.kind === 'refused' ? Math.min(intervalMs, REFUSED_POLL_MS) : intervalMs, deadline - Date.now());
+        if (pause > 0) {
+            const woke = await Promise.race([(0,external_node_timers_promises_.setTimeout)(pause).then(() => undefined), exitedEarly]);
+            if (woke)
+                throw exitedError(name, woke.exited, opts.logFile);
+        }
+    }
+    throw new errors/* EnvironmentError */.eG(`service ${name} not ready after ${formatMs(timeoutMs)} (polling ${url}: last result ${last ? describeProbe(last) : 'no attempt finished'})`);
+}
+function exitedError(name, status, logFile) {
+    const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+    const portHint = ADDRESS_IN_USE.test(tailLog(logFile, 200))
+        ? ': its port is already in use (EADDRINUSE in its log); stop the other process or change the port'
+        : '';
+    return new errors/* EnvironmentError */.eG(`service ${name} ${how} before it was ready${portHint}`);
+}
+
+;// CONCATENATED MODULE: ./lib/service/index.js
+// The service lifecycle: build, start, readiness, resource metering and teardown.
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./lib/measure/side.js
 // One side (head or base) booted for one pass. With a database, the count pass reaches it through
 // perfgate's query proxy and the timing pass reaches it directly: perfgate's exports
@@ -1790,7 +2812,7 @@ async function bootSide(opts) {
     if (opts.build && service.build) {
         progress(`${spec.side}: building: ${service.build}`);
         const builtAt = Date.now();
-        await (0,lib_service/* runBuild */.cM)({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: external_node_path_.join(opts.logDir, `${spec.side}-build.log`), progress });
+        await runBuild({ command: service.build, cwd: service.cwd, env: { ...service.env, ...env }, logFile: external_node_path_.join(opts.logDir, `${spec.side}-build.log`), progress });
         record.buildMs = Date.now() - builtAt;
     }
     if (opts.announce !== false)
@@ -1798,7 +2820,7 @@ async function bootSide(opts) {
     const bootAt = Date.now();
     let running;
     try {
-        running = await (0,lib_service/* startService */.iL)({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned, announce: opts.announce });
+        running = await startService({ name: spec.side, config: service, extraEnv: env, logFile: external_node_path_.join(opts.logDir, opts.pass === 'both' ? `${spec.side}-service.log` : `${spec.side}-${opts.pass}-service.log`), progress, onSpawned: opts.onSpawned, announce: opts.announce });
     }
     catch (error) {
         // Name the pass: a service that boots through the proxy but not straight to the database (or
@@ -2478,8 +3500,12 @@ function describeRound(round) {
     return `${Math.round(round.rps)} req/s, p50 ${(0,format/* formatLatencyUs */.WY)(round.latencyUs.p50)}, p99 ${(0,format/* formatLatencyUs */.WY)(round.latencyUs.p99)}${failures}${drain}`;
 }
 
-// EXTERNAL MODULE: ./lib/version.js
-var version = __webpack_require__(13411);
+;// CONCATENATED MODULE: ./lib/version.js
+// Kept in code rather than read from package.json at run time: the bundle in dist/ has no
+// package.json beside it. A test keeps the two in step.
+const TOOL_NAME = 'perfgate';
+const TOOL_VERSION = '0.1.0';
+
 ;// CONCATENATED MODULE: ./lib/measure.js
 // Measuring: bring the service(s) up, count each scenario's queries, then time each scenario.
 //
@@ -2541,9 +3567,9 @@ async function measure(options, onPartial) {
             });
             results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
         }
-        const specs = [{ side: 'head', service: config.service, port: await freePort() }];
+        const specs = [{ side: 'head', service: config.service, port: await (0,free_port/* freePort */.o)() }];
         if (worktree)
-            specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await freePort() });
+            specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await (0,free_port/* freePort */.o)() });
         for (const [i, scenario] of selected.entries()) {
             for (const spec of specs)
                 measured[i].set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.shownPath ?? scenario.request.path } });
@@ -2725,7 +3751,7 @@ async function countScenario(scenario, sides, out, plans, progress) {
 function emptyResults(config, rerun) {
     return {
         schema: types/* RESULTS_SCHEMA */.B,
-        tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
         meta: {
             commit: process.env.GITHUB_SHA ?? gitHeadCommit(external_node_path_.dirname(config.file)),
             ref: process.env.GITHUB_REF ?? undefined,
@@ -2747,6 +3773,900 @@ function gitHeadCommit(cwd) {
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 42313:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ listenOnFreePort),
+/* harmony export */   o: () => (/* binding */ freePort)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77030);
+
+// The ports freePort handed out in this process, for services that bind them later. A service port
+// is picked once per run and released at once (the service must bind it itself), so until the
+// service listens, and again while it restarts between blocks, the OS may give the same port to
+// anything that binds port 0 — such as the query proxy perfgate starts next. A bench sitting hit it:
+// the head's proxy got the base service's port, and the base's boot found "port already in use"
+// (the proxy reset the HTTP probe). perfgate's own listeners skip these ports; so does freePort,
+// which would otherwise hand head and base the same one.
+const handedOut = new Set();
+/** Tries before taking a handed-out port anyway (the OS would have to pick one of a few ports 20 times in a row). */
+const MAX_TRIES = 20;
+/**
+ * Listens on a port the OS picks on `host`, but not on one freePort handed out for a service.
+ * Rejects with the listen error, as `server.listen` would emit it.
+ */
+async function listenOnFreePort(server, host, avoid = handedOut) {
+    for (let tries = 1;; tries++) {
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, host, () => {
+                server.off('error', reject);
+                resolve();
+            });
+        });
+        const address = server.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        if (!avoid.has(port) || tries >= MAX_TRIES)
+            return port;
+        await new Promise((resolve) => server.close(() => resolve()));
+    }
+}
+/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
+async function freePort(host = '127.0.0.1') {
+    const server = node_net__WEBPACK_IMPORTED_MODULE_0__.createServer();
+    server.unref();
+    const port = await listenOnFreePort(server, host);
+    handedOut.add(port);
+    await new Promise((resolve) => server.close(() => resolve()));
+    return port;
+}
+
+
+/***/ }),
+
+/***/ 85981:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ registerTapFactory),
+  V: () => (/* binding */ startQueryProxy)
+});
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(77030);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __webpack_require__(452);
+// EXTERNAL MODULE: ./lib/net/free-port.js
+var free_port = __webpack_require__(42313);
+// EXTERNAL MODULE: ./lib/queries/sql-tokenizer.js
+var sql_tokenizer = __webpack_require__(60768);
+;// CONCATENATED MODULE: ./lib/queries/postgres/framer.js
+// Incremental framing of the PostgreSQL wire protocol (protocol 3.0), one direction per instance.
+// Pure: bytes in, whole messages out; no I/O. Modelled on brianc/node-postgres packages/pg-protocol,
+// but observe-only: the proxy forwards every chunk unchanged, so the framer never owns the bytes.
+// Message bodies are only gathered for the few types counting needs (and only up to a cap), all
+// other bodies — DataRow, CopyData — are skipped by arithmetic without copying.
+/** Startup-phase request codes (the untyped messages a client may open a connection with). */
+const SSL_REQUEST_CODE = 80877103;
+const GSSENC_REQUEST_CODE = 80877104;
+const CANCEL_REQUEST_CODE = 80877102;
+/** Bodies longer than this are delivered truncated (the head is enough for names and SQL). */
+const DEFAULT_MAX_BODY = 1 << 20;
+/**
+ * Reads one untyped startup-phase message from the front of `buf`.
+ * Returns 'need-more' until the whole message is there, 'malformed' for bytes that cannot be one
+ * (e.g. a TLS ClientHello from a client using direct SSL) — the caller then stops parsing.
+ */
+function readStartupMessage(buf) {
+    if (buf.length < 8)
+        return 'need-more';
+    const length = buf.readInt32BE(0);
+    // The server rejects startup packets over 10000 bytes; anything outside is not Postgres.
+    if (length < 8 || length > 10000)
+        return 'malformed';
+    if (buf.length < length)
+        return 'need-more';
+    const code = buf.readInt32BE(4);
+    if (length === 8 && code === SSL_REQUEST_CODE)
+        return { kind: 'ssl', length };
+    if (length === 8 && code === GSSENC_REQUEST_CODE)
+        return { kind: 'gssenc', length };
+    if (length === 16 && code === CANCEL_REQUEST_CODE)
+        return { kind: 'cancel', length };
+    // Protocol major version 3 in the high 16 bits; 2.0 is long gone from the server.
+    if (code >>> 16 !== 3)
+        return 'malformed';
+    return { kind: 'startup', length };
+}
+/**
+ * Typed-message framer. push() may be given chunks split anywhere; onFrame is called once per
+ * message, in order. After a malformed length it stops framing for good (`broken`), because no
+ * later boundary can be trusted.
+ */
+class MessageFramer {
+    keep;
+    maxBody;
+    /** Header bytes gathered so far when a header straddles chunks. */
+    header = Buffer.alloc(5);
+    headerHave = 0;
+    /** Current message: its type and remaining body bytes (-1 = reading a header). */
+    type = 0;
+    length = 0;
+    remaining = -1;
+    body;
+    bodyHave = 0;
+    broken = false;
+    constructor(options) {
+        this.keep = new Uint8Array(256);
+        for (const t of options.keepBodies)
+            this.keep[t] = 1;
+        this.maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
+    }
+    push(chunk, onFrame) {
+        if (this.broken)
+            return;
+        let off = 0;
+        const end = chunk.length;
+        while (off < end) {
+            if (this.remaining < 0) {
+                // Fast path: the whole header is in this chunk.
+                if (this.headerHave === 0 && end - off >= 5) {
+                    this.type = chunk[off];
+                    this.length = chunk.readInt32BE(off + 1) - 4;
+                    off += 5;
+                }
+                else {
+                    const take = Math.min(5 - this.headerHave, end - off);
+                    chunk.copy(this.header, this.headerHave, off, off + take);
+                    this.headerHave += take;
+                    off += take;
+                    if (this.headerHave < 5)
+                        return;
+                    this.headerHave = 0;
+                    this.type = this.header[0];
+                    this.length = this.header.readInt32BE(1) - 4;
+                }
+                if (this.length < 0) {
+                    this.broken = true;
+                    return;
+                }
+                if (this.keep[this.type] === 1) {
+                    const wanted = Math.min(this.length, this.maxBody);
+                    // Zero-copy when the kept part of the body is already here.
+                    if (end - off >= wanted) {
+                        const body = chunk.subarray(off, off + wanted);
+                        const skip = Math.min(this.length, end - off);
+                        off += skip;
+                        if (skip === this.length) {
+                            onFrame({ type: this.type, length: this.length, body, truncated: wanted < this.length });
+                            continue;
+                        }
+                        // Truncated body whose tail spans later chunks: deliver once the tail is skipped.
+                        this.body = Buffer.from(body);
+                        this.bodyHave = wanted;
+                        this.remaining = this.length - skip;
+                        continue;
+                    }
+                    this.body = Buffer.allocUnsafe(wanted);
+                    this.bodyHave = 0;
+                }
+                else {
+                    this.body = undefined;
+                }
+                this.remaining = this.length;
+                if (this.remaining === 0) {
+                    this.remaining = -1;
+                    onFrame({ type: this.type, length: 0, body: this.body, truncated: false });
+                    this.body = undefined;
+                }
+                continue;
+            }
+            const take = Math.min(this.remaining, end - off);
+            if (this.body !== undefined && this.bodyHave < this.body.length) {
+                const copy = Math.min(take, this.body.length - this.bodyHave);
+                chunk.copy(this.body, this.bodyHave, off, off + copy);
+                this.bodyHave += copy;
+            }
+            off += take;
+            this.remaining -= take;
+            if (this.remaining === 0) {
+                this.remaining = -1;
+                const body = this.body;
+                this.body = undefined;
+                onFrame({ type: this.type, length: this.length, body, truncated: body !== undefined && body.length < this.length });
+            }
+        }
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Decoders for the few messages counting needs. Each takes a (possibly truncated) body and never
+// throws: a field cut off by truncation comes back empty.
+/** Frontend message types (client → server). */
+const F = {
+    Query: 0x51, // 'Q'
+    Parse: 0x50, // 'P'
+    Bind: 0x42, // 'B'
+    Execute: 0x45, // 'E'
+    Sync: 0x53, // 'S'
+    Close: 0x43, // 'C'
+    Describe: 0x44, // 'D'
+    Flush: 0x48, // 'H'
+    Terminate: 0x58, // 'X'
+    CopyData: 0x64, // 'd'
+    CopyDone: 0x63, // 'c'
+    CopyFail: 0x66, // 'f'
+};
+/** Backend message types (server → client). Same letters, different meanings: two parsers. */
+const B = {
+    CommandComplete: 0x43, // 'C'
+    EmptyQueryResponse: 0x49, // 'I'
+    ErrorResponse: 0x45, // 'E'
+    ReadyForQuery: 0x5a, // 'Z'
+    ParseComplete: 0x31, // '1'
+    BindComplete: 0x32, // '2'
+    PortalSuspended: 0x73, // 's'
+    CopyInResponse: 0x47, // 'G'
+    CopyOutResponse: 0x48, // 'H'
+    CopyBothResponse: 0x57, // 'W'
+    DataRow: 0x44, // 'D'
+};
+class Reader {
+    buf;
+    off = 0;
+    constructor(buf) {
+        this.buf = buf;
+    }
+    get left() {
+        return this.buf.length - this.off;
+    }
+    cstring() {
+        const nul = this.buf.indexOf(0, this.off);
+        const stop = nul === -1 ? this.buf.length : nul;
+        const s = this.buf.toString('utf8', this.off, stop);
+        this.off = nul === -1 ? this.buf.length : nul + 1;
+        return s;
+    }
+    int16() {
+        if (this.left < 2) {
+            this.off = this.buf.length;
+            return 0;
+        }
+        const v = this.buf.readInt16BE(this.off);
+        this.off += 2;
+        return v;
+    }
+    int32() {
+        if (this.left < 4) {
+            this.off = this.buf.length;
+            return 0;
+        }
+        const v = this.buf.readInt32BE(this.off);
+        this.off += 4;
+        return v;
+    }
+    bytes(n) {
+        const b = this.buf.subarray(this.off, Math.min(this.buf.length, this.off + n));
+        this.off += b.length;
+        return b;
+    }
+    byte() {
+        return this.left > 0 ? this.buf[this.off++] : 0;
+    }
+}
+function decodeQuery(body) {
+    return { sql: new Reader(body).cstring() };
+}
+function decodeParse(body) {
+    const r = new Reader(body);
+    const name = r.cstring();
+    return { name, sql: r.cstring() };
+}
+/** Binary parameters longer than this are shown by their first bytes only. */
+const MAX_BINARY_PARAM_SHOWN = 64;
+function decodeBind(body) {
+    const r = new Reader(body);
+    const portal = r.cstring();
+    const statement = r.cstring();
+    const nFormats = r.int16();
+    const formats = [];
+    for (let i = 0; i < nFormats && r.left > 0; i++)
+        formats.push(r.int16());
+    const nParams = r.int16();
+    const params = [];
+    for (let i = 0; i < nParams && r.left >= 4; i++) {
+        const len = r.int32();
+        if (len < 0) {
+            params.push(null);
+            continue;
+        }
+        const value = r.bytes(len);
+        const format = nFormats === 0 ? 0 : nFormats === 1 ? formats[0] : formats[i];
+        if (format === 1) {
+            const shown = value.subarray(0, MAX_BINARY_PARAM_SHOWN).toString('hex');
+            params.push(`\\x${shown}${value.length > MAX_BINARY_PARAM_SHOWN ? '…' : ''}`);
+        }
+        else {
+            params.push(value.toString('utf8'));
+        }
+    }
+    return { portal, statement, params };
+}
+function decodeExecute(body) {
+    const r = new Reader(body);
+    const portal = r.cstring();
+    return { portal, maxRows: r.int32() };
+}
+/** Close and Describe share a layout: 'S' (statement) or 'P' (portal), then a name. */
+function decodeTarget(body) {
+    const r = new Reader(body);
+    const kind = r.byte();
+    return { target: kind === 0x50 ? 'portal' : 'statement', name: r.cstring() };
+}
+/** CommandComplete's tag, e.g. "INSERT 0 1" or "SELECT 3". */
+function decodeCommandComplete(body) {
+    return { tag: new Reader(body).cstring() };
+}
+/** ErrorResponse / NoticeResponse: the SQLSTATE ('C') and message ('M') fields. */
+function decodeErrorResponse(body) {
+    const r = new Reader(body);
+    let code = '';
+    let message = '';
+    while (r.left > 0) {
+        const field = r.byte();
+        if (field === 0)
+            break;
+        const value = r.cstring();
+        if (field === 0x43)
+            code = value;
+        else if (field === 0x4d)
+            message = value;
+    }
+    return { code, message };
+}
+
+;// CONCATENATED MODULE: ./lib/queries/postgres/tap.js
+// Per-connection Postgres wire tap: follows both directions with two framers and counts what the
+// server executed — one statement per CommandComplete/EmptyQueryResponse/failed statement — using
+// a queue of what the client asked for, answered in order by the server.
+// Pure: bytes in, decisions out. Bytes are always forwarded unchanged and at once; the only bytes
+// not forwarded are SSLRequest/GSSENCRequest, which the tap answers itself with 'N' (the proxy
+// does not terminate TLS, so the client continues in plaintext).
+// Timing: each chunk is stamped once on arrival (one clock read per chunk, not per message). A
+// statement starts at the chunk holding its Query, or the first Parse/Bind/Execute of its batch, but
+// never before the previous reply on the connection completed; it completes at the chunk holding its
+// CommandComplete/EmptyQueryResponse/ErrorResponse.
+
+
+const NO_ENCRYPTION = Buffer.from('N');
+/** Far beyond any real pipeline depth (pgbench/postgres.js pipelines are tens to hundreds deep). */
+const MAX_PENDING = 100_000;
+const FRONTEND_BODIES = new Set([F.Query, F.Parse, F.Bind, F.Execute, F.Close]);
+// Counting needs only the backend's message types, never their bodies.
+const BACKEND_BODIES = new Set();
+class PostgresTap {
+    connectionId;
+    onStatement;
+    now;
+    client = new MessageFramer({ keepBodies: FRONTEND_BODIES });
+    server = new MessageFramer({ keepBodies: BACKEND_BODIES });
+    /** Startup phase: client bytes held until a whole untyped message is seen (a few bytes, once). */
+    startup = Buffer.alloc(0);
+    /** Stopped following the protocol (e.g. direct TLS): forward blindly, count nothing. */
+    blind = false;
+    pending = [];
+    statements = new Map();
+    portals = new Map();
+    onClientFrame = (f) => this.clientMessage(f);
+    onServerFrame = (f) => this.serverMessage(f);
+    /** Arrival time of the chunk being read. */
+    chunkAt = 0n;
+    /** First Parse/Bind of the extended-protocol batch not yet closed by an Execute. */
+    batchSentAt;
+    /** When the server last finished something on this connection (a statement, ReadyForQuery). */
+    lastDoneAt = 0n;
+    constructor(connectionId, onStatement, now = process.hrtime.bigint) {
+        this.connectionId = connectionId;
+        this.onStatement = onStatement;
+        this.now = now;
+    }
+    fromClient(chunk) {
+        if (this.blind)
+            return { forward: chunk };
+        this.chunkAt = this.now();
+        if (this.startup !== undefined)
+            return this.startupBytes(chunk);
+        try {
+            this.client.push(chunk, this.onClientFrame);
+            if (this.client.broken)
+                this.blind = true;
+        }
+        catch {
+            this.blind = true;
+        }
+        return { forward: chunk };
+    }
+    fromServer(chunk) {
+        if (this.blind)
+            return { forward: chunk };
+        this.chunkAt = this.now();
+        try {
+            this.server.push(chunk, this.onServerFrame);
+            if (this.server.broken)
+                this.blind = true;
+        }
+        catch {
+            this.blind = true;
+        }
+        return { forward: chunk };
+    }
+    startupBytes(chunk) {
+        let buf = this.startup.length === 0 ? chunk : Buffer.concat([this.startup, chunk]);
+        const forward = [];
+        let reply;
+        for (;;) {
+            const msg = readStartupMessage(buf);
+            if (msg === 'need-more') {
+                // Copied, always: buf may be (a view of) the chunk, whose memory the next read reuses
+                // (WireTap). A few bytes, once per connection.
+                this.startup = Buffer.from(buf);
+                break;
+            }
+            if (msg === 'malformed') {
+                this.blind = true;
+                this.startup = undefined;
+                forward.push(buf);
+                break;
+            }
+            if (msg.kind === 'ssl' || msg.kind === 'gssenc') {
+                reply = NO_ENCRYPTION;
+                buf = buf.subarray(msg.length);
+                continue;
+            }
+            // A CancelRequest or StartupMessage goes upstream untouched; whatever follows is typed traffic.
+            this.startup = undefined;
+            forward.push(buf);
+            if (msg.kind === 'cancel')
+                this.blind = true;
+            else if (buf.length > msg.length)
+                this.client.push(buf.subarray(msg.length), this.onClientFrame);
+            break;
+        }
+        const decision = {};
+        if (forward.length > 0)
+            decision.forward = forward.length === 1 ? forward[0] : Buffer.concat(forward);
+        if (reply)
+            decision.reply = reply;
+        return decision;
+    }
+    clientMessage(f) {
+        if (this.blind)
+            return;
+        if (this.pending.length >= MAX_PENDING) {
+            // Replies stopped matching requests (or never come): stop counting rather than grow forever.
+            this.blind = true;
+            this.pending.length = 0;
+            return;
+        }
+        switch (f.type) {
+            case F.Query: {
+                const { sql } = decodeQuery(f.body);
+                const statements = (0,sql_tokenizer/* splitStatements */.X)(sql, 'postgres');
+                this.pending.push({ kind: 'query', statements, sql, next: 0, failed: false, sentAt: this.chunkAt });
+                break;
+            }
+            case F.Parse: {
+                const { name, sql } = decodeParse(f.body);
+                this.statements.set(name, sql);
+                this.batchSentAt ??= this.chunkAt;
+                this.pending.push({ kind: 'parse', sql, sentAt: this.batchSentAt });
+                break;
+            }
+            case F.Bind: {
+                const bind = decodeBind(f.body);
+                this.batchSentAt ??= this.chunkAt;
+                this.portals.set(bind.portal, { sql: this.statements.get(bind.statement) ?? '', params: bind.params, counted: false });
+                break;
+            }
+            case F.Execute: {
+                const { portal } = decodeExecute(f.body);
+                const p = this.portals.get(portal);
+                this.pending.push({ kind: 'execute', sql: p?.sql ?? '', params: p?.params, portal: p, sentAt: this.batchSentAt ?? this.chunkAt });
+                this.batchSentAt = undefined;
+                break;
+            }
+            case F.Sync:
+                this.batchSentAt = undefined;
+                this.pending.push({ kind: 'sync' });
+                break;
+            case F.Close: {
+                const { target, name } = decodeTarget(f.body);
+                if (target === 'statement')
+                    this.statements.delete(name);
+                else
+                    this.portals.delete(name);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    serverMessage(f) {
+        if (this.blind)
+            return;
+        switch (f.type) {
+            case B.CommandComplete:
+            case B.EmptyQueryResponse:
+                this.completeHead('ok');
+                break;
+            case B.ErrorResponse:
+                this.failHead();
+                break;
+            case B.ParseComplete:
+                if (this.pending[0]?.kind === 'parse')
+                    this.pending.shift();
+                break;
+            case B.PortalSuspended: {
+                // Execute with a row limit (a cursor): the statement runs once however many batches are
+                // fetched, and a client may Close the portal without draining it, so count the first batch.
+                const head = this.pending[0];
+                if (head?.kind !== 'execute')
+                    break;
+                this.pending.shift();
+                if (head.portal === undefined || !head.portal.counted)
+                    this.emit(head.sql, head.params, 'ok', head.sentAt);
+                if (head.portal !== undefined)
+                    head.portal.counted = true;
+                this.lastDoneAt = this.chunkAt;
+                break;
+            }
+            case B.ReadyForQuery:
+                this.closeCycle();
+                this.lastDoneAt = this.chunkAt;
+                break;
+            default:
+                break;
+        }
+    }
+    completeHead(outcome) {
+        // A Parse that was answered only by its later Execute's reply means we missed its ParseComplete
+        // (e.g. a Flush); Parses never complete a statement, so skip them.
+        while (this.pending[0]?.kind === 'parse')
+            this.pending.shift();
+        const head = this.pending[0];
+        if (head === undefined || head.kind === 'sync') {
+            // Nothing we know of asked for this (e.g. bytes we could not decode): still, the server ran it.
+            this.emit('', undefined, outcome, undefined);
+            return;
+        }
+        if (head.kind === 'query') {
+            this.emit(this.queryText(head), undefined, outcome, head.sentAt);
+            head.next++;
+            return;
+        }
+        if (head.kind === 'execute') {
+            this.pending.shift();
+            if (head.portal?.counted !== true)
+                this.emit(head.sql, head.params, outcome, head.sentAt);
+        }
+    }
+    failHead() {
+        const head = this.pending[0];
+        if (head === undefined || head.kind === 'sync')
+            return; // e.g. an authentication or Sync-time error
+        if (head.kind === 'query') {
+            // The rest of a multi-statement query is aborted; ReadyForQuery closes it.
+            if (!head.failed)
+                this.emit(this.queryText(head), undefined, 'failed', head.sentAt);
+            head.failed = true;
+            return;
+        }
+        // Extended protocol: the failing Parse/Bind/Execute counts once; the server skips to Sync.
+        this.emit(head.sql, head.kind === 'execute' ? head.params : undefined, 'failed', head.sentAt);
+        while (this.pending.length > 0 && this.pending[0].kind !== 'sync')
+            this.pending.shift();
+    }
+    closeCycle() {
+        while (this.pending.length > 0) {
+            const p = this.pending.shift();
+            if (p.kind === 'sync' || p.kind === 'query')
+                return;
+        }
+    }
+    queryText(q) {
+        // More completions than pieces means our split disagreed with the server's; the whole text is the honest answer.
+        return q.statements[q.next] ?? q.sql;
+    }
+    emit(sql, params, outcome, sentAt) {
+        const completedAt = this.chunkAt;
+        const s = { sql, outcome, connectionId: this.connectionId, completedAt };
+        if (sentAt !== undefined)
+            s.startedAt = sentAt > this.lastDoneAt ? sentAt : this.lastDoneAt;
+        this.lastDoneAt = completedAt;
+        if (params !== undefined)
+            s.params = params;
+        try {
+            this.onStatement(s);
+        }
+        catch {
+            // A listener's bug must not break the connection.
+        }
+    }
+}
+const createPostgresTap = (connectionId, onStatement, now) => new PostgresTap(connectionId, onStatement, now);
+
+;// CONCATENATED MODULE: ./lib/queries/relay.js
+// Moves bytes between a client socket and its upstream, one RelayDirection per direction, showing
+// every chunk to a decide() callback (the protocol tap) before forwarding what it returns.
+//
+// Why sockets read into buffers we own (net's `onread`) instead of 'data' events: on a
+// request/response protocol every round trip is two small chunks per direction, and the stream path
+// allocates a fresh ArrayBuffer per read and runs Readable's push / maybeReadMore machinery (a
+// nextTick per chunk). With `onread`, libuv reads straight into our buffer and calls us directly; in
+// bench/proxy-overhead.ts that cut the proxy's user CPU per pgbench transaction by a third
+// (32 → 21 µs, docs/benchmarks.md). A buffer is read into again only once nothing references the
+// bytes of the last read: when the forwarded write went to the kernel at once (the peer's
+// writableLength is 0).
+// Otherwise the next read gets a fresh buffer. So a tap must copy what it keeps past its return
+// (src/queries/types.ts).
+//
+// Accepted sockets: net.Server has no `onread` option, so the accepted connection's handle is moved
+// into a new net.Socket that has one (`adoptReading`). That uses the socket's `_handle`, which is not
+// public API; when it is missing the connection is fed by 'data' events instead, same bytes, same taps.
+
+/** libuv reads at most this much per callback; 64 KiB is what Node itself suggests for TCP. */
+const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * One direction of a connection: chunks read from `from` go through decide() to `to`. Fed either by
+ * `onread` (reads into buffers this object owns) or by calling deliver() from 'data' events. `from`
+ * and `to` are set once both sockets exist (the upstream is created after the client's reader).
+ */
+class RelayDirection {
+    decide;
+    buffer;
+    retire = true;
+    waiting = false;
+    from;
+    to;
+    constructor(decide) {
+        this.decide = decide;
+    }
+    onread = {
+        // Called before the first read and after every read: a new buffer only when the last one may
+        // still be referenced by a pending write; `undefined` keeps reading into the current one.
+        buffer: (() => {
+            if (!this.retire && this.buffer !== undefined)
+                return undefined;
+            this.retire = false;
+            this.buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+            return this.buffer;
+        }),
+        // true: keep reading (backpressure pauses `from` explicitly, as on the 'data' path).
+        callback: (bytes, buffer) => {
+            this.deliver(buffer.subarray(0, bytes));
+            return true;
+        },
+    };
+    /** Forwards one chunk as the tap decides. Backpressure: `from` pauses until `to` drains. */
+    deliver(chunk) {
+        const from = this.from;
+        const to = this.to;
+        const d = this.decide(chunk);
+        if (d.reply !== undefined)
+            from.write(d.reply);
+        let copied = false;
+        if (d.forward !== undefined && d.forward.length > 0 && !to.destroyed) {
+            // Behind bytes already queued this write will queue too: send a copy of just these bytes and
+            // keep reading into our buffer, instead of pinning a whole read buffer per small chunk while
+            // the peer is slow (backpressure counts queued bytes, not the buffers they sit in).
+            let bytes = d.forward;
+            if (to.writableLength > 0 && this.buffer !== undefined && bytes.buffer === this.buffer.buffer) {
+                bytes = Buffer.from(bytes);
+                copied = true;
+            }
+            if (!to.write(bytes) && !this.waiting) {
+                this.waiting = true;
+                from.pause();
+                to.once('drain', () => {
+                    this.waiting = false;
+                    from.resume();
+                });
+            }
+        }
+        // Bytes still queued (in libuv or in the Writable) may point into this buffer.
+        if ((to.writableLength > 0 && !copied) || from.writableLength > 0)
+            this.retire = true;
+        if (d.close !== undefined) {
+            from.end();
+            to.end();
+        }
+    }
+}
+/**
+ * Moves an accepted connection's handle into a socket that reads through `onread`. The server must
+ * have been created with `pauseOnConnect: true`, so no read happened before. Returns undefined when
+ * this Node's sockets do not expose `_handle` (the caller then relays with 'data' events).
+ */
+function adoptReading(accepted, onread) {
+    const internal = accepted;
+    const handle = internal._handle;
+    if (handle === undefined || handle === null)
+        return undefined;
+    internal._handle = null;
+    // Releases the server's bookkeeping for the old object (its connection count); the handle is ours now.
+    accepted.destroy();
+    const socket = new external_node_net_.Socket({ handle, onread, readable: true, writable: true });
+    socket.setNoDelay(true);
+    return socket;
+}
+/**
+ * Ties the two sockets' lifetimes: an end on one side ends the other once written; an error or reset
+ * destroys both, so a dead database or client never leaves a half-open pair behind.
+ */
+function linkLifetimes(from, to) {
+    from.on('end', () => {
+        if (!to.destroyed)
+            to.end();
+    });
+    from.on('error', () => {
+        to.destroy();
+    });
+    from.on('close', (hadError) => {
+        if (hadError)
+            to.destroy();
+        else if (!to.destroyed) {
+            to.end();
+            // `to` closes only once it reads its peer's EOF. If it was paused waiting for `from` to drain,
+            // that 'drain' never comes now: resume it (nothing more can be queued to a closed `from`).
+            to.resume();
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/queries/proxy.js
+// The TCP proxy between the service and its database: accepts connections, opens one upstream
+// connection per client, and relays bytes both ways (src/queries/relay.ts) through a protocol tap
+// (src/queries/types.ts), which reports executed statements. Thin I/O only; all protocol knowledge
+// lives in the taps.
+
+
+
+
+
+const factories = new Map([['postgres', createPostgresTap]]);
+/** Lets a protocol module (e.g. src/queries/mysql/) plug its tap in without the proxy importing it. */
+function registerTapFactory(protocol, factory) {
+    factories.set(protocol, factory);
+}
+/** Protocol modules load lazily so a Postgres-only run never pays for the others. */
+async function loadFactory(protocol) {
+    if (!factories.has(protocol) && protocol === 'mysql') {
+        try {
+            await __webpack_require__.e(/* import() */ 207).then(__webpack_require__.bind(__webpack_require__, 47588)); // registers itself
+        }
+        catch {
+            // Reported below as "no wire tap registered".
+        }
+    }
+    return factories.get(protocol);
+}
+async function startQueryProxy(opts) {
+    const factory = opts.tapFactory ?? (await loadFactory(opts.protocol));
+    if (factory === undefined) {
+        throw new errors/* EnvironmentError */.eG(`no wire tap is registered for protocol "${opts.protocol}"; import its module (src/queries/${opts.protocol}/) ` +
+            `or pass tapFactory to startQueryProxy`);
+    }
+    let keep = opts.keepStatements ?? true;
+    let seen = [];
+    const listener = (s) => {
+        if (keep)
+            seen.push(s);
+        opts.onStatement?.(s);
+    };
+    const sockets = new Set();
+    let nextId = 1;
+    let active = 0;
+    // pauseOnConnect: nothing is read before the relay takes the socket over (src/queries/relay.ts).
+    const server = external_node_net_.createServer({ noDelay: true, pauseOnConnect: true }, (accepted) => {
+        const id = nextId++;
+        active++;
+        let tap;
+        try {
+            tap = factory(id, listener);
+        }
+        catch {
+            tap = undefined; // relay uncounted rather than refuse the connection
+        }
+        const decide = (fromClient, chunk) => {
+            if (tap === undefined)
+                return { forward: chunk };
+            try {
+                return fromClient ? tap.fromClient(chunk) : tap.fromServer(chunk);
+            }
+            catch {
+                // Taps must not throw; if one does, stop counting on this connection and keep relaying.
+                tap = undefined;
+                return { forward: chunk };
+            }
+        };
+        const up = new RelayDirection((chunk) => decide(true, chunk));
+        const down = new RelayDirection((chunk) => decide(false, chunk));
+        const adopted = opts.readIntoBuffers === false ? undefined : adoptReading(accepted, up.onread);
+        const client = adopted ?? accepted;
+        const upstream = external_node_net_.connect({
+            host: opts.upstream.host,
+            port: opts.upstream.port,
+            noDelay: true,
+            ...(adopted ? { onread: down.onread } : {}),
+        });
+        up.from = down.to = client;
+        up.to = down.from = upstream;
+        if (!adopted) {
+            client.setNoDelay(true);
+            client.on('data', (chunk) => up.deliver(chunk));
+            upstream.on('data', (chunk) => down.deliver(chunk));
+            client.resume();
+        }
+        linkLifetimes(client, upstream);
+        linkLifetimes(upstream, client);
+        sockets.add(client);
+        sockets.add(upstream);
+        let closed = false;
+        for (const s of [client, upstream]) {
+            s.on('close', () => {
+                sockets.delete(s);
+                if (!closed && !sockets.has(client) && !sockets.has(upstream)) {
+                    closed = true;
+                    active--;
+                }
+            });
+        }
+    });
+    server.on('error', () => {
+        // Accept errors (e.g. EMFILE) must not crash the process; the affected client sees a reset.
+    });
+    const host = opts.listenHost ?? '127.0.0.1';
+    // A port of the OS's choosing must not be one a service of this run is about to bind (free-port.ts).
+    await (opts.listenPort === undefined
+        ? (0,free_port/* listenOnFreePort */.A)(server, host)
+        : new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(opts.listenPort, host, () => {
+                server.off('error', reject);
+                resolve();
+            });
+        })).catch((err) => {
+        throw new errors/* EnvironmentError */.eG(`could not listen on ${opts.listenHost ?? '127.0.0.1'}:${opts.listenPort ?? 0} for the ${opts.protocol} proxy: ${err.message}`);
+    });
+    const address = server.address();
+    return {
+        host: address.address,
+        port: address.port,
+        statements: () => seen.slice(),
+        drain: () => {
+            const out = seen;
+            seen = [];
+            return out;
+        },
+        setRecording: (on) => {
+            const was = keep;
+            keep = on;
+            return was;
+        },
+        activeConnections: () => active,
+        close: () => new Promise((resolve) => {
+            for (const s of sockets)
+                s.destroy();
+            server.close(() => resolve());
+        }),
+    };
 }
 
 
