@@ -6,13 +6,16 @@
 // turns. Also reports the load generator's own CPU per request (rounds' clientCpuUsPerRequest), which
 // a change to how the generator runs must not raise.
 //
-//   node --import tsx bench/turn-gap.ts [--reps 3] [--rounds 20] [--turns 4] [--json]
+//   node --import tsx bench/turn-gap.ts [--reps 3] [--rounds 20] [--turns 4] [--neighbour-seed N] [--json]
+//
+// --neighbour-seed runs it all beside the noisy neighbour (bench/noisy-neighbour.ts) with that seed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startNoisyNeighbour } from './noisy-neighbour.js';
 import { median } from './peers.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '20' },
     turns: { type: 'string', default: '4' },
+    'neighbour-seed': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -104,6 +108,7 @@ function runOnce(dir: string, n: number): Run {
 
 const dir = makeRepo();
 const runs: Run[] = [];
+const neighbour = args['neighbour-seed'] === undefined ? undefined : startNoisyNeighbour({ seed: Number(args['neighbour-seed']) });
 try {
   for (let rep = 0; rep < reps; rep++) {
     // Alternate which goes first, so a drift in the machine's speed hits both alike.
@@ -115,6 +120,7 @@ try {
     }
   }
 } finally {
+  await neighbour?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -140,7 +146,7 @@ const summary = {
 if (args.json) {
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 } else {
-  console.log(`${rounds} rounds per side, 1 turn vs ${turns} turns, ${reps} reps (medians)`);
+  console.log(`${rounds} rounds per side, 1 turn vs ${turns} turns, ${reps} reps (medians)${neighbour ? `, beside the noisy neighbour (seed ${args['neighbour-seed']})` : ''}`);
   console.log(`time between turns that measures nothing: ${summary.gapPerTurnMs.toFixed(1)} ms per extra turn (per rep: ${gaps.map((g) => g.toFixed(1)).join(', ')})`);
   console.log(`wall: ${summary.wallSeconds.one.toFixed(1)} s with 1 turn, ${summary.wallSeconds.many.toFixed(1)} s with ${turns}`);
   console.log(`load generator CPU per request: ${summary.clientCpuUsPerRequest.one.toFixed(1)} µs with 1 turn, ${summary.clientCpuUsPerRequest.many.toFixed(1)} µs with ${turns}`);

@@ -2527,9 +2527,9 @@ async function measure(options, onPartial) {
             });
             results.base = { commit: worktree.commit, ref: worktree.ref, scenarios: [] };
         }
-        const specs = [{ side: 'head', service: config.service, port: await (0,free_port/* freePort */.o)() }];
+        const specs = [{ side: 'head', service: config.service, port: await (0,free_port/* freePort */.ov)() }];
         if (worktree)
-            specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await (0,free_port/* freePort */.o)() });
+            specs.push({ side: 'base', service: { ...config.service, cwd: worktree.mapPath(config.service.cwd) }, port: await (0,free_port/* freePort */.ov)() });
         for (const [i, scenario] of selected.entries()) {
             for (const spec of specs)
                 measured[i].set(spec.side, { name: scenario.name, request: { method: scenario.request.method, path: scenario.request.shownPath ?? scenario.request.path } });

@@ -32329,8 +32329,9 @@ class EnvironmentError extends PerfgateError {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ listenOnFreePort),
-/* harmony export */   o: () => (/* binding */ freePort)
+/* harmony export */   AW: () => (/* binding */ listenOnFreePort),
+/* harmony export */   lR: () => (/* binding */ listenOn),
+/* harmony export */   ov: () => (/* binding */ freePort)
 /* harmony export */ });
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77030);
 
@@ -32338,8 +32339,9 @@ class EnvironmentError extends PerfgateError {
 // is picked once per run and released at once (the service must bind it itself), so until the
 // service listens, and again while it restarts between blocks, the OS may give the same port to
 // anything that binds port 0 — such as the query proxy perfgate starts next. A bench sitting hit it:
-// the head's proxy got the base service's port, and the base's boot found "port already in use"
-// (the proxy reset the HTTP probe). perfgate's own listeners skip these ports; so does freePort,
+// the base's boot found "port already in use": something accepted its HTTP probe and reset it, as
+// the head's Postgres proxy, started in between, would (inferred from the error and the order of
+// binds; a pick of one port in ~14,000 cannot be replayed on demand). perfgate's own listeners skip these ports; so does freePort,
 // which would otherwise hand head and base the same one.
 const handedOut = new Set();
 /** Tries before taking a handed-out port anyway (the OS would have to pick one of a few ports 20 times in a row). */
@@ -32350,19 +32352,23 @@ const MAX_TRIES = 20;
  */
 async function listenOnFreePort(server, host, avoid = handedOut) {
     for (let tries = 1;; tries++) {
-        await new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(0, host, () => {
-                server.off('error', reject);
-                resolve();
-            });
-        });
+        await listenOn(server, 0, host);
         const address = server.address();
         const port = typeof address === 'object' && address ? address.port : 0;
         if (!avoid.has(port) || tries >= MAX_TRIES)
             return port;
         await new Promise((resolve) => server.close(() => resolve()));
     }
+}
+/** `server.listen` as a promise: resolves once listening, rejects with the listen error. */
+function listenOn(server, port, host) {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
 }
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
 async function freePort(host = '127.0.0.1') {
@@ -33601,15 +33607,7 @@ async function startQueryProxy(opts) {
     });
     const host = opts.listenHost ?? '127.0.0.1';
     // A port of the OS's choosing must not be one a service of this run is about to bind (free-port.ts).
-    await (opts.listenPort === undefined
-        ? (0,free_port/* listenOnFreePort */.A)(server, host)
-        : new Promise((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(opts.listenPort, host, () => {
-                server.off('error', reject);
-                resolve();
-            });
-        })).catch((err) => {
+    await (opts.listenPort === undefined ? (0,free_port/* listenOnFreePort */.AW)(server, host) : (0,free_port/* listenOn */.lR)(server, opts.listenPort, host)).catch((err) => {
         throw new errors/* EnvironmentError */.eG(`could not listen on ${opts.listenHost ?? '127.0.0.1'}:${opts.listenPort ?? 0} for the ${opts.protocol} proxy: ${err.message}`);
     });
     const address = server.address();
@@ -43460,7 +43458,8 @@ async function startEmbeddedPostgres(opts = {}) {
     let instance;
     let port = 0;
     for (let attempt = 1; attempt <= (opts.port ? 1 : PORT_ATTEMPTS); attempt++) {
-        port = opts.port ?? (await freeLoopbackPort());
+        // From freePort, so perfgate's proxies will not take it while PostgreSQL starts.
+        port = opts.port ?? (await (0,free_port/* freePort */.ov)());
         const candidate = make(port);
         attemptLog = [];
         // Until start() resolves, a signal or exit must still take the postmaster down (track() covers it after).
@@ -43595,10 +43594,6 @@ async function dirChain(dir) {
         const st = await (0,promises_namespaceObject.stat)(p);
         return { path: p, mode: st.mode, uid: st.uid, gid: st.gid };
     }));
-}
-/** PostgreSQL's port: one freePort hands out, so perfgate's proxies will not take it while it starts. */
-function freeLoopbackPort() {
-    return (0,free_port/* freePort */.o)();
 }
 // ---------------------------------------------------------------------------------------------------
 // Loading the package. It is imported dynamically, and only here: the CLI bundle leaves it external

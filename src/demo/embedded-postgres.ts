@@ -110,7 +110,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   let instance: EmbeddedPostgresInstance | undefined;
   let port = 0;
   for (let attempt = 1; attempt <= (opts.port ? 1 : PORT_ATTEMPTS); attempt++) {
-    port = opts.port ?? (await freeLoopbackPort());
+    // From freePort, so perfgate's proxies will not take it while PostgreSQL starts.
+    port = opts.port ?? (await freePort());
     const candidate = make(port);
     attemptLog = [];
     // Until start() resolves, a signal or exit must still take the postmaster down (track() covers it after).
@@ -271,10 +272,6 @@ async function dirChain(dir: string): Promise<DirOwnership[]> {
   );
 }
 
-/** PostgreSQL's port: one freePort hands out, so perfgate's proxies will not take it while it starts. */
-export function freeLoopbackPort(): Promise<number> {
-  return freePort();
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Loading the package. It is imported dynamically, and only here: the CLI bundle leaves it external

@@ -4,8 +4,9 @@ import net from 'node:net';
 // is picked once per run and released at once (the service must bind it itself), so until the
 // service listens, and again while it restarts between blocks, the OS may give the same port to
 // anything that binds port 0 — such as the query proxy perfgate starts next. A bench sitting hit it:
-// the head's proxy got the base service's port, and the base's boot found "port already in use"
-// (the proxy reset the HTTP probe). perfgate's own listeners skip these ports; so does freePort,
+// the base's boot found "port already in use": something accepted its HTTP probe and reset it, as
+// the head's Postgres proxy, started in between, would (inferred from the error and the order of
+// binds; a pick of one port in ~14,000 cannot be replayed on demand). perfgate's own listeners skip these ports; so does freePort,
 // which would otherwise hand head and base the same one.
 const handedOut = new Set<number>();
 
@@ -21,18 +22,23 @@ export type ListeningServer = Pick<net.Server, 'listen' | 'close' | 'address' | 
  */
 export async function listenOnFreePort(server: ListeningServer, host: string, avoid: ReadonlySet<number> = handedOut): Promise<number> {
   for (let tries = 1; ; tries++) {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(server, 0, host);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     if (!avoid.has(port) || tries >= MAX_TRIES) return port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** `server.listen` as a promise: resolves once listening, rejects with the listen error. */
+export function listenOn(server: ListeningServer, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */

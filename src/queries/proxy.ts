@@ -5,7 +5,7 @@
 
 import net from 'node:net';
 import { EnvironmentError } from '../errors.js';
-import { listenOnFreePort } from '../net/free-port.js';
+import { listenOn, listenOnFreePort } from '../net/free-port.js';
 import { createPostgresTap } from './postgres/tap.js';
 import { RelayDirection, adoptReading, linkLifetimes } from './relay.js';
 import type { ExecutedStatement, TapDecision, WireTap, WireTapFactory } from './types.js';
@@ -141,16 +141,7 @@ export async function startQueryProxy(opts: QueryProxyOptions): Promise<QueryPro
 
   const host = opts.listenHost ?? '127.0.0.1';
   // A port of the OS's choosing must not be one a service of this run is about to bind (free-port.ts).
-  await (opts.listenPort === undefined
-    ? listenOnFreePort(server, host)
-    : new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts.listenPort, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      })
-  ).catch((err: NodeJS.ErrnoException) => {
+  await (opts.listenPort === undefined ? listenOnFreePort(server, host) : listenOn(server, opts.listenPort, host)).catch((err: NodeJS.ErrnoException) => {
     throw new EnvironmentError(
       `could not listen on ${opts.listenHost ?? '127.0.0.1'}:${opts.listenPort ?? 0} for the ${opts.protocol} proxy: ${err.message}`,
     );
