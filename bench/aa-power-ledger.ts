@@ -43,15 +43,20 @@ const lines = readLedger<LedgerLine>(positionals[0], args.since, args.until);
 
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
-/** baseline.turns: rounds of several turns per side are a rule of their own. */
-const turnsLabel = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 && !/, \d+ turns?$/.test(l.condition) ? `, ${l.stop!.turns} turns per round` : '');
+/**
+ * baseline.turns: rounds of several turns per side are a rule of their own, whether a sitting set them
+ * (`--turns`, `--aa-turns`: "A/A, 4 turns") or they were perfgate's default, so the row is named by
+ * the turns the rounds took (`stop.turns`), not by the condition's name.
+ */
+const turnsLabel = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 ? `, ${l.stop!.turns} turns per round` : '');
+const conditionName = (l: LedgerLine) => l.condition.replace(/, \d+ turns?$/, '');
 const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);
 /** The row's first two cells; the seeds, when given, name the sittings the row pools. */
 const rowLabel = (l: LedgerLine, seeds: readonly number[] = []) => {
   const seedList = seeds.length > 0 ? ` (seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')})` : '';
   // A reboot can bring another kind of host (AMD EPYC to Intel Xeon on 2026-12-06), with its own noise.
   const host = l.runner?.cpuModel ? `, ${l.runner.cpuModel}` : '';
-  return `${l.condition}${pairsLabel(l)}${turnsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}${host}`;
+  return `${conditionName(l)}${pairsLabel(l)}${turnsLabel(l)} | ${l.neighbour === null ? 'quiet' : `neighbour${seedList}${pinned(l)}`}${busySuffix(l, l.neighbour !== null)}${host}`;
 };
 const groups = groupBy(lines, (l) => rowLabel(l));
 const seedsOf = (ls: LedgerLine[]) => [...new Set(ls.flatMap((l) => (l.neighbour === null ? [] : [l.neighbour])))].sort((a, b) => a - b);

@@ -90,13 +90,17 @@ describe('perfgate run with baseline.source: rerun', () => {
     assert.equal(results.scenarios[0].solo, undefined);
     assert.match(res.stderr, /head warm-up 0.2s/);
     assert.match(res.stderr, /base warm-up 0.2s/);
-    assert.match(res.stdout, /one after the other in random order/);
+    // baseline.turns defaults to 4: each side's round is four turns, ABBA…, merged.
+    assert.match(res.stdout, /one after the other, 4 turns each per round \(ABBA… from a random start\)/);
     // 8 fixed rounds (rounds written without maxRounds), and the results say so.
     assert.deepEqual(
-      { rounds: results.scenarios[0].stop.rounds, reason: results.scenarios[0].stop.reason, looks: results.scenarios[0].stop.looks },
-      { rounds: 8, reason: 'fixed', looks: 1 },
+      { rounds: results.scenarios[0].stop.rounds, reason: results.scenarios[0].stop.reason, looks: results.scenarios[0].stop.looks, turns: results.scenarios[0].stop.turns },
+      { rounds: 8, reason: 'fixed', looks: 1, turns: 4 },
     );
-    assert.match(res.stderr, /measured 8 alternating rounds \(fixed\)/);
+    for (const side of [results.scenarios[0], results.base.scenarios[0]]) {
+      for (const round of side.load.rounds) assert.equal(round.turns, 4, JSON.stringify(round));
+    }
+    assert.match(res.stderr, /measured 8 alternating rounds of 4 turns \(fixed\)/);
   });
 
   test('adaptive rounds: with maxRounds, blocks of rounds run until the verdicts are conclusive or maxRounds is reached', async () => {
@@ -120,7 +124,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     // rps and p50, or at maxRounds; either way the results and the progress say what regressed.
     assert.ok(['regressed', 'max-rounds'].includes(stop.reason), JSON.stringify(stop));
     assert.ok(stop.regressed.includes('CPU/req'), JSON.stringify(stop));
-    assert.match(res.stderr, /(regression found|maxRounds reached) after \d+ alternating rounds(?: from \d+ process pairs)?(?: \(\d+ looks\))?: [^\n]*CPU\/req[^\n]* regressed/);
+    assert.match(res.stderr, /(regression found|maxRounds reached) after \d+ alternating rounds of 4 turns(?: from \d+ process pairs)?(?: \(\d+ looks\))?: [^\n]*CPU\/req[^\n]* regressed/);
     assert.ok(stop.confidence > 0.99, 'each look is stricter than a single look would be');
     // 6 pairs cannot give a 99% interval: the first look is inconclusive, so a second block runs.
     assert.ok(stop.looks >= 2, JSON.stringify(stop));
@@ -141,7 +145,7 @@ describe('perfgate run with baseline.source: rerun', () => {
     }
     assert.match(res.stderr, /restarted head and base for the next block \(process pair 2\): [\d.]+ s with the warm-up/);
     assert.match(res.stdout, new RegExp(`both restarted between blocks of rounds \\(up to ${stop.processPairs} process pairs per scenario\\)`));
-    assert.match(res.stderr, new RegExp(`after ${stop.rounds} alternating rounds from ${stop.processPairs} process pairs`));
+    assert.match(res.stderr, new RegExp(`after ${stop.rounds} alternating rounds of ${stop.turns} turns from ${stop.processPairs} process pairs`));
     // Real restarts: each side's log holds one start per pair, and the run's passes list only the
     // first boot of each side.
     const logDir = /service and build logs kept in (\S+)/.exec(res.stderr)?.[1];

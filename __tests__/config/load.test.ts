@@ -70,7 +70,7 @@ describe('valid configs', () => {
     assert.equal(config.service.stopTimeoutMs, 5000);
     assert.deepEqual(config.service.env, {});
     assert.equal(config.database, undefined);
-    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1, timeBudgetMs: 1_800_000 });
+    assert.deepEqual(config.baseline, { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 4, timeBudgetMs: 1_800_000 });
     assert.deepEqual(config.failOn, ['budget', 'regression']);
     assert.deepEqual(config.scenarios, [
       {
@@ -104,9 +104,13 @@ describe('valid configs', () => {
     });
   });
 
-  test('baseline.turns: 1 by default; more with alternating rounds; with simultaneous rounds, or above 20, an error', () => {
+  test('baseline.turns: 4 by default with alternating rounds, 1 with simultaneous ones; more than 1 with simultaneous rounds, or above 20, an error', () => {
     const withBaseline = (b: string) => MINIMAL + `baseline: ${b}\n`;
-    assert.equal(parseConfig(withBaseline('{ source: rerun, turns: 4 }'), FILE, {}).baseline.turns, 4);
+    assert.equal(parseConfig(withBaseline('{ source: rerun }'), FILE, {}).baseline.turns, 4);
+    assert.equal(parseConfig(withBaseline('{ source: rerun, schedule: alternating }'), FILE, {}).baseline.turns, 4);
+    assert.equal(parseConfig(withBaseline('{ source: rerun, schedule: simultaneous }'), FILE, {}).baseline.turns, 1);
+    assert.equal(parseConfig(withBaseline('{ source: rerun, turns: 2 }'), FILE, {}).baseline.turns, 2);
+    assert.equal(parseConfig(withBaseline('{ source: rerun, turns: 1 }'), FILE, {}).baseline.turns, 1);
     assertIssue(withBaseline('{ source: rerun, schedule: simultaneous, turns: 4 }'), {
       path: 'baseline.turns',
       line: 7,
@@ -217,7 +221,7 @@ describe('valid configs', () => {
     assert.deepEqual(raw.request.headers, { 'Content-Type': 'text/csv' }, 'an explicit content type is kept, in any case');
     assert.equal(raw.request.body, '{"a":1}');
 
-    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1, timeBudgetMs: 1_800_000, file: '/base.json' });
+    assert.deepEqual(config.baseline, { source: 'file', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 4, timeBudgetMs: 1_800_000, file: '/base.json' });
     assert.deepEqual(config.failOn, ['regression']);
   });
 

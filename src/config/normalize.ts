@@ -83,12 +83,14 @@ export function normalizeConfig(
   const scenarios = raw.scenarios.map((s, i) => normalizeScenario(s, ['scenarios', i], base, issues));
   checkUniqueNames(raw.scenarios, issues);
 
+  const schedule = raw.baseline?.schedule ?? DEFAULTS.baseline.schedule;
   const baseline: BaselineConfig = {
     source: raw.baseline?.source ?? DEFAULTS.baseline.source,
     artifact: raw.baseline?.artifact ?? DEFAULTS.baseline.artifact,
-    schedule: raw.baseline?.schedule ?? DEFAULTS.baseline.schedule,
+    schedule,
     restarts: raw.baseline?.restarts ?? DEFAULTS.baseline.restarts,
-    turns: raw.baseline?.turns ?? DEFAULTS.baseline.turns,
+    // Simultaneous rounds run both sides at once, in one turn, whatever the alternating default is.
+    turns: raw.baseline?.turns ?? (schedule === 'simultaneous' ? 1 : DEFAULTS.baseline.turns),
     timeBudgetMs: positiveMs(['baseline', 'timeBudget'], raw.baseline?.timeBudget ?? DEFAULTS.runTimeBudget, issues, raw.baseline?.timeBudget !== undefined),
     ...(raw.baseline?.file === undefined ? {} : { file: path.resolve(folder, raw.baseline.file) }),
     ...(raw.baseline?.ref === undefined ? {} : { ref: raw.baseline.ref }),

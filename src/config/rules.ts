@@ -36,7 +36,13 @@ export const DEFAULTS = {
   ready: { timeout: '60s', interval: '200ms' },
   stopTimeout: '5s',
   method: 'GET',
-  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 1 },
+  // Four turns per side and round (ABBA…): head and base land closer in time, so more of the machine's
+  // drift cancels. Through `perfgate run` beside a noisy neighbour and on quiet machines they narrowed the
+  // per-round spread of CPU/request, rps and p50 by a quarter to a half and decided A/A comparisons in
+  // a third fewer rounds, with no false alarm, also on an endpoint just fast enough for them
+  // (docs/verdicts.md, "Turns within a round"). An endpoint too slow for four gets fewer (turnsFor).
+  // Simultaneous rounds take one (normalize.ts).
+  baseline: { source: 'artifact', artifact: 'perfgate-baseline', schedule: 'alternating', restarts: 'auto', turns: 4 },
   failOn: ['budget', 'regression'],
   database: { protocol: 'postgres', timing: 'direct', seqScanRows: 10_000 },
 } as const;

@@ -326,7 +326,7 @@ const BaselineSchema = Type.Object(
     ),
     turns: Type.Optional(
       Count(
-        'Rerun mode, alternating schedule: how many turns each side takes in a round (ABBA…, each a turns-th of the round), merged into the round\'s one sample per side. The machine\'s speed drifts over seconds; turns closer in time share more of it, so it cancels in the head/base ratio. 1: one turn per side (AB or BA).',
+        'Rerun mode, alternating schedule: how many turns each side takes in a round (ABBA…, each a turns-th of the round), merged into the round\'s one sample per side. The machine\'s speed drifts over seconds; turns closer in time share more of it, so it cancels in the head/base ratio. 1: one turn per side (AB or BA). An endpoint too slow for a turn to complete 40 requests gets fewer. Default 4 with schedule: alternating, 1 with simultaneous.',
         1,
         DEFAULTS.baseline.turns,
         LIMITS.turns,
