@@ -28,7 +28,7 @@ interface LedgerLine {
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
-  stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number; turns?: number };
+  stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number; turns?: number; roundSizing?: string };
   loadSeconds: number;
   /** The machine, as the results name it (lines from 2026-12-06 21:00 UTC on). */
   runner?: { os: string; cpuModel?: string };
@@ -44,11 +44,13 @@ const lines = readLedger<LedgerLine>(positionals[0], args.since, args.until);
 // Neighbour seeds are one machine state: each sitting takes another seed, so the tally spans several.
 const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair per block' : '');
 /**
- * baseline.turns: rounds of several turns per side are a rule of their own, whether a sitting set them
- * (`--turns`, `--aa-turns`: "A/A, 4 turns") or they were perfgate's default, so the row is named by
- * the turns the rounds took (`stop.turns`), not by the condition's name.
+ * baseline.turns as configured: rounds of several turns per side are a rule of their own, whether a
+ * sitting set them (`--turns`, `--aa-turns`: "A/A, 4 turns") or they were perfgate's default, so the
+ * row is named by the rule, not by the condition's name. A slow endpoint takes fewer turns than
+ * configured (`stop.turns`), and `stop.roundSizing` then says how many were configured.
  */
-const turnsLabel = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 ? `, ${l.stop!.turns} turns per round` : '');
+const configuredTurns = (l: LedgerLine) => Number(/ instead of (\d+):/.exec(l.stop?.roundSizing ?? '')?.[1] ?? l.stop?.turns ?? 1);
+const turnsLabel = (l: LedgerLine) => (configuredTurns(l) > 1 ? `, ${configuredTurns(l)} turns per round` : '');
 const conditionName = (l: LedgerLine) => l.condition.replace(/, \d+ turns?$/, '');
 const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);
 /** The row's first two cells; the seeds, when given, name the sittings the row pools. */
@@ -151,7 +153,7 @@ const sd = (xs: number[]) => {
  */
 function perRunTable(title: string, aa: LedgerLine[]): string[] {
   // A sitting can pair rules run by run (--aa-turns): each run says its own.
-  const turns = (l: LedgerLine) => ((l.stop?.turns ?? 1) > 1 ? `, ${l.stop!.turns} turns` : '');
+  const turns = (l: LedgerLine) => (configuredTurns(l) > 1 ? `, ${configuredTurns(l)} turns` : '');
   const aaRuns = groupBy(aa, (l) => `${l.when.slice(0, 16)} | ${l.benchCommit} | ${l.neighbour === null ? 'quiet' : `neighbour (seed ${l.neighbour})${pinned(l)}`}${turns(l)}`);
   if (aaRuns.length === 0) return [];
   const runs = aaRuns.map(([, ls]) => ls);

@@ -489,9 +489,10 @@ async function main(): Promise<void> {
     const results: ConditionResult[] = [];
 
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
-    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS): Condition => ({
-      name: `${name}${WORK_US > 0 && name !== 'calibrate' && !name.startsWith('dropped index') ? `, CPU-bound ${WORK_US} µs` : ''}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? 1} turn${(turns ?? 1) === 1 ? '' : 's'}`}`,
-      service: 'bookshop',
+    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS, service: Condition['service'] = 'bookshop'): Condition => ({
+      // --work-us changes only the bookshop; the calibration's name is looked up as it is.
+      name: `${name}${WORK_US > 0 && service === 'bookshop' && name !== 'calibrate' ? `, CPU-bound ${WORK_US} µs` : ''}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? DEFAULTS.baseline.turns} turn${(turns ?? DEFAULTS.baseline.turns) === 1 ? '' : 's'}`}`,
+      service,
       slowdownUs,
       tailMs,
       comparisons,
@@ -521,7 +522,7 @@ async function main(): Promise<void> {
     // The shared-resource condition under both schedules: does either cancel head's slower query?
     if (DROPPED_INDEX > 0) {
       for (const schedule of args['dropped-index-schedules'] === 'default' ? [SCHEDULE] : [SCHEDULE, OTHER_SCHEDULE]) {
-        const c = { ...condition('dropped index (users by email)', 0, 0, DROPPED_INDEX, '', schedule), service: 'users' as const, headDatabase: USERS_HEAD_DB };
+        const c = { ...condition('dropped index (users by email)', 0, 0, DROPPED_INDEX, '', schedule, RESTARTS, TURNS, 'users'), headDatabase: USERS_HEAD_DB };
         results.push(await runCondition(repo, rawDir, baseSha, c, upstream, env));
       }
     }
