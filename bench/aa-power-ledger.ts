@@ -28,6 +28,8 @@ interface LedgerLine {
   status: string;
   failed: boolean;
   metrics: Record<string, { verdict: string; change: number }>;
+  /** baseline.turns as configured (lines from 2026-12-07 13:30 UTC on). */
+  turnsConfigured?: number;
   stop?: { rounds: number; reason: string; pending?: string[]; ruledOut?: string[]; processPairs?: number; restartMs?: number; turns?: number; roundSizing?: string };
   loadSeconds: number;
   /** The machine, as the results name it (lines from 2026-12-06 21:00 UTC on). */
@@ -49,7 +51,9 @@ const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair
  * row is named by the rule, not by the condition's name. A slow endpoint takes fewer turns than
  * configured (`stop.turns`), and `stop.roundSizing` then says how many were configured.
  */
-const configuredTurns = (l: LedgerLine) => Number(/ instead of (\d+):/.exec(l.stop?.roundSizing ?? '')?.[1] ?? l.stop?.turns ?? 1);
+// Lines before turnsConfigured was recorded: a scenario that took fewer turns than configured says
+// "instead of N" in its round sizing (turnsFor's wording then), else it took what was configured.
+const configuredTurns = (l: LedgerLine) => l.turnsConfigured ?? Number(/ instead of (\d+):/.exec(l.stop?.roundSizing ?? '')?.[1] ?? l.stop?.turns ?? 1);
 const turnsLabel = (l: LedgerLine) => (configuredTurns(l) > 1 ? `, ${configuredTurns(l)} turns per round` : '');
 const conditionName = (l: LedgerLine) => l.condition.replace(/, \d+ turns?$/, '');
 const pinned = (l: LedgerLine) => (l.neighbourCpu === undefined ? '' : ` pinned to CPU ${l.neighbourCpu}`);

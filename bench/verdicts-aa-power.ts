@@ -351,7 +351,7 @@ async function runCondition(
     const config = await loadConfig(configFile, { env: { ...process.env, ...env } });
     const comparison = compareRuns({ head: outcome.results, config, pairing: 'paired' });
     const otherCpu = others.stop() ?? null;
-    if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, outcome.results, comparison, runStarted, loadBefore, otherCpu);
+    if (args.ledger && c.name !== 'calibrate') appendLedger(args.ledger, c, config.baseline.turns, outcome.results, comparison, runStarted, loadBefore, otherCpu);
     for (const s of comparison.scenarios) {
       if (s.status !== 'compared') throw new Error(`scenario ${s.name}: ${s.status} ${s.error ?? ''} ${s.notes.join('; ')}`);
       // The check fails when any compared metric regressed, not only the ones tabulated here.
@@ -416,7 +416,7 @@ function loadSeconds(head: ScenarioResult, base: ScenarioResult | undefined, sch
   return (paired + sum(head.solo?.rounds)) / 1000;
 }
 
-function appendLedger(file: string, c: Condition, results: Results, comparison: Comparison, runStarted: number, loadBefore: number, otherCpu: OtherCpu | null): void {
+function appendLedger(file: string, c: Condition, turnsConfigured: number, results: Results, comparison: Comparison, runStarted: number, loadBefore: number, otherCpu: OtherCpu | null): void {
   const lines = comparison.scenarios.map((s) => {
     const head = results.scenarios.find((x) => x.name === s.name)!;
     const base = results.base?.scenarios.find((x) => x.name === s.name);
@@ -430,6 +430,9 @@ function appendLedger(file: string, c: Condition, results: Results, comparison: 
       condition: c.name,
       schedule: c.schedule,
       restarts: c.restarts,
+      // baseline.turns as the config resolved it: stop.turns says what a scenario took, which is fewer
+      // when a turn would complete too few requests (turnsFor).
+      turnsConfigured,
       slowdownUs: c.slowdownUs,
       ...(WORK_US > 0 && c.service === 'bookshop' ? { workUs: WORK_US } : {}),
       neighbour: args.neighbour ? Number(args['neighbour-seed']) : null,

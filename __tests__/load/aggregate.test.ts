@@ -57,6 +57,15 @@ describe('mergeTurns', () => {
     assert.deepEqual(aggregateRounds([merged]).latencyUs, merged.latencyUs);
   });
 
+  test('one turn is its own round, histogram and all (baseline.turns: 1, or the simultaneous schedule)', () => {
+    const a = round({ requests: 10, durationMs: 100, cpuUsPerRequest: 50 });
+    attachHistogram(a, histogramOfValues([100]));
+    const merged = mergeTurns([a]);
+    assert.equal(merged, a);
+    assert.equal(merged.turns, undefined);
+    assert.equal(histogramOf(merged)?.totalCount, 1);
+  });
+
   test('a turn without a histogram (read back from JSON) leaves the merged round without one', () => {
     const a = round({ requests: 10, durationMs: 100 });
     attachHistogram(a, histogramOfValues([100]));

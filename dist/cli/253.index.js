@@ -1086,6 +1086,14 @@ const CLIENT_SATURATION_SHARE = 0.85;
  * `histograms` defaults to the ones runLoad kept beside each round in this process.
  */
 function aggregateRounds(rounds, histograms = rounds.map(histogramOf)) {
+    const result = combineRounds(rounds, histograms);
+    const warnings = loadWarnings(rounds);
+    if (warnings.length > 0)
+        result.warnings = warnings;
+    return result;
+}
+/** aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them). */
+function combineRounds(rounds, histograms) {
     const requests = sum(rounds, (r) => r.requests);
     const seconds = sum(rounds, (r) => r.durationMs) / 1000;
     const result = {
@@ -1108,18 +1116,17 @@ function aggregateRounds(rounds, histograms = rounds.map(histogramOf)) {
     const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v) => v !== undefined);
     if (perConnection.length > 0)
         result.requestsPerConnection = Math.min(...perConnection);
-    const warnings = loadWarnings(rounds);
-    if (warnings.length > 0)
-        result.warnings = warnings;
     return result;
 }
 /**
  * One side's turns of an alternating round (baseline.turns) as that side's one round: requests, time
  * and CPU summed, latency from the merged histograms — what one turn of their total length measures,
- * except that the other side ran in between.
+ * except that the other side ran in between. One turn is its own round.
  */
 function mergeTurns(turns) {
-    const load = aggregateRounds(turns);
+    if (turns.length === 1)
+        return turns[0];
+    const load = combineRounds(turns, turns.map(histogramOf));
     const max = (value) => {
         const values = turns.map(value).filter((v) => v !== undefined);
         return values.length > 0 ? Math.max(...values) : undefined;
@@ -2240,7 +2247,7 @@ async function timeScenario(opts) {
     let sides = opts.sides;
     const paired = sides.length > 1;
     const together = paired && opts.schedule === 'simultaneous';
-    const wantedTurns = paired && !together ? (opts.turns ?? 1) : 1;
+    const wantedTurns = paired && !together ? opts.turns : 1;
     const tag = (s) => (paired ? `${s.side} ` : '');
     const startedAt = Date.now();
     const loadOptions = (s, durationMs) => ({
@@ -2291,22 +2298,16 @@ async function timeScenario(opts) {
             measured.forEach((round, i) => record(order[i], round, label, rounds.get(order[i].side)));
             return;
         }
-        if (turns === 1) {
-            for (const s of order) {
-                if (signal?.aborted)
-                    throw new errors/* EnvironmentError */.eG('interrupted');
-                record(s, await load_runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side));
-            }
-            return;
-        }
+        // A side's round is recorded, and its service checked, as soon as its last turn ends.
         const parts = new Map(sides.map((s) => [s.side, []]));
         for (const s of turnSequence(order, turns)) {
             if (signal?.aborted)
                 throw new errors/* EnvironmentError */.eG('interrupted');
-            parts.get(s.side).push(await load_runLoad(loadOptions(s, length.roundMs / turns)));
+            const taken = parts.get(s.side);
+            taken.push(await load_runLoad(loadOptions(s, length.roundMs / turns)));
+            if (taken.length === turns)
+                record(s, mergeTurns(taken), label, rounds.get(s.side));
         }
-        for (const s of order)
-            record(s, mergeTurns(parts.get(s.side)), label, rounds.get(s.side));
     };
     const configured = planFor(scenario);
     const adaptive = paired && configured.maxLooks > 1;

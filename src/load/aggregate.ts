@@ -15,6 +15,14 @@ export function aggregateRounds(
   rounds: readonly RoundResult[],
   histograms: readonly (LatencyHistogram | undefined)[] = rounds.map(histogramOf),
 ): LoadResult {
+  const result = combineRounds(rounds, histograms);
+  const warnings = loadWarnings(rounds);
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
+
+/** aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them). */
+function combineRounds(rounds: readonly RoundResult[], histograms: readonly (LatencyHistogram | undefined)[]): LoadResult {
   const requests = sum(rounds, (r) => r.requests);
   const seconds = sum(rounds, (r) => r.durationMs) / 1000;
   const result: LoadResult = {
@@ -34,19 +42,17 @@ export function aggregateRounds(
   if (rss.length > 0) result.peakRssBytes = Math.max(...rss);
   const perConnection = rounds.map((r) => r.requestsPerConnection).filter((v): v is number => v !== undefined);
   if (perConnection.length > 0) result.requestsPerConnection = Math.min(...perConnection);
-
-  const warnings = loadWarnings(rounds);
-  if (warnings.length > 0) result.warnings = warnings;
   return result;
 }
 
 /**
  * One side's turns of an alternating round (baseline.turns) as that side's one round: requests, time
  * and CPU summed, latency from the merged histograms — what one turn of their total length measures,
- * except that the other side ran in between.
+ * except that the other side ran in between. One turn is its own round.
  */
 export function mergeTurns(turns: readonly RoundResult[]): RoundResult {
-  const load = aggregateRounds(turns);
+  if (turns.length === 1) return turns[0]!;
+  const load = combineRounds(turns, turns.map(histogramOf));
   const max = (value: (r: RoundResult) => number | undefined) => {
     const values = turns.map(value).filter((v): v is number => v !== undefined);
     return values.length > 0 ? Math.max(...values) : undefined;

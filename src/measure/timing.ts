@@ -34,8 +34,8 @@ export interface TimingOptions {
   /** Per side, how rounds connect (the probe's finding). */
   plans: Map<Side, ConnectionPlan>;
   schedule: RerunSchedule;
-  /** Alternating schedule: turns each side takes per round (baseline.turns); 1 when absent. */
-  turns?: number;
+  /** Alternating schedule: turns each side takes per round (baseline.turns); unused when simultaneous. */
+  turns: number;
   failOn: readonly FailOn[];
   /** Only these metrics' verdicts are wanted (MeasureOptions.decideOnly): adaptive rounds wait for no other. */
   decide?: readonly MetricKey[];
@@ -69,7 +69,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   let sides = opts.sides;
   const paired = sides.length > 1;
   const together = paired && opts.schedule === 'simultaneous';
-  const wantedTurns = paired && !together ? (opts.turns ?? 1) : 1;
+  const wantedTurns = paired && !together ? opts.turns : 1;
   const tag = (s: BootedSide) => (paired ? `${s.side} ` : '');
   const startedAt = Date.now();
   const loadOptions = (s: BootedSide, durationMs: number): RoundOptions => ({
@@ -119,19 +119,14 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
       measured.forEach((round, i) => record(order[i]!, round, label, rounds.get(order[i]!.side)!));
       return;
     }
-    if (turns === 1) {
-      for (const s of order) {
-        if (signal?.aborted) throw new EnvironmentError('interrupted');
-        record(s, await runLoad(loadOptions(s, length.roundMs)), label, rounds.get(s.side)!);
-      }
-      return;
-    }
+    // A side's round is recorded, and its service checked, as soon as its last turn ends.
     const parts = new Map<Side, RoundResult[]>(sides.map((s) => [s.side, []]));
     for (const s of turnSequence(order, turns)) {
       if (signal?.aborted) throw new EnvironmentError('interrupted');
-      parts.get(s.side)!.push(await runLoad(loadOptions(s, length.roundMs / turns)));
+      const taken = parts.get(s.side)!;
+      taken.push(await runLoad(loadOptions(s, length.roundMs / turns)));
+      if (taken.length === turns) record(s, mergeTurns(taken), label, rounds.get(s.side)!);
     }
-    for (const s of order) record(s, mergeTurns(parts.get(s.side)!), label, rounds.get(s.side)!);
   };
 
   const configured = planFor(scenario);
