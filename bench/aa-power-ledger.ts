@@ -49,10 +49,9 @@ const pairsLabel = (l: LedgerLine) => (l.restarts === 'auto' ? ', a process pair
  * baseline.turns as configured: rounds of several turns per side are a rule of their own, whether a
  * sitting set them (`--turns`, `--aa-turns`: "A/A, 4 turns") or they were perfgate's default, so the
  * row is named by the rule, not by the condition's name. A slow endpoint takes fewer turns than
- * configured (`stop.turns`), and `stop.roundSizing` then says how many were configured.
+ * configured (`stop.turns`), so the line's `turnsConfigured` decides; lines written before it was
+ * recorded say "instead of N" in `stop.roundSizing` when they took fewer (turnsFor's wording then).
  */
-// Lines before turnsConfigured was recorded: a scenario that took fewer turns than configured says
-// "instead of N" in its round sizing (turnsFor's wording then), else it took what was configured.
 const configuredTurns = (l: LedgerLine) => l.turnsConfigured ?? Number(/ instead of (\d+):/.exec(l.stop?.roundSizing ?? '')?.[1] ?? l.stop?.turns ?? 1);
 const turnsLabel = (l: LedgerLine) => (configuredTurns(l) > 1 ? `, ${configuredTurns(l)} turns per round` : '');
 const conditionName = (l: LedgerLine) => l.condition.replace(/, \d+ turns?$/, '');
