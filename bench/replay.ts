@@ -7,7 +7,7 @@ import type { FailOn, ScenarioConfig } from '../src/config/types.js';
 import type { MetricKey } from '../src/compare/metrics.js';
 import { lookConfidence } from '../src/compare/sequential.js';
 import { VERDICT_CONFIDENCE } from '../src/compare/verdict.js';
-import { judgeLook, stopAfterLook } from '../src/measure/judge.js';
+import { takeLook, type LookRule } from '../src/measure/judge.js';
 import type { RoundResult, StopInfo } from '../src/results/types.js';
 
 export interface ReplayedStop {
@@ -38,12 +38,11 @@ export function replayStop(head: readonly RoundResult[], base: readonly RoundRes
   const levels = { maxLooks: plan.maxLooks, confidence: VERDICT_CONFIDENCE };
   // Fewer looks than maxRounds allows means the time budget shortened the plan (measure/judge.ts, plannedLooks).
   const budgetCut = plan.maxLooks < Math.floor(plan.scenario.maxRounds / block);
+  const rule: LookRule = { plan: levels, budgetCut, scenario: plan.scenario, failOn: plan.failOn, futility: plan.futility, ...(plan.decide ? { decide: plan.decide } : {}) };
   for (let look = 1; look * block <= head.length; look++) {
     const n = look * block;
-    const confidence = lookConfidence(levels, look);
-    const outcome = judgeLook(head.slice(0, n), base.slice(0, n), plan.scenario, plan.failOn, confidence, plan.decide, plan.futility);
-    const reason = stopAfterLook(outcome, look, plan.maxLooks, budgetCut);
-    if (reason) return { rounds: n, reason, looks: look, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
+    const { confidence, outcome, stop } = takeLook(rule, look, head.slice(0, n), base.slice(0, n));
+    if (stop) return { rounds: n, reason: stop, looks: look, confidence, ...(outcome.ruledOut ? { ruledOut: outcome.ruledOut } : {}) };
   }
   const looks = Math.floor(head.length / block);
   return { rounds: looks * block, reason: 'time-budget', looks, confidence: lookConfidence(levels, looks) };

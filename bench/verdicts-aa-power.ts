@@ -185,6 +185,18 @@ interface Condition {
   turns?: number;
 }
 
+/** What a condition changes from the sitting's settings; the rest comes from the flags. */
+interface ConditionSpec {
+  comparisons: number;
+  slowdownUs?: number;
+  tailMs?: number;
+  load?: string;
+  schedule?: Schedule;
+  restarts?: Restarts;
+  turns?: number;
+  service?: Service;
+}
+
 interface ConditionResult {
   condition: Condition;
   comparisons: number;
@@ -492,40 +504,51 @@ async function main(): Promise<void> {
     const results: ConditionResult[] = [];
 
     const aaLoad = args['aa-duration'] ? `{ duration: ${args['aa-duration']}, warmup: 500ms }` : '';
-    const condition = (name: string, slowdownUs: number, tailMs: number, comparisons: number, load: string, schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS, service: Condition['service'] = 'bookshop'): Condition => ({
-      // --work-us changes only the bookshop; the calibration's name is looked up as it is.
-      name: `${name}${WORK_US > 0 && service === 'bookshop' && name !== 'calibrate' ? `, CPU-bound ${WORK_US} µs` : ''}${schedule === SCHEDULE ? '' : `, ${schedule}`}${restarts === RESTARTS ? '' : `, restarts ${restarts}`}${turns === TURNS ? '' : `, ${turns ?? DEFAULTS.baseline.turns} turn${(turns ?? DEFAULTS.baseline.turns) === 1 ? '' : 's'}`}`,
-      service,
-      slowdownUs,
-      tailMs,
-      comparisons,
-      load,
-      schedule,
-      restarts,
-      ...(turns === undefined ? {} : { turns }),
-    });
+    const condition = (name: string, spec: ConditionSpec): Condition => {
+      const { comparisons, slowdownUs = 0, tailMs = 0, load = '', schedule = SCHEDULE, restarts = RESTARTS, turns = TURNS, service = 'bookshop' } = spec;
+      // The turns perfgate will use, as normalize resolves them (simultaneous rounds run in one turn).
+      const resolvedTurns = turns ?? (schedule === 'simultaneous' ? 1 : DEFAULTS.baseline.turns);
+      const suffixes = [
+        // --work-us changes only the bookshop; the calibration's name is looked up as it is.
+        WORK_US > 0 && service === 'bookshop' && name !== 'calibrate' ? `CPU-bound ${WORK_US} µs` : '',
+        schedule === SCHEDULE ? '' : schedule,
+        restarts === RESTARTS ? '' : `restarts ${restarts}`,
+        turns === TURNS ? '' : `${resolvedTurns} turn${resolvedTurns === 1 ? '' : 's'}`,
+      ].filter((suffix) => suffix !== '');
+      return {
+        name: [name, ...suffixes].join(', '),
+        service,
+        slowdownUs,
+        tailMs,
+        comparisons,
+        load,
+        schedule,
+        restarts,
+        ...(turns === undefined ? {} : { turns }),
+      };
+    };
 
     // The injected cost is a share of the service's own CPU per request, measured first under the
     // very settings the power conditions use (default rounds, the same schedule): CPU per request
     // depends on the load a round puts on the machine.
     // (Only needed when there are CPU levels to size.)
-    const cpu = LEVELS.length === 0 ? 0 : args['cpu-us'] ? Number(args['cpu-us']) : (await runCondition(repo, rawDir, baseSha, condition('calibrate', 0, 0, 3, ''), upstream, env)).baseCpuUsPerRequest;
+    const cpu = LEVELS.length === 0 ? 0 : args['cpu-us'] ? Number(args['cpu-us']) : (await runCondition(repo, rawDir, baseSha, condition('calibrate', { comparisons: 3 }), upstream, env)).baseCpuUsPerRequest;
     if (LEVELS.length > 0) process.stderr.write(`service CPU per request (base, default settings): ${cpu.toFixed(1)} µs\n`);
     const compareAt = args['compare-schedule'] === undefined ? undefined : Number(args['compare-schedule']);
     for (const level of LEVELS) {
       const slowdownUs = Math.round((cpu * level) / 100);
-      results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, ''), upstream, env));
+      results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, { comparisons: POWER, slowdownUs }), upstream, env));
       if (level === compareAt) {
-        results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, slowdownUs, 0, POWER, '', OTHER_SCHEDULE), upstream, env));
+        results.push(await runCondition(repo, rawDir, baseSha, condition(`+${level}% CPU (+${slowdownUs} µs)`, { comparisons: POWER, slowdownUs, schedule: OTHER_SCHEDULE }), upstream, env));
       }
     }
     for (const tailMs of TAILS_MS) {
-      results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, 0, tailMs, POWER, ''), upstream, env));
+      results.push(await runCondition(repo, rawDir, baseSha, condition(`tail: 1% of requests +${tailMs} ms`, { comparisons: POWER, tailMs }), upstream, env));
     }
     // The shared-resource condition under both schedules: does either cancel head's slower query?
     if (DROPPED_INDEX > 0) {
       for (const schedule of args['dropped-index-schedules'] === 'default' ? [SCHEDULE] : [SCHEDULE, OTHER_SCHEDULE]) {
-        const c = { ...condition('dropped index (users by email)', 0, 0, DROPPED_INDEX, '', schedule, RESTARTS, TURNS, 'users'), headDatabase: USERS_HEAD_DB };
+        const c = { ...condition('dropped index (users by email)', { comparisons: DROPPED_INDEX, schedule, service: 'users' }), headDatabase: USERS_HEAD_DB };
         results.push(await runCondition(repo, rawDir, baseSha, c, upstream, env));
       }
     }
@@ -539,7 +562,7 @@ async function main(): Promise<void> {
       for (let done = 0; done < AA; done += PER_RUN) {
         const n = Math.min(PER_RUN, AA - done);
         for (const restarts of [RESTARTS, other]) {
-          byRule.get(restarts)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, n, aaLoad, SCHEDULE, restarts), upstream, env, done));
+          byRule.get(restarts)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', { comparisons: n, load: aaLoad, restarts }), upstream, env, done));
         }
       }
       for (const parts of byRule.values()) results.push(mergeResults(parts));
@@ -548,11 +571,11 @@ async function main(): Promise<void> {
       for (let done = 0; done < AA; done += PER_RUN) {
         const n = Math.min(PER_RUN, AA - done);
         for (const turns of byRule.keys()) {
-          byRule.get(turns)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, n, aaLoad, SCHEDULE, RESTARTS, turns), upstream, env, done));
+          byRule.get(turns)!.push(await runCondition(repo, rawDir, baseSha, condition('A/A', { comparisons: n, load: aaLoad, turns }), upstream, env, done));
         }
       }
       for (const parts of byRule.values()) results.push(mergeResults(parts));
-    } else if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', 0, 0, AA, aaLoad), upstream, env));
+    } else if (AA > 0) results.push(await runCondition(repo, rawDir, baseSha, condition('A/A', { comparisons: AA, load: aaLoad }), upstream, env));
 
     const md = table(results);
     const sideBySide = measuredRulesTable(readComparisons(rawDir));

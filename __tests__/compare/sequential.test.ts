@@ -11,7 +11,7 @@ import { renderReport } from '../../src/report/markdown.js';
 import { parseResults } from '../../src/results/io.js';
 import { config, results, round, scenario, scenarioConfig } from './builders.js';
 import { adaptiveTrial, noiseSource, type RankRule } from './noise.js';
-import { judgeLook, plannedLooks, stopAfterLook } from '../../src/measure/judge.js';
+import { judgeLook, plannedLooks, stopAfterLook, takeLook } from '../../src/measure/judge.js';
 import { exactUpperCrossing } from './sign-walk.js';
 
 /** The defaults recommended in docs/verdicts.md ("Adaptive rounds"): 10 paired rounds per look. */
@@ -409,16 +409,16 @@ describe('stopping once a failing regression is found', () => {
   }
 
   /**
-   * The measuring loop of src/measure/timing.ts over prepared rounds: looks after each block until a
-   * stop; the final metrics as the pipeline judges them (compareRuns, ruled-out metrics included).
+   * The measuring loop of src/measure/timing.ts over prepared rounds: looks (takeLook, as the loop
+   * takes them) after each block until a stop; the final metrics as the pipeline judges them
+   * (compareRuns, ruled-out metrics included).
    */
   function measure(rounds: { head: RoundResult[]; base: RoundResult[] }, failOn: ('budget' | 'regression')[] = ['budget', 'regression'], decide?: MetricKey[]) {
     const cfg = scenarioConfig('s');
+    const rule = { plan: plan(MAX_LOOKS), budgetCut: false, scenario: cfg, failOn, ...(decide ? { decide } : {}) };
     for (let look = 1; ; look++) {
       const n = look * BLOCK;
-      const confidence = lookConfidence(plan(MAX_LOOKS), look);
-      const o = judgeLook(rounds.head.slice(0, n), rounds.base.slice(0, n), cfg, failOn, confidence, decide);
-      const reason = stopAfterLook(o, look, MAX_LOOKS, false);
+      const { confidence, outcome: o, stop: reason } = takeLook(rule, look, rounds.head.slice(0, n), rounds.base.slice(0, n));
       if (!reason) continue;
       const h = scenario('s', rounds.head.slice(0, n));
       h.stop = { rounds: n, looks: look, maxLooks: MAX_LOOKS, confidence, reason, ...(o.ruledOut ? { ruledOut: o.ruledOut } : {}), roundMs: 1000, schedule: 'alternating' };
@@ -431,6 +431,23 @@ describe('stopping once a failing regression is found', () => {
   /** The look before the one that stopped measuring, re-judged on the rounds it had. */
   const lookBeforeStop = (rounds: ReturnType<typeof noisyPairs>, m: { rounds: number }) =>
     judgeLook(rounds.head.slice(0, m.rounds - BLOCK), rounds.base.slice(0, m.rounds - BLOCK), scenarioConfig('s'), ['regression'], lookConfidence(plan(MAX_LOOKS), m.rounds / BLOCK - 1));
+
+  test("takeLook judges at its look's level and stops as stopAfterLook says, budget cut included", () => {
+    const rounds = noisyPairs(BLOCK * 2, 7, { cpu: 0.05, latency: 0.03, p99: 0.6 });
+    const cfg = scenarioConfig('s');
+    const rule = { plan: plan(2), budgetCut: true, scenario: cfg, failOn: ['regression' as const] };
+    const first = takeLook(rule, 1, rounds.head.slice(0, BLOCK), rounds.base.slice(0, BLOCK));
+    assert.equal(first.confidence, lookConfidence(plan(2), 1));
+    assert.deepEqual(first.outcome, judgeLook(rounds.head.slice(0, BLOCK), rounds.base.slice(0, BLOCK), cfg, ['regression'], first.confidence));
+    assert.equal(first.stop, stopAfterLook(first.outcome, 1, 2, true));
+    const last = takeLook(rule, 2, rounds.head, rounds.base);
+    assert.equal(last.confidence, lookConfidence(plan(2), 2));
+    // An A/A whose p99 is too noisy to decide by the last planned look, which the budget cut short.
+    assert.ok(last.outcome.pending.includes('p99'), last.outcome.pending.join(', '));
+    assert.equal(last.stop, 'time-budget');
+    const noFutility = takeLook({ ...rule, futility: false }, 2, rounds.head, rounds.base);
+    assert.equal(noFutility.outcome.ruledOut, undefined, 'futility: false judges without the 95% bound');
+  });
 
   test('+30% CPU and latency next to a p99 too noisy to decide: stops regressed long before maxRounds', () => {
     let early = 0;

@@ -1086,20 +1086,23 @@ const CLIENT_SATURATION_SHARE = 0.85;
  * `histograms` defaults to the ones runLoad kept beside each round in this process.
  */
 function aggregateRounds(rounds, histograms = rounds.map(histogramOf)) {
-    const result = combineRounds(rounds, histograms);
+    const result = combineRounds(rounds, mergedHistogram(rounds, histograms));
     const warnings = loadWarnings(rounds);
     if (warnings.length > 0)
         result.warnings = warnings;
     return result;
 }
-/** aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them). */
-function combineRounds(rounds, histograms) {
+/**
+ * aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them).
+ * `merged` is the rounds' merged histogram, when every round has one.
+ */
+function combineRounds(rounds, merged) {
     const requests = sum(rounds, (r) => r.requests);
     const seconds = sum(rounds, (r) => r.durationMs) / 1000;
     const result = {
         rounds: [...rounds],
         rps: seconds > 0 ? requests / seconds : 0,
-        latencyUs: mergedLatency(rounds, histograms),
+        latencyUs: merged === undefined ? medianLatency(rounds) : percentilesOf(merged),
         requests,
         errors: sum(rounds, (r) => r.errors),
         non2xx: sum(rounds, (r) => r.non2xx),
@@ -1126,7 +1129,8 @@ function combineRounds(rounds, histograms) {
 function mergeTurns(turns) {
     if (turns.length === 1)
         return turns[0];
-    const load = combineRounds(turns, turns.map(histogramOf));
+    const merged = mergedHistogram(turns, turns.map(histogramOf));
+    const load = combineRounds(turns, merged);
     const max = (value) => {
         const values = turns.map(value).filter((v) => v !== undefined);
         return values.length > 0 ? Math.max(...values) : undefined;
@@ -1148,9 +1152,8 @@ function mergeTurns(turns) {
         ...(loopDelay === undefined ? {} : { clientLoopDelayUs: loopDelay }),
         turns: turns.length,
     };
-    const histograms = turns.map(histogramOf);
-    if (histograms.every((h) => h !== undefined))
-        attachHistogram(round, mergeHistograms(histograms));
+    if (merged !== undefined)
+        attachHistogram(round, merged);
     return round;
 }
 /** Fraction of one core the load generator used during a round (undefined when unknown). */
@@ -1186,15 +1189,21 @@ function loadWarnings(rounds) {
     }
     return warnings;
 }
-function mergedLatency(rounds, histograms) {
+/** One histogram of every round's values; undefined unless each round has its histogram. */
+function mergedHistogram(rounds, histograms) {
+    if (rounds.length === 0 || histograms.length !== rounds.length)
+        return undefined;
+    if (!histograms.every((h) => h !== undefined))
+        return undefined;
+    return mergeHistograms(histograms);
+}
+/**
+ * Rounds read back from results JSON have no histograms. Percentiles cannot be merged exactly from
+ * percentiles, so take the median of each across rounds (robust to one noisy round) and the true maximum.
+ */
+function medianLatency(rounds) {
     if (rounds.length === 0)
         return { p50: 0, p90: 0, p99: 0, max: 0 };
-    if (histograms.length === rounds.length && histograms.every((h) => h !== undefined)) {
-        return percentilesOf(mergeHistograms(histograms));
-    }
-    // Rounds read back from results JSON have no histograms. Percentiles cannot be merged exactly
-    // from percentiles, so take the median of each across rounds (robust to one noisy round) and the
-    // true maximum.
     return {
         p50: median(rounds.map((r) => r.latencyUs.p50)),
         p90: median(rounds.map((r) => r.latencyUs.p90)),
@@ -2090,6 +2099,7 @@ function upperQuantile(p) {
 
 
 
+
 /**
  * Equal blocks of `rounds`, one look after each, as many as fit in `maxRounds` (the per-look levels
  * assume equal blocks, so a maxRounds that is not a multiple of rounds is rounded down).
@@ -2174,6 +2184,17 @@ function stopAfterLook(outcome, look, plannedLooks, budgetCut) {
     if (look >= plannedLooks)
         return budgetCut ? 'time-budget' : 'max-rounds';
     return undefined;
+}
+/**
+ * Look number `look` (from 1) at the paired rounds so far: judged at that look's confidence, and
+ * whether measuring stops. The measuring loop (timing.ts) and the benches that replay recorded rounds
+ * (bench/replay.ts) take their looks here, so a replay stops where the pipeline would have.
+ */
+function takeLook(rule, look, head, base) {
+    const confidence = lookConfidence(rule.plan, look);
+    const outcome = judgeLook(head, base, rule.scenario, rule.failOn, confidence, rule.decide, rule.futility);
+    const stop = stopAfterLook(outcome, look, rule.plan.maxLooks, rule.budgetCut);
+    return { confidence, outcome, ...(stop ? { stop } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./lib/measure/order.js
@@ -2327,6 +2348,7 @@ async function timeScenario(opts) {
     const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
     const plan = { ...configured, maxLooks: looks };
     const budgetCut = adaptive && looks < configured.maxLooks;
+    const rule = { plan, budgetCut, scenario, failOn: opts.failOn, ...(opts.decide ? { decide: opts.decide } : {}) };
     if (budgetCut) {
         progress(`the time budget fits ${looks} block${looks === 1 ? '' : 's'} of ${scenario.rounds} rounds (maxRounds ${scenario.maxRounds}): ` +
             `looks planned for ${looks * scenario.rounds} rounds, so the last one uses the full ${(plan.confidence * 100).toFixed(0)}%`);
@@ -2356,11 +2378,10 @@ async function timeScenario(opts) {
         look++;
         if (!adaptive)
             break;
-        confidence = lookConfidence(plan, look);
-        outcome = judgeLook(rounds.get('head'), rounds.get('base'), scenario, opts.failOn, confidence, opts.decide);
-        const stopped = stopAfterLook(outcome, look, looks, budgetCut);
-        if (stopped) {
-            reason = stopped;
+        const taken = takeLook(rule, look, rounds.get('head'), rounds.get('base'));
+        ({ confidence, outcome } = taken);
+        if (taken.stop) {
+            reason = taken.stop;
             break;
         }
         // Another block only if it fits: estimated from the time the blocks so far took.
@@ -2382,7 +2403,7 @@ async function timeScenario(opts) {
         ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),
         looks: look,
         maxLooks: looks,
-        // lookConfidence stays below 1 however early the look, as a results file's schema asks.
+        // A look's confidence stays below 1 however early the look, as a results file's schema asks.
         confidence,
         reason,
         ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),

@@ -15,20 +15,23 @@ export function aggregateRounds(
   rounds: readonly RoundResult[],
   histograms: readonly (LatencyHistogram | undefined)[] = rounds.map(histogramOf),
 ): LoadResult {
-  const result = combineRounds(rounds, histograms);
+  const result = combineRounds(rounds, mergedHistogram(rounds, histograms));
   const warnings = loadWarnings(rounds);
   if (warnings.length > 0) result.warnings = warnings;
   return result;
 }
 
-/** aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them). */
-function combineRounds(rounds: readonly RoundResult[], histograms: readonly (LatencyHistogram | undefined)[]): LoadResult {
+/**
+ * aggregateRounds' numbers, without the caveats (a round merged from turns has no place for them).
+ * `merged` is the rounds' merged histogram, when every round has one.
+ */
+function combineRounds(rounds: readonly RoundResult[], merged: LatencyHistogram | undefined): LoadResult {
   const requests = sum(rounds, (r) => r.requests);
   const seconds = sum(rounds, (r) => r.durationMs) / 1000;
   const result: LoadResult = {
     rounds: [...rounds],
     rps: seconds > 0 ? requests / seconds : 0,
-    latencyUs: mergedLatency(rounds, histograms),
+    latencyUs: merged === undefined ? medianLatency(rounds) : percentilesOf(merged),
     requests,
     errors: sum(rounds, (r) => r.errors),
     non2xx: sum(rounds, (r) => r.non2xx),
@@ -52,7 +55,8 @@ function combineRounds(rounds: readonly RoundResult[], histograms: readonly (Lat
  */
 export function mergeTurns(turns: readonly RoundResult[]): RoundResult {
   if (turns.length === 1) return turns[0]!;
-  const load = combineRounds(turns, turns.map(histogramOf));
+  const merged = mergedHistogram(turns, turns.map(histogramOf));
+  const load = combineRounds(turns, merged);
   const max = (value: (r: RoundResult) => number | undefined) => {
     const values = turns.map(value).filter((v): v is number => v !== undefined);
     return values.length > 0 ? Math.max(...values) : undefined;
@@ -74,8 +78,7 @@ export function mergeTurns(turns: readonly RoundResult[]): RoundResult {
     ...(loopDelay === undefined ? {} : { clientLoopDelayUs: loopDelay }),
     turns: turns.length,
   };
-  const histograms = turns.map(histogramOf);
-  if (histograms.every((h) => h !== undefined)) attachHistogram(round, mergeHistograms(histograms as LatencyHistogram[]));
+  if (merged !== undefined) attachHistogram(round, merged);
   return round;
 }
 
@@ -119,17 +122,22 @@ export function loadWarnings(rounds: readonly RoundResult[]): string[] {
   return warnings;
 }
 
-function mergedLatency(
+/** One histogram of every round's values; undefined unless each round has its histogram. */
+function mergedHistogram(
   rounds: readonly RoundResult[],
   histograms: readonly (LatencyHistogram | undefined)[],
-): LatencyUs {
+): LatencyHistogram | undefined {
+  if (rounds.length === 0 || histograms.length !== rounds.length) return undefined;
+  if (!histograms.every((h) => h !== undefined)) return undefined;
+  return mergeHistograms(histograms as LatencyHistogram[]);
+}
+
+/**
+ * Rounds read back from results JSON have no histograms. Percentiles cannot be merged exactly from
+ * percentiles, so take the median of each across rounds (robust to one noisy round) and the true maximum.
+ */
+function medianLatency(rounds: readonly RoundResult[]): LatencyUs {
   if (rounds.length === 0) return { p50: 0, p90: 0, p99: 0, max: 0 };
-  if (histograms.length === rounds.length && histograms.every((h) => h !== undefined)) {
-    return percentilesOf(mergeHistograms(histograms as LatencyHistogram[]));
-  }
-  // Rounds read back from results JSON have no histograms. Percentiles cannot be merged exactly
-  // from percentiles, so take the median of each across rounds (robust to one noisy round) and the
-  // true maximum.
   return {
     p50: median(rounds.map((r) => r.latencyUs.p50)),
     p90: median(rounds.map((r) => r.latencyUs.p90)),

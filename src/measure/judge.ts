@@ -4,7 +4,7 @@
 import type { FailOn, ScenarioConfig } from '../config/types.js';
 import { judgePairedRounds, undecidedMetrics } from '../compare/compare.js';
 import { metricDef, type MetricKey } from '../compare/metrics.js';
-import { type SequentialPlan } from '../compare/sequential.js';
+import { lookConfidence, type SequentialPlan } from '../compare/sequential.js';
 import { FUTILITY_CONFIDENCE, VERDICT_CONFIDENCE } from '../compare/verdict.js';
 import type { RoundResult, StopInfo } from '../results/types.js';
 
@@ -141,4 +141,37 @@ export function stopAfterLook(outcome: LookOutcome, look: number, plannedLooks: 
   if (outcome.pending.length === 0) return outcome.regressed.length > 0 ? 'regressed' : outcome.ruledOut?.length ? 'ruled-out' : 'conclusive';
   if (look >= plannedLooks) return budgetCut ? 'time-budget' : 'max-rounds';
   return undefined;
+}
+
+/** How a scenario's looks are judged: fixed before its first paired round. */
+export interface LookRule {
+  /** maxLooks: the looks planned (plannedLooks), not the configured ones. */
+  plan: SequentialPlan;
+  /** Whether the time budget planned fewer looks than maxRounds allows. */
+  budgetCut: boolean;
+  scenario: ScenarioConfig;
+  failOn: readonly FailOn[];
+  /** judgeLook's `decide`. */
+  decide?: readonly MetricKey[];
+  /** judgeLook's `futility`; on when absent. */
+  futility?: boolean;
+}
+
+export interface Look {
+  confidence: number;
+  outcome: LookOutcome;
+  /** Why measuring stops after this look; absent: measure another block. */
+  stop?: StopInfo['reason'];
+}
+
+/**
+ * Look number `look` (from 1) at the paired rounds so far: judged at that look's confidence, and
+ * whether measuring stops. The measuring loop (timing.ts) and the benches that replay recorded rounds
+ * (bench/replay.ts) take their looks here, so a replay stops where the pipeline would have.
+ */
+export function takeLook(rule: LookRule, look: number, head: readonly RoundResult[], base: readonly RoundResult[]): Look {
+  const confidence = lookConfidence(rule.plan, look);
+  const outcome = judgeLook(head, base, rule.scenario, rule.failOn, confidence, rule.decide, rule.futility);
+  const stop = stopAfterLook(outcome, look, rule.plan.maxLooks, rule.budgetCut);
+  return { confidence, outcome, ...(stop ? { stop } : {}) };
 }

@@ -22,7 +22,7 @@ import { roundLength, turnsFor } from '../load/round-length.js';
 import type { LoadResult, RoundResult, StopInfo } from '../results/types.js';
 import { formatLatencyUs } from '../report/format.js';
 import { describeStop } from '../report/stop.js';
-import { judgeLook, lookConfidence, planFor, plannedLooks, stopAfterLook, type LookOutcome } from './judge.js';
+import { planFor, plannedLooks, takeLook, type LookOutcome, type LookRule } from './judge.js';
 import { inRandomOrder, turnSequence } from './order.js';
 import { restartDue, restartShareMs } from './restarts.js';
 import type { BootedSide, Side } from './side.js';
@@ -147,6 +147,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
   const looks = adaptive ? plannedLooks(configured.maxLooks, block, leftMs) : 1;
   const plan = { ...configured, maxLooks: looks };
   const budgetCut = adaptive && looks < configured.maxLooks;
+  const rule: LookRule = { plan, budgetCut, scenario, failOn: opts.failOn, ...(opts.decide ? { decide: opts.decide } : {}) };
   if (budgetCut) {
     progress(
       `the time budget fits ${looks} block${looks === 1 ? '' : 's'} of ${scenario.rounds} rounds (maxRounds ${scenario.maxRounds}): ` +
@@ -175,11 +176,10 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     for (let r = 0; r < scenario.rounds; r++) await runRound(`round ${done + r + 1}/${adaptive ? done + scenario.rounds : scenario.rounds}`);
     look++;
     if (!adaptive) break;
-    confidence = lookConfidence(plan, look);
-    outcome = judgeLook(rounds.get('head')!, rounds.get('base')!, scenario, opts.failOn, confidence, opts.decide);
-    const stopped = stopAfterLook(outcome, look, looks, budgetCut);
-    if (stopped) {
-      reason = stopped;
+    const taken = takeLook(rule, look, rounds.get('head')!, rounds.get('base')!);
+    ({ confidence, outcome } = taken);
+    if (taken.stop) {
+      reason = taken.stop;
       break;
     }
     // Another block only if it fits: estimated from the time the blocks so far took.
@@ -202,7 +202,7 @@ export async function timeScenario(opts: TimingOptions): Promise<ScenarioTiming>
     ...(restartsMs > 0 ? { restartMs: restartsMs } : {}),
     looks: look,
     maxLooks: looks,
-    // lookConfidence stays below 1 however early the look, as a results file's schema asks.
+    // A look's confidence stays below 1 however early the look, as a results file's schema asks.
     confidence,
     reason,
     ...(outcome.regressed.length > 0 ? { regressed: outcome.regressed } : {}),
