@@ -3845,9 +3845,11 @@ function listenOn(server, port, host) {
         });
     });
 }
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
-async function freePort(host = '127.0.0.1') {
-    const server = node_net__WEBPACK_IMPORTED_MODULE_0__.createServer();
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once).
+ * `server` is for tests, where the OS's pick has to be scripted.
+ */
+async function freePort(host = '127.0.0.1', server = node_net__WEBPACK_IMPORTED_MODULE_0__.createServer()) {
     server.unref();
     const port = await listenOnFreePort(server, host);
     handedOut.add(port);

@@ -41,9 +41,11 @@ export function listenOn(server: ListeningServer, port: number, host: string): P
   });
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = net.createServer();
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once).
+ * `server` is for tests, where the OS's pick has to be scripted.
+ */
+export async function freePort(host = '127.0.0.1', server: ListeningServer & Pick<net.Server, 'unref'> = net.createServer()): Promise<number> {
   server.unref();
   const port = await listenOnFreePort(server, host);
   handedOut.add(port);
