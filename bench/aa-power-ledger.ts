@@ -181,6 +181,7 @@ function perRunTable(title: string, aa: LedgerLine[]): string[] {
     '',
   ];
 }
+
 /**
  * What issue 12 asks is counted per condition and machine state, over as many sittings, seeds,
  * hosts and endpoints as it takes; the rows above keep those apart. This table sums them, under one
@@ -195,7 +196,7 @@ function conditionKind(l: LedgerLine): string {
   return conditionName(l).replace(/ \(.*\)$/, '');
 }
 function pooledTable(ls: readonly LedgerLine[]): string[] {
-  const rule = (l: LedgerLine) => `${pairsLabel(l).replace(/^, /, '')}${turnsLabel(l)}`.replace(/^, /, '') || 'one turn per round';
+  const rule = (l: LedgerLine) => `${pairsLabel(l)}${turnsLabel(l)}`.replace(/^, /, '') || 'one process pair per run';
   const state = (l: LedgerLine) => `${l.neighbour === null ? 'quiet' : 'neighbour'}${busySuffix(l, l.neighbour !== null) ? ' + other jobs' : ''}`;
   const groupsByState = groupBy(ls, (l) => `${rule(l)} | ${conditionKind(l)} | ${state(l)}`);
   // Every state together too: the false-alarm rate the issue bounds is one number, and so is each target.
