@@ -11,7 +11,7 @@
 // --until (exclusive) sets a period apart, e.g. the sittings of one boot of the machine.
 import { parseArgs } from 'node:util';
 import { median } from '../src/compare/stats.js';
-import { busySuffix, groupBy, ledgerHeading, rate, readLedger, upperBound } from './ledger.js';
+import { busySuffix, groupBy, ledgerHeading, markdownTable, rate, readLedger, upperBound } from './ledger.js';
 
 interface LedgerLine {
   when: string;
@@ -86,43 +86,59 @@ function boundColumn(ls: LedgerLine[], failed: number): string {
 /** Time spent restarting both sides between blocks (warm-ups included), which the scenario's budget also pays. */
 function restartColumn(ls: LedgerLine[]): string {
   if (!ls.some((l) => l.restarts === 'auto')) return '–';
-  const secs = ls.map((l) => (l.stop?.restartMs ?? 0) / 1000);
-  return `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`;
+  return medianMax(ls.map((l) => (l.stop?.restartMs ?? 0) / 1000), 0);
+}
+
+/** `median / max`, as the tables show rounds and seconds. */
+const medianMax = (xs: number[], digits?: number) => [median(xs), Math.max(...xs)].map((x) => (digits === undefined ? String(x) : x.toFixed(digits))).join(' / ');
+
+/** The cells both tables count the same way for a set of comparisons. */
+function counts(ls: LedgerLine[]) {
+  const n = ls.length;
+  const failed = ls.filter((l) => l.failed).length;
+  const share = (pick: (l: LedgerLine) => boolean) => rate(ls.filter(pick).length, n);
+  return {
+    n,
+    checkFails: rate(failed, n),
+    bound: boundColumn(ls, failed),
+    cpuRegressed: share((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')),
+    cpuInconclusive: share((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')),
+    p50OrRps: share((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')),
+    p50AndRps: share((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')),
+    // Of the comparisons whose p50 or rps moved by their default 5% threshold or more, how many were
+    // caught on one of them: "regressed" needs the estimate at the threshold, so a change users felt
+    // less than that is not a miss of the rule.
+    feltCaught: feltCaught(ls),
+    loadSeconds: medianMax(ls.map((l) => l.loadSeconds), 0),
+  };
 }
 
 const rows = groups.map(([, ls]) => {
-  const n = ls.length;
-  const secs = ls.map((l) => l.loadSeconds);
-  const rounds = ls.map((l) => l.stop?.rounds ?? 0);
+  const c = counts(ls);
   const reasons = new Map<string, number>();
   for (const l of ls) reasons.set(l.stop?.reason ?? '?', (reasons.get(l.stop?.reason ?? '?') ?? 0) + 1);
   const load = ls.map((l) => l.loadAverage[0]);
-  const seeds = seedsOf(ls);
-  const failed = ls.filter((l) => l.failed).length;
   return [
-    rowLabel(ls[0]!, seeds),
-    n,
-    rate(failed, n),
-    boundColumn(ls, failed),
+    rowLabel(ls[0]!, seedsOf(ls)),
+    c.n,
+    c.checkFails,
+    c.bound,
     // The injected µs are sized from one calibration of the service's CPU/request; the change they
     // really caused (median over the comparisons) says what a "+10%" condition measured.
     medianChange(ls, 'cpuUsPerRequest'),
     // What of that change users felt: the service's CPU is only part of a request's path, so p50 and
     // rps move by a fraction of it, and how large a fraction decides whether they reach their thresholds.
     ['p50', 'rps'].map((k) => medianChange(ls, k)).join(' / '),
-    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
-    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
+    c.cpuRegressed,
+    c.cpuInconclusive,
     // Unchanged because a 95% interval ruled its regression out and measuring stopped waiting for it
     // (the futility bound, src/measure/judge.ts), not because the look's strict interval did.
-    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'unchanged') && l.stop?.ruledOut?.includes('CPU/req')).length, n),
-    rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
-    rate(ls.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
-    // Of the comparisons whose p50 or rps moved by their default 5% threshold or more, how many were
-    // caught on one of them: "regressed" needs the estimate at the threshold, so a change users felt
-    // less than that is not a miss of the rule.
-    feltCaught(ls),
-    `${median(rounds)} / ${Math.max(...rounds)}`,
-    `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`,
+    rate(ls.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'unchanged') && l.stop?.ruledOut?.includes('CPU/req')).length, c.n),
+    c.p50OrRps,
+    c.p50AndRps,
+    c.feltCaught,
+    medianMax(ls.map((l) => l.stop?.rounds ?? 0)),
+    c.loadSeconds,
     restartColumn(ls),
     [...reasons.entries()].map(([r, k]) => `${r} ${k}`).join(', '),
     `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
@@ -207,24 +223,14 @@ function pooledTable(ls: readonly LedgerLine[]): string[] {
     '',
     '### Pooled by condition and machine state',
     '',
-    '| rule | condition | machine | comparisons | the check fails (any metric) | its 95% bound | CPU/req regressed | CPU/req inconclusive | p50 or rps regressed | of those with p50 or rps moved ≥ 5%: caught | p50 and rps regressed | load s median / max |',
-    '| :--- | :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...pooled.map(([key, g]) => {
-      const n = g.length;
-      const failed = g.filter((l) => l.failed).length;
-      const secs = g.map((l) => l.loadSeconds);
-      return `| ${key} | ${[
-        n,
-        rate(failed, n),
-        boundColumn(g, failed),
-        rate(g.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'regressed')).length, n),
-        rate(g.filter((l) => verdictIs(l, 'cpuUsPerRequest', 'inconclusive')).length, n),
-        rate(g.filter((l) => verdictIs(l, 'p50', 'regressed') || verdictIs(l, 'rps', 'regressed')).length, n),
-        feltCaught(g),
-        rate(g.filter((l) => verdictIs(l, 'p50', 'regressed') && verdictIs(l, 'rps', 'regressed')).length, n),
-        `${median(secs).toFixed(0)} / ${Math.max(...secs).toFixed(0)}`,
-      ].join(' | ')} |`;
-    }),
+    markdownTable(
+      ['rule', 'condition', 'machine', 'comparisons', 'the check fails (any metric)', 'its 95% bound', 'CPU/req regressed', 'CPU/req inconclusive', 'p50 or rps regressed', 'of those with p50 or rps moved ≥ 5%: caught', 'p50 and rps regressed', 'load s median / max'],
+      'lllrrrrrrrrr',
+      pooled.map(([key, g]) => {
+        const c = counts(g);
+        return [key, c.n, c.checkFails, c.bound, c.cpuRegressed, c.cpuInconclusive, c.p50OrRps, c.feltCaught, c.p50AndRps, c.loadSeconds];
+      }),
+    ),
   ];
 }
 
